@@ -1,0 +1,1 @@
+"""The core's own plugins (numpy compositor, PyAV encoder, effects, transitions)."""

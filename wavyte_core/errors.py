@@ -1,0 +1,50 @@
+"""One error hierarchy for everything a user can get wrong or the machine can fail at.
+
+Every error carries a message a user can act on. Composition errors name the JSON path of
+the bad value (``tracks[0].clips[2].range: start > end``); asset errors name the file.
+The CLI turns any ``WavyteError`` into one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+
+class WavyteError(Exception):
+    """Base class of every error wavyte raises on purpose."""
+
+
+class CompositionError(WavyteError):
+    """The composition document is malformed or breaks a rule of the format.
+
+    ``path`` is the JSON path of the offending value (``""`` for the document itself) and
+    ``rule`` says what is wrong with it.
+    """
+
+    def __init__(self, path: str, rule: str) -> None:
+        self.path = path
+        self.rule = rule
+        super().__init__(f"{path}: {rule}" if path else rule)
+
+
+class AnimationError(WavyteError):
+    """An animation cannot be sampled (e.g. a procedural Transform2D)."""
+
+
+class EvaluationError(WavyteError):
+    """A frame cannot be evaluated (frame out of bounds, blank effect kind, ...)."""
+
+
+class AssetError(WavyteError):
+    """An asset file is missing, unreadable, corrupt or outside the asset root."""
+
+    def __init__(self, source: str, rule: str) -> None:
+        self.source = source
+        self.rule = rule
+        super().__init__(f"{source}: {rule}")
+
+
+class PluginError(WavyteError):
+    """A plugin is unknown, unavailable or broken."""
+
+
+class RenderError(WavyteError):
+    """Rendering or encoding failed (bad output settings, encoder failure, ...)."""

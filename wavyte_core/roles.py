@@ -1,0 +1,182 @@
+"""The interfaces of the four backend roles plus effects and transitions.
+
+A plugin's factory (see `hookspecs`) returns one of these objects per job. The frame loop
+calls their plain bound methods: no pluggy, no lookups, no validation per frame.
+
+Pixel contract (DESIGN.md §3): every buffer is a premultiplied BGRA uint8 numpy array of
+shape (H, W, 4), C-contiguous. A `Surface` owns one such buffer for the whole job and
+keeps the native wrappers backends build around it (a skia.Surface, a cairo.ImageSurface),
+so wrapping happens once, not per frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .prepared import PathGeometry, ShapedText
+
+Affine = tuple[float, float, float, float, float, float]  # kurbo [a, b, c, d, e, f]
+
+
+@dataclass(eq=False, slots=True)
+class Surface:
+    """A pooled premultiplied BGRA buffer and the native wrappers built around it once."""
+
+    buf: np.ndarray
+    native: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def alloc(cls, width: int, height: int) -> Surface:
+        return cls(np.zeros((height, width, 4), dtype=np.uint8))
+
+    @property
+    def width(self) -> int:
+        return self.buf.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.buf.shape[0]
+
+
+@runtime_checkable
+class Rasterizer(Protocol):
+    """Turns prepared assets into pixels on a surface, under an affine and an opacity.
+
+    ``prepare_*`` are called once per asset per job and return a native handle; the
+    ``draw_*`` methods are called once per visible layer per rendered frame. Drawing is
+    source-over onto whatever the surface holds, with anti-aliasing, fill rule non-zero.
+    """
+
+    name: str
+
+    def prepare_path(self, geom: PathGeometry) -> Any: ...
+
+    def prepare_text(self, text: ShapedText) -> Any: ...
+
+    def prepare_image(self, pixels: np.ndarray) -> Any:
+        """Wrap a premultiplied BGRA still (image, SVG raster) once."""
+        ...
+
+    def clear(self, surface: Surface) -> None:
+        """Make the surface fully transparent."""
+        ...
+
+    def fill_path(self, surface: Surface, handle: Any, m: Affine, color_bgra_premul: tuple[int, int, int, int], opacity: float) -> None: ...
+
+    def draw_text(self, surface: Surface, handle: Any, m: Affine, opacity: float) -> None: ...
+
+    def draw_image(self, surface: Surface, handle: Any, m: Affine, opacity: float) -> None:
+        """Draw a prepared image with its top-left at the local origin, bilinear with edge
+        clamp (nearest when ``m`` is an integer translation)."""
+        ...
+
+    def draw_pixels(self, surface: Surface, pixels: np.ndarray, m: Affine, opacity: float) -> None:
+        """Like `draw_image` for a frame that changes every call (video)."""
+        ...
+
+    def flush(self, surface: Surface) -> None:
+        """Make every pending draw visible in ``surface.buf`` (called before compositing)."""
+        ...
+
+
+@runtime_checkable
+class Compositor(Protocol):
+    """Combines layer surfaces into the frame (wavyte-format.md §4.5–4.6 semantics).
+
+    All methods are called per rendered frame, once per composite op of the plan.
+    ``direct_draw`` says that "rasterizer draws the layer straight into the frame with
+    paint opacity" is an acceptable implementation of `over` for this compositor; the
+    planner then skips isolation surfaces for plain layers. The exact reference compositor
+    says False.
+    """
+
+    name: str
+    direct_draw: bool
+
+    def fill(self, dst: Surface, bgra_premul: tuple[int, int, int, int]) -> None: ...
+
+    def over(self, dst: Surface, src: Surface, opacity: float) -> None: ...
+
+    def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
+        """``dst = over(dst, crossfade(a, b, t), 1)``."""
+        ...
+
+    def wipe(self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float) -> None:
+        """``dst = over(dst, crossfade(a, b, mask), 1)``; direction in ltr/rtl/ttb/btt."""
+        ...
+
+    def blur(self, src: Surface, dst: Surface, radius_px: int, sigma: float) -> None:
+        """Separable Gaussian of §4.6 from ``src`` into ``dst`` (same size)."""
+        ...
+
+    def copy(self, dst: Surface, src: Surface) -> None: ...
+
+
+class VideoOpener(Protocol):
+    def __call__(self, path: Path) -> Any: ...
+
+
+@runtime_checkable
+class Decoder(Protocol):
+    """Reads media files. Every method is called at prepare time, never per frame, except
+    the sessions' ``frame_at`` (see `prepared.VideoSession`)."""
+
+    name: str
+
+    def decode_image(self, path: Path) -> np.ndarray:
+        """Decode a still to premultiplied BGRA (h, w, 4)."""
+        ...
+
+    def open_video(self, path: Path) -> Any:
+        """Open a persistent `VideoSession` on the first video stream."""
+        ...
+
+    def decode_audio(self, path: Path) -> np.ndarray | None:
+        """Decode the first audio stream to float32 (n, 2) at 48 kHz; None when there is none."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EncodeSettings:
+    width: int
+    height: int
+    fps: Fraction
+    crf: int = 23
+    preset: str = "medium"
+    codec: str = "libx264"
+    pix_fmt: str = "yuv420p"
+    threads: int = 0  # 0 = let the codec decide
+    audio: np.ndarray | None = None  # float32 (n, 2) at 48 kHz, muxed as AAC
+
+
+class EncoderSession(Protocol):
+    def write(self, frame: np.ndarray) -> None:
+        """Encode one opaque BGRA frame. Called once per output frame, in order, from the
+        encoder thread. The frame buffer must not be kept after return."""
+        ...
+
+    def close(self) -> None:
+        """Flush and finalise the file."""
+        ...
+
+    def abort(self) -> None:
+        """Stop without finalising; the caller deletes the file."""
+        ...
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    name: str
+
+    def open(self, path: Path, settings: EncodeSettings) -> EncoderSession: ...
+
+
+class PixelEffect(Protocol):
+    """A parsed per-layer pixel pass (e.g. blur). Created at load, applied per frame."""
+
+    def apply(self, compositor: Compositor, src: Surface, dst: Surface) -> None: ...
