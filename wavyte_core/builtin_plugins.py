@@ -1,1 +1,68 @@
-"""The core's own plugins (numpy compositor, PyAV encoder, effects, transitions)."""
+"""The core's built-in plugins, registered through the same hooks as third-party ones:
+the exact numpy reference compositor, the PyAV encoder, the built-in effects
+(opacity_mul, transform_post, blur) and transitions (crossfade, wipe)."""
+
+from __future__ import annotations
+
+from .hookspecs import hookimpl
+from .specs import EffectKindSpec, RoleSpec, TransitionKindSpec
+
+
+def _numpy_compositor():  # noqa: ANN202 - factory
+    from .compositor_numpy import NumpyCompositor
+
+    return NumpyCompositor()
+
+
+def _pyav_encoder():  # noqa: ANN202
+    from .encoder_pyav import PyAVEncoder
+
+    return PyAVEncoder()
+
+
+def _check_av() -> str | None:
+    try:
+        import av  # noqa: F401
+    except Exception as exc:  # pragma: no cover - av is a core dependency
+        return f"cannot import av: {exc}"
+    return None
+
+
+@hookimpl
+def wavyte_register_compositors() -> list[RoleSpec]:
+    return [
+        RoleSpec(
+            name="numpy",
+            factory=_numpy_compositor,
+            capabilities=frozenset({"over", "crossfade", "wipe", "blur", "exact"}),
+            description="reference compositor: the format's integer math, bit for bit",
+        )
+    ]
+
+
+@hookimpl
+def wavyte_register_encoders() -> list[RoleSpec]:
+    return [
+        RoleSpec(
+            name="pyav",
+            factory=_pyav_encoder,
+            capabilities=frozenset({"mp4", "mov", "mkv", "h264", "aac"}),
+            check=_check_av,
+            install_hint="pip install av",
+            description="H.264/AAC through PyAV's bundled FFmpeg libraries (no system ffmpeg)",
+        )
+    ]
+
+
+@hookimpl
+def wavyte_register_effects() -> list[EffectKindSpec]:
+    from .effects_builtin import EFFECT_KINDS
+
+    return list(EFFECT_KINDS)
+
+
+@hookimpl
+def wavyte_register_transitions() -> list[TransitionKindSpec]:
+    from .transitions_builtin import TRANSITION_KINDS
+
+    return list(TRANSITION_KINDS)

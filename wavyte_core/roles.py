@@ -83,6 +83,11 @@ class Rasterizer(Protocol):
         """Make every pending draw visible in ``surface.buf`` (called before compositing)."""
         ...
 
+    def invalidate(self, surface: Surface) -> None:
+        """``surface.buf`` was written outside the rasterizer (numpy, a compositor): forget
+        any state that mirrors it (cairo's ``mark_dirty``). A no-op for skia."""
+        ...
+
 
 @runtime_checkable
 class Compositor(Protocol):

@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make demo` renders examples/demo.json to demo.mp4,
+# `make test` runs every test. Both create .venv and install what they need themselves.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PLUGINS := -e plugins/backend_skia -e plugins/decoder_pyav
+
+.PHONY: demo test lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml plugins/backend_skia/pyproject.toml plugins/decoder_pyav/pyproject.toml
+	$(BIN)/pip install -q -e . $(PLUGINS)
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/wavyte render examples/demo.json -o demo.mp4
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) demo.mp4

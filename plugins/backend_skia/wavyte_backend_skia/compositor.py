@@ -1,0 +1,176 @@
+"""The "skia" compositor: the format's composite ops (§4.5) as native skia blends.
+
+skia's 8-bit pipeline rounds a little differently from the format's integer math, so
+``over`` is within 2 levels of the exact result and ``crossfade``/soft ``wipe`` (three
+chained 8-bit blends) within 4, with a few pixels in 10⁴ beyond 1. The numpy reference
+compositor is the exact one; this one is fast (≈1–2 ms for a 1080p over). Blur is the
+exact §4.6 kernel in numpy (`exact_blur`): skia's own blur differs by 5–7 levels.
+
+``direct_draw`` is True: drawing a plain layer straight into the frame with paint alpha is
+what ``over`` does here anyway.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import skia
+from wavyte_core.roles import Surface
+
+from .exact_blur import ExactBlur
+from .native import CLAMP, NEAREST, target
+
+F32 = np.float32
+F32_255 = F32(255.0)
+F32_HALF = F32(0.5)
+F32_TWO = F32(2.0)
+HORIZONTAL = frozenset({"ltr", "rtl"})
+REVERSED = frozenset({"rtl", "btt"})
+WIPE_DIRECTIONS = frozenset({"ltr", "rtl", "ttb", "btt"})
+SMOOTHSTEP_STOPS = 64
+_U = np.linspace(0.0, 1.0, SMOOTHSTEP_STOPS)
+# Wipe band gradient: alpha = m = 1 − smoothstep(u), u from 0 (at lo) to 1 (at hi).
+SMOOTHSTEP_POSITIONS = _U.tolist()
+SMOOTHSTEP_COLORS = [
+    int(round((1.0 - u * u * (3.0 - 2.0 * u)) * 255.0)) << 24 for u in SMOOTHSTEP_POSITIONS
+]
+
+
+def r255(x: float) -> int:
+    """``clamp(round_half_away(f32(x)·255), 0, 255)`` in f32, for x already in [0, 1]."""
+    return min(int(F32(x) * F32_255 + F32_HALF), 255)
+
+
+class SkiaCompositor:
+    """`wavyte_core.roles.Compositor` on skia-python (blends) and numpy (fill, copy, blur)."""
+
+    name = "skia"
+    direct_draw = True
+
+    def __init__(self) -> None:
+        self._over = skia.Paint()
+        self._src = skia.Paint(BlendMode=skia.BlendMode.kSrc)
+        self._plus = skia.Paint(BlendMode=skia.BlendMode.kPlus)
+        self._lerp = skia.Paint(BlendMode=skia.BlendMode.kSrc)
+        self._scratch: dict[tuple[int, int], Surface] = {}
+        self._blur = ExactBlur()
+
+    def _scratch_for(self, like: Surface) -> Surface:
+        """A job-lifetime scratch surface of ``like``'s size (crossfade and wipe bands)."""
+        key = (like.height, like.width)
+        s = self._scratch.get(key)
+        if s is None:
+            s = self._scratch[key] = Surface.alloc(like.width, like.height)
+        return s
+
+    # -- exact byte operations ---------------------------------------------------------------
+
+    def fill(self, dst: Surface, bgra_premul: tuple[int, int, int, int]) -> None:
+        dst.buf[...] = bgra_premul
+
+    def copy(self, dst: Surface, src: Surface) -> None:
+        np.copyto(dst.buf, src.buf)
+
+    def blur(self, src: Surface, dst: Surface, radius_px: int, sigma: float) -> None:
+        self._blur(src.buf, dst.buf, radius_px, sigma)
+
+    # -- blends ------------------------------------------------------------------------------
+
+    def over(self, dst: Surface, src: Surface, opacity: float) -> None:
+        if opacity <= 0.0:
+            return
+        op = r255(min(opacity, 1.0))
+        if op == 0:
+            return
+        paint = self._over
+        paint.setAlpha(op)
+        target(dst).canvas.drawImage(target(src).image, 0, 0, NEAREST, paint)
+
+    def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
+        tt = r255(min(max(t, 0.0), 1.0))
+        if tt == 0:
+            self.over(dst, a, 1.0)
+            return
+        if tt == 255:
+            self.over(dst, b, 1.0)
+            return
+        scratch = target(self._scratch_for(dst))
+        self._src.setAlpha(255 - tt)
+        self._plus.setAlpha(tt)
+        scratch.canvas.drawImage(target(a).image, 0, 0, NEAREST, self._src)
+        scratch.canvas.drawImage(target(b).image, 0, 0, NEAREST, self._plus)
+        self._over.setAlpha(255)
+        target(dst).canvas.drawImage(scratch.image, 0, 0, NEAREST, self._over)
+
+    def wipe(self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float) -> None:
+        """§4.5 wipe. Positions wholly B or wholly A are clipped span draws; the soft band
+        between ``lo`` and ``hi`` is lerped in a scratch surface with a smoothstep-shaped
+        gradient coverage (64 stops: < 0.5 level from the exact curve), then drawn over."""
+        horizontal = direction in HORIZONTAL
+        w, h = dst.width, dst.height
+        axis = F32(w if horizontal else h)
+        tf = F32(min(max(t, 0.0), 1.0))
+        soft_px = F32(max(soft_edge, 0.0)) * axis
+        edge = tf * (axis + F32_TWO * soft_px) - soft_px
+        n = int(axis)
+        if soft_px <= 0:
+            b_end = _clamp_int(np.ceil(edge), n)  # pos < edge
+            a_start = b_end
+            lo = hi = edge
+        else:
+            lo = edge - soft_px
+            hi = edge + soft_px
+            b_end = _clamp_int(np.floor(lo) + 1, n)  # pos <= lo: m = 1
+            a_start = max(_clamp_int(np.ceil(hi), n), b_end)  # pos >= hi: m = 0
+        reverse = direction in REVERSED
+        dst_t = target(dst)
+        self._over.setAlpha(255)
+        self._draw_span(dst_t.canvas, target(b).image, 0, b_end, n, horizontal, reverse, w, h)
+        self._draw_span(dst_t.canvas, target(a).image, a_start, n, n, horizontal, reverse, w, h)
+        if a_start > b_end:
+            self._soft_band(dst, a, b, b_end, a_start, n, horizontal, reverse, float(lo), float(hi))
+
+    def _draw_span(self, canvas, image, p0: int, p1: int, n: int, horizontal: bool, reverse: bool, w: int, h: int) -> None:
+        if p1 <= p0:
+            return
+        canvas.save()
+        canvas.clipRect(_span_rect(p0, p1, n, horizontal, reverse, w, h))
+        canvas.drawImage(image, 0, 0, NEAREST, self._over)
+        canvas.restore()
+
+    def _soft_band(self, dst: Surface, a: Surface, b: Surface, p0: int, p1: int, n: int, horizontal: bool, reverse: bool, lo: float, hi: float) -> None:
+        rect = _span_rect(p0, p1, n, horizontal, reverse, dst.width, dst.height)
+        # Position p is sampled at the pixel centre: device coordinate p + 0.5, or
+        # n − 0.5 − p when the direction is reversed.
+        if reverse:
+            x0, x1 = n - 0.5 - lo, n - 0.5 - hi
+        else:
+            x0, x1 = lo + 0.5, hi + 0.5
+        pts = [skia.Point(x0, 0), skia.Point(x1, 0)] if horizontal else [skia.Point(0, x0), skia.Point(0, x1)]
+        ramp = skia.GradientShader.MakeLinear(pts, SMOOTHSTEP_COLORS, SMOOTHSTEP_POSITIONS, CLAMP)
+        self._lerp.setMaskFilter(skia.ShaderMaskFilter.Make(ramp))
+        scratch = target(self._scratch_for(dst))
+        sc = scratch.canvas
+        sc.save()
+        sc.clipRect(rect)
+        self._src.setAlpha(255)
+        sc.drawImage(target(a).image, 0, 0, NEAREST, self._src)
+        sc.drawImage(target(b).image, 0, 0, NEAREST, self._lerp)  # coverage m: lerp(A, B, m)
+        sc.restore()
+        canvas = target(dst).canvas
+        canvas.save()
+        canvas.clipRect(rect)
+        canvas.drawImage(scratch.image, 0, 0, NEAREST, self._over)
+        canvas.restore()
+
+
+def _clamp_int(x: F32, n: int) -> int:
+    return min(max(int(x), 0), n)
+
+
+def _span_rect(p0: int, p1: int, n: int, horizontal: bool, reverse: bool, w: int, h: int) -> skia.Rect:
+    """Device rectangle of wipe positions [p0, p1) (pos = x, W−1−x, y or H−1−y)."""
+    if reverse:
+        p0, p1 = n - p1, n - p0
+    if horizontal:
+        return skia.Rect.MakeLTRB(p0, 0, p1, h)
+    return skia.Rect.MakeLTRB(0, p0, w, p1)

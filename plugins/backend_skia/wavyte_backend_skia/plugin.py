@@ -1,0 +1,64 @@
+"""Entry module of the skia backend (entry point ``wavyte: skia``).
+
+Imported when the plugin registry is built, so it imports nothing heavy: ``skia`` is only
+imported by the factories, when a job asks for the "skia" rasterizer or compositor.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from wavyte_core.hookspecs import hookimpl
+from wavyte_core.specs import RoleSpec
+
+INSTALL_HINT = "pip install skia-python"
+RASTERIZER_CAPABILITIES = frozenset({"paths", "text", "images", "svg"})
+COMPOSITOR_CAPABILITIES = frozenset({"over", "crossfade", "wipe", "blur", "direct_draw"})
+
+
+def check_skia() -> str | None:
+    """None when skia-python can be used here, else why not (without importing it)."""
+    if importlib.util.find_spec("skia") is None:
+        return "skia-python is not installed"
+    return None
+
+
+def _make_rasterizer() -> Any:
+    from .rasterizer import SkiaRasterizer
+
+    return SkiaRasterizer()
+
+
+def _make_compositor() -> Any:
+    from .compositor import SkiaCompositor
+
+    return SkiaCompositor()
+
+
+@hookimpl
+def wavyte_register_rasterizers() -> list[RoleSpec]:
+    return [
+        RoleSpec(
+            name="skia",
+            factory=_make_rasterizer,
+            capabilities=RASTERIZER_CAPABILITIES,
+            check=check_skia,
+            install_hint=INSTALL_HINT,
+            description="skia-python rasterizer drawing straight into the numpy frame buffer",
+        )
+    ]
+
+
+@hookimpl
+def wavyte_register_compositors() -> list[RoleSpec]:
+    return [
+        RoleSpec(
+            name="skia",
+            factory=_make_compositor,
+            capabilities=COMPOSITOR_CAPABILITIES,
+            check=check_skia,
+            install_hint=INSTALL_HINT,
+            description="skia-python compositor (native blends; exact numpy blur)",
+        )
+    ]

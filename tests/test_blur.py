@@ -1,0 +1,122 @@
+"""The exact Q16 blur (wavyte-format.md §4.6) against its vectors and a naive reference."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from wavyte_core.blur import BlurScratch, blur_q16, gaussian_kernel_q16
+
+
+def ref_kernel(r: int, sigma: float) -> list[int]:
+    s = float(np.float32(sigma))
+    d = (2.0 * s) * s
+    w = [math.exp(((-float(i)) * float(i)) / d) for i in range(-r, r + 1)]
+    total = 0.0
+    for v in w:
+        total += v
+    q = []
+    for v in w:
+        x = v / total * 65536.0
+        f = math.floor(x)
+        q.append(min(max(int(f + 1 if x - f >= 0.5 else f), 0), 65536))
+    q[r] = min(max(q[r] + 65536 - sum(q), 0), 65536)
+    return q
+
+
+def ref_blur(src: np.ndarray, r: int, sigma: float) -> np.ndarray:
+    """Per-pixel scalar transcription: horizontal pass, then vertical, clamp-to-edge."""
+    q = ref_kernel(r, sigma)
+    h, w, c = src.shape
+    tmp = np.zeros_like(src)
+    for y in range(h):
+        for x in range(w):
+            for ch in range(c):
+                acc = 0
+                for k in range(2 * r + 1):
+                    acc += q[k] * int(src[y, min(max(x + k - r, 0), w - 1), ch])
+                tmp[y, x, ch] = min((acc + 32768) >> 16, 255)
+    out = np.zeros_like(src)
+    for y in range(h):
+        for x in range(w):
+            for ch in range(c):
+                acc = 0
+                for k in range(2 * r + 1):
+                    acc += q[k] * int(tmp[min(max(y + k - r, 0), h - 1), x, ch])
+                out[y, x, ch] = min((acc + 32768) >> 16, 255)
+    return out
+
+
+def test_kernel_vectors():
+    assert gaussian_kernel_q16(3, 2.0).tolist() == [4598, 8590, 12499, 14162, 12499, 8590, 4598]
+    assert gaussian_kernel_q16(2, 1.2).tolist() == [5612, 15903, 22506, 15903, 5612]
+
+
+@pytest.mark.parametrize(
+    ("r", "sigma"), [(1, 0.5), (5, 2.5), (8, 4.0), (40, 3.0), (256, 128.0), (256, 1e6), (4, 0.01)]
+)
+def test_kernel_matches_reference_and_sums_to_one(r, sigma):
+    q = gaussian_kernel_q16(r, sigma)
+    assert q.tolist() == ref_kernel(r, sigma)
+    assert int(q.sum()) == 65536
+    assert q.tolist() == q[::-1].tolist()
+
+
+def test_radius_zero_is_identity():
+    rng = np.random.default_rng(0)
+    src = rng.integers(0, 256, (4, 6, 4), dtype=np.uint8)
+    dst = np.zeros_like(src)
+    blur_q16(src, dst, 0, 1.0)
+    assert np.array_equal(dst, src)
+
+
+def test_constant_image_unchanged():
+    src = np.full((3, 4, 4), [10, 100, 200, 255], dtype=np.uint8)
+    dst = np.zeros_like(src)
+    blur_q16(src, dst, 3, 2.0)
+    assert np.array_equal(dst, src)
+
+
+def test_single_pixel_spreads_and_keeps_energy():
+    src = np.zeros((5, 5, 4), dtype=np.uint8)
+    src[2, 2] = 255
+    dst = np.zeros_like(src)
+    blur_q16(src, dst, 2, 1.2)
+    assert (dst[..., 3] > 0).sum() > 1
+    assert abs(int(dst[..., 3].sum()) - 255) <= 4
+
+
+@pytest.mark.parametrize(
+    ("shape", "r", "sigma"),
+    [
+        ((7, 9, 4), 1, 0.5),
+        ((7, 9, 4), 3, 2.0),
+        ((11, 6, 4), 5, 1.7),
+        ((5, 4, 4), 12, 6.0),
+        ((3, 2, 4), 9, 30.0),
+    ],
+)
+def test_exact_against_naive_reference(shape, r, sigma):
+    rng = np.random.default_rng(r)
+    src = rng.integers(0, 256, shape, dtype=np.uint8)
+    dst = np.zeros_like(src)
+    blur_q16(src, dst, r, sigma)
+    assert np.array_equal(dst, ref_blur(src, r, sigma))
+
+
+def test_in_place_and_scratch_reuse():
+    rng = np.random.default_rng(9)
+    scratch = BlurScratch()
+    for shape in [(6, 8, 4), (5, 3, 4), (6, 8, 4)]:
+        src = rng.integers(0, 256, shape, dtype=np.uint8)
+        want = ref_blur(src, 2, 1.2)
+        buf = src.copy()
+        blur_q16(buf, buf, 2, 1.2, scratch)
+        assert np.array_equal(buf, want)
+
+
+def test_negative_radius_kernel_rejected():
+    with pytest.raises(ValueError):
+        gaussian_kernel_q16(-1, 1.0)

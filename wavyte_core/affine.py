@@ -1,0 +1,99 @@
+"""kurbo-compatible 2D affine math on plain 6-tuples ``(a, b, c, d, e, f)``.
+
+``x' = a·x + c·y + e``, ``y' = b·x + d·y + f``; ``mul(A, B)`` applies B first. Products use
+kurbo's formula evaluated in full, left to right, with no fused multiply-add and no
+shortcuts, because the evaluation dump prints the sign of zero (wavyte-format.md §1.4).
+"""
+
+from __future__ import annotations
+
+import math
+
+from .model import Transform2D
+from .roles import Affine
+
+__all__ = [
+    "IDENTITY",
+    "Affine",
+    "apply",
+    "invert",
+    "max_scale",
+    "mul",
+    "rotate",
+    "scale",
+    "transform_to_affine",
+    "translate",
+]
+
+IDENTITY: Affine = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def mul(m0: Affine, m1: Affine) -> Affine:
+    """kurbo ``m0 * m1`` (m1 applied first), every term computed."""
+    a0, b0, c0, d0, e0, f0 = m0
+    a1, b1, c1, d1, e1, f1 = m1
+    return (
+        a0 * a1 + c0 * b1,
+        b0 * a1 + d0 * b1,
+        a0 * c1 + c0 * d1,
+        b0 * c1 + d0 * d1,
+        a0 * e1 + c0 * f1 + e0,
+        b0 * e1 + d0 * f1 + f0,
+    )
+
+
+def translate(x: float, y: float) -> Affine:
+    return (1.0, 0.0, 0.0, 1.0, x, y)
+
+
+def rotate(theta: float) -> Affine:
+    """kurbo ``Affine::rotate``: ``[c, s, −s, c, 0, 0]`` (clockwise on screen, y down)."""
+    s = math.sin(theta)
+    c = math.cos(theta)
+    return (c, s, -s, c, 0.0, 0.0)
+
+
+def scale(sx: float, sy: float) -> Affine:
+    return (sx, 0.0, 0.0, sy, 0.0, 0.0)
+
+
+def transform_to_affine(t: Transform2D) -> Affine:
+    """``((((T(translate)·T(anchor))·R)·S)·T(−anchor))``, evaluated left to right."""
+    ax = t.anchor.x
+    ay = t.anchor.y
+    m = mul(translate(t.translate.x, t.translate.y), translate(ax, ay))
+    m = mul(m, rotate(t.rotation_rad))
+    m = mul(m, scale(t.scale.x, t.scale.y))
+    return mul(m, translate(-ax, -ay))
+
+
+def invert(m: Affine) -> Affine:
+    """kurbo ``Affine::inverse`` (no singularity check: a zero determinant gives inf/NaN)."""
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    inv_det = 1.0 / det if det != 0.0 else math.copysign(math.inf, det)
+    return (
+        inv_det * d,
+        -inv_det * b,
+        -inv_det * c,
+        inv_det * a,
+        inv_det * (c * f - d * e),
+        inv_det * (b * e - a * f),
+    )
+
+
+def apply(m: Affine, x: float, y: float) -> tuple[float, float]:
+    """Map the point ``(x, y)`` through ``m``."""
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def max_scale(m: Affine) -> tuple[float, float]:
+    """The per-axis scale of §4.4.3: ``(max(√(a²+b²), 1e−6), max(√(c²+d²), 1e−6))``.
+
+    Used to pick the raster size of SVGs (and any cached raster) under a transform.
+    """
+    a, b, c, d = m[0], m[1], m[2], m[3]
+    sx = math.sqrt(a * a + b * b)
+    sy = math.sqrt(c * c + d * d)
+    return (sx if sx > 1e-6 else 1e-6), (sy if sy > 1e-6 else 1e-6)

@@ -1,0 +1,106 @@
+"""The Python API: load or build a composition, render frames to numpy, render files.
+
+>>> import wavyte_core as wv
+>>> comp = wv.load("examples/demo.json")            # parse + validate + plugin kinds, once
+>>> with wv.open_job(comp, assets_root="examples") as job:
+...     frame = job.frame(42)                          # premultiplied BGRA (H, W, 4) uint8
+...     for n, f in job.frames(0, 30): ...
+...     job.render("out.mp4", crf=20)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CompositionError
+from .job import DEFAULT_BACKGROUND, Backends, Job, parse_clip_effects
+from .load import load_composition_file, loads_composition
+from .model import Composition
+from .output import RenderReport, iter_frames, render_to_file, write_png
+from .registry import Registry, default_registry
+from .validate import validate
+
+
+def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Composition:
+    """Load a composition from a file path, or from JSON text/bytes, and check it fully:
+    the format's validation rules and that every effect kind is installed."""
+    if isinstance(source, bytes) or (isinstance(source, str) and source.lstrip().startswith("{")):
+        comp = loads_composition(source)
+    else:
+        comp = load_composition_file(source)
+    check(comp, registry=registry)
+    return comp
+
+
+def check(comp: Composition, *, registry: Registry | None = None) -> None:
+    """Validate a composition built in Python (the builder calls this too)."""
+    validate(comp)
+    parse_clip_effects(comp, registry or default_registry())
+
+
+class RenderJob(Job):
+    """A `Job` with the convenience methods of the public API."""
+
+    def frame(self, n: int) -> np.ndarray:
+        """Render frame ``n``; returns a new premultiplied BGRA array."""
+        if not 0 <= n < self.comp.duration:
+            raise CompositionError("frame", f"frame {n} is out of range 0..{self.comp.duration - 1}")
+        surf = self.new_surface()
+        self.render_into(self.evaluate(n), surf)
+        return surf.buf
+
+    def frames(self, start: int = 0, end: int | None = None, *, copy: bool = True) -> Iterator[tuple[int, np.ndarray]]:
+        return iter_frames(self, start, end, copy=copy)
+
+    def render(
+        self,
+        out: str | Path,
+        *,
+        start: int = 0,
+        end: int | None = None,
+        crf: int = 23,
+        preset: str = "medium",
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RenderReport:
+        return render_to_file(self, out, start=start, end=end, crf=crf, preset=preset, progress=progress)
+
+    def save_png(self, n: int, out: str | Path) -> None:
+        write_png(out, self.frame(n))
+
+
+def open_job(
+    comp: Composition,
+    *,
+    assets_root: str | Path = ".",
+    backend: str | None = None,
+    rasterizer: str | None = None,
+    compositor: str | None = None,
+    decoder: str = "pyav",
+    encoder: str = "pyav",
+    background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
+    registry: Registry | None = None,
+) -> RenderJob:
+    """Prepare ``comp`` for rendering. ``backend`` sets rasterizer and compositor at once."""
+    b = backend or "skia"
+    backends = Backends(rasterizer or b, compositor or b, decoder, encoder)
+    return RenderJob(comp, assets_root=assets_root, backends=backends, background=background, registry=registry)
+
+
+def render(comp: Composition | str | Path, out: str | Path, *, assets_root: str | Path | None = None, **kw) -> RenderReport:
+    """One call: load (if given a path), prepare, render to ``out``."""
+    if not isinstance(comp, Composition):
+        root = Path(comp).parent if assets_root is None else Path(assets_root)
+        comp = load(comp)
+    else:
+        root = Path(assets_root or ".")
+    job_kw = {k: kw.pop(k) for k in list(kw) if k in ("backend", "rasterizer", "compositor", "decoder", "encoder", "background", "registry")}
+    with open_job(comp, assets_root=root, **job_kw) as job:
+        return job.render(out, **kw)
+
+
+def render_frame(comp: Composition, n: int, *, assets_root: str | Path = ".", **kw) -> np.ndarray:
+    with open_job(comp, assets_root=assets_root, **kw) as job:
+        return job.frame(n)

@@ -1,0 +1,1 @@
+"""The ``wavyte`` command line (Typer), one module per command."""

@@ -1,0 +1,64 @@
+"""Shared CLI plumbing: error reporting, option parsing helpers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from ..errors import WavyteError
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn every expected failure into one line on stderr and a non-zero exit."""
+    try:
+        yield
+    except WavyteError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted", EXIT_INTERRUPTED) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        raise fail(f"{where}{exc.strerror or exc}") from None
+
+
+def parse_color(text: str) -> tuple[int, int, int, int]:
+    """``#rrggbb`` or ``#rrggbbaa`` (straight alpha)."""
+    s = text.strip().lstrip("#")
+    if len(s) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in s):
+        raise fail(f"--background: expected #rrggbb or #rrggbbaa, got {text!r}")
+    vals = [int(s[i : i + 2], 16) for i in range(0, len(s), 2)]
+    if len(vals) == 3:
+        vals.append(255)
+    return vals[0], vals[1], vals[2], vals[3]
+
+
+def parse_frames(text: str | None, duration: int) -> tuple[int, int]:
+    """``A:B`` (half-open), ``A:`` or ``:B``; defaults to the whole timeline."""
+    if text is None:
+        return 0, duration
+    a, sep, b = text.partition(":")
+    try:
+        start = int(a) if a.strip() else 0
+        end = int(b) if b.strip() else duration
+    except ValueError:
+        raise fail(f"--frames: expected A:B with integers, got {text!r}") from None
+    if not sep or not (0 <= start < end <= duration):
+        raise fail(f"--frames {text}: need 0 <= A < B <= {duration} (the composition's duration)")
+    return start, end
+
+
+def assets_root(comp_path: Path, assets: Path | None) -> Path:
+    return assets if assets is not None else comp_path.resolve().parent

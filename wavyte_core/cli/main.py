@@ -1,0 +1,28 @@
+"""``wavyte``: render, frame, validate, eval, plugins."""
+
+from __future__ import annotations
+
+import typer
+
+from . import eval_cmd, frame, plugins, render, validate
+
+app = typer.Typer(
+    name="wavyte",
+    help="Programmatic video: render Wavyte-format compositions to MP4 and PNG.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("render")(render.render)
+app.command("frame")(frame.frame)
+app.command("validate")(validate.validate)
+app.command("eval")(eval_cmd.eval_frame)
+app.command("plugins")(plugins.plugins)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import typer
+
+
+def plugins() -> None:
+    """List plugins, the roles they provide, and whether each is usable here."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..registry import ROLES, default_registry
+
+    reg = default_registry()
+    table = Table(title="wavyte plugins")
+    for col in ("plugin", "distribution", "version", "provides", "status"):
+        table.add_column(col)
+    for info in reg.plugins:
+        provides = []
+        status = []
+        for role, names in info.roles.items():
+            provides.append(f"{role}: {', '.join(names)}")
+            if role in ROLES:
+                for n in names:
+                    spec = reg.roles[role].get(n)
+                    reason = spec.check() if spec is not None else "name conflict"
+                    if reason:
+                        hint = f" (install: {spec.install_hint})" if spec is not None and spec.install_hint else ""
+                        status.append(f"{role} {n} unavailable: {reason}{hint}")
+        if info.error:
+            status.append(f"broken: {info.error}")
+        table.add_row(info.name, info.distribution, info.version, "\n".join(provides), "\n".join(status) or "ok")
+    Console().print(table)
+    typer.echo("effects: " + ", ".join(reg.effect_kinds()))
+    typer.echo("transitions: " + ", ".join(reg.transition_kinds()))

@@ -1,0 +1,81 @@
+"""Edges of the pixel contract: flatten over an opaque background, unpremultiply for PNG.
+
+Frames are premultiplied BGRA everywhere inside wavyte (DESIGN.md §3). Two places leave
+that format: an opaque output whose frame still has transparency is flattened over a
+background colour (wavyte-format.md §6, exact), and PNG stills are written straight RGBA.
+Both are whole-array numpy with the per-alpha arithmetic precomputed as lookup tables
+(256 entries per background, 64 Ki entries for unpremultiply), so there is no per-pixel
+Python and nothing is recomputed per pixel.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["flatten_onto", "unpremultiply_to_rgba"]
+
+
+def _mul_div255(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x * y + 127) // 255
+
+
+@lru_cache(maxsize=16)
+def _flatten_lut(bg_bgr: tuple[int, int, int]) -> np.ndarray:
+    """``lut[a, c] = mul_div255(bg.c, 255 − a)`` for the three colour channels (uint16)."""
+    inv = 255 - np.arange(256, dtype=np.int64)[:, None]
+    lut = _mul_div255(np.asarray(bg_bgr, dtype=np.int64)[None, :], inv).astype(np.uint16)
+    lut.setflags(write=False)
+    return lut
+
+
+def _unpremul_lut() -> np.ndarray:
+    """``lut[a·256 + c] = min((c·255 + a//2) // a, 255)``, 0 where a = 0 (uint8)."""
+    a = np.arange(256, dtype=np.int64)[:, None]
+    c = np.arange(256, dtype=np.int64)[None, :]
+    safe_a = np.maximum(a, 1)
+    lut = np.minimum((c * 255 + a // 2) // safe_a, 255)
+    lut = np.where(a == 0, 0, lut).astype(np.uint8).reshape(-1)
+    lut.setflags(write=False)
+    return lut
+
+
+_UNPREMUL_LUT = _unpremul_lut()
+
+
+def flatten_onto(
+    frame: np.ndarray,
+    bg_rgba: tuple[int, int, int, int],
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Flatten a premultiplied BGRA frame over the opaque colour ``bg_rgba`` (§6).
+
+    ``c = min(src.c + mul_div255(bg.c, 255 − a), 255)``, alpha 255; the background's alpha
+    is ignored and its colour is straight RGBA as in the JSON. ``out`` may be ``frame``
+    itself (in place). Returns ``out``.
+    """
+    if out is None:
+        out = np.empty_like(frame)
+    r, g, b, _ = bg_rgba
+    lut = _flatten_lut((int(b), int(g), int(r)))
+    add = lut[frame[..., 3]]  # (H, W, 3) uint16, gathered per alpha
+    add += frame[..., :3]
+    np.minimum(add, 255, out=add)
+    np.copyto(out[..., :3], add, casting="unsafe")
+    out[..., 3] = 255
+    return out
+
+
+def unpremultiply_to_rgba(frame_bgra_premul: np.ndarray) -> np.ndarray:
+    """Straight-alpha RGBA (H, W, 4) uint8 from a premultiplied BGRA frame (for PNGs).
+
+    ``c = (c·255 + a//2) // a`` (capped at 255), and 0 where a = 0.
+    """
+    a = frame_bgra_premul[..., 3]
+    out = np.empty(frame_bgra_premul.shape, dtype=np.uint8)
+    base = a.astype(np.intp) << 8
+    for dst_c, src_c in ((0, 2), (1, 1), (2, 0)):
+        out[..., dst_c] = _UNPREMUL_LUT[base + frame_bgra_premul[..., src_c]]
+    out[..., 3] = a
+    return out

@@ -1,0 +1,252 @@
+"""Plan and draw one frame: FrameGraph → composite ops → pixels in a frame surface.
+
+Everything here runs per frame, so it is plain Python over tuples, with every decision that
+does not depend on the frame taken before (`ClipRuntime`, built once per job). The plan
+follows wavyte-format.md §4.1 and §3.5 (culling, effect folding, pairing); execution uses
+three reuse rules from DESIGN.md §5:
+
+- a layer that needs isolation (pixel effects, paired transitions, a compositor without
+  direct draw) keeps its pixels while its evaluated state is unchanged (rule 11): a static
+  blurred background is blurred once;
+- plain layers are drawn straight into the frame when the compositor allows it (rule 9);
+- the frame after its longest unchanged prefix of ops is snapshotted once, and later frames
+  start from that snapshot instead of redrawing the prefix (a static background under a
+  moving title costs one copy).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .affine import mul
+from .evaluate import FrameGraph
+from .roles import Affine, Compositor, PixelEffect, Rasterizer, Surface
+from .specs import ParsedTransition
+
+_pack_f32 = struct.Struct("f")
+
+
+def f32(x: float) -> float:
+    """Round a Python float to the nearest f32 (the format computes opacities in f32)."""
+    return _pack_f32.unpack(_pack_f32.pack(x))[0]
+
+
+DrawFn = Callable[[Surface, Affine, float, Any], None]
+
+
+@dataclass(eq=False, slots=True)
+class ClipRuntime:
+    """What the frame loop needs of one clip, resolved once per job."""
+
+    index: int
+    draw: DrawFn | None  # None: nothing to draw (audio)
+    opacity_mul: float = 1.0
+    post: Affine | None = None
+    pixel: tuple[PixelEffect, ...] = ()
+    t_in: ParsedTransition | None = None
+    t_out: ParsedTransition | None = None
+    has_in: bool = False
+    has_out: bool = False
+
+
+class SurfacePool:
+    """Canvas-sized surfaces, allocated on demand and reused for the whole job."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self._free: list[Surface] = []
+        self.allocated = 0
+
+    def take(self) -> Surface:
+        if self._free:
+            return self._free.pop()
+        self.allocated += 1
+        return Surface.alloc(self.width, self.height)
+
+    def give(self, s: Surface) -> None:
+        self._free.append(s)
+
+
+@dataclass(slots=True)
+class _Cached:
+    key: tuple
+    surface: Surface
+    spare: Surface | None  # ping-pong partner for pixel effects
+
+
+@dataclass
+class FrameStats:
+    frames: int = 0
+    prefix_hits: int = 0
+    layer_hits: int = 0
+    layers_drawn: int = 0
+
+
+class FrameRenderer:
+    """Renders evaluated frames into caller-provided frame surfaces."""
+
+    def __init__(
+        self,
+        clips: list[ClipRuntime],
+        rasterizer: Rasterizer,
+        compositor: Compositor,
+        width: int,
+        height: int,
+        background_bgra: tuple[int, int, int, int] | None,
+        *,
+        unpaired_opacity: Callable[[float | None, float | None], float],
+    ) -> None:
+        self.clips = clips
+        self.rast = rasterizer
+        self.comp = compositor
+        self.direct = bool(getattr(compositor, "direct_draw", False))
+        self._invalidate = rasterizer.invalidate
+        self.pool = SurfacePool(width, height)
+        self.bg = np.array(background_bgra if background_bgra is not None else (0, 0, 0, 0), dtype=np.uint8)
+        self.unpaired_opacity = unpaired_opacity
+        self._cache: dict[int, _Cached] = {}
+        self._prev_ops: list[tuple] = []
+        self._snap: Surface | None = None
+        self._snap_ops: list[tuple] = []
+        self.stats = FrameStats()
+
+    # ---------------------------------------------------------------------- planning
+
+    def plan(self, graph: FrameGraph) -> list[tuple]:
+        """Composite ops of a frame (§4.1 + §3.5). Each op is a comparable tuple:
+        ``(0, layer, opacity)`` for Over, ``(1, layer_a, layer_b, t)`` for a pair, where a
+        layer is ``(clip_index, affine, draw_opacity, source_time)``."""
+        clips = self.clips
+        layers: list[tuple] = []
+        for node in graph.nodes:
+            rt = clips[node.clip]
+            if rt.draw is None:
+                continue
+            op = f32(node.opacity) * rt.opacity_mul
+            if op <= 0.0:
+                continue
+            if op > 1.0:
+                op = 1.0
+            m = node.transform if rt.post is None else mul(node.transform, rt.post)
+            layers.append(((node.clip, m, f32(op), node.source_time_s), node.progress_in, node.progress_out))
+        ops: list[tuple] = []
+        i, n = 0, len(layers)
+        while i < n:
+            la, p_in_a, p_out_a = layers[i]
+            if i + 1 < n and p_out_a is not None:
+                lb, p_in_b, _ = layers[i + 1]
+                ta = clips[la[0]].t_out
+                tb = clips[lb[0]].t_in
+                if p_in_b is not None and ta is not None and tb is not None:
+                    t_in = min(max(f32(p_in_b), 0.0), 1.0)
+                    t_out = min(max(f32(p_out_a), 0.0), 1.0)
+                    if abs(f32(t_in - t_out)) <= f32(0.05) and ta.can_pair(tb):
+                        ops.append((1, la, lb, t_in))
+                        i += 2
+                        continue
+            o = self.unpaired_opacity(p_in_a, p_out_a)
+            if o > 0.0:
+                ops.append((0, la, o))
+            i += 1
+        return ops
+
+    # --------------------------------------------------------------------- execution
+
+    def render(self, graph: FrameGraph, dst: Surface) -> None:
+        ops = self.plan(graph)
+        self.stats.frames += 1
+        snap_ops = self._snap_ops
+        start = 0
+        if snap_ops and len(snap_ops) <= len(ops) and ops[: len(snap_ops)] == snap_ops:
+            np.copyto(dst.buf, self._snap.buf)  # type: ignore[union-attr]
+            self._invalidate(dst)
+            start = len(snap_ops)
+            self.stats.prefix_hits += 1
+        else:
+            dst.buf[...] = self.bg
+            self._invalidate(dst)
+        keep = _common_prefix(ops, self._prev_ops)
+        used: set[int] = set()
+        for i in range(start, len(ops)):
+            if i == keep and i > 0 and i != len(snap_ops):
+                self._snapshot(dst, ops[:i])
+            self._execute(ops[i], dst, used)
+        self.rast.flush(dst)
+        self._prev_ops = ops
+        self._release_unused(used)
+
+    def _snapshot(self, dst: Surface, ops: list[tuple]) -> None:
+        self.rast.flush(dst)
+        if self._snap is None:
+            self._snap = self.pool.take()
+        np.copyto(self._snap.buf, dst.buf)
+        self._snap_ops = ops
+
+    def _execute(self, op: tuple, dst: Surface, used: set[int]) -> None:
+        if op[0] == 0:
+            _, layer, opacity = op
+            rt = self.clips[layer[0]]
+            if self.direct and not rt.pixel:
+                rt.draw(dst, layer[1], f32(layer[2] * opacity), layer[3])  # type: ignore[misc]
+                self.stats.layers_drawn += 1
+                return
+            src = self._layer(rt, layer, used)
+            self.rast.flush(dst)
+            self.comp.over(dst, src, opacity)
+            self._invalidate(dst)
+        else:
+            _, la, lb, t = op
+            rta = self.clips[la[0]]
+            a = self._layer(rta, la, used)
+            b = self._layer(self.clips[lb[0]], lb, used)
+            self.rast.flush(dst)
+            rta.t_out.composite(self.comp, dst, a, b, t)  # type: ignore[union-attr]
+            self._invalidate(dst)
+
+    def _layer(self, rt: ClipRuntime, layer: tuple, used: set[int]) -> Surface:
+        """The isolated pixels of a layer, reused while its state is unchanged."""
+        used.add(rt.index)
+        key = layer[1:]
+        c = self._cache.get(rt.index)
+        if c is not None and c.key == key:
+            self.stats.layer_hits += 1
+            return c.surface
+        if c is None:
+            c = _Cached(key, self.pool.take(), self.pool.take() if rt.pixel else None)
+            self._cache[rt.index] = c
+        c.key = key
+        s = c.surface
+        self.rast.clear(s)
+        rt.draw(s, layer[1], layer[2], layer[3])  # type: ignore[misc]
+        self.rast.flush(s)
+        self.stats.layers_drawn += 1
+        for fx in rt.pixel:
+            out = c.spare
+            fx.apply(self.comp, s, out)  # type: ignore[arg-type]
+            c.surface, c.spare = out, s  # type: ignore[assignment]
+            s = out  # type: ignore[assignment]
+        if rt.pixel:
+            self._invalidate(s)
+        return s
+
+    def _release_unused(self, used: set[int]) -> None:
+        if len(self._cache) == len(used):
+            return
+        for idx in [k for k in self._cache if k not in used]:
+            c = self._cache.pop(idx)
+            self.pool.give(c.surface)
+            if c.spare is not None:
+                self.pool.give(c.spare)
+
+
+def _common_prefix(a: list[tuple], b: list[tuple]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i

@@ -1,0 +1,319 @@
+"""A render job: a composition bound to backends, with everything prepared once.
+
+``Job(comp, ...)`` does all the work that must not happen per frame: it creates the role
+objects (one plugin factory call each), parses effects and transitions into typed objects,
+prepares assets (all I/O), solves the layout, compiles the evaluator, converts prepared
+assets to the rasterizer's native handles, and resolves per clip the bound method that
+draws it. After that, `render_into` is evaluate → plan → draw, nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .affine import IDENTITY, max_scale, mul, transform_to_affine
+from .affine import scale as scale_affine
+from .anim import compile_anim, is_constant
+from .errors import CompositionError, PluginError
+from .evaluate import Evaluator, FrameGraph, unpaired_opacity
+from .frame_renderer import ClipRuntime, FrameRenderer
+from .layout import solve_layout
+from .model import AudioAsset, Composition, SvgAsset
+from .prepare import natural_svg_size, prepare_assets
+from .prepared import AudioPcm, ImagePixels, PathGeometry, PreparedAssets, ShapedText, SvgRaster, VideoSource
+from .registry import Registry, default_registry
+from .roles import Surface
+from .specs import EffectOp, ParsedTransition
+
+#: The CLI's and the reference's background, #12141c.
+DEFAULT_BACKGROUND = (18, 20, 28, 255)
+WHITE = (255, 255, 255, 255)
+
+
+@dataclass(frozen=True, slots=True)
+class Backends:
+    rasterizer: str = "skia"
+    compositor: str = "skia"
+    decoder: str = "pyav"
+    encoder: str = "pyav"
+
+
+@dataclass(frozen=True, slots=True)
+class ClipEffects:
+    opacity_mul: float
+    post: tuple | None
+    pixel: tuple
+    t_in: ParsedTransition | None
+    t_out: ParsedTransition | None
+
+
+def parse_clip_effects(comp: Composition, registry: Registry) -> list[ClipEffects]:
+    """Parse every effect and transition of every clip (track-major order) into plugin
+    objects. An unknown effect kind or a bad param is a `CompositionError` naming its JSON
+    path; unknown transition kinds are allowed (the format treats them as fades)."""
+    out: list[ClipEffects] = []
+    for ti, track in enumerate(comp.tracks):
+        for ci, clip in enumerate(track.clips):
+            base = f"tracks[{ti}].clips[{ci}]"
+            ops: list[EffectOp] = []
+            for ei, fx in enumerate(clip.effects):
+                kind = fx.kind.strip().lower()
+                where = f"{base}.effects[{ei}]"
+                if not kind:
+                    raise CompositionError(f"{where}.kind", "effect kind must be non-empty")
+                spec = registry.effects.get(kind)
+                if spec is None:
+                    have = ", ".join(registry.effect_kinds()) or "none"
+                    raise CompositionError(f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})")
+                try:
+                    ops.append(spec.parse(fx.params))
+                except ValueError as exc:
+                    raise CompositionError(f"{where}.params", str(exc)) from None
+            out.append(_fold(ops, _parse_transition(clip.transition_in, registry), _parse_transition(clip.transition_out, registry)))
+    return out
+
+
+def _fold(ops: list[EffectOp], t_in: ParsedTransition | None, t_out: ParsedTransition | None) -> ClipEffects:
+    """§4.1 step 2: opacity factors multiply, posts compose left to right, passes in order."""
+    o = 1.0
+    post = None
+    for op in ops:
+        o *= op.opacity_mul
+        if op.post is not None:
+            post = mul(post if post is not None else IDENTITY, op.post)
+    if not math.isfinite(o) or o < 0:
+        o = 0.0
+    pixel = tuple(op.pixel for op in ops if op.pixel is not None)
+    return ClipEffects(o, post, pixel, t_in, t_out)
+
+
+def _parse_transition(spec: Any, registry: Registry) -> ParsedTransition | None:
+    if spec is None:
+        return None
+    kind = registry.transitions.get(spec.kind.strip().lower())
+    if kind is None:
+        return None
+    try:
+        return kind.parse(spec.params)
+    except ValueError:
+        return None
+
+
+class Job:
+    """A composition prepared for rendering on chosen backends. Close it when done."""
+
+    def __init__(
+        self,
+        comp: Composition,
+        *,
+        assets_root: str | Path = ".",
+        backends: Backends = Backends(),
+        background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
+        registry: Registry | None = None,
+    ) -> None:
+        self.comp = comp
+        self.backends = backends
+        self.registry = reg = registry or default_registry()
+        self.root = Path(assets_root)
+        self.effects = parse_clip_effects(comp, reg)
+        self.rast = reg.create("rasterizer", backends.rasterizer)
+        self.compositor = reg.create("compositor", backends.compositor)
+        needs_decoder = any(type(a).__name__ in ("ImageAsset", "VideoAsset", "AudioAsset") for a in comp.assets.values())
+        self.decoder = reg.create("decoder", backends.decoder) if needs_decoder else None
+        self.background = background
+        self.assets: PreparedAssets | None = None
+        try:
+            self._prepare()
+        except BaseException:
+            self.close()
+            raise
+
+    # ----------------------------------------------------------------- preparation
+
+    def _prepare(self) -> None:
+        comp = self.comp
+        sizes: dict[str, tuple[float, float]] = {}
+        for key, asset in comp.assets.items():
+            if isinstance(asset, SvgAsset):
+                sizes[key] = natural_svg_size(key, asset, self.root)[2]
+        svg_scales = self._svg_scales() if sizes else {}
+        self.assets = prepare_assets(
+            comp, self.root, self.decoder, svg_renderer=self._svg_renderer() if sizes else None, svg_scales=svg_scales
+        )
+        for key, item in zip(self.assets.keys, self.assets.items, strict=True):
+            sizes[key] = item.size
+        self.layout = solve_layout(comp, sizes)
+        self.evaluator = Evaluator(comp, self.layout)
+        runtimes = [self._runtime(info) for info in self.evaluator.clips]
+        w, h = comp.canvas.width, comp.canvas.height
+        bg = None if self.background is None else _premul_bgra(self.background)
+        self.renderer = FrameRenderer(runtimes, self.rast, self.compositor, w, h, bg, unpaired_opacity=unpaired_opacity)
+
+    def _svg_renderer(self) -> Any:
+        """The job's rasterizer when it renders SVG, else any installed one that does."""
+        if hasattr(self.rast, "render_svg"):
+            return self.rast
+        for name in self.registry.available("rasterizer"):
+            spec = self.registry.roles["rasterizer"][name]
+            if "svg" in spec.capabilities:
+                return self.registry.create("rasterizer", name)
+        return None
+
+    def _svg_scales(self) -> dict[str, tuple[float, float]]:
+        """Largest (sx, sy) each SVG asset reaches over its clips' lives (§4.4.3), so it is
+        rasterised once, never per frame."""
+        comp = self.comp
+        spf = comp.fps.secs_per_frame
+        out: dict[str, tuple[float, float]] = {}
+        gi = 0
+        from .rng import stable_hash64
+
+        for track in comp.tracks:
+            for clip in track.clips:
+                fx = self.effects[gi]
+                gi += 1
+                if not isinstance(comp.assets.get(clip.asset), SvgAsset):
+                    continue
+                sample = compile_anim(clip.props.transform, "transform", secs_per_frame=spf, seed=stable_hash64(comp.seed, clip.id))
+                n = 1 if is_constant(clip.props.transform) else max(clip.range.length, 1)
+                bx, by = out.get(clip.asset, (0.0, 0.0))
+                for f in range(n):
+                    m = transform_to_affine(sample(f))
+                    if fx.post is not None:
+                        m = mul(m, fx.post)
+                    sx, sy = max_scale(m)
+                    bx, by = max(bx, sx), max(by, sy)
+                out[clip.asset] = (bx, by)
+        return out
+
+    def _runtime(self, info: Any) -> ClipRuntime:
+        fx = self.effects[info.index]
+        clip = info.clip
+        rt = ClipRuntime(
+            index=info.index,
+            draw=None if isinstance(info.asset, AudioAsset) else self._draw_fn(info.asset_key),
+            opacity_mul=fx.opacity_mul,
+            post=fx.post,
+            pixel=fx.pixel,
+            t_in=fx.t_in,
+            t_out=fx.t_out,
+            has_in=clip.transition_in is not None,
+            has_out=clip.transition_out is not None,
+        )
+        return rt
+
+    def _draw_fn(self, key: str) -> Callable[[Surface, Any, float, Any], None]:
+        """The bound draw call for an asset, with its native handle made once."""
+        assert self.assets is not None
+        if not hasattr(self, "_handles"):
+            self._handles: dict[str, Callable] = {}
+        if key in self._handles:
+            return self._handles[key]
+        item = self.assets.items[self.assets.keys.index(key)]
+        r = self.rast
+        fn: Callable
+        if isinstance(item, PathGeometry):
+            fn = partial(_fill_path, r.fill_path, r.prepare_path(item))
+        elif isinstance(item, ShapedText):
+            fn = partial(_draw_text, r.draw_text, r.prepare_text(item))
+        elif isinstance(item, ImagePixels):
+            fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
+        elif isinstance(item, SvgRaster):
+            fn = partial(_draw_svg, r.draw_image, r.prepare_image(item.pixels), scale_affine(*item.local_scale))
+        elif isinstance(item, VideoSource):
+            fn = partial(_draw_video, r.draw_pixels, item.session.frame_at)
+        elif isinstance(item, AudioPcm):
+            fn = _draw_nothing
+        else:  # pragma: no cover
+            raise PluginError(f"cannot draw {type(item).__name__}")
+        self._handles[key] = fn
+        return fn
+
+    # --------------------------------------------------------------------- frames
+
+    @property
+    def width(self) -> int:
+        return self.comp.canvas.width
+
+    @property
+    def height(self) -> int:
+        return self.comp.canvas.height
+
+    def evaluate(self, frame: int) -> FrameGraph:
+        return self.evaluator.evaluate(frame)
+
+    def render_into(self, graph: FrameGraph, dst: Surface) -> None:
+        self.renderer.render(graph, dst)
+
+    def new_surface(self) -> Surface:
+        return Surface.alloc(self.width, self.height)
+
+    def audio_pcm(self) -> dict[str, np.ndarray | None]:
+        """Decoded PCM per asset key (Audio assets and Video assets with sound)."""
+        out: dict[str, np.ndarray | None] = {}
+        if self.assets is None:
+            return out
+        for key, item in zip(self.assets.keys, self.assets.items, strict=True):
+            if isinstance(item, AudioPcm):
+                out[key] = item.samples
+            elif isinstance(item, VideoSource):
+                out[key] = item.audio
+        return out
+
+    def close(self) -> None:
+        if self.assets is not None:
+            self.assets.close()
+            self.assets = None
+
+    def __enter__(self) -> Job:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _premul_bgra(rgba: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    r, g, b, a = rgba
+    return ((b * a + 127) // 255, (g * a + 127) // 255, (r * a + 127) // 255, a)
+
+
+def _fill_path(fill: Callable, handle: Any, s: Surface, m: Any, o: float, _t: Any) -> None:
+    fill(s, handle, m, WHITE, o)
+
+
+def _draw_text(draw: Callable, handle: Any, s: Surface, m: Any, o: float, _t: Any) -> None:
+    draw(s, handle, m, o)
+
+
+def _draw_image(draw: Callable, handle: Any, s: Surface, m: Any, o: float, _t: Any) -> None:
+    draw(s, handle, m, o)
+
+
+def _draw_svg(draw: Callable, handle: Any, adjust: Any, s: Surface, m: Any, o: float, _t: Any) -> None:
+    draw(s, handle, mul(m, adjust), o)
+
+
+def _draw_video(draw: Callable, frame_at: Callable, s: Surface, m: Any, o: float, t: float) -> None:
+    draw(s, frame_at(t), m, o)
+
+
+def _draw_nothing(s: Surface, m: Any, o: float, t: Any) -> None:
+    return None
+
+
+def layout_for(comp: Composition, root: str | Path, registry: Registry | None = None) -> list[list[tuple[float, float]]]:
+    """Layout offsets of every clip. Absolute tracks need no asset sizes; otherwise the
+    assets are prepared (with the default backends) to learn their intrinsic sizes."""
+    from .model import LayoutMode
+
+    if all(t.layout_mode == LayoutMode.Absolute for t in comp.tracks):
+        return [[(0.0, 0.0)] * len(t.clips) for t in comp.tracks]
+    with Job(comp, assets_root=root, registry=registry) as job:
+        return job.layout

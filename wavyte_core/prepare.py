@@ -1,0 +1,133 @@
+"""Asset preparation: all I/O of a job, done once before the first frame (DESIGN.md §2).
+
+Images are decoded (and premultiplied) by the decoder plugin; text is shaped with HarfBuzz
+into outlines; ``svg_path_d`` is parsed into a backend-neutral path; SVG files are rendered
+once at the largest scale their clips reach; video files get a persistent decoding
+session; audio is decoded to 48 kHz stereo float. Errors name the asset's JSON path and
+the file.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from .errors import AssetError, CompositionError, WavyteError
+from .model import AudioAsset, Composition, ImageAsset, PathAsset, SvgAsset, TextAsset, VideoAsset
+from .paths import resolve_asset_path
+from .prepared import AudioPcm, ImagePixels, Prepared, PreparedAssets, SvgRaster, VideoSource
+from .svgpath import parse_svg_path
+from .svgsize import svg_natural_size
+from .text import FontCache, shape_text
+
+#: Largest side of an SVG raster; beyond it the raster is capped (and drawn scaled up).
+MAX_SVG_RASTER_SIDE = 8192
+#: Largest decoded image, in pixels (explicit resource limit, DESIGN.md §8).
+MAX_IMAGE_PIXELS = 16384 * 16384
+
+
+def _field(key: str, tag: str, name: str) -> str:
+    return f"assets.{key}.{tag}.{name}"
+
+
+def prepare_assets(
+    comp: Composition,
+    root: Path,
+    decoder: Any,
+    *,
+    svg_renderer: Any | None,
+    svg_scales: dict[str, tuple[float, float]],
+) -> PreparedAssets:
+    """Prepare every asset (sorted key order). ``svg_scales`` maps an Svg asset key to the
+    largest (sx, sy) any of its clips reaches; ``svg_renderer`` has ``render_svg``."""
+    keys = tuple(sorted(comp.assets))
+    out = PreparedAssets(keys=keys)
+    fonts = FontCache()
+    try:
+        for key in keys:
+            out.items.append(_prepare_one(key, comp.assets[key], root, decoder, fonts, svg_renderer, svg_scales))
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+def natural_svg_size(key: str, asset: SvgAsset, root: Path) -> tuple[bytes, Path, tuple[float, float]]:
+    path = resolve_asset_path(root, asset.source, _field(key, "Svg", "source"))
+    data = _read(path, _field(key, "Svg", "source"))
+    try:
+        size = svg_natural_size(data)
+    except ValueError as exc:
+        raise AssetError(str(path), f"invalid SVG: {exc}") from None
+    return data, path, size
+
+
+def _read(path: Path, field: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise AssetError(field, f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _prepare_one(
+    key: str,
+    asset: Any,
+    root: Path,
+    decoder: Any,
+    fonts: FontCache,
+    svg_renderer: Any | None,
+    svg_scales: dict[str, tuple[float, float]],
+) -> Prepared:
+    if isinstance(asset, PathAsset):
+        try:
+            return parse_svg_path(asset.svg_path_d)
+        except ValueError as exc:
+            raise CompositionError(_field(key, "Path", "svg_path_d"), str(exc)) from None
+    if isinstance(asset, TextAsset):
+        field = _field(key, "Text", "font_source")
+        path = resolve_asset_path(root, asset.font_source, field)
+        try:
+            face = fonts.load(path)
+        except WavyteError:
+            raise
+        except Exception as exc:
+            raise AssetError(str(path), f"not a usable font file: {exc}") from None
+        return shape_text(asset, face)
+    if isinstance(asset, ImageAsset):
+        path = resolve_asset_path(root, asset.source, _field(key, "Image", "source"))
+        pixels = decoder.decode_image(path)
+        h, w = pixels.shape[:2]
+        if w * h > MAX_IMAGE_PIXELS:
+            raise AssetError(str(path), f"image is {w}x{h}, larger than the limit of {MAX_IMAGE_PIXELS} pixels")
+        pixels.flags.writeable = False
+        return ImagePixels(pixels)
+    if isinstance(asset, SvgAsset):
+        data, path, (nw, nh) = natural_svg_size(key, asset, root)
+        if svg_renderer is None:
+            raise AssetError(str(path), "no installed rasterizer can render SVG files (install wavyte-backend-skia)")
+        sx, sy = svg_scales.get(key, (1.0, 1.0))
+        pw = min(max(math.ceil(nw * sx), 1), MAX_SVG_RASTER_SIDE)
+        ph = min(max(math.ceil(nh * sy), 1), MAX_SVG_RASTER_SIDE)
+        try:
+            pixels = svg_renderer.render_svg(data, path.parent, pw, ph, nw, nh)
+        except Exception as exc:
+            raise AssetError(str(path), f"cannot render SVG: {exc}") from None
+        pixels.flags.writeable = False
+        return SvgRaster(pixels, nw, nh)
+    if isinstance(asset, VideoAsset):
+        path = resolve_asset_path(root, asset.source, _field(key, "Video", "source"))
+        session = decoder.open_video(path)
+        audio = None
+        if not asset.muted and asset.volume > 0 and hasattr(decoder, "decode_audio"):
+            audio = decoder.decode_audio(path)
+        return VideoSource(session, session.width, session.height, audio)
+    if isinstance(asset, AudioAsset):
+        path = resolve_asset_path(root, asset.source, _field(key, "Audio", "source"))
+        pcm = None if asset.muted or asset.volume <= 0 else decoder.decode_audio(path)
+        if pcm is None and not (asset.muted or asset.volume <= 0):
+            raise AssetError(str(path), "the file has no audio stream")
+        import numpy as np
+
+        return AudioPcm(pcm if pcm is not None else np.zeros((0, 2), np.float32))
+    raise AssetError(key, f"unsupported asset type {type(asset).__name__}")  # pragma: no cover

@@ -1,0 +1,169 @@
+"""The plugin registry: discovers plugins once, collects what they register, builds roles.
+
+Discovery reads the entry-point group ``wavyte`` once per process. Each plugin's
+registration hooks are called once, one plugin at a time, so a plugin that fails to import
+or raises is recorded as broken (by name) without affecting the others.
+
+Environment:
+- ``WAVYTE_PLUGINS=a,b``: load only these entry points (the core's ``builtin`` is always
+  loaded);
+- ``WAVYTE_DISABLE_PLUGINS=a,b``: skip these entry points.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any, Literal
+
+import pluggy
+
+from . import hookspecs
+from .errors import PluginError
+from .specs import EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
+
+Role = Literal["rasterizer", "compositor", "decoder", "encoder"]
+ROLES: tuple[Role, ...] = ("rasterizer", "compositor", "decoder", "encoder")
+_ROLE_HOOKS: dict[str, str] = {
+    "rasterizer": "wavyte_register_rasterizers",
+    "compositor": "wavyte_register_compositors",
+    "decoder": "wavyte_register_decoders",
+    "encoder": "wavyte_register_encoders",
+    "effect": "wavyte_register_effects",
+    "transition": "wavyte_register_transitions",
+}
+BUILTIN = "builtin"
+
+
+def _env_list(name: str) -> set[str] | None:
+    raw = os.environ.get(name)
+    if raw is None:
+        return None
+    return {p.strip() for p in raw.split(",") if p.strip()}
+
+
+@dataclass
+class Registry:
+    """Specs registered by every loaded plugin, by role and name."""
+
+    roles: dict[str, dict[str, RoleSpec]] = field(default_factory=lambda: {r: {} for r in ROLES})
+    effects: dict[str, EffectKindSpec] = field(default_factory=dict)  # every alias → spec
+    transitions: dict[str, TransitionKindSpec] = field(default_factory=dict)
+    plugins: list[PluginInfo] = field(default_factory=list)
+    owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (role, name) → plugin
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def build(cls, extra: list[tuple[str, Any]] | None = None, *, entrypoints: bool = True) -> Registry:
+        """Load the core's built-in plugin, then entry points (unless disabled), then
+        ``extra`` ``(name, module_or_object)`` pairs given explicitly (tests use these)."""
+        from . import builtin_plugins
+
+        reg = cls()
+        pm = pluggy.PluginManager("wavyte")
+        pm.add_hookspecs(hookspecs)
+        reg._add(pm, BUILTIN, builtin_plugins, "wavyte")
+        if entrypoints:
+            only = _env_list("WAVYTE_PLUGINS")
+            skip = _env_list("WAVYTE_DISABLE_PLUGINS") or set()
+            for ep in sorted(entry_points(group="wavyte"), key=lambda e: e.name):
+                if ep.name == BUILTIN or ep.name in skip or (only is not None and ep.name not in only):
+                    continue
+                dist = ep.dist.name if ep.dist else ""
+                try:
+                    module = ep.load()
+                except Exception as exc:  # a broken plugin must not break the others
+                    reg.plugins.append(PluginInfo(ep.name, dist, _version(ep), error=f"import failed: {exc!r}"))
+                    continue
+                reg._add(pm, ep.name, module, dist, _version(ep))
+        for name, obj in extra or []:
+            reg._add(pm, name, obj, "")
+        return reg
+
+    def _add(self, pm: pluggy.PluginManager, name: str, obj: ModuleType | Any, dist: str, version: str = "") -> None:
+        info = PluginInfo(name, dist, version)
+        self.plugins.append(info)
+        try:
+            pm.register(obj, name=name)
+        except Exception as exc:
+            info.error = f"registration failed: {exc}"
+            return
+        for kind, hook_name in _ROLE_HOOKS.items():
+            impl = getattr(obj, hook_name, None)
+            if impl is None:
+                continue
+            try:
+                specs = list(impl() or [])
+            except Exception as exc:
+                info.error = f"{hook_name} raised {exc!r}"
+                continue
+            for spec in specs:
+                self._record(info, kind, spec)
+
+    def _record(self, info: PluginInfo, kind: str, spec: Any) -> None:
+        info.roles.setdefault(kind, []).append(spec.name)
+        if kind in ROLES:
+            table = self.roles[kind]
+            if spec.name in table:
+                info.error = f"{kind} '{spec.name}' already registered by '{self.owners[(kind, spec.name)]}'"
+                return
+            table[spec.name] = spec
+            self.owners[(kind, spec.name)] = info.name
+            return
+        table2: dict[str, Any] = self.effects if kind == "effect" else self.transitions
+        for alias in (spec.name, *spec.aliases):
+            key = alias.strip().lower()
+            if key in table2 and table2[key] is not spec:
+                info.error = f"{kind} kind '{key}' already registered"
+                continue
+            table2[key] = spec
+
+    # ------------------------------------------------------------------- lookups
+
+    def names(self, role: Role) -> list[str]:
+        return sorted(self.roles[role])
+
+    def available(self, role: Role) -> list[str]:
+        return [n for n in self.names(role) if self.roles[role][n].check() is None]
+
+    def spec(self, role: Role, name: str) -> RoleSpec:
+        table = self.roles[role]
+        if name not in table:
+            have = ", ".join(self.names(role)) or "none"
+            raise PluginError(f"unknown {role} '{name}' (installed: {have})")
+        spec = table[name]
+        reason = spec.check()
+        if reason is not None:
+            hint = f"; install with: {spec.install_hint}" if spec.install_hint else ""
+            raise PluginError(f"{role} '{name}' is unavailable: {reason}{hint}")
+        return spec
+
+    def create(self, role: Role, name: str) -> Any:
+        spec = self.spec(role, name)
+        try:
+            return spec.factory()
+        except Exception as exc:
+            raise PluginError(f"{role} '{name}' failed to start: {exc}") from exc
+
+    def effect_kinds(self) -> list[str]:
+        return sorted({s.name for s in self.effects.values()})
+
+    def transition_kinds(self) -> list[str]:
+        return sorted({s.name for s in self.transitions.values()})
+
+
+def _version(ep: Any) -> str:
+    try:
+        return ep.dist.version if ep.dist else ""
+    except Exception:
+        return ""
+
+
+@cache
+def default_registry() -> Registry:
+    """The process-wide registry (entry points honoured), built on first use."""
+    return Registry.build()
