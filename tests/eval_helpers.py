@@ -62,9 +62,7 @@ def comp(
     canvas: tuple[int, int] = (64, 64),
     seed: int = 1,
 ) -> m.Composition:
-    return m.Composition(
-        m.Fps(*fps), m.Canvas(*canvas), duration, assets, tuple(tracks), seed
-    )
+    return m.Composition(m.Fps(*fps), m.Canvas(*canvas), duration, assets, tuple(tracks), seed)
 
 
 # ------------------------------------------------------------------ dict → model
@@ -81,7 +79,7 @@ def _transform(d: dict) -> m.Transform2D:
 
 
 def _anim(d: dict, value: Any) -> m.Anim:
-    (tag, body), = d.items()
+    ((tag, body),) = d.items()
     if tag != "Keyframes":
         raise NotImplementedError(f"test converter: {tag}")
     return m.Keyframes(
@@ -98,7 +96,7 @@ def _transition(d: dict | None) -> m.TransitionSpec | None:
 
 
 def _asset(d: dict) -> m.Asset:
-    (tag, body), = d.items()
+    ((tag, body),) = d.items()
     cls = {v: k for k, v in m.ASSET_TAGS.items()}[tag]
     if cls is m.TextAsset and "color_rgba8" in body:
         body = {**body, "color_rgba8": tuple(body["color_rgba8"])}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from eval_helpers import keys, tr
+
+try:
+    from eval_helpers import keys, tr
+except ImportError:  # tests/ imported as a package
+    from tests.eval_helpers import keys, tr
 
 from wavyte_core.anim import compile_anim, is_constant, sample_f64, sample_transform
 from wavyte_core.errors import AnimationError
@@ -230,9 +234,11 @@ def test_constant_claim_matches_sampling() -> None:
         Expr(Loop(keys(LINEAR, (3, 0.5), (9, 0.5)), 4, LoopMode.PingPong)),
     ]
     for anim in cases:
-        kind = "transform" if isinstance(anim, Keyframes) and isinstance(
-            anim.keys[0].value, Transform2D
-        ) else "f64"
+        kind = (
+            "transform"
+            if isinstance(anim, Keyframes) and isinstance(anim.keys[0].value, Transform2D)
+            else "f64"
+        )
         assert is_constant(anim)
         fn = compile_anim(anim, kind, secs_per_frame=SPF30, seed=0)
         first = fn(0)

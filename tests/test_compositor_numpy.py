@@ -308,3 +308,19 @@ def test_scratch_reuse_across_sizes(comp):
         d = surf(dst)
         comp.over(d, surf(src), 0.6)
         assert np.array_equal(d.buf, ref_over_img(dst, src, 0.6))
+
+
+@pytest.mark.parametrize("opacity", [1.0, 0.35])
+def test_over_of_a_small_layer_only_touches_its_bounds(comp, opacity):
+    rng = np.random.default_rng(6)
+    dst = random_premul(rng, 20, 30)
+    src = np.zeros((20, 30, 4), dtype=np.uint8)
+    src[5:9, 11:14] = random_premul(rng, 4, 3, transparent_share=0.0)
+    src[5, 11, 3] = 1  # nearly transparent corner: scaled alpha may round to 0
+    src[5, 11, :3] = 1
+    d = surf(dst)
+    comp.over(d, surf(src), opacity)
+    assert np.array_equal(d.buf, ref_over_img(dst, src, opacity))
+    outside = np.ones((20, 30), dtype=bool)
+    outside[5:9, 11:14] = False
+    assert np.array_equal(d.buf[outside], dst[outside])

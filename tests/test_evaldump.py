@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import math
 
-from eval_helpers import clip, comp, keys, tr
+try:
+    from eval_helpers import clip, comp, keys, tr
+except ImportError:  # tests/ imported as a package
+    from tests.eval_helpers import clip, comp, keys, tr
 
 from wavyte_core.evaldump import dump_frame_graph, fingerprint
 from wavyte_core.evaluate import Evaluator
@@ -60,7 +63,7 @@ def test_dump_is_valid_compact_json_with_all_fields() -> None:
         EffectInstance("noop", None),
     )
     c0 = clip(
-        "ünï\"d",
+        'ünï"d',
         "v",
         0,
         10,
@@ -98,20 +101,21 @@ def test_zmij_float_formatting_in_dump() -> None:
         1.25e-6: "1.25e-6",
         3e-8: "3e-8",
         0.000123: "0.000123",
+        -0.0: "-0.0",  # Rust clamp keeps the sign of zero
     }
     for value, text in cases.items():
         c0 = clip("c", "p", 0, 1, opacity=constant(value))
         ev = Evaluator(comp([Track("t", 0, (c0,))], {"p": PathAsset("M0,0 L1,1")}, duration=1))
         s = dump_frame_graph(ev, ev.evaluate(0))
         assert f'"opacity":{text},' in s, (value, s)
-    # translate 1e16 and 1e15; negative zero from a -0.0 rotation-free scale
+    # translate 1e16 and 1e15; a -0.0 scale comes out as +0.0 through the full kurbo
+    # products (the -0.0 term is added to a +0.0 one), so the dump prints 0.0
     big = clip("c", "p", 0, 1, transform=constant(tr(1e16, 1e15, 0.0, -0.0, 1.0)))
     ev = Evaluator(comp([Track("t", 0, (big,))], {"p": PathAsset("M0,0 L1,1")}, duration=1))
     s = dump_frame_graph(ev, ev.evaluate(0))
     m = ev.evaluate(0).nodes[0].transform
-    assert math.copysign(1.0, m[0]) == -1.0
-    assert '"transform":[-0.0,0.0,' in s
-    assert ",1e+16,1000000000000000.0]" in s
+    assert math.copysign(1.0, m[0]) == 1.0
+    assert '"transform":[0.0,0.0,0.0,1.0,1e+16,1000000000000000.0]' in s
 
 
 def test_nan_opacity_dumps_null() -> None:
@@ -144,6 +148,8 @@ def test_fingerprint_changes_with_opacity_and_visibility() -> None:
     # same numbers, different clip → different key
     c = clip("c", "p", 0, 10)
     d = clip("d", "p", 0, 10)
-    ev2 = Evaluator(comp([Track("t", 0, (c,)), Track("u", 0, (d,))], {"p": PathAsset("M0,0 L1,1")}, duration=10))
+    ev2 = Evaluator(
+        comp([Track("t", 0, (c,)), Track("u", 0, (d,))], {"p": PathAsset("M0,0 L1,1")}, duration=10)
+    )
     g = ev2.evaluate(0)
     assert fingerprint(ev2, g) != fingerprint(ev2, type(g)(0, g.nodes[:1] * 2))

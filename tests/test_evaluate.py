@@ -6,7 +6,11 @@ import math
 import time
 
 import pytest
-from eval_helpers import BENCH_DEFAULT, clip, comp, keys, load_json_file, tr
+
+try:
+    from eval_helpers import BENCH_DEFAULT, clip, comp, keys, load_json_file, tr
+except ImportError:  # tests/ imported as a package
+    from tests.eval_helpers import BENCH_DEFAULT, clip, comp, keys, load_json_file, tr
 
 from wavyte_core.affine import (
     IDENTITY,
@@ -36,6 +40,7 @@ from wavyte_core.model import (
     PathAsset,
     Procedural,
     ProcScalarKind,
+    ProcVec2Kind,
     Sine,
     Track,
     TransitionSpec,
@@ -79,6 +84,29 @@ def test_affine_product_keeps_signed_zeros_like_kurbo() -> None:
     neg = (1.0, 0.0, 0.0, 1.0, -0.0, -0.0)
     assert math.copysign(1.0, mul(translate(0.0, 0.0), neg)[4]) == 1.0
     assert math.copysign(1.0, mul(translate(-0.0, -0.0), neg)[4]) == -1.0
+
+
+def _chained(t) -> tuple:
+    """The five-factor product with one ``mul`` per factor, as §1.4 spells it."""
+    m = mul(translate(t.translate.x, t.translate.y), translate(t.anchor.x, t.anchor.y))
+    m = mul(m, rotate(t.rotation_rad))
+    m = mul(m, scale(t.scale.x, t.scale.y))
+    return mul(m, translate(-t.anchor.x, -t.anchor.y))
+
+
+def test_inlined_affine_is_bit_identical_to_chained_products() -> None:
+    import random
+    import struct
+
+    rnd = random.Random(42)
+    specials = [0.0, -0.0, 1.0, -1.0, 1e-300, math.inf, -math.inf, math.nan, math.pi]
+    bits = struct.Struct("<6d").pack
+    for i in range(3000):
+        vals = [
+            rnd.choice(specials) if rnd.random() < 0.3 else rnd.uniform(-1e3, 1e3) for _ in range(7)
+        ]
+        t = tr(*vals)
+        assert bits(*transform_to_affine(t)) == bits(*_chained(t)), (i, vals)
 
 
 # ------------------------------------------------------------------------- visibility
@@ -236,7 +264,7 @@ def test_blank_effect_kind_and_error_precedence() -> None:
     with pytest.raises(EvaluationError, match="^effect kind must be non-empty$"):
         ev.evaluate(5)
     # opacity is evaluated before effects
-    bad_op = Procedural(__import__("wavyte_core.model").model.ProcVec2Kind(Sine(1, 1, 0, 0), Sine(1, 1, 0, 0)))
+    bad_op = Procedural(ProcVec2Kind(Sine(1, 1, 0, 0), Sine(1, 1, 0, 0)))
     ev = one_clip(opacity=bad_op, effects=(EffectInstance("", None),))
     with pytest.raises(AnimationError, match="Vec2"):
         ev.evaluate(5)

@@ -19,6 +19,7 @@ __all__ = [
     "invert",
     "max_scale",
     "mul",
+    "parts_to_affine",
     "rotate",
     "scale",
     "transform_to_affine",
@@ -46,10 +47,17 @@ def translate(x: float, y: float) -> Affine:
     return (1.0, 0.0, 0.0, 1.0, x, y)
 
 
+def _sin_cos(theta: float) -> tuple[float, float]:
+    """``theta.sin_cos()`` with Rust semantics: ±inf gives NaN instead of raising."""
+    try:
+        return math.sin(theta), math.cos(theta)
+    except ValueError:
+        return math.nan, math.nan
+
+
 def rotate(theta: float) -> Affine:
     """kurbo ``Affine::rotate``: ``[c, s, −s, c, 0, 0]`` (clockwise on screen, y down)."""
-    s = math.sin(theta)
-    c = math.cos(theta)
+    s, c = _sin_cos(theta)
     return (c, s, -s, c, 0.0, 0.0)
 
 
@@ -59,12 +67,64 @@ def scale(sx: float, sy: float) -> Affine:
 
 def transform_to_affine(t: Transform2D) -> Affine:
     """``((((T(translate)·T(anchor))·R)·S)·T(−anchor))``, evaluated left to right."""
-    ax = t.anchor.x
-    ay = t.anchor.y
-    m = mul(translate(t.translate.x, t.translate.y), translate(ax, ay))
-    m = mul(m, rotate(t.rotation_rad))
-    m = mul(m, scale(t.scale.x, t.scale.y))
-    return mul(m, translate(-ax, -ay))
+    return parts_to_affine(
+        t.translate.x,
+        t.translate.y,
+        t.rotation_rad,
+        t.scale.x,
+        t.scale.y,
+        t.anchor.x,
+        t.anchor.y,
+    )
+
+
+def parts_to_affine(
+    tx: float, ty: float, rot: float, sx: float, sy: float, ax: float, ay: float
+) -> Affine:
+    """``transform_to_affine`` on the seven decomposed components, without temporaries.
+
+    The four kurbo products are written out term by term (same operands, same order as
+    ``mul``), so the result is bit-identical to the chained ``mul`` calls; only the tuple
+    packing in between is gone. This is the per-frame path for animated transforms.
+    """
+    # M = T(tx, ty) · T(ax, ay)
+    a = 1.0 * 1.0 + 0.0 * 0.0
+    b = 0.0 * 1.0 + 1.0 * 0.0
+    c = 1.0 * 0.0 + 0.0 * 1.0
+    d = 0.0 * 0.0 + 1.0 * 1.0
+    e = 1.0 * ax + 0.0 * ay + tx
+    f = 0.0 * ax + 1.0 * ay + ty
+    # M = M · R(rot) = M · [co, si, -si, co, 0, 0]
+    si, co = _sin_cos(rot)
+    nsi = -si
+    a, b, c, d, e, f = (
+        a * co + c * si,
+        b * co + d * si,
+        a * nsi + c * co,
+        b * nsi + d * co,
+        a * 0.0 + c * 0.0 + e,
+        b * 0.0 + d * 0.0 + f,
+    )
+    # M = M · S(sx, sy) = M · [sx, 0, 0, sy, 0, 0]
+    a, b, c, d, e, f = (
+        a * sx + c * 0.0,
+        b * sx + d * 0.0,
+        a * 0.0 + c * sy,
+        b * 0.0 + d * sy,
+        a * 0.0 + c * 0.0 + e,
+        b * 0.0 + d * 0.0 + f,
+    )
+    # M = M · T(-ax, -ay) = M · [1, 0, 0, 1, -ax, -ay]
+    nax = -ax
+    nay = -ay
+    return (
+        a * 1.0 + c * 0.0,
+        b * 1.0 + d * 0.0,
+        a * 0.0 + c * 1.0,
+        b * 0.0 + d * 1.0,
+        a * nax + c * nay + e,
+        b * nax + d * nay + f,
+    )
 
 
 def invert(m: Affine) -> Affine:

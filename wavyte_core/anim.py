@@ -49,13 +49,20 @@ __all__ = [
     "AnimKind",
     "compile_anim",
     "is_constant",
+    "TransformParts",
     "lerp_f64",
+    "lerp_parts",
     "lerp_transform",
+    "parts_transform",
+    "transform_parts",
     "sample_f64",
     "sample_transform",
 ]
 
-AnimKind = Literal["f64", "transform"]
+AnimKind = Literal["f64", "transform", "parts"]
+#: A Transform2D flattened to ``(tx, ty, rotation_rad, sx, sy, ax, ay)``: the evaluator's
+#: form, cheaper to interpolate than frozen dataclasses (see ``affine.parts_to_affine``).
+TransformParts = tuple[float, float, float, float, float, float, float]
 Sampler = Callable[[int], Any]
 
 U64_MAX = 0xFFFF_FFFF_FFFF_FFFF
@@ -87,9 +94,46 @@ def lerp_transform(a: Transform2D, b: Transform2D, t: float) -> Transform2D:
     )
 
 
+def lerp_parts(a: TransformParts, b: TransformParts, t: float) -> TransformParts:
+    """``lerp_transform`` on flattened components (same per-component formula)."""
+    a0, a1, a2, a3, a4, a5, a6 = a
+    b0, b1, b2, b3, b4, b5, b6 = b
+    return (
+        a0 + (b0 - a0) * t,
+        a1 + (b1 - a1) * t,
+        a2 + (b2 - a2) * t,
+        a3 + (b3 - a3) * t,
+        a4 + (b4 - a4) * t,
+        a5 + (b5 - a5) * t,
+        a6 + (b6 - a6) * t,
+    )
+
+
+def transform_parts(v: Transform2D) -> TransformParts:
+    return (
+        v.translate.x,
+        v.translate.y,
+        v.rotation_rad,
+        v.scale.x,
+        v.scale.y,
+        v.anchor.x,
+        v.anchor.y,
+    )
+
+
+def parts_transform(p: TransformParts) -> Transform2D:
+    return Transform2D(Vec2(p[0], p[1]), p[2], Vec2(p[3], p[4]), Vec2(p[5], p[6]))
+
+
 _LERPS: dict[str, Callable[[Any, Any, float], Any]] = {
     "f64": lerp_f64,
     "transform": lerp_transform,
+    "parts": lerp_parts,
+}
+_COERCE: dict[str, Callable[[Any], Any]] = {
+    "f64": float,
+    "transform": lambda v: v,
+    "parts": transform_parts,
 }
 
 
@@ -117,7 +161,7 @@ def _const(v: Any) -> Sampler:
 
 def _compile_keyframes(kf: Keyframes, kind: AnimKind) -> Sampler:
     keys = kf.keys
-    coerce = float if kind == "f64" else _identity
+    coerce = _COERCE[kind]
     if not keys:
         if kf.default is None:
             return _raiser(MSG_NO_KEYS)
@@ -161,10 +205,6 @@ def _compile_keyframes(kf: Keyframes, kind: AnimKind) -> Sampler:
     return sample_linear
 
 
-def _identity(v: Any) -> Any:
-    return v
-
-
 # ------------------------------------------------------------------------- procedural
 
 
@@ -183,7 +223,11 @@ def _compile_scalar(p: ProcScalar, spf: float, seed: int) -> Callable[[int], flo
         sin = math.sin
 
         def sine(f: int) -> float:
-            return offset + amp * sin(TAU * freq * (float(f) * spf) + phase)
+            x = TAU * freq * (float(f) * spf) + phase
+            try:
+                return offset + amp * sin(x)
+            except ValueError:  # sin(±inf): Rust gives NaN
+                return offset + amp * math.nan
 
         return sine
 
@@ -240,7 +284,7 @@ def _compile_scalar(p: ProcScalar, spf: float, seed: int) -> Callable[[int], flo
 
 
 def _compile_procedural(p: Procedural, kind: AnimKind, spf: float, seed: int) -> Sampler:
-    if kind == "transform":
+    if kind != "f64":
         return _raiser(MSG_PROC_TRANSFORM)
     if isinstance(p.kind, ProcScalarKind):
         return _compile_scalar(p.kind.params, spf, seed)
@@ -330,8 +374,9 @@ def compile_anim(
 ) -> Callable[[int], Any]:
     """Compile ``anim`` once into ``sample(clip_local_frame) -> float | Transform2D``.
 
-    ``kind`` is ``"f64"`` (opacity, mix factors) or ``"transform"`` (``Transform2D``
-    values, not yet turned into a matrix). The closure raises ``AnimationError`` with the
+    ``kind`` is ``"f64"`` (opacity, mix factors), ``"transform"`` (``Transform2D``
+    values, not yet turned into a matrix) or ``"parts"`` (the same values as flat 7-tuples,
+    for the frame loop; bit-identical components). The closure raises ``AnimationError`` with the
     reference's message when the animation cannot be sampled.
     """
     return _compile(anim, kind, secs_per_frame, seed)
@@ -354,15 +399,7 @@ _pack_d = struct.Struct("<d").pack
 
 def _floats(v: Any) -> tuple[float, ...]:
     if isinstance(v, Transform2D):
-        return (
-            v.translate.x,
-            v.translate.y,
-            v.rotation_rad,
-            v.scale.x,
-            v.scale.y,
-            v.anchor.x,
-            v.anchor.y,
-        )
+        return transform_parts(v)
     return (float(v),)
 
 

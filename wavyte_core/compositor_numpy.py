@@ -11,7 +11,8 @@ How it is built (Known weaknesses 4): no per-pixel Python. ``mul_div255`` is the
 along the wipe axis; the spans where the mask is exactly 0 or 1 become plain `over`s of
 column/row slices of A or B (a hard wipe is only that), and only the soft band is
 crossfaded. Temporaries live in flat scratch buffers kept on the instance and grown
-only when a larger frame arrives.
+only when a larger frame arrives. Whole pixels are handled as uint32 (alpha in the top byte),
+which assumes a little-endian machine, as the BGRA pixel contract itself does.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ _F2 = np.float32(2.0)
 _F3 = np.float32(3.0)
 _F255 = np.float32(255.0)
 _HALF64 = np.float64(0.5)
+_U32_255 = np.uint32(255)
+_U32_REPLICATE = np.uint32(0x01010101)
+_U16_255 = np.uint16(255)
 _DIRECTIONS = ("ltr", "rtl", "ttb", "btt")
 
 
@@ -109,27 +113,53 @@ class NumpyCompositor:
     def _over_region(self, d: np.ndarray, s: np.ndarray, op: int) -> None:
         """§4.5 ``over`` of ``s`` onto ``d`` (same-shape (h, w, 4) views) with factor ``op``.
 
-        ``op`` is the already rounded 8-bit opacity (1..255).
+        ``op`` is the already rounded 8-bit opacity (1..255). Works on whole pixels as
+        uint32 where it can: pixels whose scaled alpha ``mul_div255(a, op)`` is 0 must keep
+        dst exactly (the format's early return), so they are zeroed in a masked copy of the
+        source (for them ``mul_div255(d, 255) + 0 == d``), and the work is cropped to the
+        bounding box of the remaining pixels. The per-pixel ``255 − sa`` is replicated to
+        the four channels by multiplying by 0x01010101, so no broadcasting is needed.
         """
-        shape = d.shape
-        if 0 in shape:
+        if 0 in d.shape:
             return
-        src_term = self._scratch.view("src_term", shape, np.uint16)
+        s32 = s.view(np.uint32)[..., 0]
+        # mul_div255(a, op) == 0  <=>  a·op <= 127  <=>  a <= 127 // op
+        live = self._scratch.view("live", s32.shape, np.bool_)
+        np.greater_equal(s32, np.uint32((127 // op + 1) << 24), out=live)
+        rows = np.flatnonzero(live.any(axis=1))
+        if rows.size == 0:
+            return
+        cols = np.flatnonzero(live.any(axis=0))
+        y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        if (y1 - y0, x1 - x0) != s32.shape:
+            d, s32, live = d[y0:y1, x0:x1], s32[y0:y1, x0:x1], live[y0:y1, x0:x1]
+        shape2 = s32.shape
+        shape = d.shape
+        src32 = self._scratch.view("src32", shape2, np.uint32)
+        np.multiply(s32, live, out=src32)
+        src = src32.view(np.uint8).reshape(shape)
+        inv32 = self._scratch.view("inv32", shape2, np.uint32)
+        np.right_shift(src32, 24, out=inv32)  # source alpha
+        if op != 255:
+            t32 = self._scratch.view("t32", shape2, np.uint32)
+            inv32 *= op
+            inv32 += 128
+            np.right_shift(inv32, 8, out=t32)
+            inv32 += t32
+            inv32 >>= 8  # sa = mul_div255(a, op)
+        np.subtract(_U32_255, inv32, out=inv32)
+        inv32 *= _U32_REPLICATE
+        inv = inv32.view(np.uint8).reshape(shape)
+        acc = self._scratch.view("acc", shape, np.uint16)
+        self._mul_div255(d, inv, acc)
         if op == 255:
-            np.copyto(src_term, s, casting="unsafe")  # mul_div255(x, 255) == x
+            acc += src  # mul_div255(x, 255) == x
         else:
-            self._mul_div255(s, op, src_term)
-        sa = src_term[..., 3]
-        inv = self._scratch.view("inv", shape[:2] + (1,), np.uint16)
-        np.subtract(255, sa, out=inv[..., 0])
-        dst_term = self._scratch.view("dst_term", shape, np.uint16)
-        self._mul_div255(d, inv, dst_term)
-        dst_term += src_term
-        np.minimum(dst_term, 255, out=dst_term)
-        # Pixels whose scaled source alpha is 0 keep dst exactly (§4.5 early return).
-        keep = self._scratch.view("keep", shape[:2] + (1,), np.bool_)
-        np.not_equal(sa, 0, out=keep[..., 0])
-        np.copyto(d, dst_term, casting="unsafe", where=keep)
+            src_term = self._scratch.view("src_term", shape, np.uint16)
+            acc += self._mul_div255(src, op, src_term)
+        if acc.max() > 255:  # only input that is not valid premultiplied data saturates
+            np.minimum(acc, _U16_255, out=acc)
+        np.copyto(d, acc, casting="unsafe")
 
     def _crossfade_into(
         self, out: np.ndarray, a: np.ndarray, b: np.ndarray, tt: np.ndarray | int
@@ -144,7 +174,8 @@ class NumpyCompositor:
         self._mul_div255(a, it, ta)
         self._mul_div255(b, tt, tb)
         ta += tb
-        np.minimum(ta, 255, out=ta)
+        if ta.max() > 255:
+            np.minimum(ta, _U16_255, out=ta)
         np.copyto(out, ta, casting="unsafe")
         return out
 

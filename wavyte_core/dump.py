@@ -49,7 +49,13 @@ def _layout(digits: str, e: int) -> str:
         if e >= 0:
             return digits[: e + 1] + "." + digits[e + 1 :]
         return "0." + "0" * (-e - 1) + digits
-    return digits[0] + ("." + digits[1:] if n > 1 else "") + "e" + ("-" if e < 0 else "+") + str(abs(e))
+    return (
+        digits[0]
+        + ("." + digits[1:] if n > 1 else "")
+        + "e"
+        + ("-" if e < 0 else "+")
+        + str(abs(e))
+    )
 
 
 def format_f32(x: float) -> str:
@@ -71,7 +77,9 @@ def format_f32(x: float) -> str:
 # ------------------------------------------------------------------ model → JSON tree
 
 
-def _obj(struct_name: str, values: dict[str, Any], skip_none: tuple[str, ...] = ()) -> dict[str, Any]:
+def _obj(
+    struct_name: str, values: dict[str, Any], skip_none: tuple[str, ...] = ()
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in FIELD_ORDER[struct_name]:
         v = values[name]
@@ -186,7 +194,11 @@ def _effect(e: m.EffectInstance) -> dict[str, Any]:
 def _transition(t: m.TransitionSpec | None) -> dict[str, Any] | None:
     if t is None:
         return None
-    out: dict[str, Any] = {"kind": t.kind, "duration_frames": t.duration_frames, "ease": t.ease.value}
+    out: dict[str, Any] = {
+        "kind": t.kind,
+        "duration_frames": t.duration_frames,
+        "ease": t.ease.value,
+    }
     if t.params is not None:
         out["params"] = _Params(t.params)
     return out

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from .affine import mul, transform_to_affine, translate
+from .affine import mul, parts_to_affine, translate
 from .anim import compile_anim, is_constant
 from .ease import EASE_FUNCS
 from .errors import EvaluationError, WavyteError
@@ -159,7 +159,7 @@ def unpaired_opacity(p_in: float | None, p_out: float | None) -> float:
 class _Window(NamedTuple):
     start: int
     end: int  # exclusive
-    inv_den: float  # unused when dur == 1
+    den: float  # dur − 1 as f64; unused when dur == 1
     dur1: bool
     ease: Callable[[float], float]
 
@@ -178,7 +178,7 @@ def _window(spec: TransitionSpec | None, rng: FrameRange, edge: str) -> _Window 
 def _progress(w: _Window | None, frame: int) -> float | None:
     if w is None or not (w.start <= frame < w.end):
         return None
-    t = 1.0 if w.dur1 else float(frame - w.start) / w.inv_den
+    t = 1.0 if w.dur1 else float(frame - w.start) / w.den
     return _clamp01(w.ease(_clamp01(t)))
 
 
@@ -216,7 +216,7 @@ class _ClipProgram:
 
         props = clip.props
         op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
-        tr_fn = compile_anim(props.transform, "transform", secs_per_frame=spf, seed=info.seed)
+        tr_fn = compile_anim(props.transform, "parts", secs_per_frame=spf, seed=info.seed)
         self.opacity_const: float | None = None
         self.opacity_fn = op_fn
         if is_constant(props.opacity):
@@ -224,7 +224,7 @@ class _ClipProgram:
         self.affine_const: Affine | None = None
         self.transform_fn = tr_fn
         if is_constant(props.transform):
-            self.affine_const = mul(self.offset, transform_to_affine(tr_fn(0)))
+            self.affine_const = mul(self.offset, parts_to_affine(*tr_fn(0)))
 
         asset = info.asset
         self.video: tuple[float, float, float, float | None] | None = None
@@ -255,7 +255,7 @@ class _ClipProgram:
             opacity = _clamp01(self.opacity_fn(local))
         m = self.affine_const
         if m is None:
-            m = mul(self.offset, transform_to_affine(self.transform_fn(local)))
+            m = mul(self.offset, parts_to_affine(*self.transform_fn(local)))
         src = None
         if self.video is not None:
             ts, spf, rate, cap = self.video

@@ -93,7 +93,9 @@ def _gather(significand: int, digits: str) -> tuple[int, int]:
     return significand, taken
 
 
-def _serde_float_parts(negative: bool, int_digits: str, frac_digits: str, exp_sign: str, exp_digits: str) -> float:
+def _serde_float_parts(
+    negative: bool, int_digits: str, frac_digits: str, exp_sign: str, exp_digits: str
+) -> float:
     significand, taken = _gather(0, int_digits)
     exponent = len(int_digits) - taken  # dropped integer digits
     if frac_digits:
@@ -189,7 +191,11 @@ def _locate_bad_token(text: str) -> CompositionError:
         elif kind == "close":
             depth -= 1
         elif kind == "const":
-            return _fail(text, m.start(), f"'{m.group()}' is not valid JSON (NaN and infinities are not allowed)")
+            return _fail(
+                text,
+                m.start(),
+                f"'{m.group()}' is not valid JSON (NaN and infinities are not allowed)",
+            )
         elif kind == "num":
             try:
                 if any(c in m.group() for c in ".eE"):
@@ -204,7 +210,9 @@ def _max_depth_reached(v: Any, depth: int = 1) -> bool:
     if depth >= MAX_DEPTH:
         return True
     if isinstance(v, dict):
-        return any(isinstance(x, (dict, list)) and _max_depth_reached(x, depth + 1) for x in v.values())
+        return any(
+            isinstance(x, (dict, list)) and _max_depth_reached(x, depth + 1) for x in v.values()
+        )
     return any(isinstance(x, (dict, list)) and _max_depth_reached(x, depth + 1) for x in v)
 
 
@@ -218,11 +226,15 @@ def parse_json(text: str | bytes, *, source: str = "<composition>") -> Any:
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as e:
-            raise CompositionError("", f"invalid JSON in {source}: not UTF-8 (byte {e.start})") from None
+            raise CompositionError(
+                "", f"invalid JSON in {source}: not UTF-8 (byte {e.start})"
+            ) from None
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as e:
-        raise CompositionError("", f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+        raise CompositionError(
+            "", f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
+        ) from None
     except (_NumberOutOfRange, _NotJson, RecursionError):
         raise _locate_bad_token(text) from None
     if isinstance(value, (dict, list)) and _max_depth_reached(value):

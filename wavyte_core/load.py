@@ -250,7 +250,9 @@ def _fields(v: Any, path: str, struct_name: str, expecting: str | None = None) -
         return v
     if type(v) is list:
         if len(v) > len(names):
-            raise _err(path, f"invalid length {len(v)}, expected {struct_name} with {len(names)} elements")
+            raise _err(
+                path, f"invalid length {len(v)}, expected {struct_name} with {len(names)} elements"
+            )
         return dict(zip(names, v, strict=False))
     raise _err(path, f"expected {expecting or 'an object'} ({struct_name}), got {describe_json(v)}")
 
@@ -275,10 +277,14 @@ def _variant(v: Any, path: str, names: tuple[str, ...], enum_name: str) -> tuple
     elif isinstance(v, dict):
         if len(v) != 1 or getattr(v, "shadowed", None):
             n = len(v) + sum(len(x) for x in getattr(v, "shadowed", {}).values())
-            raise _err(path, f"expected {enum_name} as an object with exactly one key, got {n} keys")
+            raise _err(
+                path, f"expected {enum_name} as an object with exactly one key, got {n} keys"
+            )
         ((tag, content),) = v.items()
     else:
-        raise _err(path, f"expected {enum_name} (a string or a single-key object), got {describe_json(v)}")
+        raise _err(
+            path, f"expected {enum_name} (a string or a single-key object), got {describe_json(v)}"
+        )
     if tag not in names:
         raise _err(path, f"unknown variant '{tag}', expected one of {', '.join(names)}")
     return tag, content, member_path(path, tag)
@@ -379,11 +385,15 @@ def _read_proc_kind(v: Any, path: str) -> m.ProcScalarKind | m.ProcVec2Kind:
         tag, params = v
         tag_path = index_path(path, 0)
     else:
-        raise _err(path, f"expected a procedural kind object {{\"kind\", \"params\"}}, got {describe_json(v)}")
+        raise _err(
+            path, f'expected a procedural kind object {{"kind", "params"}}, got {describe_json(v)}'
+        )
     if type(tag) is not str:
         raise _err(tag_path, f"expected a string, got {describe_json(tag)}")
     if tag not in _PROC_KIND_VARIANTS:
-        raise _err(tag_path, f"unknown variant '{tag}', expected one of {', '.join(_PROC_KIND_VARIANTS)}")
+        raise _err(
+            tag_path, f"unknown variant '{tag}', expected one of {', '.join(_PROC_KIND_VARIANTS)}"
+        )
     if params is _MISSING:
         raise _err(path, "missing field 'params'")
     ppath = path + ".params" if isinstance(v, dict) else index_path(path, 1)
@@ -607,7 +617,10 @@ def composition_from_value(v: Any) -> m.Composition:
     canvas = _fields(_req(f, "canvas", ""), "canvas", "Canvas")
     tracks = read_list(_req(f, "tracks", ""), "tracks")
     return m.Composition(
-        fps=m.Fps(read_u32(_req(fps, "num", "fps"), "fps.num"), read_u32(_req(fps, "den", "fps"), "fps.den")),
+        fps=m.Fps(
+            read_u32(_req(fps, "num", "fps"), "fps.num"),
+            read_u32(_req(fps, "den", "fps"), "fps.den"),
+        ),
         canvas=m.Canvas(
             read_u32(_req(canvas, "width", "canvas"), "canvas.width"),
             read_u32(_req(canvas, "height", "canvas"), "canvas.height"),
@@ -630,11 +643,12 @@ def load_composition_file(path: str | Path) -> m.Composition:
     try:
         data = p.read_bytes()
     except OSError as e:
-        raise CompositionError("", f"cannot read composition file '{p}': {e.strerror or e}") from None
+        raise CompositionError(
+            "", f"cannot read composition file '{p}': {e.strerror or e}"
+        ) from None
     try:
         return loads_composition(data, source=str(p))
     except CompositionError as e:
         if e.path:
             raise
         raise CompositionError("", f"{p}: {e.rule}") from None
-

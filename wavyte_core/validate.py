@@ -81,7 +81,9 @@ def _validate_track_layout(track: m.Track, tpath: str) -> None:
 
 def _validate_clip(comp: m.Composition, clip: m.Clip, cpath: str) -> None:
     if clip.asset not in comp.assets:
-        raise _fail(cpath + ".asset", f"clip '{clip.id}' references missing asset key '{clip.asset}'")
+        raise _fail(
+            cpath + ".asset", f"clip '{clip.id}' references missing asset key '{clip.asset}'"
+        )
     if clip.range.start > clip.range.end:
         raise _fail(cpath + ".range", f"clip '{clip.id}' has invalid range (start > end)")
     if clip.range.end > comp.duration:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import skia
+
 from wavyte_core.roles import Affine, Surface
 
 COLOR_TYPE = skia.kBGRA_8888_ColorType
