@@ -12,7 +12,7 @@ from wavyte_core import model as m
 from wavyte_core.dump import composition_to_json, format_f32
 from wavyte_core.load import loads_composition
 
-BENCH = Path("/work/shared/bench/bench_scene_default.json")
+BENCH = Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
 
 MINIMAL_COMPACT = (
     '{"fps":{"num":30,"den":1},"canvas":{"width":512,"height":512},"duration":60,'
@@ -65,7 +65,10 @@ def test_params_keep_int_float_kinds_and_sort_keys() -> None:
         '"effects": [{"kind": "blur", "params": {"sigma": 1e2, "radius_px": 8, "z": -0, "b": [8.0, {"y": 1, "x": 2}], "z": 3}}]',
     )
     out = composition_to_json(loads_composition(text))
-    assert '"effects":[{"kind":"blur","params":{"b":[8.0,{"x":2,"y":1}],"radius_px":8,"sigma":100.0,"z":3}}]' in out
+    assert (
+        '"effects":[{"kind":"blur","params":{"b":[8.0,{"x":2,"y":1}],"radius_px":8,"sigma":100.0,"z":3}}]'
+        in out
+    )
 
 
 def test_skipped_none_fields() -> None:
@@ -73,9 +76,16 @@ def test_skipped_none_fields() -> None:
     d["assets"]["t"] = {"Text": {"text": "é\n\u0001", "font_source": "f.ttf", "size_px": 64.1}}
     d["assets"]["v"] = {"Video": {"source": "v.mp4"}}
     d["tracks"][0]["clips"][0]["effects"] = [{"kind": "noop", "params": None}]
-    d["tracks"][0]["clips"][0]["transition_in"] = {"kind": "crossfade", "duration_frames": 5, "ease": "OutCubic"}
+    d["tracks"][0]["clips"][0]["transition_in"] = {
+        "kind": "crossfade",
+        "duration_frames": 5,
+        "ease": "OutCubic",
+    }
     out = composition_to_json(loads_composition(json.dumps(d)))
-    assert '"t":{"Text":{"text":"é\\n\\u0001","font_source":"f.ttf","size_px":64.1,"color_rgba8":[255,255,255,255]}}' in out
+    assert (
+        '"t":{"Text":{"text":"é\\n\\u0001","font_source":"f.ttf","size_px":64.1,"color_rgba8":[255,255,255,255]}}'
+        in out
+    )
     assert (
         '"v":{"Video":{"source":"v.mp4","trim_start_sec":0.0,"playback_rate":1.0,"volume":1.0,'
         '"fade_in_sec":0.0,"fade_out_sec":0.0,"muted":false}}' in out
@@ -86,7 +96,14 @@ def test_skipped_none_fields() -> None:
 
 @pytest.mark.parametrize(
     ("x", "s"),
-    [(64.0999984741211, "64.1"), (560.0, "560.0"), (0.1, "0.1"), (1e-7, "1e-7"), (-2.5, "-2.5"), (3.4028234663852886e38, "3.4028235e+38")],
+    [
+        (64.0999984741211, "64.1"),
+        (560.0, "560.0"),
+        (0.1, "0.1"),
+        (1e-7, "1e-7"),
+        (-2.5, "-2.5"),
+        (3.4028234663852886e38, "3.4028235e+38"),
+    ],
 )
 def test_format_f32(x: float, s: str) -> None:
     assert format_f32(x) == s
@@ -96,11 +113,19 @@ def rich_composition() -> m.Composition:
     """Every Anim, Expr, procedural kind, asset kind and optional field, built by hand."""
     tr = m.Transform2D(m.Vec2(1.5, -2.0), 0.25, m.Vec2(2.0, 0.5), m.Vec2(10.0, 20.0))
     kf_f = m.Keyframes(
-        (m.Keyframe(0, 0.0, m.Ease.InQuad), m.Keyframe(10, 1.0, m.Ease.OutCubic), m.Keyframe(10, 0.5, m.Ease.InOutCubic)),
+        (
+            m.Keyframe(0, 0.0, m.Ease.InQuad),
+            m.Keyframe(10, 1.0, m.Ease.OutCubic),
+            m.Keyframe(10, 0.5, m.Ease.InOutCubic),
+        ),
         m.InterpMode.Linear,
         0.75,
     )
-    kf_t = m.Keyframes((m.Keyframe(0, tr, m.Ease.InOutQuad), m.Keyframe(5, m.Transform2D(), m.Ease.InCubic)), m.InterpMode.Hold, tr)
+    kf_t = m.Keyframes(
+        (m.Keyframe(0, tr, m.Ease.InOutQuad), m.Keyframe(5, m.Transform2D(), m.Ease.InCubic)),
+        m.InterpMode.Hold,
+        tr,
+    )
     procs = [
         m.Procedural(m.ProcScalarKind(m.Sine(0.5, 1.0, 0.1, 0.5))),
         m.Procedural(m.ProcScalarKind(m.Noise1D(2.0, 3.0, -1.0))),
@@ -114,15 +139,22 @@ def rich_composition() -> m.Composition:
             m.Expr(m.Loop(procs[1], 8, m.LoopMode.PingPong)),
         )
     )
-    transform: m.Anim = m.Expr(m.Mix(kf_t, m.Expr(m.Loop(procs[3], 4, m.LoopMode.Repeat)), procs[2]))
+    transform: m.Anim = m.Expr(
+        m.Mix(kf_t, m.Expr(m.Loop(procs[3], 4, m.LoopMode.Repeat)), procs[2])
+    )
     clip = m.Clip(
         id="c\u00e9",
         asset="vid",
         range=m.FrameRange(2, 40),
         props=m.ClipProps(transform=transform, opacity=opacity),
         z_offset=-3,
-        effects=(m.EffectInstance("blur", {"radius_px": 8, "sigma": 2.5}), m.EffectInstance("noop")),
-        transition_in=m.TransitionSpec("wipe", 6, m.Ease.InOutCubic, {"dir": "ttb", "soft_edge": 0.2}),
+        effects=(
+            m.EffectInstance("blur", {"radius_px": 8, "sigma": 2.5}),
+            m.EffectInstance("noop"),
+        ),
+        transition_in=m.TransitionSpec(
+            "wipe", 6, m.Ease.InOutCubic, {"dir": "ttb", "soft_edge": 0.2}
+        ),
         transition_out=m.TransitionSpec("crossfade", 4),
     )
     track = m.Track(
@@ -141,10 +173,17 @@ def rich_composition() -> m.Composition:
         "img": m.ImageAsset("i.png"),
         "p": m.PathAsset("M0,0 L1,1 Z"),
         "s": m.SvgAsset("s.svg"),
-        "txt": m.TextAsset("héllo \"q\"", "f.ttf", 64.0999984741211, 100.5, (1, 2, 3, 4)),
+        "txt": m.TextAsset('héllo "q"', "f.ttf", 64.0999984741211, 100.5, (1, 2, 3, 4)),
         "vid": m.VideoAsset("v.mp4"),
     }
-    return m.Composition(m.Fps(30000, 1001), m.Canvas(1920, 1080), 120, assets, (track, m.Track("empty", 0, ())), 2**64 - 1)
+    return m.Composition(
+        m.Fps(30000, 1001),
+        m.Canvas(1920, 1080),
+        120,
+        assets,
+        (track, m.Track("empty", 0, ())),
+        2**64 - 1,
+    )
 
 
 def test_rich_round_trip_compact_and_pretty() -> None:

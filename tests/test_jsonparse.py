@@ -39,13 +39,17 @@ def test_integer_and_float_classification() -> None:
         ("-18446744073709551616", float, -1.8446744073709552e19),
     ],
 )
-def test_integers_beyond_u64_i64_become_floats(literal: str, expected_type: type, expected: float) -> None:
+def test_integers_beyond_u64_i64_become_floats(
+    literal: str, expected_type: type, expected: float
+) -> None:
     v = parse_json(literal)
     assert type(v) is expected_type
     assert v == expected
 
 
-@pytest.mark.parametrize("lit", ["0.1", "1.5", "123.456", "3.14159", "1e-5", "2.5e10", "0.3", "640.0", "1e22", "-7.25"])
+@pytest.mark.parametrize(
+    "lit", ["0.1", "1.5", "123.456", "3.14159", "1e-5", "2.5e10", "0.3", "640.0", "1e22", "-7.25"]
+)
 def test_short_literals_equal_correct_rounding(lit: str) -> None:
     assert parse_json(lit) == float(lit)
 
