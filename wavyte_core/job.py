@@ -27,7 +27,15 @@ from .frame_renderer import ClipRuntime, FrameRenderer
 from .layout import solve_layout
 from .model import AudioAsset, Composition, SvgAsset
 from .prepare import natural_svg_size, prepare_assets
-from .prepared import AudioPcm, ImagePixels, PathGeometry, PreparedAssets, ShapedText, SvgRaster, VideoSource
+from .prepared import (
+    AudioPcm,
+    ImagePixels,
+    PathGeometry,
+    PreparedAssets,
+    ShapedText,
+    SvgRaster,
+    VideoSource,
+)
 from .registry import Registry, default_registry
 from .roles import Surface
 from .specs import EffectOp, ParsedTransition

@@ -13,6 +13,7 @@ The render loop (DESIGN.md §5 rules 7 and 10):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import struct
@@ -30,7 +31,7 @@ from .audio import build_audio_manifest, frame_to_sample, mix_manifest
 from .errors import RenderError
 from .flatten import unpremultiply_to_rgba
 from .job import Job
-from .roles import EncodeSettings, Surface
+from .roles import EncodeSettings
 
 RING = 4  # frame buffers in flight: 1 drawing, up to 2 queued, 1 encoding
 _STOP = None
@@ -183,15 +184,11 @@ def render_to_file(
     finally:
         if not ok:
             stop.set()
-            try:
+            with contextlib.suppress(queue.Full):
                 q.put_nowait(_STOP)
-            except queue.Full:
-                pass
             thread.join(timeout=10)
-            try:
+            with contextlib.suppress(Exception):
                 session.abort()
-            except Exception:
-                pass
             tmp.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - t0
     return report

@@ -60,7 +60,13 @@ def render(
 
 
 def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str):  # noqa: ANN001, ANN202
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[fps]} fps"),

@@ -73,7 +73,6 @@ class PyAVVideoSession:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         self._stream = stream
-        cc = stream.codec_context
         self._tb = float(stream.time_base) if stream.time_base else 0.0
         self._start = (
             stream.start_time * self._tb if stream.start_time is not None and self._tb else 0.0
@@ -93,8 +92,6 @@ class PyAVVideoSession:
             stream.duration * self._tb if stream.duration is not None and self._tb else None
         )
         self._truncation_slack = max(0.05, 2.5 * self._frame_dur)
-        fmt = cc.format
-        self.has_alpha = bool(fmt is not None and any(c.is_alpha for c in fmt.components))
         self._reformatter = VideoReformatter()
         self._premultiply = Premultiplier()
         self._gop = 0.0
@@ -111,6 +108,8 @@ class PyAVVideoSession:
         self._cur: av.VideoFrame = first
         self._cur_time = first_time
         self._next, self._next_time = self._read()
+        # The decoded pixel format is authoritative (codec parameters may not know it yet).
+        self.has_alpha = any(c.is_alpha for c in first.format.components)
         self._rot_k = int(round((first.rotation or 0) / 90.0)) % 4
         w, h = first.width, first.height
         if self._rot_k % 2:
