@@ -82,11 +82,14 @@ def open_job(
     encoder: str = "pyav",
     background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
     registry: Registry | None = None,
+    timings: bool = False,
 ) -> RenderJob:
     """Prepare ``comp`` for rendering. ``backend`` sets rasterizer and compositor at once."""
     b = backend or "skia"
     backends = Backends(rasterizer or b, compositor or b, decoder, encoder)
-    return RenderJob(comp, assets_root=assets_root, backends=backends, background=background, registry=registry)
+    return RenderJob(
+        comp, assets_root=assets_root, backends=backends, background=background, registry=registry, timings=timings
+    )
 
 
 def render(comp: Composition | str | Path, out: str | Path, *, assets_root: str | Path | None = None, **kw) -> RenderReport:
@@ -96,7 +99,7 @@ def render(comp: Composition | str | Path, out: str | Path, *, assets_root: str 
         comp = load(comp)
     else:
         root = Path(assets_root or ".")
-    job_kw = {k: kw.pop(k) for k in list(kw) if k in ("backend", "rasterizer", "compositor", "decoder", "encoder", "background", "registry")}
+    job_kw = {k: kw.pop(k) for k in list(kw) if k in ("backend", "rasterizer", "compositor", "decoder", "encoder", "background", "registry", "timings")}
     with open_job(comp, assets_root=root, **job_kw) as job:
         return job.render(out, **kw)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from .affine import mul
 from .evaluate import FrameGraph
 from .roles import Affine, Compositor, PixelEffect, Rasterizer, Surface
 from .specs import ParsedTransition
+from .timing import StageTimer
 
 _pack_f32 = struct.Struct("f")
 
@@ -100,6 +102,7 @@ class FrameRenderer:
         background_bgra: tuple[int, int, int, int] | None,
         *,
         unpaired_opacity: Callable[[float | None, float | None], float],
+        timer: StageTimer | None = None,
     ) -> None:
         self.clips = clips
         self.rast = rasterizer
@@ -114,6 +117,7 @@ class FrameRenderer:
         self._snap: Surface | None = None
         self._snap_ops: list[tuple] = []
         self.stats = FrameStats()
+        self.timer = timer
 
     # ---------------------------------------------------------------------- planning
 
@@ -158,7 +162,13 @@ class FrameRenderer:
     # --------------------------------------------------------------------- execution
 
     def render(self, graph: FrameGraph, dst: Surface) -> None:
-        ops = self.plan(graph)
+        timer = self.timer
+        if timer is not None:
+            t0 = perf_counter()
+            ops = self.plan(graph)
+            timer.add("plan", perf_counter() - t0)
+        else:
+            ops = self.plan(graph)
         self.stats.frames += 1
         snap_ops = self._snap_ops
         start = 0
@@ -175,7 +185,10 @@ class FrameRenderer:
         for i in range(start, len(ops)):
             if i == keep and i > 0 and i != len(snap_ops):
                 self._snapshot(dst, ops[:i])
-            self._execute(ops[i], dst, used)
+            if timer is not None:
+                self._execute_timed(ops[i], dst, used, timer)
+            else:
+                self._execute(ops[i], dst, used)
         self.rast.flush(dst)
         self._prev_ops = ops
         self._release_unused(used)
@@ -197,7 +210,10 @@ class FrameRenderer:
                 return
             src = self._layer(rt, layer, used)
             self.rast.flush(dst)
+            t0 = perf_counter() if self.timer is not None else 0.0
             self.comp.over(dst, src, opacity)
+            if self.timer is not None:
+                self.timer.add("composite", perf_counter() - t0)
             self._invalidate(dst)
         else:
             _, la, lb, t = op
@@ -205,8 +221,20 @@ class FrameRenderer:
             a = self._layer(rta, la, used)
             b = self._layer(self.clips[lb[0]], lb, used)
             self.rast.flush(dst)
+            t0 = perf_counter() if self.timer is not None else 0.0
             rta.t_out.composite(self.comp, dst, a, b, t)  # type: ignore[union-attr]
+            if self.timer is not None:
+                self.timer.add("composite", perf_counter() - t0)
             self._invalidate(dst)
+
+    def _execute_timed(self, op: tuple, dst: Surface, used: set[int], timer: StageTimer) -> None:
+        """`_execute` with the op's time split into draw / effects / composite."""
+        t0 = perf_counter()
+        before = dict(timer.totals)
+        self._execute(op, dst, used)
+        spent = perf_counter() - t0
+        inner = sum(timer.totals[k] - before[k] for k in ("decode", "effects", "composite"))
+        timer.add("draw", spent - inner)
 
     def _layer(self, rt: ClipRuntime, layer: tuple, used: set[int]) -> Surface:
         """The isolated pixels of a layer, reused while its state is unchanged."""
@@ -227,7 +255,12 @@ class FrameRenderer:
         self.stats.layers_drawn += 1
         for fx in rt.pixel:
             out = c.spare
-            fx.apply(self.comp, s, out)  # type: ignore[arg-type]
+            if self.timer is not None:
+                t0 = perf_counter()
+                fx.apply(self.comp, s, out)  # type: ignore[arg-type]
+                self.timer.add("effects", perf_counter() - t0)
+            else:
+                fx.apply(self.comp, s, out)  # type: ignore[arg-type]
             c.surface, c.spare = out, s  # type: ignore[assignment]
             s = out  # type: ignore[assignment]
         if rt.pixel:

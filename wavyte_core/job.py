@@ -39,6 +39,7 @@ from .prepared import (
 from .registry import Registry, default_registry
 from .roles import Surface
 from .specs import EffectOp, ParsedTransition
+from .timing import StageTimer
 
 #: The CLI's and the reference's background, #12141c.
 DEFAULT_BACKGROUND = (18, 20, 28, 255)
@@ -125,8 +126,10 @@ class Job:
         backends: Backends = Backends(),
         background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
         registry: Registry | None = None,
+        timings: bool = False,
     ) -> None:
         self.comp = comp
+        self.timer = StageTimer() if timings else None
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
@@ -162,7 +165,9 @@ class Job:
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
-        self.renderer = FrameRenderer(runtimes, self.rast, self.compositor, w, h, bg, unpaired_opacity=unpaired_opacity)
+        self.renderer = FrameRenderer(
+            runtimes, self.rast, self.compositor, w, h, bg, unpaired_opacity=unpaired_opacity, timer=self.timer
+        )
 
     def _svg_renderer(self) -> Any:
         """The job's rasterizer when it renders SVG, else any installed one that does."""
@@ -236,7 +241,10 @@ class Job:
         elif isinstance(item, SvgRaster):
             fn = partial(_draw_svg, r.draw_image, r.prepare_image(item.pixels), scale_affine(*item.local_scale))
         elif isinstance(item, VideoSource):
-            fn = partial(_draw_video, r.draw_pixels, item.session.frame_at)
+            frame_at = item.session.frame_at
+            if self.timer is not None:
+                frame_at = self.timer.wrap("decode", frame_at)
+            fn = partial(_draw_video, r.draw_pixels, frame_at)
         elif isinstance(item, AudioPcm):
             fn = _draw_nothing
         else:  # pragma: no cover
@@ -256,6 +264,11 @@ class Job:
 
     def evaluate(self, frame: int) -> FrameGraph:
         return self.evaluator.evaluate(frame)
+
+    def evaluate_fn(self) -> Callable[[int], FrameGraph]:
+        """The per-frame evaluate call, timed when the job records stage timings."""
+        fn = self.evaluator.evaluate
+        return self.timer.wrap("evaluate", fn) if self.timer is not None else fn
 
     def render_into(self, graph: FrameGraph, dst: Surface) -> None:
         self.renderer.render(graph, dst)

@@ -130,6 +130,8 @@ def render_to_file(
     failure: list[BaseException] = []
     stop = threading.Event()
 
+    write = session.write if job.timer is None else job.timer.wrap("encode", session.write)
+
     def encode_loop() -> None:
         try:
             while True:
@@ -137,7 +139,7 @@ def render_to_file(
                 if i is _STOP:
                     return
                 if not stop.is_set():
-                    session.write(ring.surfaces[i].buf)
+                    write(ring.surfaces[i].buf)
                 ring.release(i)
         except BaseException as exc:  # reported on the render thread
             failure.append(exc)
@@ -156,7 +158,7 @@ def render_to_file(
     try:
         prev_nodes: tuple | None = None
         last = -1
-        evaluate, render_into = job.evaluate, job.render_into
+        evaluate, render_into = job.evaluate_fn(), job.render_into
         for f in range(start, end):
             if stop.is_set():
                 break
@@ -191,6 +193,8 @@ def render_to_file(
                 session.abort()
             tmp.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - t0
+    if job.timer is not None:
+        report.stage_ms = job.timer.ms()
     return report
 
 
