@@ -113,7 +113,20 @@ def test_odd_canvas_is_a_clear_error(workdir: Path) -> None:
     assert r.returncode == 0, r.stderr
 
 
-def test_interrupted_render_leaves_nothing(tmp_path: Path) -> None:
+def _worker_pids() -> set[int]:
+    pids = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if b"wavyte_core.worker" in (d / "cmdline").read_bytes():
+                    pids.add(int(d.name))
+            except OSError:
+                continue
+    return pids
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_interrupted_render_leaves_nothing(tmp_path: Path, workers: str) -> None:
     """Ctrl-C mid-render: non-zero exit, no file under the target name, no temp file,
     and the process is gone (no thread or child left behind)."""
     keys = [{"frame": 0, "value": ident(0, 0), "ease": "Linear"}, {"frame": 2999, "value": ident(600, 300), "ease": "Linear"}]
@@ -128,7 +141,7 @@ def test_interrupted_render_leaves_nothing(tmp_path: Path) -> None:
     }
     (tmp_path / "c.json").write_text(json.dumps(comp))
     out = tmp_path / "long.mp4"
-    p = subprocess.Popen([sys.executable, "-m", "wavyte_core.cli.main", "render", str(tmp_path / "c.json"), "-o", str(out), "--quiet"],
+    p = subprocess.Popen([sys.executable, "-m", "wavyte_core.cli.main", "render", str(tmp_path / "c.json"), "-o", str(out), "--quiet", "--workers", workers],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while time.time() < deadline and not any(f.name.startswith(".long.part") for f in tmp_path.iterdir()):
@@ -139,3 +152,7 @@ def test_interrupted_render_leaves_nothing(tmp_path: Path) -> None:
     assert p.returncode != 0
     assert "Traceback" not in err
     assert sorted(f.name for f in tmp_path.iterdir()) == ["c.json"]
+    deadline = time.time() + 10
+    while _worker_pids() and time.time() < deadline:
+        time.sleep(0.1)
+    assert not _worker_pids(), "worker processes left behind"

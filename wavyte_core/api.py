@@ -19,8 +19,9 @@ from .errors import CompositionError
 from .job import DEFAULT_BACKGROUND, Backends, Job, parse_clip_effects
 from .load import load_composition_file, loads_composition
 from .model import Composition
-from .output import RenderReport, iter_frames, render_to_file, write_png
+from .output import RenderReport, iter_frames, write_png
 from .registry import Registry, default_registry
+from .render_loop import render_to_file
 from .validate import validate
 
 
@@ -63,9 +64,14 @@ class RenderJob(Job):
         end: int | None = None,
         crf: int = 23,
         preset: str = "medium",
+        workers: int = 1,
         progress: Callable[[int, int], None] | None = None,
     ) -> RenderReport:
-        return render_to_file(self, out, start=start, end=end, crf=crf, preset=preset, progress=progress)
+        """Encode frames ``[start, end)`` to ``out``; ``workers > 1`` draws in that many
+        persistent processes (byte-identical output)."""
+        return render_to_file(
+            self, out, start=start, end=end, crf=crf, preset=preset, workers=workers, progress=progress
+        )
 
     def save_png(self, n: int, out: str | Path) -> None:
         write_png(out, self.frame(n))

@@ -19,6 +19,7 @@ def render(
     decoder: str = typer.Option("pyav", help="Image/video/audio decoder."),
     encoder: str = typer.Option("pyav", help="Video encoder."),
     crf: int = typer.Option(23, min=0, max=51, help="x264 constant rate factor."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."),
     preset: str = typer.Option("medium", help="x264 preset (ultrafast … veryslow)."),
     background: str = typer.Option("#12141c", help="Opaque background colour #rrggbb."),
     assets: Path | None = typer.Option(None, "--assets", help="Asset root (default: the composition's folder)."),
@@ -27,6 +28,7 @@ def render(
 ) -> None:
     """Render a composition to a video file."""
     from ..api import load, open_job
+    from ..render_loop import default_workers
 
     presets = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
     if preset not in presets:
@@ -35,6 +37,7 @@ def render(
     with user_errors():
         comp = load(comp_path)
         start, end = parse_frames(frames, comp.duration)
+        nworkers = workers or default_workers()
         t0 = time.perf_counter()
         with open_job(
             comp, assets_root=assets_root(comp_path, assets), backend=backend, rasterizer=rasterizer,
@@ -42,13 +45,13 @@ def render(
         ) as job:
             prep = time.perf_counter() - t0
             if quiet or json_report:
-                report = job.render(out, start=start, end=end, crf=crf, preset=preset)
+                report = job.render(out, start=start, end=end, crf=crf, preset=preset, workers=nworkers)
             else:
-                report = _with_progress(job, out, start, end, crf, preset)
+                report = _with_progress(job, out, start, end, crf, preset, nworkers)
     if json_report:
         typer.echo(json.dumps({
             "output": str(out), "frames": report.frames, "rendered": report.rendered,
-            "elided": report.elided, "prepare_s": round(prep, 4), "render_s": round(report.seconds, 4),
+            "elided": report.elided, "workers": nworkers, "prepare_s": round(prep, 4), "render_s": round(report.seconds, 4),
             "fps": round(report.fps, 2), "ms_per_frame": round(1000 * report.seconds / max(report.frames, 1), 3),
         }))
     elif not quiet:
@@ -59,7 +62,7 @@ def render(
         )
 
 
-def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str):  # noqa: ANN001, ANN202
+def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str, workers: int):  # noqa: ANN001, ANN202
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -80,4 +83,4 @@ def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str):
                 el = time.perf_counter() - t0
                 bar.update(task, completed=done, fps=f"{done / el:.0f}" if el > 0 else "-")
 
-        return job.render(out, start=start, end=end, crf=crf, preset=preset, progress=progress)
+        return job.render(out, start=start, end=end, crf=crf, preset=preset, workers=workers, progress=progress)

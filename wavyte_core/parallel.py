@@ -1,0 +1,230 @@
+"""Rendering with several worker processes (DESIGN.md §5 rules 8 and 10).
+
+- Workers are persistent for the whole job: each builds its own `Job` once (assets
+  prepared, decoder sessions open, caches warm) and then renders what it is sent.
+- The parent evaluates every frame (microseconds) and decides elision itself: only frames
+  whose graph differs from the previous one are sent out; duplicates reuse the buffer.
+- Unique frames go out in contiguous chunks; a worker draws each frame into a slot of its
+  own shared-memory block and reports ``(frame, slot)``. The parent hands slots to the
+  encoder strictly in frame order and returns a slot to its worker once encoded.
+- Memory is bounded: each worker has a fixed number of slots (chunk size × 2, capped by a
+  byte budget), so nothing grows with the video's length.
+- Evaluation and drawing are pure functions of (composition, frame), so the pixels do not
+  depend on which worker drew a frame: the file is byte-identical to ``workers=1``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from functools import partial
+from multiprocessing import shared_memory
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import RenderError
+from .output import RenderReport
+
+SLOT_BUDGET_BYTES = 128 * 1024 * 1024  # per worker
+MAX_CHUNK = 16
+
+
+def _chunk_size(frame_bytes: int) -> int:
+    return int(max(2, min(MAX_CHUNK, SLOT_BUDGET_BYTES // (2 * frame_bytes))))
+
+
+class _Pool:
+    """Worker processes (``python -m wavyte_core.worker``), their shared memory and pipes.
+
+    One reader thread per worker turns its messages into ``(kind, wid, payload)`` on a
+    single queue; a worker that dies shows up there as ``("error", ...)``, never a hang.
+    """
+
+    def __init__(self, job: Any, workers: int) -> None:
+        self.frame_bytes = job.width * job.height * 4
+        self.chunk = _chunk_size(self.frame_bytes)
+        self.nslots = self.chunk * 2
+        self.inbox: queue.Queue[tuple[str, int, Any]] = queue.Queue()
+        self.shms: list[shared_memory.SharedMemory] = []
+        self.views: list[list[np.ndarray]] = []
+        self.procs: list[subprocess.Popen] = []
+        self.txs: list[Connection] = []
+        self._locks: list[threading.Lock] = []
+        h, w = job.height, job.width
+        spec = {
+            "comp": job.comp, "root": str(Path(job.root).resolve()), "backends": job.backends,
+            "background": job.background, "timings": job.timer is not None, "nslots": self.nslots,
+        }
+        for wid in range(workers):
+            shm = shared_memory.SharedMemory(create=True, size=self.frame_bytes * self.nslots)
+            self.shms.append(shm)
+            self.views.append(
+                [np.ndarray((h, w, 4), np.uint8, buffer=shm.buf, offset=i * self.frame_bytes) for i in range(self.nslots)]
+            )
+            c_rx, p_tx = os.pipe()
+            p_rx, c_tx = os.pipe()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "wavyte_core.worker", str(c_rx), str(c_tx)],
+                pass_fds=(c_rx, c_tx), stdin=subprocess.DEVNULL,
+            )
+            os.close(c_rx)
+            os.close(c_tx)
+            self.procs.append(proc)
+            tx = Connection(p_tx, readable=False)
+            self.txs.append(tx)
+            self._locks.append(threading.Lock())
+            tx.send(("init", {**spec, "shm": shm.name}))
+            threading.Thread(target=self._read, args=(wid, Connection(p_rx, writable=False)), daemon=True).start()
+
+    def _read(self, wid: int, rx: Connection) -> None:
+        try:
+            while True:
+                kind, payload = rx.recv()
+                self.inbox.put((kind, wid, payload))
+        except (EOFError, OSError):
+            code = self.procs[wid].wait()
+            if code != 0:
+                self.inbox.put(("error", wid, f"worker process {wid} died (exit code {code})"))
+        finally:
+            rx.close()
+
+    def send(self, wid: int, msg: tuple) -> None:
+        with self._locks[wid]:  # the encoder thread frees slots while the main thread sends tasks
+            self.txs[wid].send(msg)
+
+    def get(self) -> tuple[str, int, Any]:
+        kind, wid, payload = self.inbox.get()
+        if kind == "error":
+            raise RenderError(payload)
+        return kind, wid, payload
+
+    def close(self) -> None:
+        for wid, tx in enumerate(self.txs):
+            with contextlib.suppress(OSError), self._locks[wid]:
+                tx.close()
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.views.clear()
+        for shm in self.shms:
+            with contextlib.suppress(BufferError):
+                shm.close()
+            with contextlib.suppress(FileNotFoundError):
+                shm.unlink()
+
+
+def _unique_runs(job: Any, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(frame, copies)`` for each frame that differs from its predecessor; ``copies`` is
+    how many output frames show it (itself plus the unchanged frames after it)."""
+    evaluate = job.evaluate_fn()
+    prev = None
+    first = start
+    for f in range(start, end):
+        nodes = evaluate(f).nodes
+        if f > start and nodes != prev:
+            yield first, f - first
+            first = f
+        prev = nodes
+    yield first, end - first
+
+
+def render_parallel(
+    job: Any, enc: Any, start: int, end: int, workers: int, report: RenderReport,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    pool = _Pool(job, workers)
+    ok = False
+    try:
+        for _ in range(workers):  # every worker prepared before the first frame
+            pool.get()
+        refs: dict[tuple[int, int], int] = {}
+        lock = threading.Lock()
+
+        def release(key: tuple[int, int]) -> None:
+            with lock:
+                refs[key] -= 1
+                last = refs[key] == 0
+                if last:
+                    del refs[key]
+            if last:
+                with contextlib.suppress(OSError):  # a worker that already stopped
+                    pool.send(key[0], ("free", key[1]))
+
+        runs = _unique_runs(job, start, end)
+        order: deque[tuple[int, int]] = deque()  # (frame, copies) in output order
+        chunk_ends: deque[int] = deque()  # last frame of each chunk in flight
+        done: dict[int, tuple[int, int]] = {}
+        exhausted = False
+        next_worker = 0
+
+        def dispatch() -> None:
+            nonlocal exhausted, next_worker
+            while not exhausted and len(chunk_ends) < 2 * workers:
+                chunk = list(itertools.islice(runs, pool.chunk))
+                if len(chunk) < pool.chunk:
+                    exhausted = True
+                if not chunk:
+                    return
+                pool.send(next_worker, ("task", [f for f, _ in chunk]))
+                next_worker = (next_worker + 1) % workers
+                order.extend(chunk)
+                chunk_ends.append(chunk[-1][0])
+
+        dispatch()
+        while order:
+            f, copies = order[0]
+            while f not in done:
+                kind, wid, payload = pool.get()
+                if kind == "frame":
+                    done[payload[0]] = (wid, payload[1])
+            key = done.pop(f)
+            order.popleft()
+            with lock:
+                refs[key] = copies
+            view = pool.views[key[0]][key[1]]
+            done_cb = partial(release, key)
+            for _ in range(copies):
+                enc.submit(view, done_cb)
+                report.frames += 1
+                if progress is not None:
+                    progress(report.frames, end - start)
+            report.rendered += 1
+            report.elided += copies - 1
+            if f == chunk_ends[0]:
+                chunk_ends.popleft()
+                dispatch()
+        enc.drain()  # every frame read out of shared memory before it goes away
+        _collect_timings(pool, job, workers)
+        ok = True
+    finally:
+        if not ok:
+            enc.abort()  # stop reading shared memory before it goes away
+        pool.close()
+
+
+def _collect_timings(pool: _Pool, job: Any, workers: int) -> None:
+    """Ask workers to stop and fold their stage timings into the job's timer."""
+    for wid in range(workers):
+        pool.send(wid, ("stop", None))
+    got = 0
+    while got < workers:
+        kind, _wid, payload = pool.get()
+        if kind == "timings":
+            got += 1
+            if payload and job.timer is not None:
+                for k, v in payload.items():
+                    if k != "evaluate":
+                        job.timer.totals[k] += v / 1000.0

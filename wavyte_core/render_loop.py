@@ -1,0 +1,232 @@
+"""The render loop: frames drawn and handed in order to an encoder on its own thread.
+
+DESIGN.md §5 rules 7 and 10:
+- the encoder runs on its own thread behind a bounded queue, so drawing frame N+1 overlaps
+  encoding frame N;
+- frames are drawn into a small ring of pooled buffers; a buffer is reused only after the
+  encoder is done with it, so memory does not grow with the video's length;
+- a frame whose evaluated graph equals the previous one is not drawn again: the same
+  buffer is queued again (static-frame elision, never a copy);
+- output goes to a temporary file beside the target, renamed on success; on any error or
+  Ctrl-C the encoder is aborted, its thread joined and the temporary file removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from fractions import Fraction
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import RenderError
+from .job import Job
+from .output import RenderReport, mixed_audio, temp_path_for
+from .roles import EncodeSettings
+
+RING = 4  # frame buffers in flight: 1 drawing, up to 2 queued, 1 encoding
+
+
+class _Ring:
+    """Frame buffers with reference counts shared by the render and encoder threads."""
+
+    def __init__(self, job: Job, n: int) -> None:
+        self.surfaces = [job.new_surface() for _ in range(n)]
+        self.refs = [0] * n
+        self.cond = threading.Condition()
+
+    def acquire(self, avoid: int) -> int:
+        with self.cond:
+            while True:
+                for i, r in enumerate(self.refs):
+                    if r == 0 and i != avoid:
+                        self.refs[i] = 1
+                        return i
+                self.cond.wait(0.5)
+
+    def retain(self, i: int) -> None:
+        with self.cond:
+            self.refs[i] += 1
+
+    def release(self, i: int) -> None:
+        with self.cond:
+            self.refs[i] -= 1
+            self.cond.notify_all()
+
+
+class EncoderThread:
+    """Feeds an encoder session from its own thread, behind a bounded queue.
+
+    ``submit(buf, done)`` blocks while the queue is full; ``done()`` runs once the encoder
+    no longer needs ``buf``. A failure on the encoder thread stops the producer at its next
+    ``submit`` (raised as `RenderError`); ``abort`` stops and joins without finalising.
+    """
+
+    def __init__(self, session: Any, write: Callable[[np.ndarray], None], maxsize: int) -> None:
+        self.session = session
+        self._write = write
+        self._q: queue.Queue[tuple[np.ndarray, Callable[[], None]] | None] = queue.Queue(maxsize=maxsize)
+        self._failure: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="wavyte-encoder", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is None:
+                self._q.task_done()
+                return
+            buf, done = item
+            try:
+                if not self._stop.is_set():
+                    self._write(buf)
+            except BaseException as exc:  # reported on the producer thread
+                self._failure = exc
+                self._stop.set()
+            finally:
+                done()
+                self._q.task_done()
+
+    def check(self) -> None:
+        if self._failure is not None:
+            raise RenderError(f"encoding failed: {self._failure}") from self._failure
+
+    def submit(self, buf: np.ndarray, done: Callable[[], None]) -> None:
+        while True:
+            self.check()
+            try:
+                self._q.put((buf, done), timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def drain(self) -> None:
+        """Block until every queued frame has been written (the thread keeps running)."""
+        self._q.join()
+        self.check()
+
+    def finish(self) -> None:
+        """Wait for every queued frame, then finalise the file."""
+        self._q.put(None)
+        self._thread.join()
+        self.check()
+        self.session.close()
+
+    def abort(self) -> None:
+        self._stop.set()
+        while True:  # unblock the thread whatever the queue holds
+            try:
+                item = self._q.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                item[1]()
+            self._q.task_done()
+        with contextlib.suppress(queue.Full):
+            self._q.put_nowait(None)
+        self._thread.join(timeout=10)
+        with contextlib.suppress(Exception):
+            self.session.abort()
+
+
+def default_workers() -> int:
+    """Worker processes when the caller does not say: one per two cores, at least one
+    (the encoder's own threads need the other cores)."""
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
+def render_to_file(
+    job: Job,
+    out: str | Path,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    crf: int = 23,
+    preset: str = "medium",
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> RenderReport:
+    """Render frames ``[start, end)`` of the job's composition to ``out`` (MP4/MOV/MKV).
+
+    With ``workers > 1`` frames are drawn by persistent worker processes into shared
+    memory (`parallel`); the output is byte-identical to ``workers=1``.
+    """
+    comp = job.comp
+    end = comp.duration if end is None else end
+    if not (0 <= start < end <= comp.duration):
+        raise RenderError(f"frame range {start}:{end} is empty or outside 0:{comp.duration}")
+    w, h = comp.canvas.width, comp.canvas.height
+    if w % 2 or h % 2:
+        raise RenderError(f"canvas {w}x{h}: H.264 with yuv420p needs an even width and height")
+    if job.background is None or job.background[3] != 255:
+        raise RenderError("video output needs an opaque background (alpha 255)")
+    if workers < 1:
+        raise RenderError(f"workers must be >= 1 (got {workers})")
+    target = Path(out)
+    if target.is_dir():
+        raise RenderError(f"{target} is a directory")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path_for(target)
+    settings = EncodeSettings(
+        width=w, height=h, fps=Fraction(comp.fps.num, comp.fps.den), crf=crf, preset=preset,
+        audio=mixed_audio(job, start, end),
+    )
+    encoder = job.registry.create("encoder", job.backends.encoder)
+    report = RenderReport()
+    t0 = time.perf_counter()
+    session = encoder.open(tmp, settings)
+    write = session.write if job.timer is None else job.timer.wrap("encode", session.write)
+    enc = EncoderThread(session, write, maxsize=RING - 2)
+    ok = False
+    try:
+        if workers == 1:
+            _render_inline(job, enc, start, end, report, progress)
+        else:
+            from .parallel import render_parallel
+
+            render_parallel(job, enc, start, end, workers, report, progress)
+        enc.finish()
+        os.replace(tmp, target)
+        ok = True
+    finally:
+        if not ok:
+            enc.abort()
+            tmp.unlink(missing_ok=True)
+    report.seconds = time.perf_counter() - t0
+    if job.timer is not None:
+        report.stage_ms = job.timer.ms()
+    return report
+
+
+def _render_inline(
+    job: Job, enc: EncoderThread, start: int, end: int, report: RenderReport, progress: Callable[[int, int], None] | None
+) -> None:
+    """The one-process loop: evaluate, skip unchanged frames, draw into the ring, queue."""
+    ring = _Ring(job, RING)
+    prev_nodes: tuple | None = None
+    last = -1
+    evaluate, render_into = job.evaluate_fn(), job.render_into
+    releases = [partial(ring.release, i) for i in range(RING)]
+    for f in range(start, end):
+        graph = evaluate(f)
+        if last >= 0 and graph.nodes == prev_nodes:
+            ring.retain(last)
+            report.elided += 1
+        else:
+            i = ring.acquire(last)
+            render_into(graph, ring.surfaces[i])
+            last = i
+            prev_nodes = graph.nodes
+            report.rendered += 1
+        enc.submit(ring.surfaces[last].buf, releases[last])
+        report.frames += 1
+        if progress is not None:
+            progress(report.frames, end - start)

@@ -1,0 +1,95 @@
+"""A render worker process: ``python -m wavyte_core.worker READ_FD WRITE_FD``.
+
+Started by `parallel` (never imports the user's ``__main__``, unlike multiprocessing's
+spawn). Protocol over two pipes (pickled messages):
+
+parent → worker: ``("init", spec)`` once; then any of ``("free", slot)`` (the parent is
+done with a slot), ``("task", [frames])`` (render these, in order), ``("stop", None)``.
+worker → parent: ``("ready", None)``, ``("frame", (frame, slot))``, ``("timings", dict)``
+at stop, or ``("error", message)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import traceback
+from collections import deque
+from multiprocessing import shared_memory
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+
+def serve(rx: Connection, tx: Connection) -> None:
+    from .errors import WavyteError
+    from .job import Job
+    from .roles import Surface
+
+    shm = None
+    job = None
+    try:
+        kind, spec = rx.recv()
+        assert kind == "init"
+        job = Job(spec["comp"], assets_root=spec["root"], backends=spec["backends"],
+                  background=spec["background"], timings=spec["timings"])
+        shm = shared_memory.SharedMemory(name=spec["shm"])
+        _untrack(shm)
+        h, w = job.height, job.width
+        size = h * w * 4
+        slots = [Surface(np.ndarray((h, w, 4), np.uint8, buffer=shm.buf, offset=i * size)) for i in range(spec["nslots"])]
+        free: deque[int] = deque(range(spec["nslots"]))
+        todo: deque[int] = deque()
+        tx.send(("ready", None))
+        evaluate, render_into = job.evaluate, job.render_into
+        while True:
+            while todo and free:
+                f = todo.popleft()
+                s = free.popleft()
+                render_into(evaluate(f), slots[s])
+                tx.send(("frame", (f, s)))
+            kind, arg = rx.recv()
+            if kind == "free":
+                free.append(arg)
+            elif kind == "task":
+                todo.extend(arg)
+            else:
+                break
+        tx.send(("timings", job.timer.ms() if job.timer is not None else None))
+    except EOFError:
+        return  # the parent went away: just exit
+    except WavyteError as exc:
+        _send_quietly(tx, ("error", str(exc)))
+    except BaseException:
+        _send_quietly(tx, ("error", f"worker crashed:\n{traceback.format_exc()}"))
+    finally:
+        if job is not None:
+            job.close()
+        if shm is not None:
+            with contextlib.suppress(BufferError):
+                shm.close()
+
+
+def _untrack(shm: shared_memory.SharedMemory) -> None:
+    """The parent owns the segment: keep this process's resource tracker from unlinking it."""
+    from multiprocessing import resource_tracker
+
+    with contextlib.suppress(Exception):
+        resource_tracker.unregister(shm._name, "shared_memory")  # type: ignore[attr-defined]
+
+
+def _send_quietly(tx: Connection, msg: tuple) -> None:
+    with contextlib.suppress(Exception):
+        tx.send(msg)
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent owns Ctrl-C and cleans up
+    rx = Connection(int(sys.argv[1]), writable=False)
+    tx = Connection(int(sys.argv[2]), readable=False)
+    serve(rx, tx)
+
+
+if __name__ == "__main__":
+    main()
