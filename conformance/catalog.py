@@ -13,9 +13,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .exact_math import ExactOp
 from .metrics import Tolerance
 
-__all__ = ["CASES_DIR", "Case", "RefTest", "Catalog", "load_catalog"]
+__all__ = ["CASES_DIR", "Case", "RefTest", "ExactSection", "Catalog", "load_catalog"]
 
 CASES_DIR = Path(__file__).parent / "cases"
 MEDIA_ROOT = "@media"  # a case whose assets are generated at run time (see media.py)
@@ -48,10 +49,20 @@ class RefTest:
 
 
 @dataclass(frozen=True, slots=True)
+class ExactSection:
+    size: tuple[int, int]
+    seed: int
+    exact: Tolerance  # for compositors with the "exact" capability
+    native: Tolerance  # for the others
+    ops: tuple[ExactOp, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     cases: tuple[Case, ...]
     reftests: tuple[RefTest, ...]
     reference: dict[str, str]
+    exact: ExactSection
 
     def select(self, pattern: str | None) -> Catalog:
         """Only the cases and reftests whose id matches a glob (comma-separated globs)."""
@@ -62,7 +73,14 @@ class Catalog:
         def keep(i: str) -> bool:
             return any(fnmatch.fnmatchcase(i, p) or p == i for p in pats)
 
-        return Catalog(tuple(c for c in self.cases if keep(c.id)), tuple(r for r in self.reftests if keep(r.id)), self.reference)
+        ex = self.exact
+        ops = tuple(o for o in ex.ops if keep(f"exact/{o.id}") or keep(o.id))
+        return Catalog(
+            tuple(c for c in self.cases if keep(c.id)),
+            tuple(r for r in self.reftests if keep(r.id)),
+            self.reference,
+            ExactSection(ex.size, ex.seed, ex.exact, ex.native, ops),
+        )
 
 
 def _requires(d: dict | None) -> dict[str, tuple[str, ...]]:
@@ -106,4 +124,12 @@ def load_catalog(index: Path = CASES_DIR / "index.json") -> Catalog:
         )
         for r in data.get("reftests", [])
     ]
-    return Catalog(tuple(cases), tuple(reftests), dict(data["reference"]))
+    ex = data["exact"]
+    exact = ExactSection(
+        size=(ex["size"][0], ex["size"][1]),
+        seed=int(ex["seed"]),
+        exact=Tolerance.from_json(ex["tolerance"]["exact"]),
+        native=Tolerance.from_json(ex["tolerance"]["native"]),
+        ops=tuple(ExactOp(o["id"], o["op"], dict(o["params"])) for o in ex["ops"]),
+    )
+    return Catalog(tuple(cases), tuple(reftests), dict(data["reference"]), exact)

@@ -6,11 +6,7 @@ import math
 
 import pytest
 
-try:
-    from eval_helpers import keys, tr
-except ImportError:  # tests/ imported as a package
-    from tests.eval_helpers import keys, tr
-
+from tests.eval_helpers import keys, tr
 from wavyte_core.anim import compile_anim, is_constant, sample_f64, sample_transform
 from wavyte_core.errors import AnimationError
 from wavyte_core.model import (

@@ -5,11 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-try:
-    from eval_helpers import clip, comp, keys, tr
-except ImportError:  # tests/ imported as a package
-    from tests.eval_helpers import clip, comp, keys, tr
-
+from tests.eval_helpers import clip, comp, keys, tr
 from wavyte_core.evaldump import dump_frame_graph, fingerprint
 from wavyte_core.evaluate import Evaluator
 from wavyte_core.model import (

@@ -7,11 +7,7 @@ import time
 
 import pytest
 
-try:
-    from eval_helpers import BENCH_DEFAULT, clip, comp, keys, load_json_file, tr
-except ImportError:  # tests/ imported as a package
-    from tests.eval_helpers import BENCH_DEFAULT, clip, comp, keys, load_json_file, tr
-
+from tests.eval_helpers import BENCH_DEFAULT, clip, comp, keys, load_json_file, tr
 from wavyte_core.affine import (
     IDENTITY,
     apply,

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from eval_helpers import clip, comp
-except ImportError:  # tests/ imported as a package
-    from tests.eval_helpers import clip, comp
-
+from tests.eval_helpers import clip, comp
 from wavyte_core.errors import EvaluationError
 from wavyte_core.layout import align_offset, solve_layout
 from wavyte_core.model import (

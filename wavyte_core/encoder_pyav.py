@@ -24,18 +24,20 @@ from pathlib import Path
 
 import numpy as np
 
+from .audio import MIX_SAMPLE_RATE
+from .audio import frame_to_sample as audio_frame_to_sample
 from .errors import RenderError
+from .model import Fps
 from .roles import EncodeSettings
 
-MIX_SAMPLE_RATE = 48000
 AAC_FRAME = 1024
 _CONTAINER_FORMATS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
 _FASTSTART_FORMATS = frozenset({"mp4", "mov"})
 
 
 def frame_to_sample(n: int, fps: Fraction) -> int:
-    """Audio samples (48 kHz) covering ``n`` video frames, rounded half up (§5.2) [exact]."""
-    return (n * MIX_SAMPLE_RATE * fps.denominator + fps.numerator // 2) // fps.numerator
+    """Audio samples (48 kHz) covering ``n`` video frames (§5.2), for a Fraction rate."""
+    return audio_frame_to_sample(n, Fps(fps.numerator, fps.denominator))
 
 
 class PyAVEncoder:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points
+from importlib.metadata import version as metadata_version
 from types import ModuleType
 from typing import Any, Literal
 
@@ -66,7 +67,7 @@ class Registry:
         reg = cls()
         pm = pluggy.PluginManager("wavyte")
         pm.add_hookspecs(hookspecs)
-        reg._add(pm, BUILTIN, builtin_plugins, "wavyte")
+        reg._add(pm, BUILTIN, builtin_plugins, "wavyte", _dist_version("wavyte"))
         if entrypoints:
             only = _env_list("WAVYTE_PLUGINS")
             skip = _env_list("WAVYTE_DISABLE_PLUGINS") or set()
@@ -154,6 +155,13 @@ class Registry:
 
     def transition_kinds(self) -> list[str]:
         return sorted({s.name for s in self.transitions.values()})
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return metadata_version(name)
+    except PackageNotFoundError:
+        return ""
 
 
 def _version(ep: Any) -> str:

@@ -14,7 +14,6 @@ honours the display matrix shows upright bars.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -44,11 +43,6 @@ class Clip:
     @property
     def frames(self) -> int:
         return len(self.times)
-
-    def expected_index(self, t: float) -> int:
-        """The frame rule: the last frame with pts <= t + 1 µs; first before, last after."""
-        k = int(np.searchsorted(np.asarray(self.times), t + 1e-6, side="right")) - 1
-        return min(max(k, 0), self.frames - 1)
 
 
 def pattern_rgba(index: int, width: int, height: int, alpha: bool = False) -> np.ndarray:
@@ -241,8 +235,3 @@ def write_big(path: Path, width: int = 1920, height: int = 1080, frames: int = 1
             c.mux(s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
         c.mux(s.encode(None))
     return path
-
-
-def frame_time(index: int, fps: Fraction) -> float:
-    """The presentation time of frame ``index`` at a constant rate (exact, then rounded)."""
-    return float(Fraction(index) / fps) if fps else math.nan

@@ -5,7 +5,7 @@ random premultiplied layers ``over`` is within 2 levels of the exact result, and
 ``crossfade``/soft ``wipe`` (three chained 8-bit blends) within 4 (≈4% of channels off by
 2 or more). ``SkiaCompositor(precise=True)`` uses skia's float pipeline instead (crossfade
 exact, over ≤ 1) at several times the cost. The numpy reference compositor is the exact
-one. Blur is the exact §4.6 kernel in numpy (`exact_blur`): skia's own blur differs by 5–7
+one. Blur is the core's exact §4.6 kernel in numpy (`wavyte_core.blur`): skia's own blur differs by 5–7
 levels on a r 8, σ 4 test image.
 
 ``direct_draw`` is True: drawing a plain layer straight into the frame with paint alpha is
@@ -17,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 import skia
 
+from wavyte_core.blur import BlurScratch, blur_q16
+from wavyte_core.compositor_numpy import r255
 from wavyte_core.roles import Surface
 
-from .exact_blur import ExactBlur
 from .native import CLAMP, NEAREST, target
 from .rasterizer import IDENTITY_FILTER
 
@@ -36,11 +37,6 @@ SMOOTHSTEP_POSITIONS = _U.tolist()
 SMOOTHSTEP_COLORS = [
     int(round((1.0 - u * u * (3.0 - 2.0 * u)) * 255.0)) << 24 for u in SMOOTHSTEP_POSITIONS
 ]
-
-
-def r255(x: float) -> int:
-    """``clamp(round_half_away(f32(x)·255), 0, 255)`` in f32, for x already in [0, 1]."""
-    return min(int(F32(x) * F32_255 + F32_HALF), 255)
 
 
 class SkiaCompositor:
@@ -61,7 +57,7 @@ class SkiaCompositor:
             for paint in (self._over, self._src, self._plus, self._lerp):
                 paint.setColorFilter(IDENTITY_FILTER)
         self._scratch: dict[tuple[int, int], Surface] = {}
-        self._blur = ExactBlur()
+        self._blur_scratch = BlurScratch()
 
     def _scratch_for(self, like: Surface) -> Surface:
         """A job-lifetime scratch surface of ``like``'s size (crossfade and wipe bands)."""
@@ -80,7 +76,7 @@ class SkiaCompositor:
         np.copyto(dst.buf, src.buf)
 
     def blur(self, src: Surface, dst: Surface, radius_px: int, sigma: float) -> None:
-        self._blur(src.buf, dst.buf, radius_px, sigma)
+        blur_q16(src.buf, dst.buf, radius_px, sigma, self._blur_scratch)
 
     # -- blends ------------------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ The decoding contract is the one the pyav decoder implements (see
   backwards jump or a forward jump longer than ``SEEK_AHEAD_SEC``, and frames are then
   grabbed forward to the exact one;
 - frame choice: for source time ``t`` the last frame whose presentation time is
-  ``<= t + eps``, ``eps = max(1 µs, min(time base, 1 ms) / 2)``: half a tick absorbs the
-  rounding of millisecond timestamps (Matroska/WebM store 24 fps frame 1 at 42 ms, not
-  41.667). Times are the frames' own timestamps (``CAP_PROP_POS_MSEC``), so variable
+  ``<= t + eps``, eps = 1 µs, or 0.5 ms in containers with millisecond timestamps
+  (Matroska/WebM, FLV; recognised by their header since OpenCV does not expose the time
+  base): half a tick absorbs their rounding (24 fps frame 1 is stored at 42 ms, not 41.667). Times are the frames' own timestamps (``CAP_PROP_POS_MSEC``), so variable
   frame rate input is exact. Before the first frame the first frame is shown; past the
   end of the stream the last frame is held;
 - colour: OpenCV converts with swscale to BGR honouring the stream's colour tags (BT.709
@@ -35,6 +35,8 @@ import numpy as np
 from wavyte_core.errors import AssetError
 
 TIME_EPS = 1e-6
+MS_EPS = 0.5e-3
+_MS_CONTAINER_MAGIC = (b"\x1a\x45\xdf\xa3", b"FLV")  # Matroska/WebM (EBML), FLV
 SEEK_AHEAD_SEC = 2.0
 _MAX_SEEK_RETRIES = 6
 # Codec pixel formats (CAP_PROP_CODEC_PIXEL_FORMAT fourccs) that carry alpha.
@@ -59,7 +61,13 @@ class OpenCVVideoSession:
         self.decoded = 0
         if not path.is_file():
             raise AssetError(self._src, "video file not found")
-        self._refuse_alpha_webm(path)
+        try:
+            with open(path, "rb") as f:
+                head = f.read(1 << 16)
+        except OSError as exc:
+            raise AssetError(self._src, f"cannot read video: {exc.strerror or exc}") from None
+        self._refuse_alpha_webm(path, head)
+        self._eps = MS_EPS if head.startswith(_MS_CONTAINER_MAGIC) else TIME_EPS
         self._cap = cv2.VideoCapture(self._src, cv2.CAP_FFMPEG)
         if not self._cap.isOpened():
             self._cap.release()
@@ -71,12 +79,8 @@ class OpenCVVideoSession:
             self._cap.release()
             raise
 
-    def _refuse_alpha_webm(self, path: Path) -> None:
-        if path.suffix.lower() not in (".webm", ".mkv"):
-            return
-        with open(path, "rb") as f:
-            head = f.read(1 << 16)
-        if _WEBM_ALPHA_MODE in head:
+    def _refuse_alpha_webm(self, path: Path, head: bytes) -> None:
+        if head.startswith(_MS_CONTAINER_MAGIC[0]) and _WEBM_ALPHA_MODE in head:
             raise AssetError(self._src, "video has an alpha channel, which OpenCV cannot decode (use --decoder pyav)")
 
     def _setup(self) -> None:
@@ -91,7 +95,6 @@ class OpenCVVideoSession:
         self.duration: float | None = count / fps if count > 0 and fps > 0 else None
         self._truncation_slack = max(0.1, 2.5 * self._frame_dur)
         self.has_alpha = False
-        self._eps = TIME_EPS
         self._prev_time = -math.inf
         self._bgr: np.ndarray | None = None
 
@@ -105,7 +108,6 @@ class OpenCVVideoSession:
         self._buf = np.empty((h, w, 4), dtype=np.uint8)
         cv2.cvtColor(bgr, cv2.COLOR_BGR2BGRA, dst=self._buf)
         self._advance()
-        self._learn_time_base()
 
     # -- decoding -------------------------------------------------------------------------
 
@@ -139,13 +141,6 @@ class OpenCVVideoSession:
             self._has_next = False
             self._next_time = math.inf
             self._check_complete()
-
-    def _learn_time_base(self) -> None:
-        """Estimate the stream time base from a timestamp (ms) and its pts (ticks)."""
-        pts = self._cap.get(cv2.CAP_PROP_PTS)
-        if self._has_next and pts > 0 and self._next_time > 0:
-            tb = Fraction(self._next_time / pts).limit_denominator(1 << 20)
-            self._eps = max(TIME_EPS, min(float(tb), 1e-3) / 2)
 
     def _check_complete(self) -> None:
         """At the end of the stream: fail if it ended well before its declared duration."""
@@ -183,12 +178,19 @@ class OpenCVVideoSession:
     def frame_at(self, t: float) -> np.ndarray:
         """Opaque BGRA (h, w, 4) of the frame showing at ``t`` seconds (session-owned buffer)."""
         target = max(t + self._eps, self._first_time)
-        if target < self._cur_time or (
-            self._has_next and target - self._cur_time > SEEK_AHEAD_SEC and target >= self._next_time
-        ):
+        if self._needs_seek(target):
             self._seek(target)
         self._forward(target, guess=True)
         return self._buf
+
+    def would_seek(self, t: float) -> bool:
+        """Whether ``frame_at(t)`` would seek (rather than return or decode forward)."""
+        return self._needs_seek(max(t + self._eps, self._first_time))
+
+    def _needs_seek(self, target: float) -> bool:
+        return target < self._cur_time or (
+            self._has_next and target - self._cur_time > SEEK_AHEAD_SEC and target >= self._next_time
+        )
 
     def _forward(self, target: float, guess: bool) -> None:
         """Grab forward until the next frame shows after ``target``.

@@ -7,7 +7,10 @@ forward jump longer than ``max(SEEK_AHEAD_SEC, observed GOP)``; after a seek fra
 decoded forward to the exact one.
 
 Frame choice: ``frame_at(t)`` returns the frame whose presentation interval contains
-``t`` — the last frame with ``pts_time <= t + 1e-6`` (times relative to the stream's start).
+``t`` — the last frame with ``pts_time <= t + eps`` (times relative to the stream's start),
+``eps`` = 1 µs, or 0.5 ms for streams whose time base is 1 ms or coarser: half a tick
+absorbs the rounding of millisecond timestamps (Matroska/WebM store frame 1 of a 24 fps
+clip at 42 ms, not 41.667). The opencv decoder applies the same rule.
 Before the first frame it returns the first frame; past the end of the stream it holds the
 last frame (the reference failed there; a hold is what an editor shows).
 
@@ -15,7 +18,10 @@ Colour: swscale's BGRA conversion (flags: see `convert`), which in PyAV 18 honou
 (``colorspace``/``color_range`` from the stream: BT.709 when tagged so) and falls back to
 swscale's default, BT.601 limited range, for untagged streams — the same as the
 reference's ffmpeg CLI. Streams with an alpha channel are premultiplied once per frame.
-Rotation metadata (display matrix) is honoured in multiples of 90°.
+Rotation metadata (display matrix) is honoured in multiples of 90°. Non-square pixels
+(SAR) are not resampled: the native pixel size is drawn (wavyte-format.md §3.4). VP8/VP9
+with alpha in WebM/Matroska (``alpha_mode=1``: the alpha plane travels as block
+additional data, which FFmpeg's native decoders ignore) is decoded with libvpx instead.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from .premultiply import Premultiplier
 from .reasons import reason
 
 TIME_EPS = 1e-6
+MS_EPS = 0.5e-3  # for millisecond (or coarser) timestamps: half a tick
 SEEK_AHEAD_SEC = 2.0  # forward jumps longer than this (or the GOP) seek instead of decoding through
 _MAX_SEEK_RETRIES = 6  # each retry lands 2× further back when a seek overshoots the target
 
@@ -74,6 +81,8 @@ class PyAVVideoSession:
         stream.thread_type = "AUTO"
         self._stream = stream
         self._tb = float(stream.time_base) if stream.time_base else 0.0
+        self._eps = MS_EPS if self._tb >= 1e-3 else TIME_EPS
+        self._vpx = _libvpx_alpha_decoder(stream)
         self._start = (
             stream.start_time * self._tb if stream.start_time is not None and self._tb else 0.0
         )
@@ -100,7 +109,7 @@ class PyAVVideoSession:
 
         # Prime: decode the first frame now, so a file that cannot be decoded fails at
         # open, and so the output size accounts for rotation.
-        self._frames = container.decode(stream)
+        self._frames = self._decode()
         first, first_time = self._read()
         if first is None:
             raise AssetError(self._src, "video stream has no decodable frames")
@@ -141,6 +150,17 @@ class PyAVVideoSession:
                 self._gop = max(self._gop, t - self._last_key)
             self._last_key = t
         return frame, t
+
+    def _decode(self) -> Iterator[av.VideoFrame]:
+        """Frames of the stream from the current position, through libvpx when needed."""
+        if self._vpx is None:
+            return self._container.decode(self._stream)
+        return self._decode_vpx(self._vpx)
+
+    def _decode_vpx(self, ctx: av.CodecContext) -> Iterator[av.VideoFrame]:
+        ctx.flush_buffers()
+        for packet in self._container.demux(self._stream):
+            yield from ctx.decode(packet)  # the final empty packet flushes the decoder
 
     def _check_complete(self) -> None:
         """At the end of the stream: fail if it ended well before its declared duration.
@@ -185,7 +205,7 @@ class PyAVVideoSession:
                 ) from None
             if self._frames is not None:
                 self._frames.close()
-            self._frames = self._container.decode(stream)
+            self._frames = self._decode()
             self._last_key = None
             self._prev_time = -math.inf
             first, t = self._read()
@@ -206,20 +226,25 @@ class PyAVVideoSession:
 
         The array is owned by the session and may be reused by the next call.
         """
-        target = t + TIME_EPS
-        if target < self._first_time:
-            target = self._first_time
-        cur_time = self._cur_time
-        if target < cur_time or (
-            self._next is not None
-            and target - cur_time > max(SEEK_AHEAD_SEC, self._gop)
-            and target >= self._next_time
-        ):
+        target = max(t + self._eps, self._first_time)
+        if self._needs_seek(target):
             self._seek(target)
         while self._next is not None and self._next_time <= target:
             self._cur, self._cur_time = self._next, self._next_time
             self._next, self._next_time = self._read()
         return self._pixels()
+
+    def would_seek(self, t: float) -> bool:
+        """Whether ``frame_at(t)`` would seek (rather than return or decode forward)."""
+        return self._needs_seek(max(t + self._eps, self._first_time))
+
+    def _needs_seek(self, target: float) -> bool:
+        cur_time = self._cur_time
+        return target < cur_time or (
+            self._next is not None
+            and target - cur_time > max(SEEK_AHEAD_SEC, self._gop)
+            and target >= self._next_time
+        )
 
     def _pixels(self) -> np.ndarray:
         frame = self._cur
@@ -253,3 +278,18 @@ class PyAVVideoSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _libvpx_alpha_decoder(stream: av.VideoStream) -> av.CodecContext | None:
+    """A libvpx decoder for VP8/VP9 streams that carry alpha, else None (use the default)."""
+    name = stream.codec_context.name
+    if name not in ("vp8", "vp9") or stream.metadata.get("alpha_mode") != "1":
+        return None
+    try:
+        ctx = av.CodecContext.create("libvpx-vp9" if name == "vp9" else "libvpx", "r")
+    except (av.FFmpegError, ValueError):
+        return None  # no libvpx in this build: decode without alpha
+    if stream.codec_context.extradata:
+        ctx.extradata = stream.codec_context.extradata
+    ctx.thread_count = 0
+    return ctx

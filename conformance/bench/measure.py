@@ -1,0 +1,106 @@
+"""One measurement, run in a fresh process: ``python -m conformance.bench.measure SPEC_JSON``.
+
+A fresh process per measurement gives each a clean peak RSS (``ru_maxrss``) and isolates
+caches and memory between combinations. Setup (loading, preparing, spooling frames) is not
+timed; the timed body is the whole render or encode of the scene. Prints one JSON object.
+
+SPEC keys: ``kind`` (engine | render_only | encode_only | hand_written), ``scene``,
+``width``, ``height``, ``frames``, ``cache``, and for engine runs ``rasterizer``,
+``compositor``, ``decoder``, ``encoder``, ``workers``; ``crf``, ``preset``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import scenes
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def supports(fn: Any, param: str) -> bool:
+    try:
+        return param in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def run(spec: dict[str, Any]) -> dict[str, Any]:
+    scene = scenes.build(spec["scene"], spec["width"], spec["height"], spec["frames"], Path(spec["cache"]))
+    kind = spec["kind"]
+    crf, preset = spec.get("crf", 23), spec.get("preset", "medium")
+    with tempfile.TemporaryDirectory(prefix="wavyte-bench-") as tmp:
+        out = Path(tmp) / "out.mp4"
+        if kind in ("engine", "render_only"):
+            return _engine(spec, scene, out, crf, preset, render_only=kind == "render_only")
+        if kind == "hand_written":
+            from .floor import HandWrittenScene, NoFloor
+
+            try:
+                floor = HandWrittenScene(scene)
+            except NoFloor as exc:
+                return {"unavailable": f"no hand-written floor for this scene ({exc})"}
+            r = floor.run(out, crf, preset)
+            return {"seconds": r.seconds, "frames": r.frames, "bytes": out.stat().st_size}
+        if kind == "encode_only":
+            from .floor import EncodeOnly
+
+            enc = EncodeOnly(scene, Path(tmp))
+            r = enc.run(out, crf, preset)
+            return {"seconds": r.seconds, "frames": r.frames, "read_seconds": r.read_seconds, "bytes": out.stat().st_size,
+                    "distinct_frames": len(set(enc.sequence))}
+    raise ValueError(f"unknown measurement kind {kind!r}")
+
+
+def _engine(spec: dict[str, Any], scene: scenes.SceneDoc, out: Path, crf: int, preset: str, *, render_only: bool) -> dict[str, Any]:
+    import wavyte_core as wv
+
+    comp = wv.load(scene.json_bytes())
+    workers = int(spec.get("workers", 1))
+    with wv.open_job(
+        comp, assets_root=scene.root, rasterizer=spec["rasterizer"], compositor=spec["compositor"],
+        decoder=spec["decoder"], encoder=spec["encoder"], timings=True,
+    ) as job:
+        if render_only:
+            kw = {"workers": workers} if supports(job.frames, "workers") else {}
+            if workers != 1 and not kw:
+                return {"unavailable": "job.frames has no workers parameter"}
+            t0 = time.perf_counter()
+            n = 0
+            for _ in job.frames(0, comp.duration, copy=False, **kw):
+                n += 1
+            seconds = time.perf_counter() - t0
+            stage_ms = job.timer.ms() if job.timer is not None else {}
+            stage_ms.pop("encode", None)
+            return {"seconds": seconds, "frames": n, "stage_ms": stage_ms}
+        kw = {"workers": workers} if supports(job.render, "workers") else {}
+        if workers != 1 and not kw:
+            return {"unavailable": "job.render has no workers parameter"}
+        report = job.render(out, crf=crf, preset=preset, **kw)
+        return {
+            "seconds": report.seconds, "frames": report.frames, "rendered": report.rendered, "elided": report.elided,
+            "stage_ms": dict(report.stage_ms), "bytes": out.stat().st_size,
+        }
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    try:
+        result = run(spec)
+    except Exception as exc:  # reported in the table, never a crash of the whole suite
+        result = {"error": f"{type(exc).__name__}: {exc}"}
+    result["peak_rss_mb"] = peak_rss_mb()
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

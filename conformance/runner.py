@@ -1,0 +1,331 @@
+"""Run the conformance suite: cases × combinations → `Result`s.
+
+Three kinds of work item, each one (subject, combination):
+
+- ``render``: a case rendered on a combination, each listed frame compared with the
+  stored reference (``references/<case>/f<frame>.png``, made by the reference combination
+  skia rasterizer + numpy compositor + pyav decoder, and only rewritten when asked:
+  ``update_references=True`` / ``--update-references``). The tolerance is the case's,
+  for the roles whose implementation differs from the reference; the reference combination
+  itself must reproduce its stored images exactly. Each render item also re-renders its
+  frames in another job, in reverse order after each frame's predecessor, and requires
+  byte-identical frames (section ``determinism``).
+- ``exact``: a compositor's op on random premultiplied images against the format's
+  integer math (`exact_math`), bit for bit for the exact compositor, ≤ 1 level otherwise.
+- ``reftest``: two compositions that must render the same on one combination.
+
+A combination that lacks a needed capability gives ``unsupported`` results; a failure a
+plugin declares in ``CONFORMANCE_EXPECTATIONS`` gives ``xfail`` (or ``xpass`` once fixed).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from wavyte_core.api import load, open_job
+from wavyte_core.job import DEFAULT_BACKGROUND
+from wavyte_core.registry import Registry, default_registry
+
+from .catalog import MEDIA_ROOT, Case, Catalog, RefTest, load_catalog
+from .combos import Combo, enumerate_combos, expectation_for, missing_capabilities
+from .exact_math import ExactOp, apply_compositor, expected, inputs
+from .media import ensure_media
+from .metrics import EXACT, Metrics, Tolerance, compare
+from .pngio import read_frame_png, write_frame_png
+
+__all__ = ["REFERENCES_DIR", "Result", "WorkItem", "Runner", "SECTIONS", "FAILING"]
+
+REFERENCES_DIR = Path(__file__).parent / "references"
+SECTIONS = ("render", "exact", "reftest", "determinism")
+#: Statuses that make the run fail.
+FAILING = frozenset({"fail", "error", "missing"})
+
+
+@dataclass(slots=True)
+class Result:
+    section: str
+    case: str
+    column: str  # the combination's rasterizer+compositor (or the compositor alone)
+    variant: str  # the other roles of the combination, e.g. "decoder=pyav"
+    frame: int | None
+    status: str  # pass | fail | xfail | xpass | unsupported | error | missing
+    metrics: Metrics | None = None
+    tolerance: Tolerance | None = None
+    reason: str = ""
+    expected: np.ndarray | None = field(default=None, repr=False)  # kept for review pages
+    actual: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILING
+
+    def to_json(self) -> dict:
+        return {
+            "section": self.section,
+            "case": self.case,
+            "combination": self.column,
+            "variant": self.variant,
+            "frame": self.frame,
+            "status": self.status,
+            "metrics": self.metrics.to_json() if self.metrics else None,
+            "tolerance": self.tolerance.to_json() if self.tolerance else None,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    section: str  # render | exact | reftest
+    subject: Case | RefTest | ExactOp
+    combo: Combo
+
+    @property
+    def id(self) -> str:
+        return f"{self.section}/{self.subject.id}[{self.combo.slug}]"
+
+
+def _judge(m: Metrics, tol: Tolerance, expectation: str | None) -> tuple[str, str]:
+    ok = tol.accepts(m)
+    if expectation:
+        return ("xpass", f"passes despite the expectation ({expectation})") if ok else ("xfail", expectation)
+    return ("pass", "") if ok else ("fail", f"outside tolerance ({tol.describe()})")
+
+
+class Runner:
+    """Plans and runs the suite on the installed (or the given) implementations."""
+
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        registry: Registry | None = None,
+        *,
+        references: Path = REFERENCES_DIR,
+        update_references: bool = False,
+        only: dict[str, list[str]] | None = None,
+        media: Path | None = None,
+        determinism: bool = True,
+    ) -> None:
+        self.catalog = catalog or load_catalog()
+        self.registry = registry or default_registry()
+        self.references = references
+        self.update_references = update_references
+        self.only = only or {}
+        self._media = media
+        self.determinism = determinism
+        self._refs: dict[tuple[str, int], np.ndarray] = {}
+        self._compositors: dict[str, object] = {}
+
+    # ------------------------------------------------------------------------- planning
+
+    def items(self) -> list[WorkItem]:
+        reg, cat = self.registry, self.catalog
+        out: list[WorkItem] = []
+        for case in cat.cases:
+            out += [WorkItem("render", case, c) for c in enumerate_combos(reg, case.roles, self.only)]
+        for op in cat.exact.ops:
+            out += [WorkItem("exact", op, c) for c in enumerate_combos(reg, ("compositor",), self.only)]
+        for rt in cat.reftests:
+            out += [WorkItem("reftest", rt, c) for c in enumerate_combos(reg, rt.roles, self.only)]
+        return out
+
+    def reference_combo(self, roles: Iterable[str]) -> Combo:
+        ref = self.catalog.reference
+        return Combo(tuple((r, ref[r]) for r in ("rasterizer", "compositor", "decoder", "encoder") if r in roles))
+
+    # -------------------------------------------------------------------------- running
+
+    def run(self, progress: Callable[[WorkItem], None] | None = None) -> list[Result]:
+        if self.update_references:
+            self.write_references()
+        results: list[Result] = []
+        for item in self.items():
+            results += self.run_item(item)
+            if progress is not None:
+                progress(item)
+        return results
+
+    def run_item(self, item: WorkItem) -> list[Result]:
+        if item.section == "render":
+            return self._run_render(item.subject, item.combo)  # type: ignore[arg-type]
+        if item.section == "exact":
+            return self._run_exact(item.subject, item.combo)  # type: ignore[arg-type]
+        return self._run_reftest(item.subject, item.combo)  # type: ignore[arg-type]
+
+    def write_references(self) -> list[Path]:
+        """Render every case on the reference combination and store its frames."""
+        written = []
+        for case in self.catalog.cases:
+            frames = self._render(case, self.reference_combo(case.roles), case.frames)
+            for f, img in frames.items():
+                p = self._ref_path(case.id, f)
+                write_frame_png(p, img)
+                self._refs[(case.id, f)] = img
+                written.append(p)
+        return written
+
+    # --------------------------------------------------------------------------- render
+
+    def _root(self, case: Case) -> Path:
+        if case.assets_root == MEDIA_ROOT:
+            return ensure_media(self._media)
+        return case.file.parent
+
+    def _render(self, case: Case, combo: Combo, order: Iterable[int]) -> dict[int, np.ndarray]:
+        comp = load(case.file, registry=self.registry)
+        out: dict[int, np.ndarray] = {}
+        with open_job(
+            comp,
+            assets_root=self._root(case),
+            rasterizer=combo.get("rasterizer", "skia"),
+            compositor=combo.get("compositor", "skia"),
+            decoder=combo.get("decoder", "pyav") or "pyav",
+            background=case.background,
+            registry=self.registry,
+        ) as job:
+            for f in order:
+                out[f] = job.frame(f)
+        return out
+
+    def _ref_path(self, case_id: str, frame: int) -> Path:
+        return self.references / case_id / f"f{frame:04d}.png"
+
+    def reference(self, case_id: str, frame: int) -> np.ndarray | None:
+        key = (case_id, frame)
+        if key not in self._refs:
+            p = self._ref_path(case_id, frame)
+            if not p.exists():
+                return None
+            self._refs[key] = read_frame_png(p)
+        return self._refs[key]
+
+    def tolerance_for(self, case: Case, combo: Combo) -> Tolerance:
+        """The case's tolerance for the roles where ``combo`` differs from the reference."""
+        ref = self.reference_combo(case.roles)
+        tol: Tolerance | None = None
+        for role, name in combo.picks:
+            if name != ref.get(role):
+                t = case.tolerance.get(role, EXACT)
+                tol = t if tol is None else tol.loosest(t)
+        return tol or EXACT
+
+    def _run_render(self, case: Case, combo: Combo) -> list[Result]:
+        col, var = combo.column, combo.variant
+        lacking = missing_capabilities(self.registry, combo, case.requires)
+        if lacking:
+            return [Result("render", case.id, col, var, None, "unsupported", reason="; ".join(lacking))]
+        expectation = expectation_for(self.registry, combo, "render", case.id)
+        try:
+            frames = self._render(case, combo, case.frames)
+        except Exception as exc:  # reported as a result, never aborts the run
+            status = "xfail" if expectation else "error"
+            return [Result("render", case.id, col, var, None, status, reason=_error_text(exc, expectation))]
+        tol = self.tolerance_for(case, combo)
+        out: list[Result] = []
+        for f, actual in frames.items():
+            ref = self.reference(case.id, f)
+            if ref is None:
+                out.append(Result("render", case.id, col, var, f, "missing", reason="no stored reference: run `wavyte conformance --update-references`", actual=actual))
+                continue
+            if ref.shape != actual.shape:
+                out.append(Result("render", case.id, col, var, f, "fail", reason=f"size {actual.shape} != reference {ref.shape}", actual=actual))
+                continue
+            m = compare(ref, actual)
+            status, reason = _judge(m, tol, expectation)
+            keep = status not in ("pass", "xpass")
+            out.append(Result("render", case.id, col, var, f, status, m, tol, reason, ref if keep else None, actual if keep else None))
+        if self.determinism:
+            out.append(self._determinism(case, combo, frames))
+        return out
+
+    def _determinism(self, case: Case, combo: Combo, first: dict[int, np.ndarray]) -> Result:
+        """Render again in a new job, in reverse order, each frame after its predecessor
+        (so layer and prefix caches are warm with different content): same bytes."""
+        order: list[int] = []
+        for f in sorted(case.frames, reverse=True):
+            if f > 0:
+                order.append(f - 1)
+            order.append(f)
+        col, var = combo.column, combo.variant
+        try:
+            again = self._render(case, combo, order)
+        except Exception as exc:
+            return Result("determinism", case.id, col, var, None, "error", reason=_error_text(exc, None))
+        worst: Metrics | None = None
+        bad: tuple[int, np.ndarray, np.ndarray] | None = None
+        for f, img in first.items():
+            m = compare(img, again[f])
+            if worst is None or m.pixels > worst.pixels:
+                worst = m
+                if m.pixels:
+                    bad = (f, img, again[f])
+        expectation = expectation_for(self.registry, combo, "determinism", case.id)
+        status, reason = _judge(worst or compare(np.zeros(1), np.zeros(1)), EXACT, expectation)
+        if bad is not None:
+            reason = f"frame {bad[0]} differs when rendered in another order: {reason}"
+            return Result("determinism", case.id, col, var, bad[0], status, worst, EXACT, reason, bad[1], bad[2])
+        return Result("determinism", case.id, col, var, None, status, worst, EXACT, reason)
+
+    # ---------------------------------------------------------------------------- exact
+
+    def _compositor(self, name: str) -> object:
+        if name not in self._compositors:
+            self._compositors[name] = self.registry.create("compositor", name)  # type: ignore[arg-type]
+        return self._compositors[name]
+
+    def _run_exact(self, op: ExactOp, combo: Combo) -> list[Result]:
+        name = combo.get("compositor") or ""
+        col = combo.column
+        lacking = missing_capabilities(self.registry, combo, {"compositor": (op.capability,)})
+        if lacking:
+            return [Result("exact", op.id, col, "", None, "unsupported", reason="; ".join(lacking))]
+        ex = self.catalog.exact
+        is_exact = "exact" in self.registry.roles["compositor"][name].capabilities
+        tol = ex.exact if is_exact else ex.native
+        expectation = expectation_for(self.registry, combo, "exact", op.id)
+        dst, a, b = inputs(op, ex.size, ex.seed)
+        want = expected(op, dst, a, b)
+        try:
+            got = apply_compositor(self._compositor(name), op, dst, a, b)
+        except Exception as exc:
+            return [Result("exact", op.id, col, "", None, "xfail" if expectation else "error", reason=_error_text(exc, expectation))]
+        m = compare(want, got)
+        status, reason = _judge(m, tol, expectation)
+        keep = status not in ("pass", "xpass")
+        return [Result("exact", op.id, col, "", None, status, m, tol, reason, want if keep else None, got if keep else None)]
+
+    # -------------------------------------------------------------------------- reftest
+
+    def _run_reftest(self, rt: RefTest, combo: Combo) -> list[Result]:
+        col, var = combo.column, combo.variant
+        lacking = missing_capabilities(self.registry, combo, rt.requires)
+        if lacking:
+            return [Result("reftest", rt.id, col, var, None, "unsupported", reason="; ".join(lacking))]
+        expectation = expectation_for(self.registry, combo, "reftest", rt.id)
+        try:
+            sides = []
+            for path in (rt.a, rt.b):
+                case = Case(rt.id, path, rt.frames, rt.roles, rt.requires, DEFAULT_BACKGROUND, "reftest")
+                sides.append(self._render(case, combo, rt.frames))
+        except Exception as exc:
+            return [Result("reftest", rt.id, col, var, None, "xfail" if expectation else "error", reason=_error_text(exc, expectation))]
+        out = []
+        for f in rt.frames:
+            m = compare(sides[0][f], sides[1][f])
+            status, reason = _judge(m, rt.tolerance, expectation)
+            keep = status not in ("pass", "xpass")
+            out.append(Result("reftest", rt.id, col, var, f, status, m, rt.tolerance, reason, sides[0][f] if keep else None, sides[1][f] if keep else None))
+        return out
+
+
+def _error_text(exc: BaseException, expectation: str | None) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    if expectation:
+        return f"{expectation} ({text})"
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {tb[-1].filename}:{tb[-1].lineno}" if tb else ""
+    return text + where

@@ -1,0 +1,236 @@
+"""The "cairo" compositor: the format's composite ops (§4.5) as cairo (pixman) blends.
+
+Why this is exact: pixman's 8-bit ``OVER`` with a constant mask computes
+``s' = mul_div255(s, op)``, ``d = sat(s' + mul_div255(d, 255 − s'.a))`` with the same
+rounding division as the format, and ``paint_with_alpha(op / 255)`` reaches pixman as
+exactly ``op`` (cairo's 16-bit colour is ``op·257``, whose high byte is ``op``). So:
+
+- ``over``  = ``paint_with_alpha`` with the r255-quantised opacity (one pass);
+- ``crossfade`` = a cleared scratch surface, ``ADD`` A with alpha ``255 − tt``, ``ADD`` B
+  with alpha ``tt`` (saturating), then ``OVER`` the scratch. (cairo's ``SOURCE`` with a
+  mask is a lerp with the destination, off by 1 against the format: not used.)
+- ``wipe`` = clipped rectangle overs of B and A where the mask is 1 or 0 (a hard edge is
+  only that), and for the soft band the crossfade above with a one-pixel-wide A8 mask of
+  the exact per-column (or per-row) factors repeated along the other axis.
+
+The tests hold every op to the numpy reference compositor bit for bit. Blur is the exact
+§4.6 kernel (`wavyte_core.blur.blur_q16`); fill and copy are numpy.
+
+``direct_draw`` is True: drawing a plain layer straight into the frame with paint alpha is
+what ``over`` does here anyway.
+"""
+
+from __future__ import annotations
+
+import cairo
+import numpy as np
+
+from wavyte_core.blur import BlurScratch, blur_q16
+from wavyte_core.compositor_numpy import NumpyCompositor, r255
+from wavyte_core.roles import Surface
+
+from .native import CairoTarget, cached_target, target
+
+HORIZONTAL = frozenset({"ltr", "rtl"})
+DIRECTIONS = frozenset({"ltr", "rtl", "ttb", "btt"})
+_F255 = np.float32(255.0)
+
+
+def wipe_factors(n: int, t: float, direction: str, soft_edge: float) -> np.ndarray:
+    """The 8-bit wipe factor (255 = incoming B) of each of the ``n`` columns or rows, in
+    device order: ``r255`` of the format's f32 mask (§4.5), as uint8."""
+    m = NumpyCompositor.wipe_mask(n, t, direction, soft_edge)
+    m = np.clip(np.nan_to_num(m, nan=0.0), 0.0, 1.0).astype(np.float32) * _F255  # f32 product
+    return np.minimum(np.floor(m.astype(np.float64) + 0.5), 255.0).astype(np.uint8)
+
+
+def _source(surface: Surface) -> cairo.ImageSurface:
+    """``surface`` as a cairo source, told that another library may have written it."""
+    s = target(surface).surface
+    s.mark_dirty()
+    return s
+
+
+def _dest(surface: Surface) -> cairo.Context:
+    t = target(surface)
+    t.surface.mark_dirty()
+    return t.ctx
+
+
+def _numpy_wrote(surface: Surface) -> None:
+    t = cached_target(surface)
+    if t is not None:
+        t.surface.mark_dirty()
+
+
+def _numpy_reads(surface: Surface) -> None:
+    t = cached_target(surface)
+    if t is not None:
+        t.surface.flush()
+
+
+class CairoCompositor:
+    """`wavyte_core.roles.Compositor` on pycairo (blends) and numpy (fill, copy, blur)."""
+
+    name = "cairo"
+    direct_draw = True
+
+    def __init__(self) -> None:
+        self._scratch: dict[tuple[int, int], Surface] = {}
+        self._blur = BlurScratch()
+
+    def _scratch_for(self, like: Surface) -> CairoTarget:
+        """A job-lifetime scratch surface of ``like``'s size (crossfade and wipe bands)."""
+        key = (like.height, like.width)
+        s = self._scratch.get(key)
+        if s is None:
+            s = self._scratch[key] = Surface.alloc(like.width, like.height)
+        return target(s)
+
+    # -- exact byte operations ---------------------------------------------------------------
+
+    def fill(self, dst: Surface, bgra_premul: tuple[int, int, int, int]) -> None:
+        dst.buf[...] = bgra_premul
+        _numpy_wrote(dst)
+
+    def copy(self, dst: Surface, src: Surface) -> None:
+        _numpy_reads(src)
+        np.copyto(dst.buf, src.buf)
+        _numpy_wrote(dst)
+
+    def blur(self, src: Surface, dst: Surface, radius_px: int, sigma: float) -> None:
+        _numpy_reads(src)
+        blur_q16(src.buf, dst.buf, radius_px, sigma, self._blur)
+        _numpy_wrote(dst)
+
+    # -- blends ------------------------------------------------------------------------------
+
+    def over(self, dst: Surface, src: Surface, opacity: float) -> None:
+        op = r255(opacity)
+        if op == 0:
+            return
+        ctx = _dest(dst)
+        ctx.set_source_surface(_source(src), 0, 0)
+        if op == 255:
+            ctx.paint()
+        else:
+            ctx.paint_with_alpha(op / 255.0)
+
+    def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
+        tt = r255(t)
+        if tt == 0:
+            self.over(dst, a, 1.0)
+            return
+        if tt == 255:
+            self.over(dst, b, 1.0)
+            return
+        scratch = self._scratch_for(dst)
+        sc = scratch.ctx
+        sc.set_operator(cairo.OPERATOR_CLEAR)
+        sc.paint()
+        sc.set_operator(cairo.OPERATOR_ADD)
+        sc.set_source_surface(_source(a), 0, 0)
+        sc.paint_with_alpha((255 - tt) / 255.0)  # mul_div255(a, 255 − tt)
+        sc.set_source_surface(_source(b), 0, 0)
+        sc.paint_with_alpha(tt / 255.0)  # sat(… + mul_div255(b, tt))
+        sc.set_operator(cairo.OPERATOR_OVER)
+        ctx = _dest(dst)
+        ctx.set_source_surface(scratch.surface, 0, 0)
+        ctx.paint()
+
+    def wipe(
+        self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float
+    ) -> None:
+        """§4.5 wipe: the exact per-line factors are computed once per call (a vector along
+        the wipe axis); the leading and trailing runs of 0 or 255 are clipped overs of A or
+        B, whatever lies between is the soft band."""
+        if direction not in DIRECTIONS:
+            raise ValueError(f"unknown wipe direction {direction!r}")
+        horizontal = direction in HORIZONTAL
+        w, h = dst.width, dst.height
+        n = w if horizontal else h
+        if w == 0 or h == 0:
+            return
+        f = wipe_factors(n, t, direction, soft_edge)
+        lead = _run(f) if f[0] in (0, 255) else 0
+        trail = _run(f[::-1]) if lead < n and f[-1] in (0, 255) else 0
+        if lead:
+            self._span(dst, b if f[0] == 255 else a, 0, lead, horizontal)
+        if trail:
+            self._span(dst, b if f[-1] == 255 else a, n - trail, n, horizontal)
+        if lead + trail < n:
+            self._band(dst, a, b, f[lead : n - trail], lead, horizontal)
+
+    def _span(self, dst: Surface, src: Surface, p0: int, p1: int, horizontal: bool) -> None:
+        """Over ``src`` onto ``dst`` on columns (or rows) [p0, p1): a pixel-aligned clip."""
+        ctx = _dest(dst)
+        ctx.save()
+        _clip_lines(ctx, p0, p1, horizontal, dst.width, dst.height)
+        ctx.set_source_surface(_source(src), 0, 0)
+        ctx.paint()
+        ctx.restore()
+
+    def _band(
+        self, dst: Surface, a: Surface, b: Surface, f: np.ndarray, p0: int, horizontal: bool
+    ) -> None:
+        """Crossfade A and B with per-line factors ``f`` on lines [p0, p0 + len(f)) into the
+        scratch surface (two masked passes), then over it onto ``dst`` there."""
+        w, h = dst.width, dst.height
+        p1 = p0 + f.size
+        mask_b = _line_mask(f, p0, horizontal)
+        mask_a = _line_mask(255 - f, p0, horizontal)
+        scratch = self._scratch_for(dst)
+        sc = scratch.ctx
+        sc.save()
+        _clip_lines(sc, p0, p1, horizontal, w, h)
+        sc.set_operator(cairo.OPERATOR_CLEAR)
+        sc.paint()
+        sc.set_operator(cairo.OPERATOR_ADD)
+        sc.set_source_surface(_source(a), 0, 0)
+        sc.mask(mask_a)  # mul_div255(a, 255 − m)
+        sc.set_source_surface(_source(b), 0, 0)
+        sc.mask(mask_b)  # sat(… + mul_div255(b, m))
+        sc.restore()  # operator back to OVER, clip removed
+        ctx = _dest(dst)
+        ctx.save()
+        _clip_lines(ctx, p0, p1, horizontal, w, h)
+        ctx.set_source_surface(scratch.surface, 0, 0)
+        ctx.paint()
+        ctx.restore()
+
+
+def _run(v: np.ndarray) -> int:
+    """Length of the leading run of ``v[0]`` in ``v``."""
+    diff = np.flatnonzero(v != v[0])
+    return int(diff[0]) if diff.size else int(v.size)
+
+
+def _clip_lines(ctx: cairo.Context, p0: int, p1: int, horizontal: bool, w: int, h: int) -> None:
+    if horizontal:
+        ctx.rectangle(p0, 0, p1 - p0, h)
+    else:
+        ctx.rectangle(0, p0, w, p1 - p0)
+    ctx.clip()
+
+
+def _line_mask(f: np.ndarray, p0: int, horizontal: bool) -> cairo.SurfacePattern:
+    """An A8 mask pattern holding factor ``f[i]`` on line ``p0 + i``: one row (or column)
+    of pixels, repeated along the other axis, sampled nearest."""
+    n = int(f.size)
+    if horizontal:
+        stride = cairo.ImageSurface.format_stride_for_width(cairo.FORMAT_A8, n)
+        data = np.zeros((1, stride), np.uint8)
+        data[0, :n] = f
+        surface = cairo.ImageSurface.create_for_data(data, cairo.FORMAT_A8, n, 1, stride)
+        offset = cairo.Matrix(x0=-p0)
+    else:
+        stride = cairo.ImageSurface.format_stride_for_width(cairo.FORMAT_A8, 1)
+        data = np.zeros((n, stride), np.uint8)
+        data[:, 0] = f
+        surface = cairo.ImageSurface.create_for_data(data, cairo.FORMAT_A8, 1, n, stride)
+        offset = cairo.Matrix(y0=-p0)
+    pattern = cairo.SurfacePattern(surface)
+    pattern.set_extend(cairo.EXTEND_REPEAT)
+    pattern.set_filter(cairo.FILTER_NEAREST)
+    pattern.set_matrix(offset)  # user (device) space → mask space
+    return pattern
