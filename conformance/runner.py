@@ -31,7 +31,7 @@ from wavyte_core.api import load, open_job
 from wavyte_core.job import DEFAULT_BACKGROUND
 from wavyte_core.registry import Registry, default_registry
 
-from .catalog import MEDIA_ROOT, Case, Catalog, RefTest, load_catalog
+from .catalog import CASES_DIR, MEDIA_ROOT, Case, Catalog, RefTest, load_catalog
 from .combos import Combo, enumerate_combos, expectation_for, missing_capabilities
 from .exact_math import ExactOp, apply_compositor, expected, inputs
 from .media import ensure_media
@@ -173,7 +173,7 @@ class Runner:
     def _root(self, case: Case) -> Path:
         if case.assets_root == MEDIA_ROOT:
             return ensure_media(self._media)
-        return case.file.parent
+        return Path(case.assets_root) if case.assets_root else case.file.parent
 
     def _render(self, case: Case, combo: Combo, order: Iterable[int]) -> dict[int, np.ndarray]:
         comp = load(case.file, registry=self.registry)
@@ -309,7 +309,7 @@ class Runner:
         try:
             sides = []
             for path in (rt.a, rt.b):
-                case = Case(rt.id, path, rt.frames, rt.roles, rt.requires, DEFAULT_BACKGROUND, "reftest")
+                case = Case(rt.id, path, rt.frames, rt.roles, rt.requires, DEFAULT_BACKGROUND, "reftest", assets_root=str(CASES_DIR))
                 sides.append(self._render(case, combo, rt.frames))
         except Exception as exc:
             return [Result("reftest", rt.id, col, var, None, "xfail" if expectation else "error", reason=_error_text(exc, expectation))]

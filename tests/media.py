@@ -69,3 +69,29 @@ def decode_audio_samples(path: Path) -> int:
     """Number of decoded audio samples per channel in the file's first audio stream."""
     with av.open(str(path)) as c:
         return sum(f.samples for f in c.decode(audio=0))
+
+
+def write_video_with_tone(path: Path, colors: list[tuple[int, int, int]], size: tuple[int, int] = (64, 48), fps: int = 30, freq: float = 330.0) -> Path:
+    """Solid colour per frame (H.264) plus a sine tone of the same duration (AAC, 48 kHz)."""
+    w, h = size
+    n_audio = len(colors) * 48000 // fps
+    t = np.arange(n_audio) / 48000
+    pcm = (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    with av.open(str(path), "w") as c:
+        vs = c.add_stream("libx264", rate=fps)
+        vs.width, vs.height, vs.pix_fmt = w, h, "yuv420p"
+        aus = c.add_stream("aac", rate=48000, layout="stereo")
+        for rgb in colors:
+            img = np.empty((h, w, 3), np.uint8)
+            img[...] = rgb
+            c.mux(vs.encode(av.VideoFrame.from_ndarray(img, format="rgb24")))
+        c.mux(vs.encode(None))
+        for i in range(0, n_audio, 1024):
+            chunk = np.ascontiguousarray(np.stack([pcm[i : i + 1024]] * 2))
+            fr = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+            fr.sample_rate = 48000
+            fr.pts = i
+            fr.time_base = Fraction(1, 48000)
+            c.mux(aus.encode(fr))
+        c.mux(aus.encode(None))
+    return path

@@ -213,3 +213,34 @@ def test_two_workers_give_byte_identical_video(tmp_path: Path) -> None:
             packets[workers] = [bytes(p) for p in c.demux(video=0) if p.size]
     assert len(packets[1]) == 40
     assert packets[1] == packets[2]
+
+
+def test_video_clip_with_trim_rate_and_its_audio(tmp_path: Path) -> None:
+    """A video asset (red for 15 frames, then green, then blue) under a trim and a rate;
+    its own audio track is mixed into the output."""
+    from tests.media import write_video_with_tone
+
+    colors = [(255, 0, 0)] * 15 + [(0, 255, 0)] * 15 + [(0, 0, 255)] * 30
+    write_video_with_tone(tmp_path / "v.mp4", colors)
+    comp = {
+        "fps": {"num": 30, "den": 1}, "canvas": {"width": 64, "height": 48}, "duration": 20,
+        "assets": {"v": {"Video": {"source": "v.mp4", "trim_start_sec": 0.5, "playback_rate": 2.0}}},
+        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("v", "v", 0, 20)]}], "seed": 0,
+    }
+    comp_obj = wv.load(json.dumps(comp))
+    with wv.open_job(comp_obj, assets_root=tmp_path) as job:
+        # source time = 0.5 + local/30·2: frames 0..7 → green (src frames 15..29), 8.. → blue
+        b, g, r, _ = (int(v) for v in job.frame(0)[24, 32])  # BGRA
+        assert g > 240 and r < 16 and b < 16
+        b, g, r, _ = (int(v) for v in job.frame(9)[24, 32])
+        assert b > 240 and r < 16 and g < 16
+        out = tmp_path / "o.mp4"
+        job.render(out)
+    frames, info = decode_video(out)
+    assert len(frames) == 20 and info["audio"]
+    assert near(frames[3][24, 32], (0, 255, 0), 12) and near(frames[12][24, 32], (0, 0, 255), 12)
+    assert abs(decode_audio_samples(out) - frame_to_sample_30(20)) <= 2048
+
+
+def frame_to_sample_30(n: int) -> int:
+    return n * 48000 // 30

@@ -138,6 +138,7 @@ class Job:
         self.compositor = reg.create("compositor", backends.compositor)
         needs_decoder = any(type(a).__name__ in ("ImageAsset", "VideoAsset", "AudioAsset") for a in comp.assets.values())
         self.decoder = reg.create("decoder", backends.decoder) if needs_decoder else None
+        self.audio_decoder = self._audio_decoder() if needs_decoder else None
         self.background = background
         self.assets: PreparedAssets | None = None
         try:
@@ -156,7 +157,12 @@ class Job:
                 sizes[key] = natural_svg_size(key, asset, self.root)[2]
         svg_scales = self._svg_scales() if sizes else {}
         self.assets = prepare_assets(
-            comp, self.root, self.decoder, svg_renderer=self._svg_renderer() if sizes else None, svg_scales=svg_scales
+            comp,
+            self.root,
+            self.decoder,
+            svg_renderer=self._svg_renderer() if sizes else None,
+            svg_scales=svg_scales,
+            audio_decoder=self.audio_decoder,
         )
         for key, item in zip(self.assets.keys, self.assets.items, strict=True):
             sizes[key] = item.size
@@ -168,6 +174,17 @@ class Job:
         self.renderer = FrameRenderer(
             runtimes, self.rast, self.compositor, w, h, bg, unpaired_opacity=unpaired_opacity, timer=self.timer
         )
+
+    def _audio_decoder(self) -> Any:
+        """The job's decoder when it decodes audio, else any installed one that does."""
+        if "audio" in self.registry.spec("decoder", self.backends.decoder).capabilities:
+            return self.decoder
+        has_audio = any(type(a).__name__ in ("VideoAsset", "AudioAsset") for a in self.comp.assets.values())
+        if has_audio:
+            for name in self.registry.available("decoder"):
+                if "audio" in self.registry.roles["decoder"][name].capabilities:
+                    return self.registry.create("decoder", name)
+        return self.decoder
 
     def _svg_renderer(self) -> Any:
         """The job's rasterizer when it renders SVG, else any installed one that does."""

@@ -10,8 +10,10 @@ the file.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import AssetError, CompositionError, WavyteError
 from .model import AudioAsset, Composition, ImageAsset, PathAsset, SvgAsset, TextAsset, VideoAsset
@@ -20,6 +22,7 @@ from .prepared import AudioPcm, ImagePixels, Prepared, PreparedAssets, SvgRaster
 from .svgpath import parse_svg_path
 from .svgsize import svg_natural_size
 from .text import FontCache, shape_text
+from .video_cursors import share_if_reused
 
 #: Largest side of an SVG raster; beyond it the raster is capped (and drawn scaled up).
 MAX_SVG_RASTER_SIDE = 8192
@@ -38,19 +41,29 @@ def prepare_assets(
     *,
     svg_renderer: Any | None,
     svg_scales: dict[str, tuple[float, float]],
+    audio_decoder: Any | None = None,
 ) -> PreparedAssets:
     """Prepare every asset (sorted key order). ``svg_scales`` maps an Svg asset key to the
-    largest (sx, sy) any of its clips reaches; ``svg_renderer`` has ``render_svg``."""
+    largest (sx, sy) any of its clips reaches; ``svg_renderer`` has ``render_svg``;
+    ``audio_decoder`` decodes sound when ``decoder`` has no audio (default: ``decoder``)."""
     keys = tuple(sorted(comp.assets))
     out = PreparedAssets(keys=keys)
     fonts = FontCache()
+    uses = Counter(clip.asset for track in comp.tracks for clip in track.clips)
+    media = _Media(decoder, audio_decoder or decoder, uses)
     try:
         for key in keys:
-            out.items.append(_prepare_one(key, comp.assets[key], root, decoder, fonts, svg_renderer, svg_scales))
+            out.items.append(_prepare_one(key, comp.assets[key], root, media, fonts, svg_renderer, svg_scales))
     except BaseException:
         out.close()
         raise
     return out
+
+
+class _Media(NamedTuple):
+    decoder: Any
+    audio: Any
+    uses: Counter[str]
 
 
 def natural_svg_size(key: str, asset: SvgAsset, root: Path) -> tuple[bytes, Path, tuple[float, float]]:
@@ -74,7 +87,7 @@ def _prepare_one(
     key: str,
     asset: Any,
     root: Path,
-    decoder: Any,
+    media: _Media,
     fonts: FontCache,
     svg_renderer: Any | None,
     svg_scales: dict[str, tuple[float, float]],
@@ -96,7 +109,7 @@ def _prepare_one(
         return shape_text(asset, face)
     if isinstance(asset, ImageAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Image", "source"))
-        pixels = decoder.decode_image(path)
+        pixels = media.decoder.decode_image(path)
         h, w = pixels.shape[:2]
         if w * h > MAX_IMAGE_PIXELS:
             raise AssetError(str(path), f"image is {w}x{h}, larger than the limit of {MAX_IMAGE_PIXELS} pixels")
@@ -117,14 +130,15 @@ def _prepare_one(
         return SvgRaster(pixels, nw, nh)
     if isinstance(asset, VideoAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Video", "source"))
-        session = decoder.open_video(path)
+        session = media.decoder.open_video(path)
+        session = share_if_reused(session, partial(media.decoder.open_video, path), media.uses[key])
         audio = None
-        if not asset.muted and asset.volume > 0 and hasattr(decoder, "decode_audio"):
-            audio = decoder.decode_audio(path)
+        if not asset.muted and asset.volume > 0 and hasattr(media.audio, "decode_audio"):
+            audio = media.audio.decode_audio(path)
         return VideoSource(session, session.width, session.height, audio)
     if isinstance(asset, AudioAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Audio", "source"))
-        pcm = None if asset.muted or asset.volume <= 0 else decoder.decode_audio(path)
+        pcm = None if asset.muted or asset.volume <= 0 else media.audio.decode_audio(path)
         if pcm is None and not (asset.muted or asset.volume <= 0):
             raise AssetError(str(path), "the file has no audio stream")
         import numpy as np
