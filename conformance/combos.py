@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from wavyte_core.registry import ROLES, Registry
 
-__all__ = ["Combo", "enumerate_combos", "missing_capabilities", "expectation_for", "MATRIX_ROLES"]
+from .metrics import Tolerance
+
+__all__ = ["Combo", "enumerate_combos", "missing_capabilities", "expectation_for", "Expectation", "MATRIX_ROLES"]
 
 #: Roles that name a matrix column; the others (decoder, encoder) name row variants.
 MATRIX_ROLES = ("rasterizer", "compositor")
@@ -83,16 +85,32 @@ def missing_capabilities(registry: Registry, combo: Combo, requires: dict[str, t
     return out
 
 
-def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """A known failure. With a ``bound`` it is only expected within that bound (a result
+    beyond it is a plain failure, and a result within the case's own tolerance is a plain
+    pass); without one, any failure is expected and a pass is reported as ``xpass``."""
+
+    reason: str
+    bound: Tolerance | None = None
+
+
+def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, str | dict]:
     """A plugin's known conformance failures for one of its implementations.
 
     A plugin declares them beside its hook implementations, in the module that defines the
     role's factory (its entry module, normally)::
 
-        CONFORMANCE_EXPECTATIONS = {"compositor": {"crossfade": "8-bit pipeline: within 4 levels"}}
+        CONFORMANCE_EXPECTATIONS = {
+            "compositor": {
+                "crossfade": "not implemented yet",                      # any failure
+                "*": {"reason": "8-bit blends", "max_diff": 3, "max_pixels": None},  # bounded
+            }
+        }
 
     Keys are roles; patterns are globs over the case id, or ``section/id`` for the other
-    sections (``exact/crossfade_*``, ``reftest/...``, ``determinism/...``).
+    sections (``exact/crossfade_*``, ``reftest/...``, ``determinism/...``); the first
+    matching pattern wins. A dict value carries a bound in `Tolerance` form.
     """
     spec = registry.roles.get(role, {}).get(name)
     if spec is None:
@@ -102,13 +120,23 @@ def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, 
     return dict(table.get(role, {}))
 
 
-def expectation_for(registry: Registry, combo: Combo, section: str, case_id: str) -> str | None:
-    """The reason a combination is expected to fail ``section/case_id``, if any plugin says so."""
+def expectation_for(registry: Registry, combo: Combo, section: str, case_id: str) -> Expectation | None:
+    """What the combination's plugins expect of ``section/case_id`` (None: nothing known)."""
     keys = (f"{section}/{case_id}", case_id) if section == "render" else (f"{section}/{case_id}",)
-    reasons = []
+    reasons: list[str] = []
+    bound: Tolerance | None = None
+    unbounded = False
     for role, name in combo.picks:
-        for pattern, reason in _plugin_expectations(registry, role, name).items():
+        for pattern, value in _plugin_expectations(registry, role, name).items():
             if any(fnmatch.fnmatchcase(k, pattern) for k in keys):
-                reasons.append(f"{role} {name}: {reason}")
+                if isinstance(value, dict):
+                    reasons.append(f"{role} {name}: {value.get('reason', '')}")
+                    t = Tolerance.from_json(value)
+                    bound = t if bound is None else bound.loosest(t)
+                else:
+                    reasons.append(f"{role} {name}: {value}")
+                    unbounded = True
                 break
-    return "; ".join(reasons) or None
+    if not reasons:
+        return None
+    return Expectation("; ".join(reasons), None if unbounded else bound)

@@ -32,7 +32,7 @@ from wavyte_core.job import DEFAULT_BACKGROUND
 from wavyte_core.registry import Registry, default_registry
 
 from .catalog import CASES_DIR, MEDIA_ROOT, Case, Catalog, RefTest, load_catalog
-from .combos import Combo, enumerate_combos, expectation_for, missing_capabilities
+from .combos import Combo, Expectation, enumerate_combos, expectation_for, missing_capabilities
 from .exact_math import ExactOp, apply_compositor, expected, inputs
 from .media import ensure_media
 from .metrics import EXACT, Metrics, Tolerance, compare
@@ -89,11 +89,21 @@ class WorkItem:
         return f"{self.section}/{self.subject.id}[{self.combo.slug}]"
 
 
-def _judge(m: Metrics, tol: Tolerance, expectation: str | None) -> tuple[str, str]:
-    ok = tol.accepts(m)
-    if expectation:
-        return ("xpass", f"passes despite the expectation ({expectation})") if ok else ("xfail", expectation)
-    return ("pass", "") if ok else ("fail", f"outside tolerance ({tol.describe()})")
+def _judge(m: Metrics, tol: Tolerance, expectation: Expectation | None) -> tuple[str, str]:
+    if tol.accepts(m):
+        if expectation is not None and expectation.bound is None:
+            return "xpass", f"passes despite the expectation ({expectation.reason})"
+        return "pass", ""
+    if expectation is not None:
+        if expectation.bound is None or expectation.bound.accepts(m):
+            return "xfail", expectation.reason
+        return "fail", f"outside tolerance ({tol.describe()}) and beyond the plugin's expected bound ({expectation.bound.describe()})"
+    return "fail", f"outside tolerance ({tol.describe()})"
+
+
+def _xfail_error(expectation: Expectation | None) -> str:
+    """An error is only expected when a plugin expects any failure (no bound)."""
+    return "xfail" if expectation is not None and expectation.bound is None else "error"
 
 
 class Runner:
@@ -222,8 +232,7 @@ class Runner:
         try:
             frames = self._render(case, combo, case.frames)
         except Exception as exc:  # reported as a result, never aborts the run
-            status = "xfail" if expectation else "error"
-            return [Result("render", case.id, col, var, None, status, reason=_error_text(exc, expectation))]
+            return [Result("render", case.id, col, var, None, _xfail_error(expectation), reason=_error_text(exc, expectation))]
         tol = self.tolerance_for(case, combo)
         out: list[Result] = []
         for f, actual in frames.items():
@@ -264,7 +273,8 @@ class Runner:
                 if m.pixels:
                     bad = (f, img, again[f])
         expectation = expectation_for(self.registry, combo, "determinism", case.id)
-        status, reason = _judge(worst or compare(np.zeros(1), np.zeros(1)), EXACT, expectation)
+        assert worst is not None  # every case lists at least one frame
+        status, reason = _judge(worst, EXACT, expectation)
         if bad is not None:
             reason = f"frame {bad[0]} differs when rendered in another order: {reason}"
             return Result("determinism", case.id, col, var, bad[0], status, worst, EXACT, reason, bad[1], bad[2])
@@ -292,7 +302,7 @@ class Runner:
         try:
             got = apply_compositor(self._compositor(name), op, dst, a, b)
         except Exception as exc:
-            return [Result("exact", op.id, col, "", None, "xfail" if expectation else "error", reason=_error_text(exc, expectation))]
+            return [Result("exact", op.id, col, "", None, _xfail_error(expectation), reason=_error_text(exc, expectation))]
         m = compare(want, got)
         status, reason = _judge(m, tol, expectation)
         keep = status not in ("pass", "xpass")
@@ -312,7 +322,7 @@ class Runner:
                 case = Case(rt.id, path, rt.frames, rt.roles, rt.requires, DEFAULT_BACKGROUND, "reftest", assets_root=str(CASES_DIR))
                 sides.append(self._render(case, combo, rt.frames))
         except Exception as exc:
-            return [Result("reftest", rt.id, col, var, None, "xfail" if expectation else "error", reason=_error_text(exc, expectation))]
+            return [Result("reftest", rt.id, col, var, None, _xfail_error(expectation), reason=_error_text(exc, expectation))]
         out = []
         for f in rt.frames:
             m = compare(sides[0][f], sides[1][f])
@@ -322,10 +332,10 @@ class Runner:
         return out
 
 
-def _error_text(exc: BaseException, expectation: str | None) -> str:
+def _error_text(exc: BaseException, expectation: Expectation | None) -> str:
     text = f"{type(exc).__name__}: {exc}"
-    if expectation:
-        return f"{expectation} ({text})"
+    if expectation is not None:
+        return f"{expectation.reason} ({text})"
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" at {tb[-1].filename}:{tb[-1].lineno}" if tb else ""
     return text + where
