@@ -90,7 +90,10 @@ def _requires(d: dict | None) -> dict[str, tuple[str, ...]]:
 def load_catalog(index: Path = CASES_DIR / "index.json") -> Catalog:
     data = json.loads(index.read_text())
     base = index.parent
-    tols = {cat: {role: Tolerance.from_json(t) for role, t in by_role.items()} for cat, by_role in data["tolerances"].items()}
+    tols = {
+        cat: {role: Tolerance.from_json(t) for role, t in by_role.items()}
+        for cat, by_role in data["tolerances"].items()
+    }
     cases = []
     for c in data["cases"]:
         tol = dict(tols.get(c["category"], {}))

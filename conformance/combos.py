@@ -18,7 +18,14 @@ from wavyte_core.registry import ROLES, Registry
 
 from .metrics import Tolerance
 
-__all__ = ["Combo", "enumerate_combos", "missing_capabilities", "expectation_for", "Expectation", "MATRIX_ROLES"]
+__all__ = [
+    "Combo",
+    "enumerate_combos",
+    "missing_capabilities",
+    "expectation_for",
+    "Expectation",
+    "MATRIX_ROLES",
+]
 
 #: Roles that name a matrix column; the others (decoder, encoder) name row variants.
 MATRIX_ROLES = ("rasterizer", "compositor")
@@ -55,7 +62,9 @@ class Combo:
         return "-".join(n for _, n in self.picks)
 
 
-def enumerate_combos(registry: Registry, roles: tuple[str, ...], only: dict[str, list[str]] | None = None) -> list[Combo]:
+def enumerate_combos(
+    registry: Registry, roles: tuple[str, ...], only: dict[str, list[str]] | None = None
+) -> list[Combo]:
     """Every combination of available implementations of ``roles``.
 
     ``only`` restricts a role to some names (CLI ``--rasterizer skia,cairo``); a name that
@@ -71,7 +80,9 @@ def enumerate_combos(registry: Registry, roles: tuple[str, ...], only: dict[str,
     return [Combo(tuple(zip(ordered, pick, strict=True))) for pick in itertools.product(*choices)]
 
 
-def missing_capabilities(registry: Registry, combo: Combo, requires: dict[str, tuple[str, ...]]) -> list[str]:
+def missing_capabilities(
+    registry: Registry, combo: Combo, requires: dict[str, tuple[str, ...]]
+) -> list[str]:
     """What the combination lacks for a case, e.g. ``["compositor 'x' lacks blur"]``."""
     out: list[str] = []
     for role, name in combo.picks:
@@ -120,7 +131,9 @@ def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, 
     return dict(table.get(role, {}))
 
 
-def expectation_for(registry: Registry, combo: Combo, section: str, case_id: str) -> Expectation | None:
+def expectation_for(
+    registry: Registry, combo: Combo, section: str, case_id: str
+) -> Expectation | None:
     """What the combination's plugins expect of ``section/case_id`` (None: nothing known)."""
     keys = (f"{section}/{case_id}", case_id) if section == "render" else (f"{section}/{case_id}",)
     reasons: list[str] = []

@@ -87,7 +87,9 @@ def wipe_mask(n: int, t: float, direction: str, soft_edge: float) -> list[float]
     return out
 
 
-def wipe(dst: np.ndarray, a: np.ndarray, b: np.ndarray, t: float, direction: str, soft_edge: float) -> np.ndarray:
+def wipe(
+    dst: np.ndarray, a: np.ndarray, b: np.ndarray, t: float, direction: str, soft_edge: float
+) -> np.ndarray:
     h, w = dst.shape[:2]
     horizontal = direction in ("ltr", "rtl")
     mask = wipe_mask(w if horizontal else h, t, direction, soft_edge)
@@ -158,10 +160,16 @@ def random_premultiplied(rng: np.random.Generator, h: int, w: int) -> np.ndarray
     return np.concatenate([c, a[..., None]], axis=-1).astype(np.uint8)
 
 
-def inputs(op: ExactOp, size: tuple[int, int], seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def inputs(
+    op: ExactOp, size: tuple[int, int], seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w, h = size
     rng = np.random.default_rng([seed, sum(op.id.encode())])
-    return random_premultiplied(rng, h, w), random_premultiplied(rng, h, w), random_premultiplied(rng, h, w)
+    return (
+        random_premultiplied(rng, h, w),
+        random_premultiplied(rng, h, w),
+        random_premultiplied(rng, h, w),
+    )
 
 
 def expected(op: ExactOp, dst: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -177,7 +185,9 @@ def expected(op: ExactOp, dst: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.n
     raise ValueError(f"unknown exact op {op.op!r}")
 
 
-def apply_compositor(compositor: object, op: ExactOp, dst: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def apply_compositor(
+    compositor: object, op: ExactOp, dst: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
     """Run ``op`` through a `wavyte_core.roles.Compositor` on fresh surfaces."""
     from wavyte_core.roles import Surface
 

@@ -35,7 +35,9 @@ def _pattern_frame(i: int, w: int, h: int) -> np.ndarray:
     return img
 
 
-def write_pattern_video(path: Path, frames: int = 24, size: tuple[int, int] = (288, 160), fps: int = 30) -> None:
+def write_pattern_video(
+    path: Path, frames: int = 24, size: tuple[int, int] = (288, 160), fps: int = 30
+) -> None:
     import av
 
     w, h = size

@@ -36,7 +36,13 @@ class Metrics:
         return f"{self.max_diff}/{self.pixels}/{psnr}"
 
     def to_json(self) -> dict:
-        return {"max_diff": self.max_diff, "pixels": self.pixels, "pixels_over_1": self.pixels_over_1, "psnr": None if math.isinf(self.psnr) else round(self.psnr, 3), "total": self.total}
+        return {
+            "max_diff": self.max_diff,
+            "pixels": self.pixels,
+            "pixels_over_1": self.pixels_over_1,
+            "psnr": None if math.isinf(self.psnr) else round(self.psnr, 3),
+            "total": self.total,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,18 +60,34 @@ class Tolerance:
 
     @classmethod
     def from_json(cls, d: dict) -> Tolerance:
-        return cls(int(d.get("max_diff", 0)), d.get("max_pixels", 0), d.get("min_psnr"), bool(d.get("ignore_1", False)))
+        return cls(
+            int(d.get("max_diff", 0)),
+            d.get("max_pixels", 0),
+            d.get("min_psnr"),
+            bool(d.get("ignore_1", False)),
+        )
 
     def to_json(self) -> dict:
-        return {"max_diff": self.max_diff, "max_pixels": self.max_pixels, "min_psnr": self.min_psnr, "ignore_1": self.ignore_1}
+        return {
+            "max_diff": self.max_diff,
+            "max_pixels": self.max_pixels,
+            "min_psnr": self.min_psnr,
+            "ignore_1": self.ignore_1,
+        }
 
     def loosest(self, other: Tolerance) -> Tolerance:
         """A tolerance accepting what either accepts, used when several roles differ from
         the reference (a superset: each bound is the looser of the two)."""
-        px = None if self.max_pixels is None or other.max_pixels is None else max(self.max_pixels, other.max_pixels)
+        px = (
+            None
+            if self.max_pixels is None or other.max_pixels is None
+            else max(self.max_pixels, other.max_pixels)
+        )
         ps = [p for p in (self.min_psnr, other.min_psnr) if p is not None]
         psnr = min(ps) if len(ps) == 2 else None
-        return Tolerance(max(self.max_diff, other.max_diff), px, psnr, self.ignore_1 or other.ignore_1)
+        return Tolerance(
+            max(self.max_diff, other.max_diff), px, psnr, self.ignore_1 or other.ignore_1
+        )
 
     def accepts(self, m: Metrics) -> bool:
         if m.max_diff > self.max_diff:
@@ -105,10 +127,10 @@ def compare(expected: np.ndarray, actual: np.ndarray) -> Metrics:
 
 def amplified_difference(expected: np.ndarray, actual: np.ndarray, gain: int = 16) -> np.ndarray:
     """An opaque RGBA image of ``|expected − actual| × gain`` (clipped), for review pages."""
-    diff = np.abs(expected.astype(np.int16) - actual.astype(np.int16))
+    diff = np.abs(expected.astype(np.int32) - actual.astype(np.int32)) * gain
+    rgb = diff[..., [2, 1, 0]]
+    rgb[..., 1] = np.maximum(rgb[..., 1], diff[..., 3])  # alpha differences show green
     out = np.empty(expected.shape[:2] + (4,), dtype=np.uint8)
-    out[..., :3] = np.clip(diff[..., [2, 1, 0]] * gain, 0, 255)
-    alpha_only = np.clip(diff[..., 3] * gain, 0, 255)
-    np.maximum(out[..., 1], alpha_only, out=out[..., 1])  # alpha differences show green
+    out[..., :3] = np.clip(rgb, 0, 255)
     out[..., 3] = 255
     return out

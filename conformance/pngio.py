@@ -16,13 +16,24 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["encode_rgba_png", "write_rgba_png", "read_rgba_png", "write_frame_png", "read_frame_png"]
+__all__ = [
+    "encode_rgba_png",
+    "write_rgba_png",
+    "read_rgba_png",
+    "write_frame_png",
+    "read_frame_png",
+]
 
 _SIG = b"\x89PNG\r\n\x1a\n"
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + tag
+        + data
+        + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    )
 
 
 def encode_rgba_png(rgba: np.ndarray, level: int = 6) -> bytes:
@@ -31,7 +42,12 @@ def encode_rgba_png(rgba: np.ndarray, level: int = 6) -> bytes:
     raw = np.zeros((h, 1 + w * 4), dtype=np.uint8)
     raw[:, 1:] = np.ascontiguousarray(rgba, dtype=np.uint8).reshape(h, w * 4)
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
-    return _SIG + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _chunk(b"IEND", b"")
+    return (
+        _SIG
+        + _chunk(b"IHDR", ihdr)
+        + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def write_rgba_png(path: Path, rgba: np.ndarray) -> None:

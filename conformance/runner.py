@@ -97,7 +97,10 @@ def _judge(m: Metrics, tol: Tolerance, expectation: Expectation | None) -> tuple
     if expectation is not None:
         if expectation.bound is None or expectation.bound.accepts(m):
             return "xfail", expectation.reason
-        return "fail", f"outside tolerance ({tol.describe()}) and beyond the plugin's expected bound ({expectation.bound.describe()})"
+        return (
+            "fail",
+            f"outside tolerance ({tol.describe()}) and beyond the plugin's expected bound ({expectation.bound.describe()})",
+        )
     return "fail", f"outside tolerance ({tol.describe()})"
 
 
@@ -136,16 +139,26 @@ class Runner:
         reg, cat = self.registry, self.catalog
         out: list[WorkItem] = []
         for case in cat.cases:
-            out += [WorkItem("render", case, c) for c in enumerate_combos(reg, case.roles, self.only)]
+            out += [
+                WorkItem("render", case, c) for c in enumerate_combos(reg, case.roles, self.only)
+            ]
         for op in cat.exact.ops:
-            out += [WorkItem("exact", op, c) for c in enumerate_combos(reg, ("compositor",), self.only)]
+            out += [
+                WorkItem("exact", op, c) for c in enumerate_combos(reg, ("compositor",), self.only)
+            ]
         for rt in cat.reftests:
             out += [WorkItem("reftest", rt, c) for c in enumerate_combos(reg, rt.roles, self.only)]
         return out
 
     def reference_combo(self, roles: Iterable[str]) -> Combo:
         ref = self.catalog.reference
-        return Combo(tuple((r, ref[r]) for r in ("rasterizer", "compositor", "decoder", "encoder") if r in roles))
+        return Combo(
+            tuple(
+                (r, ref[r])
+                for r in ("rasterizer", "compositor", "decoder", "encoder")
+                if r in roles
+            )
+        )
 
     # -------------------------------------------------------------------------- running
 
@@ -227,26 +240,74 @@ class Runner:
         col, var = combo.column, combo.variant
         lacking = missing_capabilities(self.registry, combo, case.requires)
         if lacking:
-            return [Result("render", case.id, col, var, None, "unsupported", reason="; ".join(lacking))]
+            return [
+                Result("render", case.id, col, var, None, "unsupported", reason="; ".join(lacking))
+            ]
         expectation = expectation_for(self.registry, combo, "render", case.id)
         try:
             frames = self._render(case, combo, case.frames)
         except Exception as exc:  # reported as a result, never aborts the run
-            return [Result("render", case.id, col, var, None, _xfail_error(expectation), reason=_error_text(exc, expectation))]
+            return [
+                Result(
+                    "render",
+                    case.id,
+                    col,
+                    var,
+                    None,
+                    _xfail_error(expectation),
+                    reason=_error_text(exc, expectation),
+                )
+            ]
         tol = self.tolerance_for(case, combo)
         out: list[Result] = []
         for f, actual in frames.items():
             ref = self.reference(case.id, f)
             if ref is None:
-                out.append(Result("render", case.id, col, var, f, "missing", reason="no stored reference: run `wavyte conformance --update-references`", actual=actual))
+                out.append(
+                    Result(
+                        "render",
+                        case.id,
+                        col,
+                        var,
+                        f,
+                        "missing",
+                        reason="no stored reference: run `wavyte conformance --update-references`",
+                        actual=actual,
+                    )
+                )
                 continue
             if ref.shape != actual.shape:
-                out.append(Result("render", case.id, col, var, f, "fail", reason=f"size {actual.shape} != reference {ref.shape}", actual=actual))
+                out.append(
+                    Result(
+                        "render",
+                        case.id,
+                        col,
+                        var,
+                        f,
+                        "fail",
+                        reason=f"size {actual.shape} != reference {ref.shape}",
+                        actual=actual,
+                    )
+                )
                 continue
             m = compare(ref, actual)
             status, reason = _judge(m, tol, expectation)
             keep = status not in ("pass", "xpass")
-            out.append(Result("render", case.id, col, var, f, status, m, tol, reason, ref if keep else None, actual if keep else None))
+            out.append(
+                Result(
+                    "render",
+                    case.id,
+                    col,
+                    var,
+                    f,
+                    status,
+                    m,
+                    tol,
+                    reason,
+                    ref if keep else None,
+                    actual if keep else None,
+                )
+            )
         if self.determinism:
             out.append(self._determinism(case, combo, frames))
         return out
@@ -263,7 +324,9 @@ class Runner:
         try:
             again = self._render(case, combo, order)
         except Exception as exc:
-            return Result("determinism", case.id, col, var, None, "error", reason=_error_text(exc, None))
+            return Result(
+                "determinism", case.id, col, var, None, "error", reason=_error_text(exc, None)
+            )
         worst: Metrics | None = None
         bad: tuple[int, np.ndarray, np.ndarray] | None = None
         for f, img in first.items():
@@ -277,7 +340,19 @@ class Runner:
         status, reason = _judge(worst, EXACT, expectation)
         if bad is not None:
             reason = f"frame {bad[0]} differs when rendered in another order: {reason}"
-            return Result("determinism", case.id, col, var, bad[0], status, worst, EXACT, reason, bad[1], bad[2])
+            return Result(
+                "determinism",
+                case.id,
+                col,
+                var,
+                bad[0],
+                status,
+                worst,
+                EXACT,
+                reason,
+                bad[1],
+                bad[2],
+            )
         return Result("determinism", case.id, col, var, None, status, worst, EXACT, reason)
 
     # ---------------------------------------------------------------------------- exact
@@ -302,11 +377,35 @@ class Runner:
         try:
             got = apply_compositor(self._compositor(name), op, dst, a, b)
         except Exception as exc:
-            return [Result("exact", op.id, col, "", None, _xfail_error(expectation), reason=_error_text(exc, expectation))]
+            return [
+                Result(
+                    "exact",
+                    op.id,
+                    col,
+                    "",
+                    None,
+                    _xfail_error(expectation),
+                    reason=_error_text(exc, expectation),
+                )
+            ]
         m = compare(want, got)
         status, reason = _judge(m, tol, expectation)
         keep = status not in ("pass", "xpass")
-        return [Result("exact", op.id, col, "", None, status, m, tol, reason, want if keep else None, got if keep else None)]
+        return [
+            Result(
+                "exact",
+                op.id,
+                col,
+                "",
+                None,
+                status,
+                m,
+                tol,
+                reason,
+                want if keep else None,
+                got if keep else None,
+            )
+        ]
 
     # -------------------------------------------------------------------------- reftest
 
@@ -314,21 +413,56 @@ class Runner:
         col, var = combo.column, combo.variant
         lacking = missing_capabilities(self.registry, combo, rt.requires)
         if lacking:
-            return [Result("reftest", rt.id, col, var, None, "unsupported", reason="; ".join(lacking))]
+            return [
+                Result("reftest", rt.id, col, var, None, "unsupported", reason="; ".join(lacking))
+            ]
         expectation = expectation_for(self.registry, combo, "reftest", rt.id)
         try:
             sides = []
             for path in (rt.a, rt.b):
-                case = Case(rt.id, path, rt.frames, rt.roles, rt.requires, DEFAULT_BACKGROUND, "reftest", assets_root=str(CASES_DIR))
+                case = Case(
+                    rt.id,
+                    path,
+                    rt.frames,
+                    rt.roles,
+                    rt.requires,
+                    DEFAULT_BACKGROUND,
+                    "reftest",
+                    assets_root=str(CASES_DIR),
+                )
                 sides.append(self._render(case, combo, rt.frames))
         except Exception as exc:
-            return [Result("reftest", rt.id, col, var, None, _xfail_error(expectation), reason=_error_text(exc, expectation))]
+            return [
+                Result(
+                    "reftest",
+                    rt.id,
+                    col,
+                    var,
+                    None,
+                    _xfail_error(expectation),
+                    reason=_error_text(exc, expectation),
+                )
+            ]
         out = []
         for f in rt.frames:
             m = compare(sides[0][f], sides[1][f])
             status, reason = _judge(m, rt.tolerance, expectation)
             keep = status not in ("pass", "xpass")
-            out.append(Result("reftest", rt.id, col, var, f, status, m, rt.tolerance, reason, sides[0][f] if keep else None, sides[1][f] if keep else None))
+            out.append(
+                Result(
+                    "reftest",
+                    rt.id,
+                    col,
+                    var,
+                    f,
+                    status,
+                    m,
+                    rt.tolerance,
+                    reason,
+                    sides[0][f] if keep else None,
+                    sides[1][f] if keep else None,
+                )
+            )
         return out
 
 

@@ -25,7 +25,9 @@ MAX_CURSORS = 3
 class SharedVideoSession:
     """A `prepared.VideoSession` over up to ``MAX_CURSORS`` sessions on one file."""
 
-    def __init__(self, open_session: Callable[[], Any], first: Any, max_cursors: int = MAX_CURSORS) -> None:
+    def __init__(
+        self, open_session: Callable[[], Any], first: Any, max_cursors: int = MAX_CURSORS
+    ) -> None:
         self._open = open_session
         self._cursors: list[Any] = [first]  # most recently used first
         self._served = [0]

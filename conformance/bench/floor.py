@@ -38,8 +38,7 @@ import numpy as np
 
 from .scenes import SceneDoc
 
-WHITE = (1.0, 1.0, 1.0)
-BACKGROUND = (18, 20, 28, 255)
+BACKGROUND = (18, 20, 28, 255)  # the engine's default, straight RGBA
 
 
 class NoFloor(Exception):
@@ -97,7 +96,15 @@ def _sample(keys: list[int], vals: list[Any], linear: bool, f: int) -> Any:
 
 
 def _tvalue(v: dict[str, Any]) -> tuple[float, ...]:
-    return (v["translate"]["x"], v["translate"]["y"], v["rotation_rad"], v["scale"]["x"], v["scale"]["y"], v["anchor"]["x"], v["anchor"]["y"])
+    return (
+        v["translate"]["x"],
+        v["translate"]["y"],
+        v["rotation_rad"],
+        v["scale"]["x"],
+        v["scale"]["y"],
+        v["anchor"]["x"],
+        v["anchor"]["y"],
+    )
 
 
 class HandWrittenScene:
@@ -117,7 +124,9 @@ class HandWrittenScene:
         comp = wv.load(scene.json_bytes())
         if any("Video" in a or "Audio" in a for a in doc["assets"].values()):
             raise NoFloor("video/audio assets")
-        with wv.open_job(comp, assets_root=scene.root) as job:  # prepare only: decode, shape, rasterise
+        with wv.open_job(
+            comp, assets_root=scene.root
+        ) as job:  # prepare only: decode, shape, rasterise
             assert job.assets is not None
             prepared = dict(zip(job.assets.keys, job.assets.items, strict=True))
         self._keep: list[np.ndarray] = []
@@ -139,7 +148,16 @@ class HandWrittenScene:
                 raise NoFloor("layout")
             for c in tr["clips"]:
                 order.append(((tr["z_base"] + c["z_offset"], ti, c["range"]["start"], c["id"]), c))
-        self.layers = [self._layer(c, native[c["asset"]]) for _, c in sorted(order, key=lambda p: p[0])]
+        self.layers = [
+            self._layer(c, native[c["asset"]]) for _, c in sorted(order, key=lambda p: p[0])
+        ]
+        self.clear = skia.Color(*BACKGROUND)  # skia.Color takes (r, g, b, a)
+        self.buf = np.zeros((self.height, self.width, 4), np.uint8)
+        self.surface = skia.Surface(
+            self.buf, colorType=skia.kBGRA_8888_ColorType, alphaType=skia.kPremul_AlphaType
+        )
+        self.canvas = self.surface.getCanvas()
+        self.draw(0)  # warm-up, untimed (the engine's measurement warms up one frame too)
 
     def _path(self, geom: Any) -> Any:
         from wavyte_backend_skia.rasterizer import build_path
@@ -149,7 +167,12 @@ class HandWrittenScene:
     def _image(self, pixels: np.ndarray) -> Any:
         px = np.ascontiguousarray(pixels)
         self._keep.append(px)
-        return self.skia.Image.fromarray(px, colorType=self.skia.kBGRA_8888_ColorType, alphaType=self.skia.kPremul_AlphaType, copy=False)
+        return self.skia.Image.fromarray(
+            px,
+            colorType=self.skia.kBGRA_8888_ColorType,
+            alphaType=self.skia.kPremul_AlphaType,
+            copy=False,
+        )
 
     def _layer(self, c: dict[str, Any], native: tuple[str, Any]) -> _Layer:
         skia = self.skia
@@ -168,10 +191,15 @@ class HandWrittenScene:
             # The known skia-python trick (DESIGN.md): an identity colour filter moves image
             # sampling to the float pipeline, ~3x faster for a transformed photo. A floor
             # must be a competent loop, not a strawman.
-            paint.setColorFilter(skia.ColorFilters.Matrix([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0]))
+            paint.setColorFilter(
+                skia.ColorFilters.Matrix(
+                    [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0]
+                )
+            )
         if blur > 0:
             paint.setImageFilter(skia.ImageFilters.Blur(blur, blur))
         if kind == "path":
+
             def draw(canvas: Any, o: float, path: Any = obj, paint: Any = paint) -> None:
                 paint.setColor4f(skia.Color4f(1.0, 1.0, 1.0, o))
                 canvas.drawPath(path, paint)
@@ -179,60 +207,78 @@ class HandWrittenScene:
             image, lx, ly = obj
             sampling = skia.SamplingOptions(skia.FilterMode.kLinear)
 
-            def draw(canvas: Any, o: float, image: Any = image, lx: float = lx, ly: float = ly, paint: Any = paint) -> None:
+            def draw(
+                canvas: Any,
+                o: float,
+                image: Any = image,
+                lx: float = lx,
+                ly: float = ly,
+                paint: Any = paint,
+            ) -> None:
                 paint.setAlphaf(o)
                 if lx != 1.0 or ly != 1.0:
                     canvas.scale(lx, ly)
                 canvas.drawImage(image, 0, 0, sampling, paint)
+
         length = c["range"]["end"] - c["range"]["start"]
         fin = min(c["transition_in"]["duration_frames"], length) if c["transition_in"] else 0
         fout = min(c["transition_out"]["duration_frames"], length) if c["transition_out"] else 0
-        return _Layer(c["range"]["start"], c["range"]["end"], tk, [_tvalue(v) for v in tv], tl, ok, ov, ol, fin, fout, draw)
+        return _Layer(
+            c["range"]["start"],
+            c["range"]["end"],
+            tk,
+            [_tvalue(v) for v in tv],
+            tl,
+            ok,
+            ov,
+            ol,
+            fin,
+            fout,
+            draw,
+        )
+
+    def draw(self, f: int) -> None:
+        """Draw frame ``f`` into ``self.buf``: every layer, every time."""
+        canvas = self.canvas
+        canvas.clear(self.clear)
+        degrees = 180.0 / math.pi
+        for L in self.layers:
+            if not L.start <= f < L.end:
+                continue
+            lf = f - L.start
+            o = _sample(L.okeys, L.ovals, L.olinear, lf)
+            if L.fade_in:
+                o *= 1.0 if L.fade_in == 1 else min(lf / (L.fade_in - 1), 1.0)
+            if L.fade_out:
+                k = lf - (L.end - L.start - L.fade_out)
+                if k >= 0:
+                    o *= 1.0 - (1.0 if L.fade_out == 1 else k / (L.fade_out - 1))
+            if o <= 0.0:
+                continue
+            tx, ty, rot, sx, sy, ax, ay = _sample(L.tkeys, L.tvals, L.tlinear, lf)
+            canvas.save()
+            canvas.translate(tx + ax, ty + ay)
+            if rot:
+                canvas.rotate(rot * degrees)
+            canvas.scale(sx, sy)
+            if ax or ay:
+                canvas.translate(-ax, -ay)
+            L.draw(canvas, min(o, 1.0))
+            canvas.restore()
 
     def run(self, out: Path, crf: int = 23, preset: str = "medium") -> FloorResult:
         """The timed loop: draw every frame, encode it, close the file."""
         import av
 
-        skia = self.skia
-        w, h = self.width, self.height
-        buf = np.zeros((h, w, 4), np.uint8)
-        surface = skia.Surface(buf, colorType=skia.kBGRA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
-        canvas = surface.getCanvas()
-        b, g, r, a = BACKGROUND[2], BACKGROUND[1], BACKGROUND[0], BACKGROUND[3]
-        clear = skia.Color(b, g, r, a)  # skia.Color takes (r, g, b, a)
-        degrees = 180.0 / math.pi
-        layers = self.layers
+        buf, draw = self.buf, self.draw
         t0 = time.perf_counter()
         with av.open(str(out), "w") as container:
             st = container.add_stream("libx264", rate=self.fps)
-            st.width, st.height, st.pix_fmt = w, h, "yuv420p"
+            st.width, st.height, st.pix_fmt = self.width, self.height, "yuv420p"
             st.options = {"crf": str(crf), "preset": preset}
             st.codec_context.thread_type = "FRAME"
             for f in range(self.frames):
-                canvas.clear(clear)
-                for L in layers:
-                    if not L.start <= f < L.end:
-                        continue
-                    lf = f - L.start
-                    o = _sample(L.okeys, L.ovals, L.olinear, lf)
-                    if L.fade_in:
-                        o *= 1.0 if L.fade_in == 1 else min(lf / (L.fade_in - 1), 1.0)
-                    if L.fade_out:
-                        k = lf - (L.end - L.start - L.fade_out)
-                        if k >= 0:
-                            o *= 1.0 - (1.0 if L.fade_out == 1 else k / (L.fade_out - 1))
-                    if o <= 0.0:
-                        continue
-                    tx, ty, rot, sx, sy, ax, ay = _sample(L.tkeys, L.tvals, L.tlinear, lf)
-                    canvas.save()
-                    canvas.translate(tx + ax, ty + ay)
-                    if rot:
-                        canvas.rotate(rot * degrees)
-                    canvas.scale(sx, sy)
-                    if ax or ay:
-                        canvas.translate(-ax, -ay)
-                    L.draw(canvas, min(o, 1.0))
-                    canvas.restore()
+                draw(f)
                 vf = av.VideoFrame.from_numpy_buffer(buf, format="bgra")
                 vf.pts = f
                 container.mux(st.encode(vf))
@@ -254,7 +300,7 @@ class EncodeOnly:
         self.width, self.height = comp.canvas.width, comp.canvas.height
         self.fps = Fraction(comp.fps.num, comp.fps.den)
         self.sequence: list[int] = []  # distinct-frame index per output frame
-        self._file = tempfile.TemporaryFile(dir=spool_dir)
+        self._file = tempfile.TemporaryFile(dir=spool_dir)  # noqa: SIM115 (lives until run() closes it)
         prev: np.ndarray | None = None
         with wv.open_job(comp, assets_root=scene.root) as job:
             self.registry = job.registry
@@ -270,7 +316,9 @@ class EncodeOnly:
     def run(self, out: Path, crf: int = 23, preset: str = "medium") -> FloorResult:
         from wavyte_core.roles import EncodeSettings
 
-        settings = EncodeSettings(width=self.width, height=self.height, fps=self.fps, crf=crf, preset=preset)
+        settings = EncodeSettings(
+            width=self.width, height=self.height, fps=self.fps, crf=crf, preset=preset
+        )
         encoder = self.registry.create("encoder", "pyav")
         buf = np.empty((self.height, self.width, 4), np.uint8)
         view = memoryview(buf).cast("B")

@@ -32,7 +32,10 @@ def ensure_venv(timeout: float = 900) -> Path:
     py = venv_python()
     if py.exists() and _run([str(py), "-c", "import moviepy"], 60).returncode == 0:
         return py
-    steps = [[sys.executable, "-m", "venv", str(VENV)], [str(py), "-m", "pip", "install", "-q", "moviepy>=2,<3"]]
+    steps = [
+        [sys.executable, "-m", "venv", str(VENV)],
+        [str(py), "-m", "pip", "install", "-q", "moviepy>=2,<3"],
+    ]
     for cmd in steps:
         r = _run(cmd, timeout)
         if r.returncode != 0:
@@ -65,13 +68,29 @@ def peer_assets(cache: Path) -> Path:
     return root
 
 
-def run_peer(scene: str, w: int, h: int, frames: int, cache: Path, out: Path, timeout: float = 3600) -> dict[str, Any]:
+def run_peer(
+    scene: str, w: int, h: int, frames: int, cache: Path, out: Path, timeout: float = 3600
+) -> dict[str, Any]:
     """One timed MoviePy render in a fresh process; raises `PeerUnavailable`."""
     if scene not in SCENES:
         raise PeerUnavailable(f"no MoviePy version of scene '{scene}'")
     py = ensure_venv()
-    cmd = [str(py), str(SCRIPT), "--scene", scene, "--width", str(w), "--height", str(h), "--frames", str(frames),
-           "--assets", str(peer_assets(cache)), "--out", str(out)]
+    cmd = [
+        str(py),
+        str(SCRIPT),
+        "--scene",
+        scene,
+        "--width",
+        str(w),
+        "--height",
+        str(h),
+        "--frames",
+        str(frames),
+        "--assets",
+        str(peer_assets(cache)),
+        "--out",
+        str(out),
+    ]
     r = _run(cmd, timeout)
     if r.returncode != 0:
         tail = (r.stderr or r.stdout).strip().splitlines()[-1:] or ["no output"]

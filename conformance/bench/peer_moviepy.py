@@ -68,13 +68,25 @@ def bench(w: int, h: int, frames: int, assets: Path, blur: int = 0):
         ColorClip((w, h), color=(255, 255, 255)).with_duration(d),
         img.with_position((0.55 * w, 0.15 * h)).with_duration(d),
         ImageClip(str(assets / LOGO_PNG)).with_position((0.10 * w, 0.10 * h)).with_duration(d),
-        tri[0].with_position((0.78 * w, 0.55 * h)).with_duration(d).with_effects([vfx.CrossFadeOut(fade)]),
+        tri[0]
+        .with_position((0.78 * w, 0.55 * h))
+        .with_duration(d)
+        .with_effects([vfx.CrossFadeOut(fade)]),
         TextClip(
-            font=str(assets / FONT), text="wavyte v0.2.1 benchmark", font_size=64, color="white",
-            method="caption", size=(w - 80, None),
-        ).with_position((24, max(h - 88, 0))).with_duration(d),
-        tri[1].with_position((0.78 * w, 0.55 * h)).with_start((frames // 2) / FPS)
-        .with_duration(d - (frames // 2) / FPS).with_effects([vfx.CrossFadeIn(fade)]),
+            font=str(assets / FONT),
+            text="wavyte v0.2.1 benchmark",
+            font_size=64,
+            color="white",
+            method="caption",
+            size=(w - 80, None),
+        )
+        .with_position((24, max(h - 88, 0)))
+        .with_duration(d),
+        tri[1]
+        .with_position((0.78 * w, 0.55 * h))
+        .with_start((frames // 2) / FPS)
+        .with_duration(d - (frames // 2) / FPS)
+        .with_effects([vfx.CrossFadeIn(fade)]),
     ]
     return CompositeVideoClip(clips, size=(w, h)).with_duration(d)
 
@@ -97,20 +109,28 @@ def animated(w: int, h: int, frames: int, assets: Path):
     photo = ImageClip(str(assets / PHOTO)).with_duration(d)
     # Ken Burns: zoom 1 → 1.15 about the centre, drifting right.
     bg = photo.resized(lambda t: cover * lerp(1.0, 1.15, t)).with_position(
-        lambda t: (w / 2 + lerp(0, 20 * s, t) - 512 * cover * lerp(1.0, 1.15, t), h / 2 - 341.5 * cover * lerp(1.0, 1.15, t))
+        lambda t: (
+            w / 2 + lerp(0, 20 * s, t) - 512 * cover * lerp(1.0, 1.15, t),
+            h / 2 - 341.5 * cover * lerp(1.0, 1.15, t),
+        )
     )
     card = (
-        photo.resized(lambda t: lerp(0.25, 0.40, t) * s)
+        photo.with_mask()
+        .resized(lambda t: lerp(0.25, 0.40, t) * s)
         .rotated(lambda t: -np.degrees(lerp(-0.3, 1.27, t)))
         .with_position(lambda t: (lerp(420, 500, t) * s - 200 * s, lerp(120, 200, t) * s - 150 * s))
     )
     logo = (
-        ImageClip(str(assets / LOGO_PNG)).with_duration(d).resized(0.5 * s)
+        ImageClip(str(assets / LOGO_PNG))
+        .with_duration(d)
+        .resized(0.5 * s)
         .rotated(lambda t: -np.degrees(lerp(0, 2 * np.pi, t)))
         .with_position(lambda t: (lerp(80, 200, t) * s - 60 * s, lerp(70, 150, t) * s - 60 * s))
     )
     title = (
-        TextClip(font=str(assets / FONT), text="wavyte animated", font_size=int(48 * s), color="white")
+        TextClip(
+            font=str(assets / FONT), text="wavyte animated", font_size=int(48 * s), color="white"
+        )
         .with_duration(d)
         .with_position(lambda t: (lerp(-200, 40, t) * s, lerp(280, 270, t) * s))
         .with_effects([vfx.CrossFadeIn(fade), vfx.CrossFadeOut(fade)])
@@ -118,28 +138,49 @@ def animated(w: int, h: int, frames: int, assets: Path):
     a_end = (half + fade_frames // 2) / FPS
     b_start = (half + fade_frames // 2 - fade_frames) / FPS
     tri_a = (
-        rgba_clip(triangle(120, True)).with_duration(a_end).resized(lambda t: lerp(0.8, 1.0, t, a_end) * s)
+        rgba_clip(triangle(120, True))
+        .with_duration(a_end)
+        .resized(lambda t: lerp(0.8, 1.0, t, a_end) * s)
         .rotated(lambda t: -np.degrees(lerp(0, np.pi, t, a_end)))
-        .with_position(lambda t: (lerp(520, 540, t, a_end) * s - 60 * s, lerp(80, 120, t, a_end) * s - 60 * s))
-        .with_duration(a_end).with_effects([vfx.CrossFadeOut(fade)])
+        .with_position(
+            lambda t: (lerp(520, 540, t, a_end) * s - 60 * s, lerp(80, 120, t, a_end) * s - 60 * s)
+        )
+        .with_duration(a_end)
+        .with_effects([vfx.CrossFadeOut(fade)])
     )
     tri_b = (
-        rgba_clip(triangle(120, False)).with_duration(d - b_start).resized(lambda t: lerp(1.0, 0.8, t, d - b_start) * s)
+        rgba_clip(triangle(120, False))
+        .with_duration(d - b_start)
+        .resized(lambda t: lerp(1.0, 0.8, t, d - b_start) * s)
         .rotated(lambda t: -np.degrees(lerp(0, -np.pi, t, d - b_start)))
-        .with_position(lambda t: (lerp(540, 520, t, d - b_start) * s - 60 * s, lerp(120, 160, t, d - b_start) * s - 60 * s))
-        .with_start(b_start).with_duration(d - b_start).with_effects([vfx.CrossFadeIn(fade)])
+        .with_position(
+            lambda t: (
+                lerp(540, 520, t, d - b_start) * s - 60 * s,
+                lerp(120, 160, t, d - b_start) * s - 60 * s,
+            )
+        )
+        .with_start(b_start)
+        .with_duration(d - b_start)
+        .with_effects([vfx.CrossFadeIn(fade)])
     )
+    # Progress bar: a full-width bar sliding in from the left (the engine scales it; MoviePy's
+    # per-frame resize of a ColorClip does not take a size function reliably).
     bar = (
-        ColorClip((int(560 * s), max(int(8 * s), 1)), color=(255, 255, 255)).with_duration(d)
-        .resized(lambda t: (max(int(560 * s * lerp(0.01, 1.0, t)), 1), max(int(8 * s), 1)))
-        .with_opacity(0.8).with_position((40 * s, 340 * s))
+        ColorClip((int(560 * s), max(int(8 * s), 1)), color=(255, 255, 255))
+        .with_duration(d)
+        .with_opacity(0.8)
+        .with_position(lambda t: (40 * s - 560 * s * lerp(0.99, 0.0, t), 340 * s))
     )
     clips = [bg, card, logo, title, tri_a, tri_b, bar]
     base = ColorClip((w, h), color=(18, 20, 28)).with_duration(d)
     return CompositeVideoClip([base, *clips], size=(w, h)).with_duration(d)
 
 
-SCENES = {"bench": bench, "bench_blur8": lambda w, h, n, a: bench(w, h, n, a, blur=8), "animated": animated}
+SCENES = {
+    "bench": bench,
+    "bench_blur8": lambda w, h, n, a: bench(w, h, n, a, blur=8),
+    "animated": animated,
+}
 
 
 def main() -> None:
@@ -156,16 +197,29 @@ def main() -> None:
     comp = SCENES[a.scene](a.width, a.height, a.frames, a.assets)
     t0 = time.perf_counter()
     comp.write_videofile(
-        str(a.out), fps=FPS, codec="libx264", preset=a.preset, audio=False, logger=None,
+        str(a.out),
+        fps=FPS,
+        codec="libx264",
+        preset=a.preset,
+        audio=False,
+        logger=None,
         ffmpeg_params=["-crf", str(a.crf), "-pix_fmt", "yuv420p"],
     )
     seconds = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0  # the ffmpeg process
-    print(json.dumps({
-        "seconds": seconds, "frames": a.frames, "peak_rss_mb": rss, "ffmpeg_peak_rss_mb": child,
-        "moviepy": version("moviepy"), "bytes": a.out.stat().st_size,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "frames": a.frames,
+                "peak_rss_mb": rss,
+                "ffmpeg_peak_rss_mb": child,
+                "moviepy": version("moviepy"),
+                "bytes": a.out.stat().st_size,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -59,7 +59,13 @@ class SceneDoc:
 
 
 def const(v: Any) -> dict[str, Any]:
-    return {"Keyframes": {"keys": [{"frame": 0, "value": v, "ease": "Linear"}], "mode": "Hold", "default": None}}
+    return {
+        "Keyframes": {
+            "keys": [{"frame": 0, "value": v, "ease": "Linear"}],
+            "mode": "Hold",
+            "default": None,
+        }
+    }
 
 
 def keys(pairs: list[tuple[int, Any]], ease: str = "Linear") -> dict[str, Any]:
@@ -67,7 +73,15 @@ def keys(pairs: list[tuple[int, Any]], ease: str = "Linear") -> dict[str, Any]:
     return {"Keyframes": {"keys": ks, "mode": "Linear", "default": None}}
 
 
-def xf(x: float, y: float, rot: float = 0.0, sx: float = 1.0, sy: float | None = None, ax: float = 0.0, ay: float = 0.0) -> dict[str, Any]:
+def xf(
+    x: float,
+    y: float,
+    rot: float = 0.0,
+    sx: float = 1.0,
+    sy: float | None = None,
+    ax: float = 0.0,
+    ay: float = 0.0,
+) -> dict[str, Any]:
     """A transform whose pivot, local point ``(ax, ay)``, lands on canvas point ``(x, y)``
     (the format's matrix is ``T(translate)·T(anchor)·R·S·T(−anchor)``)."""
     return {
@@ -121,7 +135,9 @@ def track(name: str, clips: list[dict[str, Any]], z_base: int = 0) -> dict[str, 
     }
 
 
-def composition(w: int, h: int, frames: int, assets: dict[str, Any], tracks: list[dict[str, Any]]) -> dict[str, Any]:
+def composition(
+    w: int, h: int, frames: int, assets: dict[str, Any], tracks: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "fps": {"num": 30, "den": 1},
         "canvas": {"width": w, "height": h},
@@ -137,7 +153,12 @@ def rect_d(w: float, h: float) -> str:
 
 
 def text_asset(text: str, size: float, max_width: float | None = None) -> dict[str, Any]:
-    t: dict[str, Any] = {"text": text, "font_source": f"assets/{FONT}", "size_px": float(size), "color_rgba8": [255, 255, 255, 255]}
+    t: dict[str, Any] = {
+        "text": text,
+        "font_source": f"assets/{FONT}",
+        "size_px": float(size),
+        "color_rgba8": [255, 255, 255, 255],
+    }
     if max_width is not None:
         t["max_width_px"] = float(max_width)
     return {"Text": t}
@@ -209,35 +230,100 @@ def animated(w: int, h: int, frames: int, cache: Path) -> SceneDoc:
     fade = min(30, max(half // 2, 1))
     clips = [
         # Ken Burns: zoom 1.0 → 1.15 about the centre, drifting right.
-        clip("bg", "photo", 0, frames, keys([
-            (0, xf(w / 2, h / 2, 0.0, cover, ax=512, ay=341.5)),
-            (last, xf(w / 2 + 20 * s, h / 2, 0.0, cover * 1.15, ax=512, ay=341.5)),
-        ])),
+        clip(
+            "bg",
+            "photo",
+            0,
+            frames,
+            keys(
+                [
+                    (0, xf(w / 2, h / 2, 0.0, cover, ax=512, ay=341.5)),
+                    (last, xf(w / 2 + 20 * s, h / 2, 0.0, cover * 1.15, ax=512, ay=341.5)),
+                ]
+            ),
+        ),
         # Photo card: rotates a quarter turn while scaling 0.25 → 0.4 and crossing the canvas.
-        clip("card", "photo", 0, frames, keys([
-            (0, xf(420 * s, 120 * s, -0.3, 0.25 * s, ax=512, ay=341.5)),
-            (last, xf(500 * s, 200 * s, 1.27, 0.40 * s, ax=512, ay=341.5)),
-        ]), z=1),
+        clip(
+            "card",
+            "photo",
+            0,
+            frames,
+            keys(
+                [
+                    (0, xf(420 * s, 120 * s, -0.3, 0.25 * s, ax=512, ay=341.5)),
+                    (last, xf(500 * s, 200 * s, 1.27, 0.40 * s, ax=512, ay=341.5)),
+                ]
+            ),
+            z=1,
+        ),
         # Logo: a full turn while moving down-right.
-        clip("logo", "logo", 0, frames, keys([
-            (0, xf(80 * s, 70 * s, 0.0, 0.5 * s, ax=120, ay=120)),
-            (last, xf(200 * s, 150 * s, 2 * math.pi, 0.5 * s, ax=120, ay=120)),
-        ]), z=2),
+        clip(
+            "logo",
+            "logo",
+            0,
+            frames,
+            keys(
+                [
+                    (0, xf(80 * s, 70 * s, 0.0, 0.5 * s, ax=120, ay=120)),
+                    (last, xf(200 * s, 150 * s, 2 * math.pi, 0.5 * s, ax=120, ay=120)),
+                ]
+            ),
+            z=2,
+        ),
         # Title: slides in from the left and fades in, then fades out at the end.
-        clip("title", "title", 0, frames, keys([(0, xf(-200 * s, 280 * s)), (last, xf(40 * s, 270 * s))]),
-             keys([(0, 0.0), (fade, 1.0), (max(last - fade, fade), 1.0), (last, 0.3)]), z=3),
+        clip(
+            "title",
+            "title",
+            0,
+            frames,
+            keys([(0, xf(-200 * s, 280 * s)), (last, xf(40 * s, 270 * s))]),
+            keys([(0, 0.0), (fade, 1.0), (max(last - fade, fade), 1.0), (last, 0.3)]),
+            z=3,
+        ),
         # Two spinning triangles crossfading (paired: same track, adjacent, coinciding windows).
-        clip("tri_a", "tri_a", 0, half + fade // 2, keys([
-            (0, xf(520 * s, 80 * s, 0.0, 0.8 * s, ax=60, ay=60)),
-            (half + fade // 2, xf(540 * s, 120 * s, math.pi, 1.0 * s, ax=60, ay=60)),
-        ]), z=4, t_out=crossfade(fade)),
-        clip("tri_b", "tri_b", half + fade // 2 - fade, frames, keys([
-            (0, xf(540 * s, 120 * s, 0.0, 1.0 * s, ax=60, ay=60)),
-            (max(frames - half, 1), xf(520 * s, 160 * s, -math.pi, 0.8 * s, ax=60, ay=60)),
-        ]), z=5, t_in=crossfade(fade)),
+        clip(
+            "tri_a",
+            "tri_a",
+            0,
+            half + fade // 2,
+            keys(
+                [
+                    (0, xf(520 * s, 80 * s, 0.0, 0.8 * s, ax=60, ay=60)),
+                    (half + fade // 2, xf(540 * s, 120 * s, math.pi, 1.0 * s, ax=60, ay=60)),
+                ]
+            ),
+            z=4,
+            t_out=crossfade(fade),
+        ),
+        clip(
+            "tri_b",
+            "tri_b",
+            half + fade // 2 - fade,
+            frames,
+            keys(
+                [
+                    (0, xf(540 * s, 120 * s, 0.0, 1.0 * s, ax=60, ay=60)),
+                    (max(frames - half, 1), xf(520 * s, 160 * s, -math.pi, 0.8 * s, ax=60, ay=60)),
+                ]
+            ),
+            z=5,
+            t_in=crossfade(fade),
+        ),
         # Progress bar: grows from 0 to full width.
-        clip("bar", "bar", 0, frames, keys([(0, xf(40 * s, 340 * s, 0.0, 0.01, 1.0)), (last, xf(40 * s, 340 * s, 0.0, 1.0, 1.0))]),
-             const(0.8), z=6),
+        clip(
+            "bar",
+            "bar",
+            0,
+            frames,
+            keys(
+                [
+                    (0, xf(40 * s, 340 * s, 0.0, 0.01, 1.0)),
+                    (last, xf(40 * s, 340 * s, 0.0, 1.0, 1.0)),
+                ]
+            ),
+            const(0.8),
+            z=6,
+        ),
     ]
     return SceneDoc("animated", composition(w, h, frames, assets, [track("main", clips)]), root)
 
@@ -255,9 +341,30 @@ def video(w: int, h: int, frames: int, cache: Path) -> SceneDoc:
         "title": text_asset("video over video", 40 * s),
     }
     clips = [
-        clip("back", "back", 0, frames, const(xf(0, 0)), effects=[{"kind": "blur", "params": {"radius_px": 8}}]),
-        clip("front", "front", 0, frames, keys([(0, xf(40 * s, 40 * s, 0.0, 0.45)), (last, xf(320 * s, 150 * s, 0.0, 0.45))]), z=1),
-        clip("title", "title", 0, frames, keys([(0, xf(30 * s, 300 * s)), (last, xf(60 * s, 300 * s))]), z=2),
+        clip(
+            "back",
+            "back",
+            0,
+            frames,
+            const(xf(0, 0)),
+            effects=[{"kind": "blur", "params": {"radius_px": 8}}],
+        ),
+        clip(
+            "front",
+            "front",
+            0,
+            frames,
+            keys([(0, xf(40 * s, 40 * s, 0.0, 0.45)), (last, xf(320 * s, 150 * s, 0.0, 0.45))]),
+            z=1,
+        ),
+        clip(
+            "title",
+            "title",
+            0,
+            frames,
+            keys([(0, xf(30 * s, 300 * s)), (last, xf(60 * s, 300 * s))]),
+            z=2,
+        ),
     ]
     return SceneDoc("video", composition(w, h, frames, assets, [track("main", clips)]), root)
 
@@ -288,9 +395,22 @@ def many_layers(w: int, h: int, frames: int, cache: Path, n: int = 50) -> SceneD
         x1, y1 = rng.uniform(0, 600) * s, rng.uniform(0, 330) * s
         spin = rng.uniform(-2 * math.pi, 2 * math.pi)
         o0, o1 = rng.uniform(0.3, 1.0), rng.uniform(0.3, 1.0)
-        clips.append(clip(f"l{i:02d}", asset, 0, frames, keys([
-            (0, xf(x0, y0, 0.0, scale)), (last, xf(x1, y1, spin, scale)),
-        ]), keys([(0, o0), (last, o1)]), z=1 + i))
+        clips.append(
+            clip(
+                f"l{i:02d}",
+                asset,
+                0,
+                frames,
+                keys(
+                    [
+                        (0, xf(x0, y0, 0.0, scale)),
+                        (last, xf(x1, y1, spin, scale)),
+                    ]
+                ),
+                keys([(0, o0), (last, o1)]),
+                z=1 + i,
+            )
+        )
     return SceneDoc("many_layers", composition(w, h, frames, assets, [track("main", clips)]), root)
 
 
@@ -310,9 +430,14 @@ def source_video(root: Path, name: str, w: int, h: int, frames: int) -> str:
     # A 2×-wide textured strip scrolled horizontally: cheap to make, real motion to decode.
     y = np.linspace(0, 1, h, dtype=np.float32)[:, None]
     x = np.linspace(0, 2, 2 * w, dtype=np.float32)[None, :]
-    base = np.stack([
-        127 + 100 * np.sin(6 * x + 3 * y), 127 + 100 * np.sin(4 * x - 5 * y + 1), 127 + 100 * np.cos(3 * x * y + 2),
-    ], axis=-1)
+    base = np.stack(
+        [
+            127 + 100 * np.sin(6 * x + 3 * y),
+            127 + 100 * np.sin(4 * x - 5 * y + 1),
+            127 + 100 * np.cos(3 * x * y + 2),
+        ],
+        axis=-1,
+    )
     base += rng.normal(0, 12, base.shape).astype(np.float32)
     strip = np.clip(base, 0, 255).astype(np.uint8)
     with av.open(str(tmp), "w") as out:

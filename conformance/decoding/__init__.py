@@ -10,4 +10,12 @@ A third-party decoder plugin tests itself with::
 from .cases import CaseResult, compare_decoders, error_cases, run_decoder_conformance
 from .media import Clip, read_index, write_all
 
-__all__ = ["CaseResult", "Clip", "compare_decoders", "error_cases", "read_index", "run_decoder_conformance", "write_all"]
+__all__ = [
+    "CaseResult",
+    "Clip",
+    "compare_decoders",
+    "error_cases",
+    "read_index",
+    "run_decoder_conformance",
+    "write_all",
+]

@@ -111,7 +111,9 @@ def _clip_cases(dec: Any, name: str, clip: Clip) -> list[CaseResult]:
     with session:
         problems: list[str] = []
         if (session.width, session.height) != (clip.width, clip.height):
-            problems.append(f"size {session.width}x{session.height}, expected {clip.width}x{clip.height}")
+            problems.append(
+                f"size {session.width}x{session.height}, expected {clip.width}x{clip.height}"
+            )
         hashes: list[str] = []
         for i, t in enumerate(times):
             frame = session.frame_at(t)
@@ -150,7 +152,9 @@ def _clip_cases(dec: Any, name: str, clip: Clip) -> list[CaseResult]:
             for i in order:
                 h = frame_hash(s.frame_at(times[i]))
                 if h != hashes[i]:
-                    problems.append(f"frame {i} differs from sequential decoding (shows {read_index(s.frame_at(times[i]))})")
+                    problems.append(
+                        f"frame {i} differs from sequential decoding (shows {read_index(s.frame_at(times[i]))})"
+                    )
             if getattr(s, "opens", 1) != 1:
                 problems.append(f"opens={s.opens}")
         results.append(result(case, problems))
@@ -164,7 +168,9 @@ def _clip_cases(dec: Any, name: str, clip: Clip) -> list[CaseResult]:
                 got = read_index(s.frame_at(t))
                 want = expected_index(times, eps, t)
                 if got != want:
-                    problems.append(f"{rate:g} fps timeline, t={t:.5f}: shows {got}, expected {want}")
+                    problems.append(
+                        f"{rate:g} fps timeline, t={t:.5f}: shows {got}, expected {want}"
+                    )
     results.append(result("between", problems))
 
     if clip.alpha:
@@ -177,7 +183,9 @@ def _clip_cases(dec: Any, name: str, clip: Clip) -> list[CaseResult]:
             if top.min() < 250:
                 problems.append(f"opaque half has alpha down to {top.min()}")
             if abs(float(np.median(bottom)) - ALPHA_BOTTOM) > 3:
-                problems.append(f"translucent half has alpha {np.median(bottom)}, expected {ALPHA_BOTTOM}")
+                problems.append(
+                    f"translucent half has alpha {np.median(bottom)}, expected {ALPHA_BOTTOM}"
+                )
             if (frame[..., :3].max(axis=-1) > a).any():
                 problems.append("colour exceeds alpha: not premultiplied")
         results.append(result("alpha", problems))
@@ -194,7 +202,11 @@ def error_cases(dec: Any, name: str, directory: Path, good: Clip) -> list[CaseRe
     data = good.path.read_bytes()
     cut.write_bytes(data[: len(data) // 2])
     results = []
-    for label, path in (("missing", directory / "nothere.mp4"), ("corrupt", noise), ("truncated", cut)):
+    for label, path in (
+        ("missing", directory / "nothere.mp4"),
+        ("corrupt", noise),
+        ("truncated", cut),
+    ):
         try:
             with dec.open_video(path) as s:
                 times, _ = stored_times(good.path)
@@ -204,11 +216,15 @@ def error_cases(dec: Any, name: str, directory: Path, good: Clip) -> list[CaseRe
         except AssetError as exc:
             ok = str(path) in str(exc)
             detail = str(exc) if ok else f"error does not name the file: {exc}"
-            results.append(CaseResult(f"error-{label}", path.name, name, "pass" if ok else "fail", detail))
+            results.append(
+                CaseResult(f"error-{label}", path.name, name, "pass" if ok else "fail", detail)
+            )
     return results
 
 
-def compare_decoders(a: DecoderFactory, b: DecoderFactory, clips: Sequence[Clip]) -> list[CaseResult]:
+def compare_decoders(
+    a: DecoderFactory, b: DecoderFactory, clips: Sequence[Clip]
+) -> list[CaseResult]:
     """Two decoders show the same frame everywhere, with colours within the stated tolerance."""
     da, db = a(), b()
     label = f"{_decoder_name(da)}~{_decoder_name(db)}"
@@ -234,11 +250,20 @@ def compare_decoders(a: DecoderFactory, b: DecoderFactory, clips: Sequence[Clip]
                 diff = np.abs(fa.astype(np.int16) - fb.astype(np.int16))
                 worst_mean = max(worst_mean, float(diff.mean()))
                 pa, pb = patch_colours(fa), patch_colours(fb)
-                worst_patch = max(worst_patch, max(abs(x - y) for ca, cb in zip(pa, pb, strict=True) for x, y in zip(ca, cb, strict=True)))
+                worst_patch = max(
+                    worst_patch,
+                    max(
+                        abs(x - y)
+                        for ca, cb in zip(pa, pb, strict=True)
+                        for x, y in zip(ca, cb, strict=True)
+                    ),
+                )
         if worst_mean > CROSS_MEAN_TOL:
             problems.append(f"mean abs difference {worst_mean:.2f} > {CROSS_MEAN_TOL}")
         if worst_patch > CROSS_PATCH_TOL:
             problems.append(f"patch colour difference {worst_patch} > {CROSS_PATCH_TOL}")
-        detail = "; ".join(problems[:5]) or f"mean abs diff {worst_mean:.2f}, patch diff {worst_patch}"
+        detail = (
+            "; ".join(problems[:5]) or f"mean abs diff {worst_mean:.2f}, patch diff {worst_patch}"
+        )
         out.append(CaseResult("cross", clip.name, label, "fail" if problems else "pass", detail))
     return out

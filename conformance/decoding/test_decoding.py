@@ -48,7 +48,9 @@ def test_a_decoder_with_audio_and_video_vetoes_nothing(clips: list[Clip]) -> Non
         pytest.skip("no decoder with video and audio installed")
     results = run_decoder_conformance(lambda: reg.create("decoder", full[0]), clips)
     assert not [r for r in results if r.status == "vetoed"]
-    assert {r.clip for r in results if r.case == "alpha" and r.status == "pass"} == {c.name for c in clips if c.alpha}
+    assert {r.clip for r in results if r.case == "alpha" and r.status == "pass"} == {
+        c.name for c in clips if c.alpha
+    }
 
 
 @pytest.mark.skipif(len(DECODERS) < 2, reason="cross-decoder agreement needs two video decoders")
@@ -56,13 +58,17 @@ def test_decoders_agree_within_tolerance(clips: list[Clip]) -> None:
     reg = default_registry()
     ref, others = DECODERS[0], DECODERS[1:]
     for other in others:
-        results = compare_decoders(lambda: reg.create("decoder", ref), lambda o=other: reg.create("decoder", o), clips)
+        results = compare_decoders(
+            lambda: reg.create("decoder", ref), lambda o=other: reg.create("decoder", o), clips
+        )
         failed = [f"{r.clip}: {r.detail}" for r in results if r.status == "fail"]
         assert not failed, "\n".join(failed)
         assert sum(r.status == "pass" for r in results) >= len(clips) - 3
 
 
-def test_the_suite_catches_a_decoder_that_ignores_the_frame_rule(clips: list[Clip], tmp_path: Path) -> None:
+def test_the_suite_catches_a_decoder_that_ignores_the_frame_rule(
+    clips: list[Clip], tmp_path: Path
+) -> None:
     """The cases can fail: a decoder that rounds to the nearest frame is caught."""
     reg = default_registry()
 

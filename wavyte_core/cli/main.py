@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import eval_cmd, frame, plugins, render, validate
+from . import bench, conformance, eval_cmd, frame, plugins, render, validate
 
 app = typer.Typer(
     name="wavyte",
@@ -18,6 +18,8 @@ app.command("frame")(frame.frame)
 app.command("validate")(validate.validate)
 app.command("eval")(eval_cmd.eval_frame)
 app.command("plugins")(plugins.plugins)
+app.command("conformance")(conformance.conformance)
+app.command("bench")(bench.bench)
 
 
 def main() -> None:

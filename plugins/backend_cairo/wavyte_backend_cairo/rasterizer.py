@@ -21,7 +21,7 @@ import numpy as np
 from wavyte_core.prepared import PathGeometry, ShapedText
 from wavyte_core.roles import Affine, Surface
 
-from .native import drawable, integer_translation, target, to_matrix, wrap_pixels
+from .native import cached_target, drawable, integer_translation, target, to_matrix, wrap_pixels
 from .paths import build_path
 
 #: Filter for transformed images. Measured against skia's exact bilinear on the bench
@@ -94,12 +94,13 @@ class CairoRasterizer:
         ctx.set_operator(cairo.OPERATOR_OVER)
 
     def flush(self, surface: Surface) -> None:
-        t = surface.native.get("cairo")
+        t = cached_target(surface)
         if t is not None:
             t.surface.flush()
 
     def invalidate(self, surface: Surface) -> None:
-        t = surface.native.get("cairo")
+        """``surface.buf`` was written by numpy or another library: ``mark_dirty``."""
+        t = cached_target(surface)
         if t is not None:
             t.surface.mark_dirty()
 

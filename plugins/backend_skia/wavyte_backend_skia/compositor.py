@@ -18,10 +18,10 @@ import numpy as np
 import skia
 
 from wavyte_core.blur import BlurScratch, blur_q16
-from wavyte_core.compositor_numpy import r255
+from wavyte_core.compositor_numpy import NumpyCompositor, r255
 from wavyte_core.roles import Surface
 
-from .native import CLAMP, NEAREST, target
+from .native import NEAREST, target
 from .rasterizer import IDENTITY_FILTER
 
 F32 = np.float32
@@ -30,13 +30,6 @@ F32_HALF = F32(0.5)
 F32_TWO = F32(2.0)
 HORIZONTAL = frozenset({"ltr", "rtl"})
 REVERSED = frozenset({"rtl", "btt"})
-SMOOTHSTEP_STOPS = 64
-_U = np.linspace(0.0, 1.0, SMOOTHSTEP_STOPS)
-# Wipe band gradient: alpha = m = 1 − smoothstep(u), u from 0 (at lo) to 1 (at hi).
-SMOOTHSTEP_POSITIONS = _U.tolist()
-SMOOTHSTEP_COLORS = [
-    int(round((1.0 - u * u * (3.0 - 2.0 * u)) * 255.0)) << 24 for u in SMOOTHSTEP_POSITIONS
-]
 
 
 class SkiaCompositor:
@@ -45,10 +38,11 @@ class SkiaCompositor:
     name = "skia"
     direct_draw = True
 
-    def __init__(self, precise: bool = False) -> None:
+    def __init__(self, precise: bool = True) -> None:
         """``precise`` routes blends through skia's float pipeline (an identity colour
         filter): crossfade becomes exact and over ≤ 1 level, at ≈2× (crossfade) to ≈6×
-        (over) the cost at 1080p. The default is the fast 8-bit pipeline."""
+        (over) the cost at 1080p. It is the default: the format asks compositing to be exact or
+        within one level; ``precise=False`` is the fast 8-bit pipeline (up to 3 levels off)."""
         self._over = skia.Paint()
         self._src = skia.Paint(BlendMode=skia.BlendMode.kSrc)
         self._plus = skia.Paint(BlendMode=skia.BlendMode.kPlus)
@@ -58,6 +52,7 @@ class SkiaCompositor:
                 paint.setColorFilter(IDENTITY_FILTER)
         self._scratch: dict[tuple[int, int], Surface] = {}
         self._blur_scratch = BlurScratch()
+        self._exact = NumpyCompositor()
 
     def _scratch_for(self, like: Surface) -> Surface:
         """A job-lifetime scratch surface of ``like``'s size (crossfade and wipe bands)."""
@@ -109,9 +104,12 @@ class SkiaCompositor:
     def wipe(
         self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float
     ) -> None:
-        """§4.5 wipe. Positions wholly B or wholly A are clipped span draws; the soft band
-        between ``lo`` and ``hi`` is lerped in a scratch surface with a smoothstep-shaped
-        gradient coverage (64 stops: < 0.5 level from the exact curve), then drawn over."""
+        """§4.5 wipe. A hard edge is two clipped span draws in skia. A soft edge goes to the
+        exact numpy wipe: skia has no exact smoothstep ramp (a 64-stop gradient mask was up
+        to 2 levels off), and the format asks compositing to be within one level."""
+        if soft_edge > 0.0:
+            self._exact.wipe(dst, a, b, t, direction, soft_edge)
+            return
         horizontal = direction in HORIZONTAL
         w, h = dst.width, dst.height
         axis = F32(w if horizontal else h)
@@ -119,22 +117,12 @@ class SkiaCompositor:
         soft_px = F32(max(soft_edge, 0.0)) * axis
         edge = tf * (axis + F32_TWO * soft_px) - soft_px
         n = int(axis)
-        if soft_px <= 0:
-            b_end = _clamp_int(np.ceil(edge), n)  # pos < edge
-            a_start = b_end
-            lo = hi = edge
-        else:
-            lo = edge - soft_px
-            hi = edge + soft_px
-            b_end = _clamp_int(np.floor(lo) + 1, n)  # pos <= lo: m = 1
-            a_start = max(_clamp_int(np.ceil(hi), n), b_end)  # pos >= hi: m = 0
+        b_end = _clamp_int(np.ceil(edge), n)  # pos < edge: B
         reverse = direction in REVERSED
         dst_t = target(dst)
         self._over.setAlpha(255)
         self._draw_span(dst_t.canvas, target(b).image, 0, b_end, n, horizontal, reverse, w, h)
-        self._draw_span(dst_t.canvas, target(a).image, a_start, n, n, horizontal, reverse, w, h)
-        if a_start > b_end:
-            self._soft_band(dst, a, b, b_end, a_start, n, horizontal, reverse, float(lo), float(hi))
+        self._draw_span(dst_t.canvas, target(a).image, b_end, n, n, horizontal, reverse, w, h)
 
     def _draw_span(
         self,
@@ -153,47 +141,6 @@ class SkiaCompositor:
         canvas.save()
         canvas.clipRect(_span_rect(p0, p1, n, horizontal, reverse, w, h))
         canvas.drawImage(image, 0, 0, NEAREST, self._over)
-        canvas.restore()
-
-    def _soft_band(
-        self,
-        dst: Surface,
-        a: Surface,
-        b: Surface,
-        p0: int,
-        p1: int,
-        n: int,
-        horizontal: bool,
-        reverse: bool,
-        lo: float,
-        hi: float,
-    ) -> None:
-        rect = _span_rect(p0, p1, n, horizontal, reverse, dst.width, dst.height)
-        # Position p is sampled at the pixel centre: device coordinate p + 0.5, or
-        # n − 0.5 − p when the direction is reversed.
-        if reverse:
-            x0, x1 = n - 0.5 - lo, n - 0.5 - hi
-        else:
-            x0, x1 = lo + 0.5, hi + 0.5
-        pts = (
-            [skia.Point(x0, 0), skia.Point(x1, 0)]
-            if horizontal
-            else [skia.Point(0, x0), skia.Point(0, x1)]
-        )
-        ramp = skia.GradientShader.MakeLinear(pts, SMOOTHSTEP_COLORS, SMOOTHSTEP_POSITIONS, CLAMP)
-        self._lerp.setMaskFilter(skia.ShaderMaskFilter.Make(ramp))
-        scratch = target(self._scratch_for(dst))
-        sc = scratch.canvas
-        sc.save()
-        sc.clipRect(rect)
-        self._src.setAlpha(255)
-        sc.drawImage(target(a).image, 0, 0, NEAREST, self._src)
-        sc.drawImage(target(b).image, 0, 0, NEAREST, self._lerp)  # coverage m: lerp(A, B, m)
-        sc.restore()
-        canvas = target(dst).canvas
-        canvas.save()
-        canvas.clipRect(rect)
-        canvas.drawImage(scratch.image, 0, 0, NEAREST, self._over)
         canvas.restore()
 
 

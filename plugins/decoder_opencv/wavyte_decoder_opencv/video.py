@@ -71,7 +71,9 @@ class OpenCVVideoSession:
         self._cap = cv2.VideoCapture(self._src, cv2.CAP_FFMPEG)
         if not self._cap.isOpened():
             self._cap.release()
-            raise AssetError(self._src, "cannot open video (not a format OpenCV can read, corrupt or truncated)")
+            raise AssetError(
+                self._src, "cannot open video (not a format OpenCV can read, corrupt or truncated)"
+            )
         self.opens = 1
         try:
             self._setup()
@@ -81,15 +83,23 @@ class OpenCVVideoSession:
 
     def _refuse_alpha_webm(self, path: Path, head: bytes) -> None:
         if head.startswith(_MS_CONTAINER_MAGIC[0]) and _WEBM_ALPHA_MODE in head:
-            raise AssetError(self._src, "video has an alpha channel, which OpenCV cannot decode (use --decoder pyav)")
+            raise AssetError(
+                self._src,
+                "video has an alpha channel, which OpenCV cannot decode (use --decoder pyav)",
+            )
 
     def _setup(self) -> None:
         cap = self._cap
         fmt = _fourcc(cap.get(cv2.CAP_PROP_CODEC_PIXEL_FORMAT))
         if fmt in _ALPHA_FOURCCS:
-            raise AssetError(self._src, f"video has an alpha channel ({fmt}), which OpenCV cannot decode (use --decoder pyav)")
+            raise AssetError(
+                self._src,
+                f"video has an alpha channel ({fmt}), which OpenCV cannot decode (use --decoder pyav)",
+            )
         fps = cap.get(cv2.CAP_PROP_FPS)
-        self.fps: Fraction | None = Fraction(fps).limit_denominator(1001 * 1000) if fps > 0 else None
+        self.fps: Fraction | None = (
+            Fraction(fps).limit_denominator(1001 * 1000) if fps > 0 else None
+        )
         self._frame_dur = 1.0 / fps if fps > 0 else 0.0
         count = cap.get(cv2.CAP_PROP_FRAME_COUNT)
         self.duration: float | None = count / fps if count > 0 and fps > 0 else None
@@ -117,7 +127,11 @@ class OpenCVVideoSession:
             return False
         self.decoded += 1
         t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-        if not math.isfinite(t) or t < 0 or (t <= self._prev_time and self._prev_time > -math.inf and t == 0.0):
+        if (
+            not math.isfinite(t)
+            or t < 0
+            or (t <= self._prev_time and self._prev_time > -math.inf and t == 0.0)
+        ):
             t = self._prev_time + self._frame_dur if self._prev_time > -math.inf else 0.0
         self._grabbed_time = t
         self._prev_time = t
@@ -146,7 +160,11 @@ class OpenCVVideoSession:
         """At the end of the stream: fail if it ended well before its declared duration."""
         end = self.duration
         last = self._prev_time
-        if end is not None and last > -math.inf and last + self._frame_dur + self._truncation_slack < end:
+        if (
+            end is not None
+            and last > -math.inf
+            and last + self._frame_dur + self._truncation_slack < end
+        ):
             raise AssetError(
                 self._src,
                 f"video ends at t={last:.3f}s but declares {end:.3f}s (truncated or corrupt file)",
@@ -189,7 +207,9 @@ class OpenCVVideoSession:
 
     def _needs_seek(self, target: float) -> bool:
         return target < self._cur_time or (
-            self._has_next and target - self._cur_time > SEEK_AHEAD_SEC and target >= self._next_time
+            self._has_next
+            and target - self._cur_time > SEEK_AHEAD_SEC
+            and target >= self._next_time
         )
 
     def _forward(self, target: float, guess: bool) -> None:
@@ -200,7 +220,9 @@ class OpenCVVideoSession:
         frame rate) goes back for the frame exactly, without guessing.
         """
         while self._has_next and self._next_time <= target:
-            skip = guess and self._frame_dur > 0 and self._next_time + 1.5 * self._frame_dur <= target
+            skip = (
+                guess and self._frame_dur > 0 and self._next_time + 1.5 * self._frame_dur <= target
+            )
             if not skip:
                 self._load_current()
             self._cur_time = self._next_time

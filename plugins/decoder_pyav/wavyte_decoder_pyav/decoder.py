@@ -52,7 +52,7 @@ class PyAVDecoder:
             if frame is None:
                 raise AssetError(src, "image decoding produced no picture (corrupt or truncated)")
             try:
-                bgra = frame.to_ndarray(format="bgra", interpolation=ACCURATE)
+                bgra = frame.to_ndarray(format="bgra", interpolation=ACCURATE, threads=1)
             except (av.FFmpegError, ValueError) as exc:
                 raise AssetError(src, f"cannot convert image to BGRA: {reason(exc)}") from None
         finally:

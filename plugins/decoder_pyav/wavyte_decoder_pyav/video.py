@@ -127,6 +127,9 @@ class PyAVVideoSession:
         self.height: int = h
         self._buf = np.empty((h, w, 4), dtype=np.uint8)
         self._interp = bgra_interpolation(first.width)
+        # swscale's sliced (threaded) accurate path corrupts row starts at slice boundaries
+        # now and then (seen at 100x60: row 40, 4 pixels); keep it single-threaded.
+        self._sws_threads = 1 if self._interp is not None else 0
         self._shown: av.VideoFrame | None = None
         self._out = self._buf
 
@@ -251,7 +254,7 @@ class PyAVVideoSession:
         if frame is self._shown:
             return self._out
         bgra = self._reformatter.reformat(
-            frame, format="bgra", interpolation=self._interp
+            frame, format="bgra", interpolation=self._interp, threads=self._sws_threads
         ).to_ndarray()
         if self._rot_k:
             bgra = np.rot90(bgra, self._rot_k)
