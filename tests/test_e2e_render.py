@@ -244,3 +244,12 @@ def test_video_clip_with_trim_rate_and_its_audio(tmp_path: Path) -> None:
 
 def frame_to_sample_30(n: int) -> int:
     return n * 48000 // 30
+
+
+def test_null_encoder_counts_frames_through_the_render_loop(scene: Path, tmp_path: Path) -> None:
+    comp = wv.load(scene)
+    out = tmp_path / "n.mp4"
+    with wv.open_job(comp, assets_root=scene.parent, encoder="null") as job:
+        report = job.render(out, workers=2)
+    assert (report.frames, report.rendered + report.elided) == (30, 30)
+    assert out.exists() and out.stat().st_size == 0

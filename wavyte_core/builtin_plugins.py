@@ -20,6 +20,12 @@ def _pyav_encoder():  # noqa: ANN202
     return PyAVEncoder()
 
 
+def _null_encoder():  # noqa: ANN202
+    from .encoder_null import NullEncoder
+
+    return NullEncoder()
+
+
 def _check_av() -> str | None:
     try:
         import av  # noqa: F401
@@ -50,7 +56,13 @@ def wavyte_register_encoders() -> list[RoleSpec]:
             check=_check_av,
             install_hint="pip install av",
             description="H.264/AAC through PyAV's bundled FFmpeg libraries (no system ffmpeg)",
-        )
+        ),
+        RoleSpec(
+            name="null",
+            factory=_null_encoder,
+            capabilities=frozenset({"discard"}),
+            description="discards frames (render-only throughput through the real render loop)",
+        ),
     ]
 
 

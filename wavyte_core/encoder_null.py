@@ -1,0 +1,36 @@
+"""The ``null`` encoder: accepts frames and writes an empty file.
+
+For measuring render-only throughput through the real render loop (workers, elision,
+queues) without the cost of H.264: ``wavyte render comp.json -o /tmp/x.mp4 --encoder null``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .roles import EncodeSettings
+
+
+class NullSession:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.frames_written = 0
+        path.write_bytes(b"")
+
+    def write(self, frame: np.ndarray) -> None:
+        self.frames_written += 1
+
+    def close(self) -> None:
+        return None
+
+    def abort(self) -> None:
+        return None
+
+
+class NullEncoder:
+    name = "null"
+
+    def open(self, path: Path, settings: EncodeSettings) -> NullSession:
+        return NullSession(Path(path))
