@@ -24,12 +24,20 @@ def landscape(w: int = 640, h: int = 427, seed: int = 7) -> np.ndarray:
     sky = np.stack([80 + 120 * y, 130 + 90 * y, 200 + 40 * y], axis=-1) * np.ones((1, w, 1))
     sun = np.exp(-(((x - 0.7) ** 2) + ((y - 0.3) ** 2) * 1.8) / 0.004)[..., None]
     img = sky + sun * np.array([255, 230, 160]) * 0.9
-    for k, (base, amp, col) in enumerate([(0.55, 0.08, (70, 110, 80)), (0.68, 0.06, (50, 90, 60)), (0.8, 0.05, (35, 65, 45))]):
+    for k, (base, amp, col) in enumerate(
+        [(0.55, 0.08, (70, 110, 80)), (0.68, 0.06, (50, 90, 60)), (0.8, 0.05, (35, 65, 45))]
+    ):
         phase = rng.uniform(0, 6.28, 3)
-        ridge = base + amp * (np.sin(x * 7 + phase[0]) * 0.6 + np.sin(x * 17 + phase[1]) * 0.3 + np.sin(x * 41 + phase[2]) * 0.1)
+        ridge = base + amp * (
+            np.sin(x * 7 + phase[0]) * 0.6
+            + np.sin(x * 17 + phase[1]) * 0.3
+            + np.sin(x * 41 + phase[2]) * 0.1
+        )
         mask = (y > ridge).astype(float)
         shade = 0.8 + 0.2 * rng.random((h, w))
-        img = img * (1 - mask[..., None]) + mask[..., None] * np.array(col) * shade[..., None] * (1 + 0.15 * k)
+        img = img * (1 - mask[..., None]) + mask[..., None] * np.array(col) * shade[..., None] * (
+            1 + 0.15 * k
+        )
     img += rng.normal(0, 4, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)
 
@@ -54,7 +62,11 @@ def chime(seconds: float = 8.0, rate: int = 48000) -> np.ndarray:
     notes = [261.63, 329.63, 392.0, 523.25, 392.0, 329.63, 293.66, 440.0]
     for i, f in enumerate(notes * 2):
         start = i * 0.5
-        env = np.clip((t - start) / 0.01, 0, 1) * np.exp(-np.clip(t - start, 0, None) * 3.0) * (t >= start)
+        env = (
+            np.clip((t - start) / 0.01, 0, 1)
+            * np.exp(-np.clip(t - start, 0, None) * 3.0)
+            * (t >= start)
+        )
         tone = (np.sin(2 * np.pi * f * t) + 0.3 * np.sin(4 * np.pi * f * t)) * env * 0.18
         pan = 0.3 + 0.4 * (i % 3) / 2
         out[0] += tone * (1 - pan)

@@ -10,7 +10,9 @@ from typing import Any
 
 from wavyte_core import model as m
 
-BENCH_DEFAULT = Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
+BENCH_DEFAULT = (
+    Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
+)
 
 
 def tr(

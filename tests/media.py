@@ -27,7 +27,9 @@ def write_tone(path: Path, seconds: float, freq: float = 440.0, rate: int = 4410
     with av.open(str(path), "w") as c:
         s = c.add_stream("pcm_s16le", rate=rate, layout="mono")
         for i in range(0, n, 1024):
-            fr = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm[:, i : i + 1024]), format="s16", layout="mono")
+            fr = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(pcm[:, i : i + 1024]), format="s16", layout="mono"
+            )
             fr.sample_rate = rate
             fr.pts = i
             fr.time_base = Fraction(1, rate)
@@ -36,7 +38,9 @@ def write_tone(path: Path, seconds: float, freq: float = 440.0, rate: int = 4410
     return path
 
 
-def write_solid_video(path: Path, colors: list[tuple[int, int, int]], size: tuple[int, int] = (64, 48), fps: int = 30) -> Path:
+def write_solid_video(
+    path: Path, colors: list[tuple[int, int, int]], size: tuple[int, int] = (64, 48), fps: int = 30
+) -> Path:
     """One solid colour per frame, H.264 in MP4."""
     w, h = size
     with av.open(str(path), "w") as c:
@@ -71,7 +75,13 @@ def decode_audio_samples(path: Path) -> int:
         return sum(f.samples for f in c.decode(audio=0))
 
 
-def write_video_with_tone(path: Path, colors: list[tuple[int, int, int]], size: tuple[int, int] = (64, 48), fps: int = 30, freq: float = 330.0) -> Path:
+def write_video_with_tone(
+    path: Path,
+    colors: list[tuple[int, int, int]],
+    size: tuple[int, int] = (64, 48),
+    fps: int = 30,
+    freq: float = 330.0,
+) -> Path:
     """Solid colour per frame (H.264) plus a sine tone of the same duration (AAC, 48 kHz)."""
     w, h = size
     n_audio = len(colors) * 48000 // fps

@@ -21,12 +21,16 @@ from tests.test_e2e_render import clip, ident
 
 def base_comp() -> dict:
     return {
-        "fps": {"num": 30, "den": 1}, "canvas": {"width": 64, "height": 32}, "duration": 10,
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": 64, "height": 32},
+        "duration": 10,
         "assets": {
             "r": {"Path": {"svg_path_d": "M0,0 H10 V10 H0 Z"}},
             "img": {"Image": {"source": "assets/ok.png"}},
         },
-        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("c", "r", 0, 10), clip("i", "img", 0, 10)]}],
+        "tracks": [
+            {"name": "t", "z_base": 0, "clips": [clip("c", "r", 0, 10), clip("i", "img", 0, 10)]}
+        ],
         "seed": 0,
     }
 
@@ -44,21 +48,62 @@ CASES: list[tuple[str, Callable[[dict], None] | str, str]] = [
     ("malformed json", '{"fps": {"num": 30, "den": 1},', "invalid JSON"),
     ("nan token", '{"fps": NaN}', "NaN"),
     ("missing field", _set(["seed"], None), "seed"),
-    ("range start > end", _set(["tracks", 0, "clips", 0, "range"], {"start": 5, "end": 2}), "tracks[0].clips[0].range"),
-    ("range beyond duration", _set(["tracks", 0, "clips", 0, "range"], {"start": 0, "end": 99}), "exceeds composition duration"),
+    (
+        "range start > end",
+        _set(["tracks", 0, "clips", 0, "range"], {"start": 5, "end": 2}),
+        "tracks[0].clips[0].range",
+    ),
+    (
+        "range beyond duration",
+        _set(["tracks", 0, "clips", 0, "range"], {"start": 0, "end": 99}),
+        "exceeds composition duration",
+    ),
     ("float for integer", _set(["duration"], 10.0), "duration"),
     ("fps zero", _set(["fps"], {"num": 0, "den": 1}), "fps must have num>0"),
     ("absurd canvas", _set(["canvas"], {"width": 100000, "height": 100000}), "canvas"),
-    ("missing asset key", _set(["tracks", 0, "clips", 0, "asset"], "nope"), "missing asset key 'nope'"),
-    ("unknown effect", _set(["tracks", 0, "clips", 0, "effects"], [{"kind": "sparkle"}]), "unknown effect kind 'sparkle'"),
-    ("bad blur radius", _set(["tracks", 0, "clips", 0, "effects"], [{"kind": "blur", "params": {"radius_px": 3.5}}]), "radius_px"),
+    (
+        "missing asset key",
+        _set(["tracks", 0, "clips", 0, "asset"], "nope"),
+        "missing asset key 'nope'",
+    ),
+    (
+        "unknown effect",
+        _set(["tracks", 0, "clips", 0, "effects"], [{"kind": "sparkle"}]),
+        "unknown effect kind 'sparkle'",
+    ),
+    (
+        "bad blur radius",
+        _set(
+            ["tracks", 0, "clips", 0, "effects"], [{"kind": "blur", "params": {"radius_px": 3.5}}]
+        ),
+        "radius_px",
+    ),
     ("absolute path", _set(["assets", "img"], {"Image": {"source": "/etc/passwd"}}), "relative"),
     ("dotdot path", _set(["assets", "img"], {"Image": {"source": "../x.png"}}), ".."),
-    ("missing file", _set(["assets", "img"], {"Image": {"source": "assets/nothere.png"}}), "nothere.png"),
-    ("corrupt image", _set(["assets", "img"], {"Image": {"source": "assets/corrupt.png"}}), "corrupt.png"),
-    ("symlink escape", _set(["assets", "img"], {"Image": {"source": "assets/link.png"}}), "outside the asset root"),
+    (
+        "missing file",
+        _set(["assets", "img"], {"Image": {"source": "assets/nothere.png"}}),
+        "nothere.png",
+    ),
+    (
+        "corrupt image",
+        _set(["assets", "img"], {"Image": {"source": "assets/corrupt.png"}}),
+        "corrupt.png",
+    ),
+    (
+        "symlink escape",
+        _set(["assets", "img"], {"Image": {"source": "assets/link.png"}}),
+        "outside the asset root",
+    ),
     ("bad path data", _set(["assets", "r"], {"Path": {"svg_path_d": "M0,0 X 5"}}), "svg_path_d"),
-    ("bad font", _set(["assets", "img"], {"Text": {"text": "hi", "font_source": "assets/ok.png", "size_px": 12.0}}), "ok.png"),
+    (
+        "bad font",
+        _set(
+            ["assets", "img"],
+            {"Text": {"text": "hi", "font_source": "assets/ok.png", "size_px": 12.0}},
+        ),
+        "ok.png",
+    ),
     ("unknown asset variant", _set(["assets", "img"], {"Picture": {"source": "x"}}), "assets.img"),
 ]
 
@@ -77,12 +122,19 @@ def workdir(tmp_path: Path) -> Path:
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wavyte_core.cli.main", *args], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "wavyte_core.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.mark.parametrize(("name", "mutate", "expect"), CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("command", ["render", "frame"])
-def test_bad_input(workdir: Path, name: str, mutate: Callable[[dict], None] | str, expect: str, command: str) -> None:
+def test_bad_input(
+    workdir: Path, name: str, mutate: Callable[[dict], None] | str, expect: str, command: str
+) -> None:
     comp_path = workdir / "comp.json"
     if isinstance(mutate, str):
         comp_path.write_text(mutate)
@@ -92,7 +144,9 @@ def test_bad_input(workdir: Path, name: str, mutate: Callable[[dict], None] | st
         comp_path.write_text(json.dumps(d))
     out = workdir / ("out.mp4" if command == "render" else "out.png")
     args = ["-o", str(out)] if command == "render" else ["--frame", "0", "-o", str(out)]
-    r = run_cli(command, str(comp_path), *args, "--quiet" if command == "render" else "--decoder=pyav")
+    r = run_cli(
+        command, str(comp_path), *args, "--quiet" if command == "render" else "--decoder=pyav"
+    )
     assert r.returncode == 2, (r.stdout, r.stderr)
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, r.stderr
@@ -129,22 +183,64 @@ def _worker_pids() -> set[int]:
 def test_interrupted_render_leaves_nothing(tmp_path: Path, workers: str) -> None:
     """Ctrl-C mid-render: non-zero exit, no file under the target name, no temp file,
     and the process is gone (no thread or child left behind)."""
-    keys = [{"frame": 0, "value": ident(0, 0), "ease": "Linear"}, {"frame": 2999, "value": ident(600, 300), "ease": "Linear"}]
+    keys = [
+        {"frame": 0, "value": ident(0, 0), "ease": "Linear"},
+        {"frame": 2999, "value": ident(600, 300), "ease": "Linear"},
+    ]
     comp = {
-        "fps": {"num": 30, "den": 1}, "canvas": {"width": 640, "height": 360}, "duration": 3000,
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": 640, "height": 360},
+        "duration": 3000,
         "assets": {"r": {"Path": {"svg_path_d": "M0,0 H40 V40 H0 Z"}}},
-        "tracks": [{"name": "t", "z_base": 0, "clips": [{**clip("c", "r", 0, 3000), "props": {
-            "transform": {"Keyframes": {"keys": keys, "mode": "Linear", "default": None}},
-            "opacity": {"Keyframes": {"keys": [{"frame": 0, "value": 1.0, "ease": "Linear"}], "mode": "Hold", "default": None}},
-            "blend": "Normal"}}]}],
+        "tracks": [
+            {
+                "name": "t",
+                "z_base": 0,
+                "clips": [
+                    {
+                        **clip("c", "r", 0, 3000),
+                        "props": {
+                            "transform": {
+                                "Keyframes": {"keys": keys, "mode": "Linear", "default": None}
+                            },
+                            "opacity": {
+                                "Keyframes": {
+                                    "keys": [{"frame": 0, "value": 1.0, "ease": "Linear"}],
+                                    "mode": "Hold",
+                                    "default": None,
+                                }
+                            },
+                            "blend": "Normal",
+                        },
+                    }
+                ],
+            }
+        ],
         "seed": 0,
     }
     (tmp_path / "c.json").write_text(json.dumps(comp))
     out = tmp_path / "long.mp4"
-    p = subprocess.Popen([sys.executable, "-m", "wavyte_core.cli.main", "render", str(tmp_path / "c.json"), "-o", str(out), "--quiet", "--workers", workers],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "wavyte_core.cli.main",
+            "render",
+            str(tmp_path / "c.json"),
+            "-o",
+            str(out),
+            "--quiet",
+            "--workers",
+            workers,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 60
-    while time.time() < deadline and not any(f.name.startswith(".long.part") for f in tmp_path.iterdir()):
+    while time.time() < deadline and not any(
+        f.name.startswith(".long.part") for f in tmp_path.iterdir()
+    ):
         time.sleep(0.05)
     time.sleep(0.5)
     p.send_signal(signal.SIGINT)

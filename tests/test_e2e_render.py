@@ -22,19 +22,38 @@ TOL = 8
 
 
 def ident(x: float = 0.0, y: float = 0.0, s: float = 1.0) -> dict:
-    return {"translate": {"x": x, "y": y}, "rotation_rad": 0.0, "scale": {"x": s, "y": s}, "anchor": {"x": 0.0, "y": 0.0}}
+    return {
+        "translate": {"x": x, "y": y},
+        "rotation_rad": 0.0,
+        "scale": {"x": s, "y": s},
+        "anchor": {"x": 0.0, "y": 0.0},
+    }
 
 
 def const(v: object) -> dict:
-    return {"Keyframes": {"keys": [{"frame": 0, "value": v, "ease": "Linear"}], "mode": "Hold", "default": None}}
+    return {
+        "Keyframes": {
+            "keys": [{"frame": 0, "value": v, "ease": "Linear"}],
+            "mode": "Hold",
+            "default": None,
+        }
+    }
 
 
 def clip(cid: str, asset: str, start: int, end: int, **kw: object) -> dict:
     return {
-        "id": cid, "asset": asset, "range": {"start": start, "end": end},
-        "props": {"transform": const(kw.pop("transform", ident())), "opacity": const(kw.pop("opacity", 1.0)), "blend": "Normal"},
-        "z_offset": kw.pop("z_offset", 0), "effects": kw.pop("effects", []),
-        "transition_in": kw.pop("transition_in", None), "transition_out": kw.pop("transition_out", None),
+        "id": cid,
+        "asset": asset,
+        "range": {"start": start, "end": end},
+        "props": {
+            "transform": const(kw.pop("transform", ident())),
+            "opacity": const(kw.pop("opacity", 1.0)),
+            "blend": "Normal",
+        },
+        "z_offset": kw.pop("z_offset", 0),
+        "effects": kw.pop("effects", []),
+        "transition_in": kw.pop("transition_in", None),
+        "transition_out": kw.pop("transition_out", None),
     }
 
 
@@ -56,7 +75,9 @@ def scene(tmp_path: Path) -> Path:
     write_tone(assets / "tone.wav", 2.0)
     xf = {"kind": "crossfade", "duration_frames": 10, "ease": "Linear"}
     comp = {
-        "fps": {"num": 30, "den": 1}, "canvas": {"width": 96, "height": 64}, "duration": 30,
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": 96, "height": 64},
+        "duration": 30,
         "assets": {
             "rect": {"Path": {"svg_path_d": "M0,0 H96 V64 H0 Z"}},
             "red": {"Image": {"source": "assets/red.png"}},
@@ -65,15 +86,23 @@ def scene(tmp_path: Path) -> Path:
             "tone": {"Audio": {"source": "assets/tone.wav"}},
         },
         "tracks": [
-            {"name": "main", "z_base": 0, "clips": [
-                clip("rect", "rect", 0, 20, opacity=0.5),
-                clip("red", "red", 0, 20, transform=ident(40.0, 20.0)),
-                clip("tone", "tone", 0, 30),
-            ]},
-            {"name": "xf", "z_base": 1, "clips": [
-                clip("a", "A", 20, 30, transition_out=xf),
-                clip("b", "B", 20, 30, z_offset=1, transition_in=xf),
-            ]},
+            {
+                "name": "main",
+                "z_base": 0,
+                "clips": [
+                    clip("rect", "rect", 0, 20, opacity=0.5),
+                    clip("red", "red", 0, 20, transform=ident(40.0, 20.0)),
+                    clip("tone", "tone", 0, 30),
+                ],
+            },
+            {
+                "name": "xf",
+                "z_base": 1,
+                "clips": [
+                    clip("a", "A", 20, 30, transition_out=xf),
+                    clip("b", "B", 20, 30, z_offset=1, transition_in=xf),
+                ],
+            },
         ],
         "seed": 1,
     }
@@ -132,9 +161,12 @@ def test_render_is_deterministic(scene: Path) -> None:
 
 def test_fractional_fps(tmp_path: Path) -> None:
     comp = {
-        "fps": {"num": 30000, "den": 1001}, "canvas": {"width": 64, "height": 32}, "duration": 12,
+        "fps": {"num": 30000, "den": 1001},
+        "canvas": {"width": 64, "height": 32},
+        "duration": 12,
         "assets": {"r": {"Path": {"svg_path_d": "M0,0 H10 V10 H0 Z"}}},
-        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("c", "r", 0, 12)]}], "seed": 0,
+        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("c", "r", 0, 12)]}],
+        "seed": 0,
     }
     out = tmp_path / "f.mp4"
     wv.render(wv.load(json.dumps(comp)), out, assets_root=tmp_path)
@@ -145,9 +177,12 @@ def test_fractional_fps(tmp_path: Path) -> None:
 
 def test_static_frames_are_elided(tmp_path: Path) -> None:
     comp = {
-        "fps": {"num": 30, "den": 1}, "canvas": {"width": 64, "height": 32}, "duration": 15,
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": 64, "height": 32},
+        "duration": 15,
         "assets": {"r": {"Path": {"svg_path_d": "M0,0 H10 V10 H0 Z"}}},
-        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("c", "r", 0, 15)]}], "seed": 0,
+        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("c", "r", 0, 15)]}],
+        "seed": 0,
     }
     out = tmp_path / "s.mp4"
     report = wv.render(wv.load(json.dumps(comp)), out, assets_root=tmp_path)
@@ -158,13 +193,29 @@ def test_static_frames_are_elided(tmp_path: Path) -> None:
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "wavyte_core.cli.main", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+        [sys.executable, "-m", "wavyte_core.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
     )
 
 
 def test_cli_render_and_frame(scene: Path, tmp_path: Path) -> None:
     out = tmp_path / "cli.mp4"
-    r = cli("render", str(scene), "-o", str(out), "--quiet", "--frames", "0:10", "--crf", "18", "--preset", "ultrafast")
+    r = cli(
+        "render",
+        str(scene),
+        "-o",
+        str(out),
+        "--quiet",
+        "--frames",
+        "0:10",
+        "--crf",
+        "18",
+        "--preset",
+        "ultrafast",
+    )
     assert r.returncode == 0, r.stderr
     frames, _ = decode_video(out)
     assert len(frames) == 10
@@ -193,13 +244,33 @@ def test_two_workers_give_byte_identical_video(tmp_path: Path) -> None:
     packets of --workers 2 equal those of --workers 1."""
     import av
 
-    keys = [{"frame": 0, "value": ident(0, 0), "ease": "Linear"}, {"frame": 20, "value": ident(50, 20), "ease": "InOutCubic"}]
+    keys = [
+        {"frame": 0, "value": ident(0, 0), "ease": "Linear"},
+        {"frame": 20, "value": ident(50, 20), "ease": "InOutCubic"},
+    ]
     comp = {
-        "fps": {"num": 30, "den": 1}, "canvas": {"width": 96, "height": 64}, "duration": 40,
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": 96, "height": 64},
+        "duration": 40,
         "assets": {"r": {"Path": {"svg_path_d": "M0,0 H20 V20 H0 Z"}}},
-        "tracks": [{"name": "t", "z_base": 0, "clips": [{**clip("c", "r", 0, 40), "props": {
-            "transform": {"Keyframes": {"keys": keys, "mode": "Linear", "default": None}},
-            "opacity": const(0.8), "blend": "Normal"}}]}],
+        "tracks": [
+            {
+                "name": "t",
+                "z_base": 0,
+                "clips": [
+                    {
+                        **clip("c", "r", 0, 40),
+                        "props": {
+                            "transform": {
+                                "Keyframes": {"keys": keys, "mode": "Linear", "default": None}
+                            },
+                            "opacity": const(0.8),
+                            "blend": "Normal",
+                        },
+                    }
+                ],
+            }
+        ],
         "seed": 0,
     }
     comp_obj = wv.load(json.dumps(comp))
@@ -223,9 +294,14 @@ def test_video_clip_with_trim_rate_and_its_audio(tmp_path: Path) -> None:
     colors = [(255, 0, 0)] * 15 + [(0, 255, 0)] * 15 + [(0, 0, 255)] * 30
     write_video_with_tone(tmp_path / "v.mp4", colors)
     comp = {
-        "fps": {"num": 30, "den": 1}, "canvas": {"width": 64, "height": 48}, "duration": 20,
-        "assets": {"v": {"Video": {"source": "v.mp4", "trim_start_sec": 0.5, "playback_rate": 2.0}}},
-        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("v", "v", 0, 20)]}], "seed": 0,
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": 64, "height": 48},
+        "duration": 20,
+        "assets": {
+            "v": {"Video": {"source": "v.mp4", "trim_start_sec": 0.5, "playback_rate": 2.0}}
+        },
+        "tracks": [{"name": "t", "z_base": 0, "clips": [clip("v", "v", 0, 20)]}],
+        "seed": 0,
     }
     comp_obj = wv.load(json.dumps(comp))
     with wv.open_job(comp_obj, assets_root=tmp_path) as job:

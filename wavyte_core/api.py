@@ -48,12 +48,16 @@ class RenderJob(Job):
     def frame(self, n: int) -> np.ndarray:
         """Render frame ``n``; returns a new premultiplied BGRA array."""
         if not 0 <= n < self.comp.duration:
-            raise CompositionError("frame", f"frame {n} is out of range 0..{self.comp.duration - 1}")
+            raise CompositionError(
+                "frame", f"frame {n} is out of range 0..{self.comp.duration - 1}"
+            )
         surf = self.new_surface()
         self.render_into(self.evaluate(n), surf)
         return surf.buf
 
-    def frames(self, start: int = 0, end: int | None = None, *, copy: bool = True) -> Iterator[tuple[int, np.ndarray]]:
+    def frames(
+        self, start: int = 0, end: int | None = None, *, copy: bool = True
+    ) -> Iterator[tuple[int, np.ndarray]]:
         return iter_frames(self, start, end, copy=copy)
 
     def render(
@@ -70,7 +74,14 @@ class RenderJob(Job):
         """Encode frames ``[start, end)`` to ``out``; ``workers > 1`` draws in that many
         persistent processes (byte-identical output)."""
         return render_to_file(
-            self, out, start=start, end=end, crf=crf, preset=preset, workers=workers, progress=progress
+            self,
+            out,
+            start=start,
+            end=end,
+            crf=crf,
+            preset=preset,
+            workers=workers,
+            progress=progress,
         )
 
     def save_png(self, n: int, out: str | Path) -> None:
@@ -94,18 +105,39 @@ def open_job(
     b = backend or "skia"
     backends = Backends(rasterizer or b, compositor or b, decoder, encoder)
     return RenderJob(
-        comp, assets_root=assets_root, backends=backends, background=background, registry=registry, timings=timings
+        comp,
+        assets_root=assets_root,
+        backends=backends,
+        background=background,
+        registry=registry,
+        timings=timings,
     )
 
 
-def render(comp: Composition | str | Path, out: str | Path, *, assets_root: str | Path | None = None, **kw) -> RenderReport:
+def render(
+    comp: Composition | str | Path, out: str | Path, *, assets_root: str | Path | None = None, **kw
+) -> RenderReport:
     """One call: load (if given a path), prepare, render to ``out``."""
     if not isinstance(comp, Composition):
         root = Path(comp).parent if assets_root is None else Path(assets_root)
         comp = load(comp)
     else:
         root = Path(assets_root or ".")
-    job_kw = {k: kw.pop(k) for k in list(kw) if k in ("backend", "rasterizer", "compositor", "decoder", "encoder", "background", "registry", "timings")}
+    job_kw = {
+        k: kw.pop(k)
+        for k in list(kw)
+        if k
+        in (
+            "backend",
+            "rasterizer",
+            "compositor",
+            "decoder",
+            "encoder",
+            "background",
+            "registry",
+            "timings",
+        )
+    }
     with open_job(comp, assets_root=root, **job_kw) as job:
         return job.render(out, **kw)
 

@@ -110,7 +110,9 @@ class FrameRenderer:
         self.direct = bool(getattr(compositor, "direct_draw", False))
         self._invalidate = rasterizer.invalidate
         self.pool = SurfacePool(width, height)
-        self.bg = np.array(background_bgra if background_bgra is not None else (0, 0, 0, 0), dtype=np.uint8)
+        self.bg = np.array(
+            background_bgra if background_bgra is not None else (0, 0, 0, 0), dtype=np.uint8
+        )
         self.unpaired_opacity = unpaired_opacity
         self._cache: dict[int, _Cached] = {}
         self._prev_ops: list[tuple] = []
@@ -137,7 +139,9 @@ class FrameRenderer:
             if op > 1.0:
                 op = 1.0
             m = node.transform if rt.post is None else mul(node.transform, rt.post)
-            layers.append(((node.clip, m, f32(op), node.source_time_s), node.progress_in, node.progress_out))
+            layers.append(
+                ((node.clip, m, f32(op), node.source_time_s), node.progress_in, node.progress_out)
+            )
         ops: list[tuple] = []
         i, n = 0, len(layers)
         while i < n:

@@ -25,7 +25,7 @@ from .errors import CompositionError, PluginError
 from .evaluate import Evaluator, FrameGraph, unpaired_opacity
 from .frame_renderer import ClipRuntime, FrameRenderer
 from .layout import solve_layout
-from .model import AudioAsset, Composition, SvgAsset
+from .model import AudioAsset, Composition, ImageAsset, SvgAsset, VideoAsset
 from .prepare import natural_svg_size, prepare_assets
 from .prepared import (
     AudioPcm,
@@ -80,16 +80,26 @@ def parse_clip_effects(comp: Composition, registry: Registry) -> list[ClipEffect
                 spec = registry.effects.get(kind)
                 if spec is None:
                     have = ", ".join(registry.effect_kinds()) or "none"
-                    raise CompositionError(f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})")
+                    raise CompositionError(
+                        f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})"
+                    )
                 try:
                     ops.append(spec.parse(fx.params))
                 except ValueError as exc:
                     raise CompositionError(f"{where}.params", str(exc)) from None
-            out.append(_fold(ops, _parse_transition(clip.transition_in, registry), _parse_transition(clip.transition_out, registry)))
+            out.append(
+                _fold(
+                    ops,
+                    _parse_transition(clip.transition_in, registry),
+                    _parse_transition(clip.transition_out, registry),
+                )
+            )
     return out
 
 
-def _fold(ops: list[EffectOp], t_in: ParsedTransition | None, t_out: ParsedTransition | None) -> ClipEffects:
+def _fold(
+    ops: list[EffectOp], t_in: ParsedTransition | None, t_out: ParsedTransition | None
+) -> ClipEffects:
     """§4.1 step 2: opacity factors multiply, posts compose left to right, passes in order."""
     o = 1.0
     post = None
@@ -136,7 +146,9 @@ class Job:
         self.effects = parse_clip_effects(comp, reg)
         self.rast = reg.create("rasterizer", backends.rasterizer)
         self.compositor = reg.create("compositor", backends.compositor)
-        needs_decoder = any(type(a).__name__ in ("ImageAsset", "VideoAsset", "AudioAsset") for a in comp.assets.values())
+        needs_decoder = any(
+            isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in comp.assets.values()
+        )
         self.decoder = reg.create("decoder", backends.decoder) if needs_decoder else None
         self.audio_decoder = self._audio_decoder() if needs_decoder else None
         self.background = background
@@ -172,14 +184,21 @@ class Job:
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
         self.renderer = FrameRenderer(
-            runtimes, self.rast, self.compositor, w, h, bg, unpaired_opacity=unpaired_opacity, timer=self.timer
+            runtimes,
+            self.rast,
+            self.compositor,
+            w,
+            h,
+            bg,
+            unpaired_opacity=unpaired_opacity,
+            timer=self.timer,
         )
 
     def _audio_decoder(self) -> Any:
         """The job's decoder when it decodes audio, else any installed one that does."""
         if "audio" in self.registry.spec("decoder", self.backends.decoder).capabilities:
             return self.decoder
-        has_audio = any(type(a).__name__ in ("VideoAsset", "AudioAsset") for a in self.comp.assets.values())
+        has_audio = any(isinstance(a, (VideoAsset, AudioAsset)) for a in self.comp.assets.values())
         if has_audio:
             for name in self.registry.available("decoder"):
                 if "audio" in self.registry.roles["decoder"][name].capabilities:
@@ -211,7 +230,12 @@ class Job:
                 gi += 1
                 if not isinstance(comp.assets.get(clip.asset), SvgAsset):
                     continue
-                sample = compile_anim(clip.props.transform, "transform", secs_per_frame=spf, seed=stable_hash64(comp.seed, clip.id))
+                sample = compile_anim(
+                    clip.props.transform,
+                    "transform",
+                    secs_per_frame=spf,
+                    seed=stable_hash64(comp.seed, clip.id),
+                )
                 n = 1 if is_constant(clip.props.transform) else max(clip.range.length, 1)
                 bx, by = out.get(clip.asset, (0.0, 0.0))
                 for f in range(n):
@@ -256,7 +280,12 @@ class Job:
         elif isinstance(item, ImagePixels):
             fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
         elif isinstance(item, SvgRaster):
-            fn = partial(_draw_svg, r.draw_image, r.prepare_image(item.pixels), scale_affine(*item.local_scale))
+            fn = partial(
+                _draw_svg,
+                r.draw_image,
+                r.prepare_image(item.pixels),
+                scale_affine(*item.local_scale),
+            )
         elif isinstance(item, VideoSource):
             frame_at = item.session.frame_at
             if self.timer is not None:
@@ -334,7 +363,9 @@ def _draw_image(draw: Callable, handle: Any, s: Surface, m: Any, o: float, _t: A
     draw(s, handle, m, o)
 
 
-def _draw_svg(draw: Callable, handle: Any, adjust: Any, s: Surface, m: Any, o: float, _t: Any) -> None:
+def _draw_svg(
+    draw: Callable, handle: Any, adjust: Any, s: Surface, m: Any, o: float, _t: Any
+) -> None:
     draw(s, handle, mul(m, adjust), o)
 
 
@@ -346,7 +377,9 @@ def _draw_nothing(s: Surface, m: Any, o: float, t: Any) -> None:
     return None
 
 
-def layout_for(comp: Composition, root: str | Path, registry: Registry | None = None) -> list[list[tuple[float, float]]]:
+def layout_for(
+    comp: Composition, root: str | Path, registry: Registry | None = None
+) -> list[list[tuple[float, float]]]:
     """Layout offsets of every clip. Absolute tracks need no asset sizes; otherwise the
     assets are prepared (with the default backends) to learn their intrinsic sizes."""
     from .model import LayoutMode

@@ -49,7 +49,13 @@ def format_f64(x: float) -> str:
         else:
             s = "0." + "0" * (-e - 1) + digits
     else:
-        s = digits[0] + ("." + digits[1:] if n > 1 else "") + "e" + ("-" if e < 0 else "+") + str(abs(e))
+        s = (
+            digits[0]
+            + ("." + digits[1:] if n > 1 else "")
+            + "e"
+            + ("-" if e < 0 else "+")
+            + str(abs(e))
+        )
     return sign + s
 
 
@@ -71,7 +77,11 @@ def dumps_value(v: Any, *, sort_keys: bool = True) -> str:
         return "[" + ",".join(dumps_value(x, sort_keys=sort_keys) for x in v) + "]"
     if isinstance(v, dict):
         keys = sorted(v, key=lambda k: k.encode("utf-8")) if sort_keys else list(v)
-        return "{" + ",".join(_encode_str(k) + ":" + dumps_value(v[k], sort_keys=sort_keys) for k in keys) + "}"
+        return (
+            "{"
+            + ",".join(_encode_str(k) + ":" + dumps_value(v[k], sort_keys=sort_keys) for k in keys)
+            + "}"
+        )
     raise TypeError(f"not a JSON value: {type(v).__name__}")
 
 

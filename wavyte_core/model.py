@@ -13,7 +13,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-JsonValue: TypeAlias = Any  # None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]
+JsonValue: TypeAlias = (
+    Any  # None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]
+)
 
 
 # ---------------------------------------------------------------------------------- time

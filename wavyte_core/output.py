@@ -69,7 +69,12 @@ def write_png(path: str | Path, frame_bgra_premul: np.ndarray) -> None:
     raw[:, 1:] = rgba.reshape(h, w * 4)
 
     def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
 
     png = (
         b"\x89PNG\r\n\x1a\n"

@@ -62,20 +62,28 @@ class _Pool:
         self._locks: list[threading.Lock] = []
         h, w = job.height, job.width
         spec = {
-            "comp": job.comp, "root": str(Path(job.root).resolve()), "backends": job.backends,
-            "background": job.background, "timings": job.timer is not None, "nslots": self.nslots,
+            "comp": job.comp,
+            "root": str(Path(job.root).resolve()),
+            "backends": job.backends,
+            "background": job.background,
+            "timings": job.timer is not None,
+            "nslots": self.nslots,
         }
         for wid in range(workers):
             shm = shared_memory.SharedMemory(create=True, size=self.frame_bytes * self.nslots)
             self.shms.append(shm)
             self.views.append(
-                [np.ndarray((h, w, 4), np.uint8, buffer=shm.buf, offset=i * self.frame_bytes) for i in range(self.nslots)]
+                [
+                    np.ndarray((h, w, 4), np.uint8, buffer=shm.buf, offset=i * self.frame_bytes)
+                    for i in range(self.nslots)
+                ]
             )
             c_rx, p_tx = os.pipe()
             p_rx, c_tx = os.pipe()
             proc = subprocess.Popen(
                 [sys.executable, "-m", "wavyte_core.worker", str(c_rx), str(c_tx)],
-                pass_fds=(c_rx, c_tx), stdin=subprocess.DEVNULL,
+                pass_fds=(c_rx, c_tx),
+                stdin=subprocess.DEVNULL,
             )
             os.close(c_rx)
             os.close(c_tx)
@@ -84,7 +92,9 @@ class _Pool:
             self.txs.append(tx)
             self._locks.append(threading.Lock())
             tx.send(("init", {**spec, "shm": shm.name}))
-            threading.Thread(target=self._read, args=(wid, Connection(p_rx, writable=False)), daemon=True).start()
+            threading.Thread(
+                target=self._read, args=(wid, Connection(p_rx, writable=False)), daemon=True
+            ).start()
 
     def _read(self, wid: int, rx: Connection) -> None:
         try:
@@ -142,7 +152,12 @@ def _unique_runs(job: Any, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def render_parallel(
-    job: Any, enc: Any, start: int, end: int, workers: int, report: RenderReport,
+    job: Any,
+    enc: Any,
+    start: int,
+    end: int,
+    workers: int,
+    report: RenderReport,
     progress: Callable[[int, int], None] | None,
 ) -> None:
     pool = _Pool(job, workers)

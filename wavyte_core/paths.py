@@ -37,7 +37,9 @@ def resolve_asset_path(root: Path, rel: str, field: str) -> Path:
     root_real = root.resolve()
     full = (root_real / norm).resolve()
     if full != root_real and root_real not in full.parents:
-        raise AssetError(field, f"{rel!r} resolves outside the asset root {root_real} (symlink escape)")
+        raise AssetError(
+            field, f"{rel!r} resolves outside the asset root {root_real} (symlink escape)"
+        )
     if not full.exists():
         raise AssetError(field, f"file not found: {root_real / norm}")
     if not full.is_file():

@@ -53,7 +53,9 @@ def prepare_assets(
     media = _Media(decoder, audio_decoder or decoder, uses)
     try:
         for key in keys:
-            out.items.append(_prepare_one(key, comp.assets[key], root, media, fonts, svg_renderer, svg_scales))
+            out.items.append(
+                _prepare_one(key, comp.assets[key], root, media, fonts, svg_renderer, svg_scales)
+            )
     except BaseException:
         out.close()
         raise
@@ -66,7 +68,9 @@ class _Media(NamedTuple):
     uses: Counter[str]
 
 
-def natural_svg_size(key: str, asset: SvgAsset, root: Path) -> tuple[bytes, Path, tuple[float, float]]:
+def natural_svg_size(
+    key: str, asset: SvgAsset, root: Path
+) -> tuple[bytes, Path, tuple[float, float]]:
     path = resolve_asset_path(root, asset.source, _field(key, "Svg", "source"))
     data = _read(path, _field(key, "Svg", "source"))
     try:
@@ -112,13 +116,18 @@ def _prepare_one(
         pixels = media.decoder.decode_image(path)
         h, w = pixels.shape[:2]
         if w * h > MAX_IMAGE_PIXELS:
-            raise AssetError(str(path), f"image is {w}x{h}, larger than the limit of {MAX_IMAGE_PIXELS} pixels")
+            raise AssetError(
+                str(path), f"image is {w}x{h}, larger than the limit of {MAX_IMAGE_PIXELS} pixels"
+            )
         pixels.flags.writeable = False
         return ImagePixels(pixels)
     if isinstance(asset, SvgAsset):
         data, path, (nw, nh) = natural_svg_size(key, asset, root)
         if svg_renderer is None:
-            raise AssetError(str(path), "no installed rasterizer can render SVG files (install wavyte-backend-skia)")
+            raise AssetError(
+                str(path),
+                "no installed rasterizer can render SVG files (install wavyte-backend-skia)",
+            )
         sx, sy = svg_scales.get(key, (1.0, 1.0))
         pw = min(max(math.ceil(nw * sx), 1), MAX_SVG_RASTER_SIDE)
         ph = min(max(math.ceil(nh * sy), 1), MAX_SVG_RASTER_SIDE)

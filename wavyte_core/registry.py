@@ -59,7 +59,9 @@ class Registry:
     # ------------------------------------------------------------------ construction
 
     @classmethod
-    def build(cls, extra: list[tuple[str, Any]] | None = None, *, entrypoints: bool = True) -> Registry:
+    def build(
+        cls, extra: list[tuple[str, Any]] | None = None, *, entrypoints: bool = True
+    ) -> Registry:
         """Load the core's built-in plugin, then entry points (unless disabled), then
         ``extra`` ``(name, module_or_object)`` pairs given explicitly (tests use these)."""
         from . import builtin_plugins
@@ -72,20 +74,33 @@ class Registry:
             only = _env_list("WAVYTE_PLUGINS")
             skip = _env_list("WAVYTE_DISABLE_PLUGINS") or set()
             for ep in sorted(entry_points(group="wavyte"), key=lambda e: e.name):
-                if ep.name == BUILTIN or ep.name in skip or (only is not None and ep.name not in only):
+                if (
+                    ep.name == BUILTIN
+                    or ep.name in skip
+                    or (only is not None and ep.name not in only)
+                ):
                     continue
                 dist = ep.dist.name if ep.dist else ""
                 try:
                     module = ep.load()
                 except Exception as exc:  # a broken plugin must not break the others
-                    reg.plugins.append(PluginInfo(ep.name, dist, _version(ep), error=f"import failed: {exc!r}"))
+                    reg.plugins.append(
+                        PluginInfo(ep.name, dist, _version(ep), error=f"import failed: {exc!r}")
+                    )
                     continue
                 reg._add(pm, ep.name, module, dist, _version(ep))
         for name, obj in extra or []:
             reg._add(pm, name, obj, "")
         return reg
 
-    def _add(self, pm: pluggy.PluginManager, name: str, obj: ModuleType | Any, dist: str, version: str = "") -> None:
+    def _add(
+        self,
+        pm: pluggy.PluginManager,
+        name: str,
+        obj: ModuleType | Any,
+        dist: str,
+        version: str = "",
+    ) -> None:
         info = PluginInfo(name, dist, version)
         self.plugins.append(info)
         try:
@@ -110,7 +125,9 @@ class Registry:
         if kind in ROLES:
             table = self.roles[kind]
             if spec.name in table:
-                info.error = f"{kind} '{spec.name}' already registered by '{self.owners[(kind, spec.name)]}'"
+                info.error = (
+                    f"{kind} '{spec.name}' already registered by '{self.owners[(kind, spec.name)]}'"
+                )
                 return
             table[spec.name] = spec
             self.owners[(kind, spec.name)] = info.name

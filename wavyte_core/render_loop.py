@@ -72,7 +72,9 @@ class EncoderThread:
     def __init__(self, session: Any, write: Callable[[np.ndarray], None], maxsize: int) -> None:
         self.session = session
         self._write = write
-        self._q: queue.Queue[tuple[np.ndarray, Callable[[], None]] | None] = queue.Queue(maxsize=maxsize)
+        self._q: queue.Queue[tuple[np.ndarray, Callable[[], None]] | None] = queue.Queue(
+            maxsize=maxsize
+        )
         self._failure: BaseException | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="wavyte-encoder", daemon=True)
@@ -176,7 +178,11 @@ def render_to_file(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path_for(target)
     settings = EncodeSettings(
-        width=w, height=h, fps=Fraction(comp.fps.num, comp.fps.den), crf=crf, preset=preset,
+        width=w,
+        height=h,
+        fps=Fraction(comp.fps.num, comp.fps.den),
+        crf=crf,
+        preset=preset,
         audio=mixed_audio(job, start, end),
     )
     encoder = job.registry.create("encoder", job.backends.encoder)
@@ -207,7 +213,12 @@ def render_to_file(
 
 
 def _render_inline(
-    job: Job, enc: EncoderThread, start: int, end: int, report: RenderReport, progress: Callable[[int, int], None] | None
+    job: Job,
+    enc: EncoderThread,
+    start: int,
+    end: int,
+    report: RenderReport,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     """The one-process loop: evaluate, skip unchanged frames, draw into the ring, queue."""
     ring = _Ring(job, RING)

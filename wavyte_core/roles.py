@@ -66,7 +66,14 @@ class Rasterizer(Protocol):
         """Make the surface fully transparent."""
         ...
 
-    def fill_path(self, surface: Surface, handle: Any, m: Affine, color_bgra_premul: tuple[int, int, int, int], opacity: float) -> None: ...
+    def fill_path(
+        self,
+        surface: Surface,
+        handle: Any,
+        m: Affine,
+        color_bgra_premul: tuple[int, int, int, int],
+        opacity: float,
+    ) -> None: ...
 
     def draw_text(self, surface: Surface, handle: Any, m: Affine, opacity: float) -> None: ...
 
@@ -111,7 +118,9 @@ class Compositor(Protocol):
         """``dst = over(dst, crossfade(a, b, t), 1)``."""
         ...
 
-    def wipe(self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float) -> None:
+    def wipe(
+        self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float
+    ) -> None:
         """``dst = over(dst, crossfade(a, b, mask), 1)``; direction in ltr/rtl/ttb/btt."""
         ...
 

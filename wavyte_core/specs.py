@@ -63,7 +63,9 @@ class ParsedTransition:
         """Called on the outgoing clip's transition with the incoming one's."""
         raise NotImplementedError
 
-    def composite(self, compositor: Compositor, dst: Surface, a: Surface, b: Surface, t: float) -> None:
+    def composite(
+        self, compositor: Compositor, dst: Surface, a: Surface, b: Surface, t: float
+    ) -> None:
         """Blend outgoing ``a`` and incoming ``b`` at progress ``t`` over ``dst``."""
         raise NotImplementedError
 

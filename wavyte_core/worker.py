@@ -32,13 +32,21 @@ def serve(rx: Connection, tx: Connection) -> None:
     try:
         kind, spec = rx.recv()
         assert kind == "init"
-        job = Job(spec["comp"], assets_root=spec["root"], backends=spec["backends"],
-                  background=spec["background"], timings=spec["timings"])
+        job = Job(
+            spec["comp"],
+            assets_root=spec["root"],
+            backends=spec["backends"],
+            background=spec["background"],
+            timings=spec["timings"],
+        )
         shm = shared_memory.SharedMemory(name=spec["shm"])
         _untrack(shm)
         h, w = job.height, job.width
         size = h * w * 4
-        slots = [Surface(np.ndarray((h, w, 4), np.uint8, buffer=shm.buf, offset=i * size)) for i in range(spec["nslots"])]
+        slots = [
+            Surface(np.ndarray((h, w, 4), np.uint8, buffer=shm.buf, offset=i * size))
+            for i in range(spec["nslots"])
+        ]
         free: deque[int] = deque(range(spec["nslots"]))
         todo: deque[int] = deque()
         tx.send(("ready", None))

@@ -10,7 +10,9 @@ from .common import fail, user_errors
 def eval_frame(
     comp_path: Path = typer.Argument(..., metavar="COMP", help="Composition JSON file."),
     frame: int = typer.Option(..., "--frame", "-f", help="Frame index."),
-    assets: Path | None = typer.Option(None, "--assets", help="Asset root (default: the composition's folder)."),
+    assets: Path | None = typer.Option(
+        None, "--assets", help="Asset root (default: the composition's folder)."
+    ),
 ) -> None:
     """Print the evaluated frame graph in the reference engine's dump format (§1.14)."""
     from ..api import load
@@ -22,5 +24,7 @@ def eval_frame(
         comp = load(comp_path)
         if not 0 <= frame < comp.duration:
             raise fail(f"--frame {frame}: out of range 0..{comp.duration - 1}")
-        ev = Evaluator(comp, layout_for(comp, assets if assets is not None else comp_path.resolve().parent))
+        ev = Evaluator(
+            comp, layout_for(comp, assets if assets is not None else comp_path.resolve().parent)
+        )
         typer.echo(dump_frame_graph(ev, ev.evaluate(frame)))

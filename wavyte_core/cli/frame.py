@@ -15,8 +15,12 @@ def frame(
     rasterizer: str | None = typer.Option(None, help="Override the rasterizer."),
     compositor: str | None = typer.Option(None, help="Override the compositor."),
     decoder: str = typer.Option("pyav", help="Image/video decoder."),
-    background: str = typer.Option("#12141c", help="Background #rrggbb[aa]; #00000000 for transparent."),
-    assets: Path | None = typer.Option(None, "--assets", help="Asset root (default: the composition's folder)."),
+    background: str = typer.Option(
+        "#12141c", help="Background #rrggbb[aa]; #00000000 for transparent."
+    ),
+    assets: Path | None = typer.Option(
+        None, "--assets", help="Asset root (default: the composition's folder)."
+    ),
 ) -> None:
     """Render one frame to a PNG (straight alpha)."""
     from ..api import load, open_job
@@ -27,8 +31,13 @@ def frame(
         if not 0 <= n < comp.duration:
             raise fail(f"--frame {n}: out of range 0..{comp.duration - 1}")
         with open_job(
-            comp, assets_root=assets_root(comp_path, assets), backend=backend, rasterizer=rasterizer,
-            compositor=compositor, decoder=decoder, background=bg,
+            comp,
+            assets_root=assets_root(comp_path, assets),
+            backend=backend,
+            rasterizer=rasterizer,
+            compositor=compositor,
+            decoder=decoder,
+            background=bg,
         ) as job:
             job.save_png(n, out)
     typer.echo(f"wrote {out}", err=True)

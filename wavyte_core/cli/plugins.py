@@ -24,11 +24,21 @@ def plugins() -> None:
                     spec = reg.roles[role].get(n)
                     reason = spec.check() if spec is not None else "name conflict"
                     if reason:
-                        hint = f" (install: {spec.install_hint})" if spec is not None and spec.install_hint else ""
+                        hint = (
+                            f" (install: {spec.install_hint})"
+                            if spec is not None and spec.install_hint
+                            else ""
+                        )
                         status.append(f"{role} {n} unavailable: {reason}{hint}")
         if info.error:
             status.append(f"broken: {info.error}")
-        table.add_row(info.name, info.distribution, info.version, "\n".join(provides), "\n".join(status) or "ok")
+        table.add_row(
+            info.name,
+            info.distribution,
+            info.version,
+            "\n".join(provides),
+            "\n".join(status) or "ok",
+        )
     Console().print(table)
     typer.echo("effects: " + ", ".join(reg.effect_kinds()))
     typer.echo("transitions: " + ", ".join(reg.transition_kinds()))

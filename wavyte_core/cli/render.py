@@ -19,10 +19,14 @@ def render(
     decoder: str = typer.Option("pyav", help="Image/video/audio decoder."),
     encoder: str = typer.Option("pyav", help="Video encoder."),
     crf: int = typer.Option(23, min=0, max=51, help="x264 constant rate factor."),
-    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."
+    ),
     preset: str = typer.Option("medium", help="x264 preset (ultrafast … veryslow)."),
     background: str = typer.Option("#12141c", help="Opaque background colour #rrggbb."),
-    assets: Path | None = typer.Option(None, "--assets", help="Asset root (default: the composition's folder)."),
+    assets: Path | None = typer.Option(
+        None, "--assets", help="Asset root (default: the composition's folder)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
 ) -> None:
@@ -30,7 +34,18 @@ def render(
     from ..api import load, open_job
     from ..render_loop import default_workers
 
-    presets = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
+    presets = {
+        "ultrafast",
+        "superfast",
+        "veryfast",
+        "faster",
+        "fast",
+        "medium",
+        "slow",
+        "slower",
+        "veryslow",
+        "placebo",
+    }
     if preset not in presets:
         raise fail(f"--preset {preset!r}: expected one of {', '.join(sorted(presets))}")
     bg = parse_color(background)
@@ -40,20 +55,38 @@ def render(
         nworkers = workers or default_workers()
         t0 = time.perf_counter()
         with open_job(
-            comp, assets_root=assets_root(comp_path, assets), backend=backend, rasterizer=rasterizer,
-            compositor=compositor, decoder=decoder, encoder=encoder, background=bg,
+            comp,
+            assets_root=assets_root(comp_path, assets),
+            backend=backend,
+            rasterizer=rasterizer,
+            compositor=compositor,
+            decoder=decoder,
+            encoder=encoder,
+            background=bg,
         ) as job:
             prep = time.perf_counter() - t0
             if quiet or json_report:
-                report = job.render(out, start=start, end=end, crf=crf, preset=preset, workers=nworkers)
+                report = job.render(
+                    out, start=start, end=end, crf=crf, preset=preset, workers=nworkers
+                )
             else:
                 report = _with_progress(job, out, start, end, crf, preset, nworkers)
     if json_report:
-        typer.echo(json.dumps({
-            "output": str(out), "frames": report.frames, "rendered": report.rendered,
-            "elided": report.elided, "workers": nworkers, "prepare_s": round(prep, 4), "render_s": round(report.seconds, 4),
-            "fps": round(report.fps, 2), "ms_per_frame": round(1000 * report.seconds / max(report.frames, 1), 3),
-        }))
+        typer.echo(
+            json.dumps(
+                {
+                    "output": str(out),
+                    "frames": report.frames,
+                    "rendered": report.rendered,
+                    "elided": report.elided,
+                    "workers": nworkers,
+                    "prepare_s": round(prep, 4),
+                    "render_s": round(report.seconds, 4),
+                    "fps": round(report.fps, 2),
+                    "ms_per_frame": round(1000 * report.seconds / max(report.frames, 1), 3),
+                }
+            )
+        )
     elif not quiet:
         typer.echo(
             f"wrote {out}: {report.frames} frames ({report.elided} unchanged) in {report.seconds:.2f} s, "
@@ -72,8 +105,12 @@ def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str, 
     )
 
     with Progress(
-        TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[fps]} fps"),
-        TimeRemainingColumn(), transient=True,
+        TextColumn("rendering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[fps]} fps"),
+        TimeRemainingColumn(),
+        transient=True,
     ) as bar:
         task = bar.add_task("render", total=end - start, fps="-")
         t0 = time.perf_counter()
@@ -83,4 +120,6 @@ def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str, 
                 el = time.perf_counter() - t0
                 bar.update(task, completed=done, fps=f"{done / el:.0f}" if el > 0 else "-")
 
-        return job.render(out, start=start, end=end, crf=crf, preset=preset, workers=workers, progress=progress)
+        return job.render(
+            out, start=start, end=end, crf=crf, preset=preset, workers=workers, progress=progress
+        )

@@ -26,5 +26,7 @@ if __name__ == "__main__":
     out.mkdir(exist_ok=True)
     save_jpeg(out / "test_image_1.jpg", landscape(1024, 683, seed=11))
     shutil.copy(ROOT / "examples/assets/logo.svg", out / "logo.svg")
-    shutil.copy(ROOT / "examples/assets/fonts/NotoSansDisplay-Bold.ttf", out / "NotoSansDisplay-Bold.ttf")
+    shutil.copy(
+        ROOT / "examples/assets/fonts/NotoSansDisplay-Bold.ttf", out / "NotoSansDisplay-Bold.ttf"
+    )
     print("wrote", *sorted(p.name for p in out.iterdir()))
