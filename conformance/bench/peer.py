@@ -20,7 +20,11 @@ SCENES = ("bench", "bench_blur8", "animated")
 
 
 class PeerUnavailable(Exception):
-    pass
+    """The peer cannot run; ``permanent`` when its environment could not be made at all."""
+
+    def __init__(self, reason: str, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 def venv_python() -> Path:
@@ -40,7 +44,7 @@ def ensure_venv(timeout: float = 900) -> Path:
         r = _run(cmd, timeout)
         if r.returncode != 0:
             tail = (r.stderr or r.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise PeerUnavailable(f"{' '.join(cmd[:3])}... failed: {tail[0]}")
+            raise PeerUnavailable(f"{' '.join(cmd[:3])}... failed: {tail[0]}", permanent=True)
     return py
 
 

@@ -258,7 +258,8 @@ def markdown(doc: dict[str, Any]) -> str:
         f"Frames {cfg['frames']}, repeats {cfg['repeats']}, libx264 preset {cfg['preset']} CRF {cfg['crf']}. "
         "Medians of ms/frame end to end (setup not timed); spread = min–max over repeats; per-stage "
         "ms/frame from the engine's stage timers (encode runs on its own thread, overlapping the "
-        "others). × hand / × enc: ratio to the hand-written skia+PyAV loop and to the encoder alone on "
+        "others; with N workers they add up over the worker processes and can exceed the wall "
+        "time; parallel rendering includes starting the worker pool). × hand / × enc: ratio to the hand-written skia+PyAV loop and to the encoder alone on "
         f"the same frames, measured in the same run. Load average at the end: {m.get('load_avg_at_end')} — "
         "timings on a shared machine are noisy and are reported, never asserted.",
         "",
@@ -321,21 +322,22 @@ def chart(doc: dict[str, Any], path: Path) -> None:
                 continue
             if r["kind"] in ("engine", "render_only") and r["stage_ms_per_frame"]:
                 x = x0
-                used = 0.0
+                used = sum(r["stage_ms_per_frame"].get(st, 0.0) for st in MAIN_STAGES)
+                # With workers, stage times add up over processes: draw them as shares.
+                fit = min(1.0, ms / used) if used > 0 else 1.0
                 for st in MAIN_STAGES:
-                    v = r["stage_ms_per_frame"].get(st, 0.0)
-                    used += v
+                    v = r["stage_ms_per_frame"].get(st, 0.0) * fit
                     c.drawRect(
                         skia.Rect.MakeXYWH(x, y + 3, v * scale, 12),
                         skia.Paint(Color=STAGE_COLORS[st]),
                     )
                     x += v * scale
-                rest = max(ms - used, 0.0)
+                rest = max(ms - used * fit, 0.0)
                 c.drawRect(
                     skia.Rect.MakeXYWH(x, y + 3, rest * scale, 12),
                     skia.Paint(Color=STAGE_COLORS["wait/other"]),
                 )
-                enc = r["stage_ms_per_frame"].get("encode", 0.0)
+                enc = min(r["stage_ms_per_frame"].get("encode", 0.0), ms)
                 c.drawRect(
                     skia.Rect.MakeXYWH(x0, y + 16, enc * scale, 4),
                     skia.Paint(Color=STAGE_COLORS["encode"]),

@@ -183,34 +183,46 @@ def run_suite(cfg: BenchConfig, progress: Callable[[str], None] | None = None) -
         for w, h in cfg.sizes:
             scene_docs.build(name, w, h, cfg.frames, cfg.cache)
     rows = plan(cfg)
+    # Repeats go round-robin over the rows of one scene and size, so a load change on a
+    # shared machine spreads over every configuration instead of skewing one ratio.
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        groups.setdefault((row.scene, row.size), []).append(row)
     peer_reason: str | None = None
-    for i, row in enumerate(rows, 1):
-        w, h = (int(v) for v in row.size.split("x"))
-        say(f"[{i}/{len(rows)}] {row.scene} {row.size} {row.label}")
-        if row.kind == "peer":
-            if peer_reason is None:
-                peer_reason = _peer_rows(row, w, h, cfg)
-            else:
-                row.unavailable = peer_reason
-            row.summarise()
-            continue
-        spec = {
-            "kind": row.kind,
-            "scene": row.scene,
-            "width": w,
-            "height": h,
-            "frames": cfg.frames,
-            "cache": str(cfg.cache),
-            "crf": cfg.crf,
-            "preset": cfg.preset,
-            "workers": row.workers,
-            **(row.combo or {}),
-        }
-        for _ in range(cfg.repeats):
-            result = measure(spec, cfg.timeout)
-            row.runs.append(result)
-            if "unavailable" in result:
-                break  # a missing capability does not change between repeats
+    done = 0
+    total = sum(cfg.peer_repeats or cfg.repeats if r.kind == "peer" else cfg.repeats for r in rows)
+    for group in groups.values():
+        for rep in range(max(cfg.repeats, cfg.peer_repeats or 0)):
+            for row in group:
+                w, h = (int(v) for v in row.size.split("x"))
+                if row.kind == "peer":
+                    if rep >= (cfg.peer_repeats or cfg.repeats) or row.unavailable:
+                        continue
+                    done += 1
+                    say(f"[{done}/{total}] {row.scene} {row.size} {row.label} (run {rep + 1})")
+                    if peer_reason is not None:
+                        row.unavailable = peer_reason
+                    else:
+                        peer_reason = _peer_run(row, w, h, cfg)
+                    continue
+                if rep >= cfg.repeats or any("unavailable" in r or "error" in r for r in row.runs):
+                    continue  # a missing capability or a failure does not change between repeats
+                done += 1
+                say(f"[{done}/{total}] {row.scene} {row.size} {row.label} (run {rep + 1})")
+                spec = {
+                    "kind": row.kind,
+                    "scene": row.scene,
+                    "width": w,
+                    "height": h,
+                    "frames": cfg.frames,
+                    "cache": str(cfg.cache),
+                    "crf": cfg.crf,
+                    "preset": cfg.preset,
+                    "workers": row.workers,
+                    **(row.combo or {}),
+                }
+                row.runs.append(measure(spec, cfg.timeout))
+    for row in rows:
         row.summarise()
     return {
         "meta": machine_meta(cfg, started),
@@ -223,25 +235,22 @@ def run_suite(cfg: BenchConfig, progress: Callable[[str], None] | None = None) -
     }
 
 
-def _peer_rows(row: Row, w: int, h: int, cfg: BenchConfig) -> str | None:
-    """Measure the peer for one row; returns a reason that holds for every later row
-    (installation failed), or None."""
+def _peer_run(row: Row, w: int, h: int, cfg: BenchConfig) -> str | None:
+    """One MoviePy run for ``row``. Returns a reason that holds for every later peer row
+    (the peer's venv could not be made), else None."""
     from .peer import SCENES, PeerUnavailable, run_peer
 
     if row.scene not in SCENES:
         row.unavailable = f"no MoviePy version of scene '{row.scene}'"
         return None
-    for _ in range(cfg.peer_repeats or cfg.repeats):
-        with tempfile.TemporaryDirectory(prefix="wavyte-peer-") as tmp:
-            try:
-                row.runs.append(
-                    run_peer(
-                        row.scene, w, h, cfg.frames, cfg.cache, Path(tmp) / "out.mp4", cfg.timeout
-                    )
-                )
-            except PeerUnavailable as exc:
-                row.unavailable = str(exc)
-                return str(exc) if "venv" in str(exc) or "pip" in str(exc) else None
+    with tempfile.TemporaryDirectory(prefix="wavyte-peer-") as tmp:
+        try:
+            row.runs.append(
+                run_peer(row.scene, w, h, cfg.frames, cfg.cache, Path(tmp) / "out.mp4", cfg.timeout)
+            )
+        except PeerUnavailable as exc:
+            row.unavailable = str(exc)
+            return str(exc) if exc.permanent else None
     return None
 
 

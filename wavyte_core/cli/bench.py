@@ -35,6 +35,7 @@ def bench(
     ),
     compositor: list[str] = typer.Option([], "--compositor", help="Only these compositors."),
     decoder: list[str] = typer.Option([], "--decoder", help="Only these decoders."),
+    encoder: list[str] = typer.Option([], "--encoder", help="Only these encoders."),
     peer_repeats: int | None = typer.Option(
         None, "--peer-repeats", min=1, help="Runs of the MoviePy peer (default: --repeats)."
     ),
@@ -71,7 +72,12 @@ def bench(
         peer=peer,
         render_only=render_only,
         peer_repeats=peer_repeats,
-        only={"rasterizer": rasterizer, "compositor": compositor, "decoder": decoder},
+        only={
+            "rasterizer": rasterizer,
+            "compositor": compositor,
+            "decoder": decoder,
+            "encoder": encoder,
+        },
     )
     if sizes:
         cfg.sizes = sizes
