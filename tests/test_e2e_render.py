@@ -329,3 +329,20 @@ def test_null_encoder_counts_frames_through_the_render_loop(scene: Path, tmp_pat
         report = job.render(out, workers=2)
     assert (report.frames, report.rendered + report.elided) == (30, 30)
     assert out.exists() and out.stat().st_size == 0
+
+
+def test_persistent_pool_serves_frames_and_several_renders(scene: Path, tmp_path: Path) -> None:
+    """open_job(workers=2) starts the pool once; frames and two renders reuse it and match
+    the one-process frames exactly."""
+    comp = wv.load(scene)
+    with wv.open_job(comp, assets_root=scene.parent) as job:
+        expected = [f.copy() for _, f in job.frames(0, 30)]
+    with wv.open_job(comp, assets_root=scene.parent, workers=2) as job:
+        pids = [p.pid for p in job.pool.procs]
+        got = [f for _, f in job.frames(0, 30)]
+        r1 = job.render(tmp_path / "a.mp4")
+        r2 = job.render(tmp_path / "b.mp4", start=5, end=25)
+        assert [p.pid for p in job.pool.procs] == pids
+    assert all(np.array_equal(a, b) for a, b in zip(expected, got, strict=True))
+    assert (r1.frames, r2.frames) == (30, 20)
+    assert job.pool is None

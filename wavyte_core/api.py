@@ -68,11 +68,12 @@ class RenderJob(Job):
         end: int | None = None,
         crf: int = 23,
         preset: str = "medium",
-        workers: int = 1,
+        workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> RenderReport:
-        """Encode frames ``[start, end)`` to ``out``; ``workers > 1`` draws in that many
-        persistent processes (byte-identical output)."""
+        """Encode frames ``[start, end)`` to ``out``. Frames are drawn by the job's worker
+        pool (``open_job(workers=N)``) or, with ``workers=N`` here, by a pool made for this
+        call; the file is byte-identical whatever the worker count."""
         return render_to_file(
             self,
             out,
@@ -100,8 +101,11 @@ def open_job(
     background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
     registry: Registry | None = None,
     timings: bool = False,
+    workers: int = 1,
 ) -> RenderJob:
-    """Prepare ``comp`` for rendering. ``backend`` sets rasterizer and compositor at once."""
+    """Prepare ``comp`` for rendering. ``backend`` sets rasterizer and compositor at once.
+    ``workers > 1`` starts that many persistent render processes now (each prepares the
+    assets once); `RenderJob.close` stops them."""
     b = backend or "skia"
     backends = Backends(rasterizer or b, compositor or b, decoder, encoder)
     return RenderJob(
@@ -111,6 +115,7 @@ def open_job(
         background=background,
         registry=registry,
         timings=timings,
+        workers=workers,
     )
 
 

@@ -90,7 +90,7 @@ class NumpyCompositor:
     # ------------------------------------------------------------------ simple ops
 
     def fill(self, dst: Surface, bgra_premul: tuple[int, int, int, int]) -> None:
-        dst.buf[...] = np.asarray(bgra_premul, dtype=np.uint8)
+        dst.fill(bgra_premul)
 
     def copy(self, dst: Surface, src: Surface) -> None:
         np.copyto(dst.buf, src.buf)

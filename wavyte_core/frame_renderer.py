@@ -110,9 +110,7 @@ class FrameRenderer:
         self.direct = bool(getattr(compositor, "direct_draw", False))
         self._invalidate = rasterizer.invalidate
         self.pool = SurfacePool(width, height)
-        self.bg = np.array(
-            background_bgra if background_bgra is not None else (0, 0, 0, 0), dtype=np.uint8
-        )
+        self.bg = background_bgra if background_bgra is not None else (0, 0, 0, 0)
         self.unpaired_opacity = unpaired_opacity
         self._cache: dict[int, _Cached] = {}
         self._prev_ops: list[tuple] = []
@@ -182,7 +180,7 @@ class FrameRenderer:
             start = len(snap_ops)
             self.stats.prefix_hits += 1
         else:
-            dst.buf[...] = self.bg
+            dst.fill(self.bg)
             self._invalidate(dst)
         keep = _common_prefix(ops, self._prev_ops)
         used: set[int] = set()

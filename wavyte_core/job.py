@@ -137,8 +137,10 @@ class Job:
         background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
         registry: Registry | None = None,
         timings: bool = False,
+        workers: int = 1,
     ) -> None:
         self.comp = comp
+        self.pool: Any = None
         self.timer = StageTimer() if timings else None
         self.backends = backends
         self.registry = reg = registry or default_registry()
@@ -155,6 +157,10 @@ class Job:
         self.assets: PreparedAssets | None = None
         try:
             self._prepare()
+            if workers > 1:
+                from .parallel import WorkerPool
+
+                self.pool = WorkerPool(self, workers)
         except BaseException:
             self.close()
             raise
@@ -334,7 +340,17 @@ class Job:
                 out[key] = item.audio
         return out
 
+    @property
+    def workers(self) -> int:
+        return len(self.pool.procs) if self.pool is not None else 1
+
+    def close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
     def close(self) -> None:
+        self.close_pool()
         if self.assets is not None:
             self.assets.close()
             self.assets = None

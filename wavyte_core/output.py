@@ -45,9 +45,19 @@ def mixed_audio(job: Job, start: int, end: int) -> np.ndarray | None:
 
 
 def iter_frames(job: Job, start: int = 0, end: int | None = None, *, copy: bool = True):
-    """Yield ``(frame_index, premultiplied BGRA array)``; with ``copy=False`` the same
-    buffer is reused (and unchanged frames are not redrawn)."""
+    """Yield ``(frame_index, premultiplied BGRA array)`` in order; unchanged frames are not
+    redrawn. With ``copy=False`` the array is only valid until the next item. A job with a
+    worker pool draws in its workers."""
     end = job.comp.duration if end is None else end
+    if job.pool is not None:
+        from .parallel import ParallelFrames
+
+        for f, view, done in ParallelFrames(job, job.pool, start, end):
+            try:
+                yield f, (view.copy() if copy else view)
+            finally:
+                done()
+        return
     surf = job.new_surface()
     prev = None
     for f in range(start, end):

@@ -43,8 +43,9 @@ def _chunk_size(frame_bytes: int) -> int:
     return int(max(2, min(MAX_CHUNK, SLOT_BUDGET_BYTES // (2 * frame_bytes))))
 
 
-class _Pool:
-    """Worker processes (``python -m wavyte_core.worker``), their shared memory and pipes.
+class WorkerPool:
+    """Persistent worker processes (``python -m wavyte_core.worker``), their shared memory
+    and pipes. Built once per job (or per render), closed with it.
 
     One reader thread per worker turns its messages into ``(kind, wid, payload)`` on a
     single queue; a worker that dies shows up there as ``("error", ...)``, never a hang.
@@ -95,6 +96,27 @@ class _Pool:
             threading.Thread(
                 target=self._read, args=(wid, Connection(p_rx, writable=False)), daemon=True
             ).start()
+        try:
+            for _ in range(workers):  # every worker prepared before the first frame
+                self.get()
+        except BaseException:
+            self.close()
+            raise
+
+    def collect_timings(self, job: Any) -> None:
+        """Fold the workers' stage timings since the last call into the job's timer."""
+        if job.timer is None:
+            return
+        for wid in range(len(self.procs)):
+            self.send(wid, ("timings", None))
+        got = 0
+        while got < len(self.procs):
+            kind, _wid, payload = self.get()
+            if kind == "timings":
+                got += 1
+                for k, v in (payload or {}).items():
+                    if k != "evaluate":  # the parent evaluates every frame itself
+                        job.timer.totals[k] += v / 1000.0
 
     def _read(self, wid: int, rx: Connection) -> None:
         try:
@@ -151,34 +173,35 @@ def _unique_runs(job: Any, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield first, end - first
 
 
-def render_parallel(
-    job: Any,
-    enc: Any,
-    start: int,
-    end: int,
-    workers: int,
-    report: RenderReport,
-    progress: Callable[[int, int], None] | None,
-) -> None:
-    pool = _Pool(job, workers)
-    ok = False
-    try:
-        for _ in range(workers):  # every worker prepared before the first frame
-            pool.get()
-        refs: dict[tuple[int, int], int] = {}
-        lock = threading.Lock()
+class ParallelFrames:
+    """Frames of ``[start, end)`` from a `WorkerPool`, in order, as shared-memory views.
 
-        def release(key: tuple[int, int]) -> None:
-            with lock:
-                refs[key] -= 1
-                last = refs[key] == 0
-                if last:
-                    del refs[key]
+    Iterating yields ``(frame, view, done)``: ``view`` shows the frame until ``done()`` is
+    called (once per yielded item). Unchanged frames are yielded again with the same view
+    (``elided`` counts them). Nothing is drawn twice and at most the pool's slots are held.
+    """
+
+    def __init__(self, job: Any, pool: WorkerPool, start: int, end: int) -> None:
+        self.job, self.pool, self.start, self.end = job, pool, start, end
+        self.rendered = 0
+        self.elided = 0
+        self._refs: dict[tuple[int, int], int] = {}
+        self._lock = threading.Lock()
+
+    def _release(self, key: tuple[int, int]) -> None:
+        with self._lock:
+            self._refs[key] -= 1
+            last = self._refs[key] == 0
             if last:
-                with contextlib.suppress(OSError):  # a worker that already stopped
-                    pool.send(key[0], ("free", key[1]))
+                del self._refs[key]
+        if last:
+            with contextlib.suppress(OSError):  # a worker that already stopped
+                self.pool.send(key[0], ("free", key[1]))
 
-        runs = _unique_runs(job, start, end)
+    def __iter__(self) -> Iterator[tuple[int, np.ndarray, Callable[[], None]]]:
+        pool = self.pool
+        workers = len(pool.procs)
+        runs = _unique_runs(self.job, self.start, self.end)
         order: deque[tuple[int, int]] = deque()  # (frame, copies) in output order
         chunk_ends: deque[int] = deque()  # last frame of each chunk in flight
         done: dict[int, tuple[int, int]] = {}
@@ -199,6 +222,7 @@ def render_parallel(
                 chunk_ends.append(chunk[-1][0])
 
         dispatch()
+        out = self.start
         while order:
             f, copies = order[0]
             while f not in done:
@@ -207,39 +231,51 @@ def render_parallel(
                     done[payload[0]] = (wid, payload[1])
             key = done.pop(f)
             order.popleft()
-            with lock:
-                refs[key] = copies
+            with self._lock:
+                self._refs[key] = copies
             view = pool.views[key[0]][key[1]]
-            done_cb = partial(release, key)
+            release = partial(self._release, key)
+            self.rendered += 1
+            self.elided += copies - 1
             for _ in range(copies):
-                enc.submit(view, done_cb)
-                report.frames += 1
-                if progress is not None:
-                    progress(report.frames, end - start)
-            report.rendered += 1
-            report.elided += copies - 1
+                yield out, view, release
+                out += 1
             if f == chunk_ends[0]:
                 chunk_ends.popleft()
                 dispatch()
-        enc.drain()  # every frame read out of shared memory before it goes away
-        _collect_timings(pool, job, workers)
+
+
+def render_parallel(
+    job: Any,
+    enc: Any,
+    start: int,
+    end: int,
+    workers: int,
+    report: RenderReport,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Encode ``[start, end)`` drawn by the job's pool (or a pool made for this call)."""
+    pool = job.pool if job.pool is not None and len(job.pool.procs) == workers else None
+    own = pool is None
+    if own:
+        pool = WorkerPool(job, workers)
+    ok = False
+    try:
+        frames = ParallelFrames(job, pool, start, end)
+        for _f, view, done in frames:
+            enc.submit(view, done)
+            report.frames += 1
+            if progress is not None:
+                progress(report.frames, end - start)
+        report.rendered += frames.rendered
+        report.elided += frames.elided
+        enc.drain()  # every frame read out of shared memory before it can be reused
+        pool.collect_timings(job)
         ok = True
     finally:
         if not ok:
             enc.abort()  # stop reading shared memory before it goes away
-        pool.close()
-
-
-def _collect_timings(pool: _Pool, job: Any, workers: int) -> None:
-    """Ask workers to stop and fold their stage timings into the job's timer."""
-    for wid in range(workers):
-        pool.send(wid, ("stop", None))
-    got = 0
-    while got < workers:
-        kind, _wid, payload = pool.get()
-        if kind == "timings":
-            got += 1
-            if payload and job.timer is not None:
-                for k, v in payload.items():
-                    if k != "evaluate":
-                        job.timer.totals[k] += v / 1000.0
+            if not own:
+                job.close_pool()  # its slots may still be held: never reuse it
+        if own:
+            pool.close()

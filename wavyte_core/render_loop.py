@@ -153,13 +153,15 @@ def render_to_file(
     end: int | None = None,
     crf: int = 23,
     preset: str = "medium",
-    workers: int = 1,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RenderReport:
     """Render frames ``[start, end)`` of the job's composition to ``out`` (MP4/MOV/MKV).
 
-    With ``workers > 1`` frames are drawn by persistent worker processes into shared
-    memory (`parallel`); the output is byte-identical to ``workers=1``.
+    With ``workers > 1`` frames are drawn by worker processes into shared memory
+    (`parallel`): the job's persistent pool when it has one of that size, else a pool made
+    for this call. ``None`` means the job's own worker count. The output is
+    byte-identical to ``workers=1``.
     """
     comp = job.comp
     end = comp.duration if end is None else end
@@ -170,6 +172,7 @@ def render_to_file(
         raise RenderError(f"canvas {w}x{h}: H.264 with yuv420p needs an even width and height")
     if job.background is None or job.background[3] != 255:
         raise RenderError("video output needs an opaque background (alpha 255)")
+    workers = job.workers if workers is None else workers
     if workers < 1:
         raise RenderError(f"workers must be >= 1 (got {workers})")
     target = Path(out)

@@ -4,9 +4,10 @@ Started by `parallel` (never imports the user's ``__main__``, unlike multiproces
 spawn). Protocol over two pipes (pickled messages):
 
 parent → worker: ``("init", spec)`` once; then any of ``("free", slot)`` (the parent is
-done with a slot), ``("task", [frames])`` (render these, in order), ``("stop", None)``.
-worker → parent: ``("ready", None)``, ``("frame", (frame, slot))``, ``("timings", dict)``
-at stop, or ``("error", message)``.
+done with a slot), ``("task", [frames])`` (render these, in order), ``("timings", None)``
+(send and reset the stage timings), ``("stop", None)``; closing the pipe also stops it.
+worker → parent: ``("ready", None)``, ``("frame", (frame, slot))``, ``("timings", dict)``,
+or ``("error", message)``.
 """
 
 from __future__ import annotations
@@ -62,9 +63,12 @@ def serve(rx: Connection, tx: Connection) -> None:
                 free.append(arg)
             elif kind == "task":
                 todo.extend(arg)
+            elif kind == "timings":
+                tx.send(("timings", job.timer.ms() if job.timer is not None else None))
+                if job.timer is not None:
+                    job.timer.totals = dict.fromkeys(job.timer.totals, 0.0)
             else:
                 break
-        tx.send(("timings", job.timer.ms() if job.timer is not None else None))
     except EOFError:
         return  # the parent went away: just exit
     except WavyteError as exc:

@@ -63,14 +63,13 @@ def render(
             decoder=decoder,
             encoder=encoder,
             background=bg,
+            workers=nworkers,
         ) as job:
             prep = time.perf_counter() - t0
             if quiet or json_report:
-                report = job.render(
-                    out, start=start, end=end, crf=crf, preset=preset, workers=nworkers
-                )
+                report = job.render(out, start=start, end=end, crf=crf, preset=preset)
             else:
-                report = _with_progress(job, out, start, end, crf, preset, nworkers)
+                report = _with_progress(job, out, start, end, crf, preset)
     if json_report:
         typer.echo(
             json.dumps(
@@ -95,7 +94,7 @@ def render(
         )
 
 
-def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str, workers: int):  # noqa: ANN001, ANN202
+def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str):  # noqa: ANN001, ANN202
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -120,6 +119,4 @@ def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str, 
                 el = time.perf_counter() - t0
                 bar.update(task, completed=done, fps=f"{done / el:.0f}" if el > 0 else "-")
 
-        return job.render(
-            out, start=start, end=end, crf=crf, preset=preset, workers=workers, progress=progress
-        )
+        return job.render(out, start=start, end=end, crf=crf, preset=preset, progress=progress)

@@ -90,7 +90,7 @@ class CairoCompositor:
     # -- exact byte operations ---------------------------------------------------------------
 
     def fill(self, dst: Surface, bgra_premul: tuple[int, int, int, int]) -> None:
-        dst.buf[...] = bgra_premul
+        dst.fill(bgra_premul)
         _numpy_wrote(dst)
 
     def copy(self, dst: Surface, src: Surface) -> None:

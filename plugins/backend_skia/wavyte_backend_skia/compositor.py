@@ -65,7 +65,7 @@ class SkiaCompositor:
     # -- exact byte operations ---------------------------------------------------------------
 
     def fill(self, dst: Surface, bgra_premul: tuple[int, int, int, int]) -> None:
-        dst.buf[...] = bgra_premul
+        dst.fill(bgra_premul)
 
     def copy(self, dst: Surface, src: Surface) -> None:
         np.copyto(dst.buf, src.buf)
