@@ -42,6 +42,9 @@ __all__ = ["REFERENCES_DIR", "Result", "WorkItem", "Runner", "SECTIONS", "FAILIN
 
 REFERENCES_DIR = Path(__file__).parent / "references"
 SECTIONS = ("render", "exact", "reftest", "determinism")
+#: Case categories whose determinism is also checked across worker processes (each check
+#: starts two workers, so only the realistic scenes, with the reference decoder).
+WORKER_CATEGORIES = frozenset({"scene"})
 #: Statuses that make the run fail.
 FAILING = frozenset({"fail", "error", "missing"})
 
@@ -310,7 +313,43 @@ class Runner:
             )
         if self.determinism:
             out.append(self._determinism(case, combo, frames))
+            if (
+                case.category in WORKER_CATEGORIES
+                and combo.get("decoder", "pyav") in (None, "", "pyav")
+                and self.registry is default_registry()
+            ):
+                out.append(self._determinism_workers(case, combo, frames))
         return out
+
+    def _determinism_workers(
+        self, case: Case, combo: Combo, first: dict[int, np.ndarray]
+    ) -> Result:
+        """The case's frames drawn by two worker processes (`open_job(workers=2)`, frames
+        split between them in chunks): the same bytes as in one process. Workers build
+        their registry from entry points, so this runs only with the default registry."""
+        col, var = combo.column, f"{combo.variant} workers=2".strip()
+        try:
+            comp = load(case.file, registry=self.registry)
+            lo, hi = min(first), max(first) + 1
+            with open_job(
+                comp,
+                assets_root=self._root(case),
+                rasterizer=combo.get("rasterizer", "skia"),
+                compositor=combo.get("compositor", "skia"),
+                decoder=combo.get("decoder", "pyav") or "pyav",
+                background=case.background,
+                workers=2,
+            ) as job:
+                again = {f: img for f, img in job.frames(lo, hi) if f in first}
+        except Exception as exc:
+            return Result(
+                "determinism", case.id, col, var, None, "error", reason=_error_text(exc, None)
+            )
+        worst = max((compare(img, again[f]) for f, img in first.items()), key=lambda m: m.pixels)
+        status, reason = _judge(
+            worst, EXACT, expectation_for(self.registry, combo, "determinism", case.id)
+        )
+        return Result("determinism", case.id, col, var, None, status, worst, EXACT, reason)
 
     def _determinism(self, case: Case, combo: Combo, first: dict[int, np.ndarray]) -> Result:
         """Render again in a new job, in reverse order, each frame after its predecessor
