@@ -803,7 +803,7 @@ def edges(max_diff: int, max_pixels: int, min_psnr: float) -> dict:
 TOLERANCES = {
     "geometry": {"rasterizer": edges(64, 1000, 42.0), "compositor": ONE_LEVEL},
     "text": {"rasterizer": edges(80, 3500, 38.0), "compositor": ONE_LEVEL},
-    "image": {"rasterizer": edges(32, 500, 50.0), "compositor": ONE_LEVEL, "decoder": EXACT},
+    "image": {"rasterizer": edges(32, 4000, 50.0), "compositor": ONE_LEVEL, "decoder": EXACT},
     "svg": {"rasterizer": edges(8, 150, 58.0), "compositor": ONE_LEVEL},
     "composite": {"rasterizer": edges(32, 700, 50.0), "compositor": ONE_LEVEL, "decoder": EXACT},
     "animation": {"rasterizer": edges(32, 250, 48.0), "compositor": ONE_LEVEL},

@@ -244,7 +244,9 @@ def test_scaled_image_is_bilinear_with_edge_clamp(ras: SkiaRasterizer, opaque: b
     s = Surface.alloc(24, 24)
     ras.draw_image(s, ras.prepare_image(img), (3, 0, 0, 3, 0, 0), 1.0)
     ref = bilinear_reference(img, 3.0, 24, 24)
-    assert maxdiff(s.buf, ref) <= 2
+    # Axis-aligned scales use skia's legacy sampler: 4-bit bilinear weights (1/16 steps).
+    assert maxdiff(s.buf, ref) <= 12
+    assert float(np.abs(s.buf.astype(np.float64) - ref).mean()) <= 2.5  # random noise: worst case
     nearest = np.repeat(np.repeat(img, 3, 0), 3, 1)
     assert maxdiff(s.buf, nearest) > 10  # really filtered, not nearest
 
