@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from tests.media import write_png
-from tests.test_e2e_render import clip, ident
+from tests.test_e2e_render import clip, moving_square
 
 
 def base_comp() -> dict:
@@ -183,41 +183,7 @@ def _worker_pids() -> set[int]:
 def test_interrupted_render_leaves_nothing(tmp_path: Path, workers: str) -> None:
     """Ctrl-C mid-render: non-zero exit, no file under the target name, no temp file,
     and the process is gone (no thread or child left behind)."""
-    keys = [
-        {"frame": 0, "value": ident(0, 0), "ease": "Linear"},
-        {"frame": 2999, "value": ident(600, 300), "ease": "Linear"},
-    ]
-    comp = {
-        "fps": {"num": 30, "den": 1},
-        "canvas": {"width": 640, "height": 360},
-        "duration": 3000,
-        "assets": {"r": {"Path": {"svg_path_d": "M0,0 H40 V40 H0 Z"}}},
-        "tracks": [
-            {
-                "name": "t",
-                "z_base": 0,
-                "clips": [
-                    {
-                        **clip("c", "r", 0, 3000),
-                        "props": {
-                            "transform": {
-                                "Keyframes": {"keys": keys, "mode": "Linear", "default": None}
-                            },
-                            "opacity": {
-                                "Keyframes": {
-                                    "keys": [{"frame": 0, "value": 1.0, "ease": "Linear"}],
-                                    "mode": "Hold",
-                                    "default": None,
-                                }
-                            },
-                            "blend": "Normal",
-                        },
-                    }
-                ],
-            }
-        ],
-        "seed": 0,
-    }
+    comp = moving_square(640, 360, 3000, end_frame=2999, to=(600.0, 300.0), side=40)
     (tmp_path / "c.json").write_text(json.dumps(comp))
     out = tmp_path / "long.mp4"
     p = subprocess.Popen(

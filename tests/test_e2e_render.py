@@ -57,6 +57,34 @@ def clip(cid: str, asset: str, start: int, end: int, **kw: object) -> dict:
     }
 
 
+def moving_square(
+    width: int,
+    height: int,
+    frames: int,
+    *,
+    end_frame: int,
+    to: tuple[float, float],
+    ease: str = "Linear",
+    opacity: float = 1.0,
+    side: int = 20,
+) -> dict:
+    """One square path moving from (0, 0) to ``to`` over ``[0, end_frame]`` (then still)."""
+    keys = [
+        {"frame": 0, "value": ident(0, 0), "ease": ease},
+        {"frame": end_frame, "value": ident(*to), "ease": "Linear"},
+    ]
+    c = clip("c", "r", 0, frames, opacity=opacity)
+    c["props"]["transform"] = {"Keyframes": {"keys": keys, "mode": "Linear", "default": None}}
+    return {
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": width, "height": height},
+        "duration": frames,
+        "assets": {"r": {"Path": {"svg_path_d": f"M0,0 H{side} V{side} H0 Z"}}},
+        "tracks": [{"name": "t", "z_base": 0, "clips": [c]}],
+        "seed": 0,
+    }
+
+
 def solid(w: int, h: int, rgba: tuple[int, int, int, int]) -> np.ndarray:
     a = np.empty((h, w, 4), np.uint8)
     a[...] = rgba
@@ -244,35 +272,7 @@ def test_two_workers_give_byte_identical_video(tmp_path: Path) -> None:
     packets of --workers 2 equal those of --workers 1."""
     import av
 
-    keys = [
-        {"frame": 0, "value": ident(0, 0), "ease": "Linear"},
-        {"frame": 20, "value": ident(50, 20), "ease": "InOutCubic"},
-    ]
-    comp = {
-        "fps": {"num": 30, "den": 1},
-        "canvas": {"width": 96, "height": 64},
-        "duration": 40,
-        "assets": {"r": {"Path": {"svg_path_d": "M0,0 H20 V20 H0 Z"}}},
-        "tracks": [
-            {
-                "name": "t",
-                "z_base": 0,
-                "clips": [
-                    {
-                        **clip("c", "r", 0, 40),
-                        "props": {
-                            "transform": {
-                                "Keyframes": {"keys": keys, "mode": "Linear", "default": None}
-                            },
-                            "opacity": const(0.8),
-                            "blend": "Normal",
-                        },
-                    }
-                ],
-            }
-        ],
-        "seed": 0,
-    }
+    comp = moving_square(96, 64, 40, end_frame=20, to=(50.0, 20.0), ease="InOutCubic", opacity=0.8)
     comp_obj = wv.load(json.dumps(comp))
     packets = {}
     for workers in (1, 2):
