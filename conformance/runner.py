@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wavyte_core.api import load, open_job
+from wavyte_core.api import RenderJob, load, open_job
 from wavyte_core.job import DEFAULT_BACKGROUND
 from wavyte_core.registry import Registry, default_registry
 
@@ -201,21 +201,21 @@ class Runner:
             return ensure_media(self._media)
         return Path(case.assets_root) if case.assets_root else case.file.parent
 
-    def _render(self, case: Case, combo: Combo, order: Iterable[int]) -> dict[int, np.ndarray]:
-        comp = load(case.file, registry=self.registry)
-        out: dict[int, np.ndarray] = {}
-        with open_job(
-            comp,
+    def _open(self, case: Case, combo: Combo, **kw: object) -> RenderJob:
+        """A job for ``case`` on ``combo``'s backends (``kw``: e.g. ``workers``)."""
+        return open_job(
+            load(case.file, registry=self.registry),
             assets_root=self._root(case),
             rasterizer=combo.get("rasterizer", "skia"),
             compositor=combo.get("compositor", "skia"),
             decoder=combo.get("decoder", "pyav") or "pyav",
             background=case.background,
-            registry=self.registry,
-        ) as job:
-            for f in order:
-                out[f] = job.frame(f)
-        return out
+            **kw,  # type: ignore[arg-type]
+        )
+
+    def _render(self, case: Case, combo: Combo, order: Iterable[int]) -> dict[int, np.ndarray]:
+        with self._open(case, combo, registry=self.registry) as job:
+            return {f: job.frame(f) for f in order}
 
     def _ref_path(self, case_id: str, frame: int) -> Path:
         return self.references / case_id / f"f{frame:04d}.png"
@@ -329,17 +329,8 @@ class Runner:
         their registry from entry points, so this runs only with the default registry."""
         col, var = combo.column, f"{combo.variant} workers=2".strip()
         try:
-            comp = load(case.file, registry=self.registry)
             lo, hi = min(first), max(first) + 1
-            with open_job(
-                comp,
-                assets_root=self._root(case),
-                rasterizer=combo.get("rasterizer", "skia"),
-                compositor=combo.get("compositor", "skia"),
-                decoder=combo.get("decoder", "pyav") or "pyav",
-                background=case.background,
-                workers=2,
-            ) as job:
+            with self._open(case, combo, workers=2) as job:
                 again = {f: img for f, img in job.frames(lo, hi) if f in first}
         except Exception as exc:
             return Result(
