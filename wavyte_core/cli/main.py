@@ -13,6 +13,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"wavyte {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Programmatic video: render Wavyte-format compositions to MP4 and PNG."""
+
+
 app.command("render")(render.render)
 app.command("frame")(frame.frame)
 app.command("validate")(validate.validate)
