@@ -27,6 +27,9 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
+from .affine import IDENTITY as _IDENTITY
+from .affine import mul
+from .roles import Affine
 from .svgpath import parse_svg_path, path_bbox
 
 __all__ = ["svg_natural_size", "MAX_SVG_BYTES"]
@@ -73,9 +76,6 @@ _NOT_RENDERED = frozenset(
         "switch",
     ]
 )
-
-Affine = tuple[float, float, float, float, float, float]  # a b c d e f (SVG matrix order)
-_IDENTITY: Affine = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _local(tag: str) -> str:
@@ -157,20 +157,6 @@ def svg_natural_size(data: bytes) -> tuple[float, float]:
 # ------------------------------------------------------------------- content extent
 
 
-def _mul(m: Affine, n: Affine) -> Affine:
-    """``m · n`` (apply n first)."""
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (
-        a * a2 + c * b2,
-        b * a2 + d * b2,
-        a * c2 + c * d2,
-        b * c2 + d * d2,
-        a * e2 + c * f2 + e,
-        b * e2 + d * f2 + f,
-    )
-
-
 def _parse_transform(value: str | None) -> Affine:
     m = _IDENTITY
     if not value:
@@ -190,12 +176,12 @@ def _parse_transform(value: str | None) -> Affine:
             t = (cs, sn, -sn, cs, 0.0, 0.0)
             if len(v) >= 3:
                 cx, cy = v[1], v[2]
-                t = _mul(_mul((1.0, 0.0, 0.0, 1.0, cx, cy), t), (1.0, 0.0, 0.0, 1.0, -cx, -cy))
+                t = mul(mul((1.0, 0.0, 0.0, 1.0, cx, cy), t), (1.0, 0.0, 0.0, 1.0, -cx, -cy))
         elif name == "skewX" and v:
             t = (1.0, 0.0, math.tan(math.radians(v[0])), 1.0, 0.0, 0.0)
         elif name == "skewY" and v:
             t = (1.0, math.tan(math.radians(v[0])), 0.0, 1.0, 0.0, 0.0)
-        m = _mul(m, t)
+        m = mul(m, t)
     return m
 
 
@@ -250,7 +236,7 @@ def _content_extent(
             tag = _local(child.tag)
             if tag in _NOT_RENDERED or child.get("display") == "none":
                 continue
-            cm = _mul(m, _parse_transform(child.get("transform")))
+            cm = mul(m, _parse_transform(child.get("transform")))
             if tag == "g" or tag == "a":
                 visit(child, cm)
                 continue
