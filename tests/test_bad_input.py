@@ -104,6 +104,23 @@ CASES: list[tuple[str, Callable[[dict], None] | str, str]] = [
         ),
         "ok.png",
     ),
+    (
+        "procedural transform",
+        _set(
+            ["tracks", 0, "clips", 0, "props", "transform"],
+            {
+                "Procedural": {
+                    "kind": {
+                        "kind": "Scalar",
+                        "params": {
+                            "Sine": {"amp": 1.0, "freq_hz": 1.0, "phase": 0.0, "offset": 0.0}
+                        },
+                    }
+                }
+            },
+        ),
+        "tracks[0].clips[0].props.transform.Procedural",
+    ),
     ("unknown asset variant", _set(["assets", "img"], {"Picture": {"source": "x"}}), "assets.img"),
 ]
 

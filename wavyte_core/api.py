@@ -22,7 +22,7 @@ from .model import Composition
 from .output import RenderReport, iter_frames, write_png
 from .registry import Registry, default_registry
 from .render_loop import render_to_file
-from .validate import validate
+from .validate import check_sampling, validate
 
 
 def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Composition:
@@ -37,8 +37,10 @@ def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Com
 
 
 def check(comp: Composition, *, registry: Registry | None = None) -> None:
-    """Validate a composition built in Python (the builder calls this too)."""
+    """Everything checked before a render starts: the format's validation rules, animations
+    that could never be sampled, and that every effect kind is installed."""
     validate(comp)
+    check_sampling(comp)
     parse_clip_effects(comp, registry or default_registry())
 
 

@@ -217,3 +217,35 @@ def _validate_limits(comp: m.Composition) -> None:
             "duration",
             f"duration {comp.duration} frames exceeds the limit of {MAX_DURATION_FRAMES} frames",
         )
+
+
+def check_sampling(comp: m.Composition) -> None:
+    """Animations that the format accepts but that fail whenever they are sampled (§1.5.2):
+    a Procedural anywhere in a transform animation, a ``Vec2`` procedural in an f64 one.
+    The reference reports these at the first frame that shows the clip; wavyte reports
+    them at load, with their JSON path, so no render starts that cannot finish."""
+    for ti, track in enumerate(comp.tracks):
+        for ci, clip in enumerate(track.clips):
+            base = f"tracks[{ti}].clips[{ci}].props"
+            _check_kind(clip.props.transform, "transform", base + ".transform")
+            _check_kind(clip.props.opacity, "f64", base + ".opacity")
+
+
+def _check_kind(anim: m.Anim, kind: str, path: str) -> None:
+    if isinstance(anim, m.Procedural):
+        if kind == "transform":
+            raise _fail(
+                path + ".Procedural", "procedural sampling for Transform2D is not supported in v0.2"
+            )
+        if isinstance(anim.kind, m.ProcVec2Kind):
+            raise _fail(path + ".Procedural.kind", "procedural kind Vec2 cannot be sampled as f64")
+        return
+    if isinstance(anim, m.Expr):
+        node = anim.node
+        epath = f"{path}.Expr.{type(node).__name__}"
+        if isinstance(node, m.Mix):
+            _check_kind(node.a, kind, epath + ".a")
+            _check_kind(node.b, kind, epath + ".b")
+            _check_kind(node.t, "f64", epath + ".t")
+        else:
+            _check_kind(node.inner, kind, epath + ".inner")
