@@ -1,0 +1,45 @@
+"""Render-only per-stage timings of a benchmark scene (no encoder), for profiling.
+
+    .venv/bin/python scripts/profile_scene.py animated 1920 1080 [--frames 300]
+    .venv/bin/pyinstrument scripts/profile_scene.py video 640 360
+
+Scenes: bench, bench_blur8, animated, video, many_layers (conformance/bench/scenes.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import wavyte_core as wv  # noqa: E402
+from conformance.bench.scenes import build  # noqa: E402
+from wavyte_core.load import loads_composition  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scene")
+    ap.add_argument("width", type=int)
+    ap.add_argument("height", type=int)
+    ap.add_argument("--frames", type=int, default=300)
+    a = ap.parse_args()
+    sd = build(a.scene, a.width, a.height, a.frames)
+    comp = loads_composition(sd.json_bytes())
+    with wv.open_job(comp, assets_root=sd.root, timings=True) as job:
+        job.frame(0)  # warm-up, untimed
+        job.timer.totals.update(dict.fromkeys(job.timer.totals, 0.0))
+        t = time.perf_counter()
+        n = sum(1 for _ in job.frames(0, a.frames, copy=False))
+        dt = time.perf_counter() - t
+        stages = {k: round(v / n, 2) for k, v in job.timer.ms().items() if v}
+    print(
+        f"{a.scene} {a.width}x{a.height}: render-only {1000 * dt / n:.2f} ms/frame; stages ms/frame {stages}"
+    )
+
+
+if __name__ == "__main__":
+    main()
