@@ -120,3 +120,39 @@ def test_in_place_and_scratch_reuse():
 def test_negative_radius_kernel_rejected():
     with pytest.raises(ValueError):
         gaussian_kernel_q16(-1, 1.0)
+
+
+@pytest.mark.parametrize(
+    "box", [(20, 15, 40, 30), (0, 0, 12, 9), (50, 30, 64, 48), (0, 10, 64, 20)]
+)
+@pytest.mark.parametrize("radius", [1, 3, 8])
+def test_blur_surface_on_content_bounds_equals_full_blur(
+    box: tuple[int, int, int, int], radius: int
+) -> None:
+    """A layer that is transparent outside ``bounds`` blurs to the same bytes whether the
+    whole canvas or only the content region is processed, also when chained."""
+    from wavyte_core.blur import blur_surface
+    from wavyte_core.roles import Surface
+
+    rng = np.random.default_rng(radius)
+    src = Surface.alloc(64, 48)
+    x0, y0, x1, y1 = box
+    a = rng.integers(0, 256, (y1 - y0, x1 - x0, 1), dtype=np.uint16)
+    src.buf[y0:y1, x0:x1, :3] = (rng.integers(0, 256, (y1 - y0, x1 - x0, 3)) * a // 255).astype(
+        np.uint8
+    )
+    src.buf[y0:y1, x0:x1, 3:] = a.astype(np.uint8)
+    full = np.empty_like(src.buf)
+    blur_q16(src.buf, full, radius, radius / 2)
+    full2 = np.empty_like(full)
+    blur_q16(full, full2, radius, radius / 2)
+    src.bounds = box
+    mid, out = Surface.alloc(64, 48), Surface.alloc(64, 48)
+    out.buf[...] = 77  # stale content must not survive
+    mid.buf[...] = 77
+    scratch = BlurScratch()
+    blur_surface(src, mid, radius, radius / 2, scratch)
+    np.testing.assert_array_equal(mid.buf, full)
+    blur_surface(mid, out, radius, radius / 2, scratch)
+    np.testing.assert_array_equal(out.buf, full2)
+    assert mid.bounds is not None and mid.bounds[2] - mid.bounds[0] <= (x1 - x0) + 2 * radius

@@ -21,7 +21,9 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["MAX_BLUR_RADIUS", "BlurScratch", "blur_q16", "gaussian_kernel_q16"]
+from .roles import Surface
+
+__all__ = ["MAX_BLUR_RADIUS", "BlurScratch", "blur_q16", "blur_surface", "gaussian_kernel_q16"]
 
 #: The largest radius the format accepts (§1.11: "Blur.radius_px must be <= 256").
 MAX_BLUR_RADIUS = 256
@@ -165,3 +167,24 @@ def blur_q16(
     vp[:radius] = vp[radius : radius + 1]
     vp[radius + h :] = vp[radius + h - 1 : radius + h]
     _pass(vp, dst, q, radius, 0)
+
+
+def blur_surface(
+    src: Surface, dst: Surface, radius: int, sigma: float, scratch: BlurScratch
+) -> None:
+    """`blur_q16` of a whole surface, exact, restricted to the content when ``src.bounds``
+    is known: the result is non-zero only within the bounds grown by ``radius``, and inside
+    that region the clamp-to-edge of a zero border row/column is the zero the full-canvas
+    blur would read. Sets ``dst.bounds`` to the region (so chained blurs stay local)."""
+    b = src.bounds
+    if radius <= 0 or b is None:
+        blur_q16(src.buf, dst.buf, radius, sigma, scratch)
+        dst.bounds = b
+        return
+    h, w = src.buf.shape[:2]
+    x0, y0 = max(b[0] - radius, 0), max(b[1] - radius, 0)
+    x1, y1 = min(b[2] + radius, w), min(b[3] + radius, h)
+    dst.fill((0, 0, 0, 0))
+    if x1 > x0 and y1 > y0:
+        blur_q16(src.buf[y0:y1, x0:x1], dst.buf[y0:y1, x0:x1], radius, sigma, scratch)
+    dst.bounds = (x0, y0, x1, y1)

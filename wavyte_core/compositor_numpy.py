@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from .blur import BlurScratch, blur_q16
+from .blur import BlurScratch, blur_surface
 from .roles import Surface
 
 __all__ = ["NumpyCompositor", "r255"]
@@ -96,7 +96,7 @@ class NumpyCompositor:
         np.copyto(dst.buf, src.buf)
 
     def blur(self, src: Surface, dst: Surface, radius_px: int, sigma: float) -> None:
-        blur_q16(src.buf, dst.buf, radius_px, sigma, self._blur_scratch)
+        blur_surface(src, dst, radius_px, sigma, self._blur_scratch)
 
     # ------------------------------------------------------------------ math kernels
 

@@ -16,6 +16,7 @@ three reuse rules from DESIGN.md §5:
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ class ClipRuntime:
     t_out: ParsedTransition | None = None
     has_in: bool = False
     has_out: bool = False
+    #: The drawn content's box in local coordinates (x0, y0, x1, y1), or None if unknown.
+    local_bounds: tuple[float, float, float, float] | None = None
 
 
 class SurfacePool:
@@ -254,9 +257,11 @@ class FrameRenderer:
         self.rast.clear(s)
         rt.draw(s, layer[1], layer[2], layer[3])  # type: ignore[misc]
         self.rast.flush(s)
+        s.bounds = device_bounds(rt.local_bounds, layer[1], s.width, s.height)
         self.stats.layers_drawn += 1
         for fx in rt.pixel:
             out = c.spare
+            out.bounds = None  # an effect that knows better (blur) sets it
             if self.timer is not None:
                 t0 = perf_counter()
                 fx.apply(self.comp, s, out)  # type: ignore[arg-type]
@@ -277,6 +282,31 @@ class FrameRenderer:
             self.pool.give(c.surface)
             if c.spare is not None:
                 self.pool.give(c.spare)
+
+
+#: Anti-aliasing and bilinear sampling reach this far outside the exact geometry.
+_AA_MARGIN = 2
+
+
+def device_bounds(
+    local: tuple[float, float, float, float] | None, m: Affine, width: int, height: int
+) -> tuple[int, int, int, int] | None:
+    """Pixel box (clamped to the canvas) that holds everything drawn from ``local`` under
+    ``m``, with a margin for anti-aliasing; None when unknown or not finite."""
+    if local is None:
+        return None
+    x0, y0, x1, y1 = local
+    a, b, c, d, e, f = m
+    xs = (a * x0 + c * y0 + e, a * x1 + c * y0 + e, a * x0 + c * y1 + e, a * x1 + c * y1 + e)
+    ys = (b * x0 + d * y0 + f, b * x1 + d * y0 + f, b * x0 + d * y1 + f, b * x1 + d * y1 + f)
+    lo_x, hi_x, lo_y, hi_y = min(xs), max(xs), min(ys), max(ys)
+    if not all(math.isfinite(v) for v in (lo_x, hi_x, lo_y, hi_y)):
+        return None
+    bx0 = min(max(math.floor(lo_x) - _AA_MARGIN, 0), width)
+    by0 = min(max(math.floor(lo_y) - _AA_MARGIN, 0), height)
+    bx1 = max(min(math.ceil(hi_x) + _AA_MARGIN, width), bx0)
+    by1 = max(min(math.ceil(hi_y) + _AA_MARGIN, height), by0)
+    return bx0, by0, bx1, by1
 
 
 def _common_prefix(a: list[tuple], b: list[tuple]) -> int:

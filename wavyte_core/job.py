@@ -266,8 +266,24 @@ class Job:
             t_out=fx.t_out,
             has_in=clip.transition_in is not None,
             has_out=clip.transition_out is not None,
+            local_bounds=self._local_bounds(info.asset_key),
         )
         return rt
+
+    def _local_bounds(self, key: str) -> tuple[float, float, float, float] | None:
+        """The box an asset's pixels occupy in its local coordinates (for content-sized
+        effects such as blur); None for anything whose extent is not known."""
+        assert self.assets is not None
+        item = self.assets.items[self.assets.keys.index(key)]
+        if isinstance(item, PathGeometry):
+            return item.bbox
+        if isinstance(item, ShapedText):
+            x0, y0, x1, y1 = item.outline.bbox
+            return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
+        if isinstance(item, (ImagePixels, SvgRaster, VideoSource)):
+            w, h = item.size
+            return 0.0, 0.0, w, h
+        return None
 
     def _draw_fn(self, key: str) -> Callable[[Surface, Any, float, Any], None]:
         """The bound draw call for an asset, with its native handle made once."""

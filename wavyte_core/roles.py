@@ -29,6 +29,9 @@ class Surface:
 
     buf: np.ndarray
     native: dict[str, Any] = field(default_factory=dict)
+    #: ``(x0, y0, x1, y1)``: every pixel outside is transparent (0). None: unknown. Set by
+    #: the frame renderer on isolated layers so blurs work on the content, not the canvas.
+    bounds: tuple[int, int, int, int] | None = None
 
     @classmethod
     def alloc(cls, width: int, height: int) -> Surface:

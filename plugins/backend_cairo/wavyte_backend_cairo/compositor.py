@@ -25,7 +25,7 @@ from __future__ import annotations
 import cairo
 import numpy as np
 
-from wavyte_core.blur import BlurScratch, blur_q16
+from wavyte_core.blur import BlurScratch, blur_surface
 from wavyte_core.compositor_numpy import NumpyCompositor, r255
 from wavyte_core.roles import Surface
 
@@ -100,7 +100,7 @@ class CairoCompositor:
 
     def blur(self, src: Surface, dst: Surface, radius_px: int, sigma: float) -> None:
         _numpy_reads(src)
-        blur_q16(src.buf, dst.buf, radius_px, sigma, self._blur)
+        blur_surface(src, dst, radius_px, sigma, self._blur)
         _numpy_wrote(dst)
 
     # -- blends ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import skia
 
-from wavyte_core.blur import BlurScratch, blur_q16
+from wavyte_core.blur import BlurScratch, blur_surface
 from wavyte_core.compositor_numpy import NumpyCompositor, r255
 from wavyte_core.roles import Surface
 
@@ -71,7 +71,7 @@ class SkiaCompositor:
         np.copyto(dst.buf, src.buf)
 
     def blur(self, src: Surface, dst: Surface, radius_px: int, sigma: float) -> None:
-        blur_q16(src.buf, dst.buf, radius_px, sigma, self._blur_scratch)
+        blur_surface(src, dst, radius_px, sigma, self._blur_scratch)
 
     # -- blends ------------------------------------------------------------------------------
 
