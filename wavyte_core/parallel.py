@@ -79,6 +79,8 @@ class WorkerPool:
                     for i in range(self.nslots)
                 ]
             )
+            for v in self.views[-1]:  # fault the pages in now, not during the first frames
+                v.view(np.uint32).fill(0)
             c_rx, p_tx = os.pipe()
             p_rx, c_tx = os.pipe()
             proc = subprocess.Popen(

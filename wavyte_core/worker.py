@@ -50,6 +50,14 @@ def serve(rx: Connection, tx: Connection) -> None:
         ]
         free: deque[int] = deque(range(spec["nslots"]))
         todo: deque[int] = deque()
+        # Warm up before reporting ready, as the parent's own setup does: fault in the
+        # shared slots and draw once (native pipelines, first-draw caches). The slot is
+        # overwritten by the first real frame.
+        for slot in slots:
+            slot.fill((0, 0, 0, 0))
+        job.render_into(job.evaluate(0), slots[0])
+        if job.timer is not None:
+            job.timer.totals = dict.fromkeys(job.timer.totals, 0.0)
         tx.send(("ready", None))
         evaluate, render_into = job.evaluate, job.render_into
         while True:
