@@ -24,37 +24,22 @@ from wavyte_backend_cairo.paths import build_path  # noqa: E402
 from wavyte_backend_cairo.rasterizer import CairoRasterizer  # noqa: E402
 
 import wavyte_core as wv  # noqa: E402
-from wavyte_core.blur import blur_q16  # noqa: E402
+from conformance.contract import (  # noqa: E402
+    IDENTITY,
+    WHITE,
+    CompositorContract,
+    RasterizerContract,
+    maxdiff,
+    random_premul,
+    rect_path,
+)
 from wavyte_core.compositor_numpy import NumpyCompositor  # noqa: E402
-from wavyte_core.prepared import PathGeometry, ShapedText, TextLine  # noqa: E402
+from wavyte_core.prepared import PathGeometry, ShapedText  # noqa: E402
 from wavyte_core.roles import Compositor, Rasterizer, Surface  # noqa: E402
 from wavyte_core.svgpath import parse_svg_path  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"
-IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-WHITE = (255, 255, 255, 255)
-
-
-def mul_div255(x: np.ndarray, y: np.ndarray | int) -> np.ndarray:
-    return (x.astype(np.int32) * y + 127) // 255
-
-
-def random_premul(rng: np.random.Generator, h: int, w: int, opaque: bool = False) -> np.ndarray:
-    x = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
-    if opaque:
-        x[..., 3] = 255
-    x[..., :3] = mul_div255(x[..., :3], x[..., 3:4].astype(np.int32)).astype(np.uint8)
-    return x
-
-
-def rect_path(x0: float, y0: float, x1: float, y1: float) -> PathGeometry:
-    pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
-    return PathGeometry("MLLLZ", pts, (x0, y0, x1, y1))
-
-
-def maxdiff(a: np.ndarray, b: np.ndarray) -> int:
-    return int(np.abs(a.astype(np.int32) - b.astype(np.int32)).max())
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -136,35 +121,6 @@ def test_new_buffer_rewraps(ras: CairoRasterizer) -> None:
 # -- paths and text -------------------------------------------------------------------------
 
 
-def test_integer_rect_fills_exactly_its_pixels(ras: CairoRasterizer) -> None:
-    s = Surface.alloc(32, 32)
-    ras.fill_path(s, ras.prepare_path(rect_path(0, 0, 10, 10)), (1, 0, 0, 1, 5, 7), WHITE, 1.0)
-    expected = np.zeros((32, 32, 4), np.uint8)
-    expected[7:17, 5:15] = 255
-    assert np.array_equal(s.buf, expected)
-
-
-def test_fractional_translation_is_antialiased(ras: CairoRasterizer) -> None:
-    s = Surface.alloc(32, 32)
-    ras.fill_path(s, ras.prepare_path(rect_path(0, 0, 10, 10)), (1, 0, 0, 1, 5.5, 7.0), WHITE, 1.0)
-    a = s.buf[..., 3]
-    assert a[10, 6:15].tolist() == [255] * 9
-    assert 100 <= a[10, 5] <= 155 and 100 <= a[10, 15] <= 155  # half-covered columns
-    assert abs(int(a.sum()) - 100 * 255) <= 255  # total coverage is the area
-
-
-def test_rotation(ras: CairoRasterizer) -> None:
-    s = Surface.alloc(40, 40)
-    c, sn = math.cos(math.pi / 4), math.sin(math.pi / 4)
-    m = (c, sn, -sn, c, 20.0, 20.0)  # a 20×20 square centred on the origin, rotated 45°
-    ras.fill_path(s, ras.prepare_path(rect_path(-10, -10, 10, 10)), m, WHITE, 1.0)
-    a = s.buf[..., 3]
-    assert a[20, 20] == 255 and a[20, 8] == 255 and a[8, 20] == 255 and a[31, 20] == 255
-    assert a[7, 7] == 0 and a[32, 32] == 0  # corners of the unrotated square are empty
-    assert 0 < a[20, 5] < 128  # the tip is anti-aliased
-    assert abs(int(a.sum()) - 400 * 255) <= 5 * 255  # total coverage ≈ the area
-
-
 def test_singular_transform_draws_nothing(ras: CairoRasterizer) -> None:
     s = Surface.alloc(8, 8)
     path = ras.prepare_path(rect_path(0, 0, 8, 8))
@@ -186,73 +142,14 @@ def test_quadratic_segments_become_the_equal_cubic() -> None:
     assert path[2][0] == cairo.PATH_CLOSE_PATH
 
 
-def test_opacity_half_gives_premultiplied_128(ras: CairoRasterizer) -> None:
-    s = Surface.alloc(16, 16)
-    ras.fill_path(s, ras.prepare_path(rect_path(0, 0, 16, 16)), IDENTITY, WHITE, 0.5)
-    assert maxdiff(s.buf, np.full_like(s.buf, 128)) <= 1
-
-
-def test_fill_colour_is_premultiplied_bgra(ras: CairoRasterizer) -> None:
-    s = Surface.alloc(4, 4)
-    ras.fill_path(s, ras.prepare_path(rect_path(0, 0, 4, 4)), IDENTITY, (10, 60, 100, 128), 1.0)
-    assert maxdiff(s.buf[1, 1], np.array([10, 60, 100, 128])) <= 1
-
-
-def test_text_outline_drawn_in_its_colour(ras: CairoRasterizer) -> None:
-    # Two overlapping "glyph" contours: one path, so the overlap is not double-blended.
-    a = rect_path(0, 0, 6, 10)
-    b = rect_path(4, 0, 10, 10)
-    outline = PathGeometry("MLLLZMLLLZ", np.vstack([a.points, b.points]), (0, 0, 10, 10))
-    text = ShapedText(outline, (255, 0, 0, 255), 10.0, 10.0, (TextLine(8, 10, 8, 2, 0),), "Test")
-    s = Surface.alloc(20, 20)
-    ras.draw_text(s, ras.prepare_text(text), (1, 0, 0, 1, 3, 4), 0.5)
-    assert maxdiff(s.buf[8, 3:13], np.array([[0, 0, 128, 128]] * 10)) <= 1
-    assert not s.buf[:4].any() and not s.buf[14:].any()
-
-
 # -- images -----------------------------------------------------------------------------------
-
-
-def test_image_at_integer_translation_is_pixel_exact(ras: CairoRasterizer) -> None:
-    img = random_premul(np.random.default_rng(1), 9, 13)
-    s = Surface.alloc(30, 20)
-    ras.draw_image(s, ras.prepare_image(img), (1, 0, 0, 1, 4.0, 3.0), 1.0)
-    assert np.array_equal(s.buf[3:12, 4:17], img)
-    s.buf[3:12, 4:17] = 0
-    assert not s.buf.any()
 
 
 def test_image_opacity_scales_premultiplied_pixels(ras: CairoRasterizer) -> None:
     img = random_premul(np.random.default_rng(3), 6, 6, opaque=True)
     s = Surface.alloc(6, 6)
     ras.draw_image(s, ras.prepare_image(img), IDENTITY, 0.5)
-    assert maxdiff(s.buf, mul_div255(img, 128)) <= 1
-
-
-def bilinear_reference(img: np.ndarray, scale: float, out_h: int, out_w: int) -> np.ndarray:
-    """Pixel centres at +0.5, edge clamp (§4.4.2)."""
-    h, w = img.shape[:2]
-    ys = np.clip((np.arange(out_h) + 0.5) / scale - 0.5, 0, h - 1)
-    xs = np.clip((np.arange(out_w) + 0.5) / scale - 0.5, 0, w - 1)
-    y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
-    y1, x1 = np.minimum(y0 + 1, h - 1), np.minimum(x0 + 1, w - 1)
-    fy, fx = (ys - y0)[:, None, None], (xs - x0)[None, :, None]
-    f = img.astype(np.float64)
-    top = f[y0][:, x0] * (1 - fx) + f[y0][:, x1] * fx
-    bot = f[y1][:, x0] * (1 - fx) + f[y1][:, x1] * fx
-    return np.rint(top * (1 - fy) + bot * fy)
-
-
-@pytest.mark.parametrize("opaque", [True, False])
-def test_scaled_image_is_bilinear_with_edge_clamp(ras: CairoRasterizer, opaque: bool) -> None:
-    img = random_premul(np.random.default_rng(2), 8, 8, opaque=opaque)
-    s = Surface.alloc(24, 24)
-    ras.draw_image(s, ras.prepare_image(img), (3, 0, 0, 3, 0, 0), 1.0)
-    diff = np.abs(s.buf - bilinear_reference(img, 3.0, 24, 24))
-    # pixman quantises bilinear weights to 7 bits: ≤ 3 levels on random noise (worst case)
-    assert diff.max() <= 3 and (diff > 1).mean() < 0.05
-    nearest = np.repeat(np.repeat(img, 3, 0), 3, 1)
-    assert maxdiff(s.buf, nearest) > 10  # really filtered, not nearest
+    assert maxdiff(s.buf, (img.astype(np.int32) * 128 + 127) // 255) <= 1
 
 
 def test_read_only_image_is_copied_once(ras: CairoRasterizer) -> None:
@@ -265,37 +162,7 @@ def test_read_only_image_is_copied_once(ras: CairoRasterizer) -> None:
     assert np.array_equal(s.buf, img)
 
 
-def test_draw_pixels_sees_the_current_frame_content(ras: CairoRasterizer) -> None:
-    frame = np.zeros((4, 4, 4), np.uint8)
-    frame[...] = (10, 20, 30, 255)
-    s = Surface.alloc(4, 4)
-    ras.draw_pixels(s, frame, IDENTITY, 1.0)
-    assert s.buf[0, 0].tolist() == [10, 20, 30, 255]
-    frame[...] = (40, 50, 60, 255)  # the decoder reuses its array
-    ras.draw_pixels(s, frame, IDENTITY, 1.0)
-    assert s.buf[2, 2].tolist() == [40, 50, 60, 255]
-    strided = np.zeros((4, 8, 4), np.uint8)[:, ::2]
-    strided[...] = (1, 2, 3, 255)
-    ras.draw_pixels(s, strided, (2, 0, 0, 2, 0, 0), 1.0)
-    assert s.buf[3, 3].tolist() == [1, 2, 3, 255]
-    strided[...] = (7, 8, 9, 255)  # the same strided array, new content
-    ras.draw_pixels(s, strided, (2, 0, 0, 2, 0, 0), 1.0)
-    assert s.buf[3, 3].tolist() == [7, 8, 9, 255]
-
-
 # -- compositor: the exact numpy reference ------------------------------------------------------
-
-
-@pytest.fixture
-def layers() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(7)
-    h, w = 48, 64
-    return (
-        random_premul(rng, h, w),
-        random_premul(rng, h, w),
-        random_premul(rng, h, w, opaque=True),
-        random_premul(rng, h, w),
-    )
 
 
 def against_reference(comp: CairoCompositor, layers, op) -> None:
@@ -308,57 +175,10 @@ def against_reference(comp: CairoCompositor, layers, op) -> None:
         assert not np.array_equal(mine.buf, d0)  # the op did something
 
 
-@pytest.mark.parametrize("opacity", [1.0, 0.5, 0.3, 0.01])
-def test_over_matches_exact_math(comp: CairoCompositor, layers, opacity: float) -> None:
-    a = layers[0]
-    against_reference(comp, layers, lambda c, d: c.over(d, Surface(a), opacity))
-
-
-def test_over_with_zero_opacity_is_a_no_op(comp: CairoCompositor, layers) -> None:
-    dst = Surface(layers[2].copy())
-    comp.over(dst, Surface(layers[0]), 0.0)
-    assert np.array_equal(dst.buf, layers[2])
-
-
-@pytest.mark.parametrize("t", [0.0, 0.1, 0.25, 0.5, 0.9, 1.0])
-def test_crossfade_matches_exact_math(comp: CairoCompositor, layers, t: float) -> None:
-    a, b = layers[:2]
-    against_reference(comp, layers, lambda c, d: c.crossfade(d, Surface(a), Surface(b), t))
-
-
-@pytest.mark.parametrize("direction", ["ltr", "rtl", "ttb", "btt"])
-@pytest.mark.parametrize("t", [0.0, 0.3, 0.5, 1.0])
-@pytest.mark.parametrize("soft", [0.0, 0.1, 0.25])
-def test_wipe_matches_exact_math(
-    comp: CairoCompositor, layers, direction: str, t: float, soft: float
-) -> None:
-    a, b = layers[:2]
-    against_reference(
-        comp, layers, lambda c, d: c.wipe(d, Surface(a), Surface(b), t, direction, soft)
-    )
-
-
 def test_wipe_factors_follow_the_numpy_mask() -> None:
     f = wipe_factors(4, 0.5, "ltr", 0.25)
     assert f.tolist() == [255, 255, 128, 0]  # m = 1 − smoothstep(1, 3, pos), r255
     assert wipe_factors(4, 0.5, "rtl", 0.0).tolist() == [0, 0, 255, 255]
-
-
-def test_wipe_format_vectors(comp: CairoCompositor) -> None:
-    red = np.zeros((1, 4, 4), np.uint8)
-    red[...] = (0, 0, 255, 255)
-    blue = np.zeros((1, 4, 4), np.uint8)
-    blue[...] = (255, 0, 0, 255)
-
-    def run(t: float, soft: float) -> list[list[int]]:
-        dst = Surface.alloc(4, 1)
-        comp.wipe(dst, Surface(red), Surface(blue), t, "ltr", soft)
-        return dst.buf[0].tolist()
-
-    assert run(0.0, 0.0) == [[0, 0, 255, 255]] * 4
-    assert run(1.0, 0.0) == [[255, 0, 0, 255]] * 4
-    assert run(0.5, 0.0) == [[255, 0, 0, 255]] * 2 + [[0, 0, 255, 255]] * 2
-    assert run(0.5, 0.25)[2] == [128, 0, 127, 255]  # RGBA [127, 0, 128, 255]
 
 
 def test_cached_source_wrapper_sees_new_content(comp: CairoCompositor) -> None:
@@ -372,26 +192,6 @@ def test_cached_source_wrapper_sees_new_content(comp: CairoCompositor) -> None:
     comp.over(dst, src, 1.0)
     assert src.native[NATIVE_KEY] is wrapper
     assert dst.buf[4, 4].tolist() == [90, 80, 70, 255]
-
-
-def test_fill_and_copy_are_exact(comp: CairoCompositor, layers) -> None:
-    a = layers[0]
-    dst = Surface.alloc(a.shape[1], a.shape[0])
-    comp.fill(dst, (1, 2, 3, 4))
-    assert (dst.buf == np.array([1, 2, 3, 4], np.uint8)).all()
-    comp.copy(dst, Surface(a))
-    assert np.array_equal(dst.buf, a)
-
-
-@pytest.mark.parametrize(("r", "sigma"), [(8, 4.0), (3, 2.0), (1, 0.5), (0, 1.0)])
-def test_blur_is_bit_exact(comp: CairoCompositor, layers, r: int, sigma: float) -> None:
-    a = layers[0]
-    dst = Surface.alloc(a.shape[1], a.shape[0])
-    comp.blur(Surface(a), dst, r, sigma)
-    expected = np.empty_like(a)
-    blur_q16(a, expected, r, sigma)
-    assert np.array_equal(dst.buf, expected)
-    assert r == 0 or not np.array_equal(dst.buf, a)
 
 
 # -- against skia -------------------------------------------------------------------------------
@@ -481,3 +281,16 @@ def test_svg_path_coverage_is_closer_to_the_true_area_than_skia(ras: CairoRaster
     assert psnr(mine, theirs) >= 35.0
     differ = np.abs(mine.astype(np.int32) - theirs).max(axis=-1) > 0
     assert not (differ & ~(_edge_band(theirs[..., 3]) | _edge_band(mine[..., 3]))).any()
+
+
+# -- the shared role contracts (conformance/contract.py) ----------------------------------------
+
+
+class TestCairoRasterizerContract(RasterizerContract):
+    make = staticmethod(CairoRasterizer)
+    # pixman quantises bilinear weights to 7 bits: ≤ 3 levels on random noise (worst case)
+    bilinear_max_diff = 3
+
+
+class TestCairoCompositorContract(CompositorContract):
+    make = staticmethod(CairoCompositor)
