@@ -26,9 +26,18 @@ def main() -> None:
     ap.add_argument("width", type=int)
     ap.add_argument("height", type=int)
     ap.add_argument("--frames", type=int, default=300)
+    ap.add_argument("--overhead", action="store_true", help="time evaluate + plan only (Python)")
     a = ap.parse_args()
     sd = build(a.scene, a.width, a.height, a.frames)
     comp = loads_composition(sd.json_bytes())
+    if a.overhead:
+        with wv.open_job(comp, assets_root=sd.root) as job:
+            t = time.perf_counter()
+            for f in range(a.frames):
+                job.renderer.plan(job.evaluate(f))
+            us = 1e6 * (time.perf_counter() - t) / a.frames
+        print(f"{a.scene} {a.width}x{a.height}: evaluate + plan {us:.1f} µs/frame")
+        return
     with wv.open_job(comp, assets_root=sd.root, timings=True) as job:
         job.frame(0)  # warm-up, untimed
         job.timer.totals.update(dict.fromkeys(job.timer.totals, 0.0))

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
+from conformance.exact_math import blur_kernel as ref_kernel
 from wavyte_core.blur import BlurScratch, blur_q16, gaussian_kernel_q16
-
-
-def ref_kernel(r: int, sigma: float) -> list[int]:
-    s = float(np.float32(sigma))
-    d = (2.0 * s) * s
-    w = [math.exp(((-float(i)) * float(i)) / d) for i in range(-r, r + 1)]
-    total = 0.0
-    for v in w:
-        total += v
-    q = []
-    for v in w:
-        x = v / total * 65536.0
-        f = math.floor(x)
-        q.append(min(max(int(f + 1 if x - f >= 0.5 else f), 0), 65536))
-    q[r] = min(max(q[r] + 65536 - sum(q), 0), 65536)
-    return q
 
 
 def ref_blur(src: np.ndarray, r: int, sigma: float) -> np.ndarray:

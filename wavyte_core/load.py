@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from . import model as m
 from .errors import CompositionError
-from .jsonfmt import dumps_str, format_f64
+from .jsonfmt import dumps_str, dumps_value
 from .jsonparse import parse_json
 
 __all__ = [
@@ -128,16 +128,8 @@ def index_path(base: str, i: int) -> str:
 
 def describe_json(v: Any) -> str:
     """A short description of a JSON value for error messages (``30.0``, ``a string "x"``)."""
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return format_f64(v)
+    if v is None or isinstance(v, (bool, int, float)):
+        return dumps_value(v)
     if isinstance(v, str):
         s = dumps_str(v if len(v) <= 40 else v[:37] + "...")
         return f"a string {s}"
