@@ -45,6 +45,11 @@ class BlurPass:
     radius: int
     sigma: float  # f32 value
 
+    @property
+    def pad_px(self) -> int:
+        """The blur spreads content by its radius (`roles.PixelEffect`)."""
+        return self.radius
+
     def apply(self, compositor: Compositor, src: Surface, dst: Surface) -> None:
         compositor.blur(src, dst, self.radius, self.sigma)
 
