@@ -1,6 +1,7 @@
 """The minimal plugin of docs/writing-a-plugin.md (Tint, Shift, Reveal), used by the tests."""
 
 import numpy as np
+
 from wavyte_core.plugin import Effect, Margins, Param, Transition, hookimpl
 
 
