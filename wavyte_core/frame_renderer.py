@@ -60,6 +60,8 @@ class ClipRuntime:
     opacity_mul: float = 1.0
     post: Affine | None = None
     pixel: tuple[PixelEffect, ...] = ()
+    #: The passes depend on the frame: each EvalNode carries them (``fx``), not ``pixel``.
+    dynamic_fx: bool = False
     t_in: ParsedTransition | None = None
     t_out: ParsedTransition | None = None
     has_in: bool = False
@@ -155,7 +157,8 @@ class FrameRenderer:
     def plan(self, graph: FrameGraph) -> list[tuple]:
         """Composite ops of a frame (§4.1 + §3.5). Each op is a comparable tuple:
         ``(0, layer, opacity)`` for Over, ``(1, layer_a, layer_b, t)`` for a pair, where a
-        layer is ``(clip_index, affine, draw_opacity, source_time)``."""
+        layer is ``(clip_index, affine, draw_opacity, source_time, pixel_passes)`` (the
+        passes, with their evaluated params, are part of the layer's cache key)."""
         clips = self.clips
         layers: list[tuple] = []
         for node in graph.nodes:
@@ -168,8 +171,13 @@ class FrameRenderer:
             if op > 1.0:
                 op = 1.0
             m = node.transform if rt.post is None else mul(node.transform, rt.post)
+            passes = node.fx if rt.dynamic_fx else rt.pixel
             layers.append(
-                ((node.clip, m, f32(op), node.source_time_s), node.progress_in, node.progress_out)
+                (
+                    (node.clip, m, f32(op), node.source_time_s, passes),
+                    node.progress_in,
+                    node.progress_out,
+                )
             )
         ops: list[tuple] = []
         i, n = 0, len(layers)
@@ -237,13 +245,13 @@ class FrameRenderer:
         if op[0] == 0:
             _, layer, opacity = op
             rt = self.clips[layer[0]]
-            if self.direct and not rt.pixel:
+            if self.direct and not layer[4]:
                 rt.draw(dst, layer[1], f32(layer[2] * opacity), layer[3])  # type: ignore[misc]
                 self.stats.layers_drawn += 1
                 return
             # Plain layers isolated only because the compositor cannot draw directly keep
             # the canvas: rasterizers resample images under a shifted matrix a level apart.
-            region = self._region(rt, layer[1]) if rt.pixel else self._canvas
+            region = self._region(rt, layer) if layer[4] else self._canvas
             src = self._layer(rt, layer, used, region)
             self.rast.flush(dst)
             t0 = perf_counter() if self.timer is not None else 0.0
@@ -256,7 +264,7 @@ class FrameRenderer:
             rta = self.clips[la[0]]
             rtb = self.clips[lb[0]]
             if getattr(rta.t_out, "layer_regions", False):
-                region = _union(self._region(rta, la[1]), self._region(rtb, lb[1]))
+                region = _union(self._region(rta, la), self._region(rtb, lb))
             else:
                 region = self._canvas
             a = self._layer(rta, la, used, region)
@@ -277,13 +285,17 @@ class FrameRenderer:
         inner = sum(timer.totals[k] - before[k] for k in ("decode", "effects", "composite"))
         timer.add("draw", spent - inner)
 
-    def _region(self, rt: ClipRuntime, m: Affine) -> tuple[int, int, int, int]:
+    def _region(self, rt: ClipRuntime, layer: tuple) -> tuple[int, int, int, int]:
         """The canvas rectangle an isolated layer's surface covers: its device bounds grown
         by its effects' spread, snapped outwards to the region grid, clipped to the canvas;
         the whole canvas when the compositor cannot place regions or the extent is unknown."""
         w, h = self.width, self.height
-        pad = self._pads[rt.index]
-        if not self.regions or pad is None:
+        if not self.regions:
+            return (0, 0, w, h)
+        # frame-dependent passes (animated plugin params) carry their spread per frame
+        pad = _effects_pad(layer[4]) if rt.dynamic_fx else self._pads[rt.index]
+        m = layer[1]
+        if pad is None:
             return (0, 0, w, h)
         b = device_bounds(rt.local_bounds, m, w, h)
         if b is None:
@@ -308,16 +320,17 @@ class FrameRenderer:
         if c is not None and c.key == key:
             self.stats.layer_hits += 1
             return c.surface
+        passes = layer[4]
         x0, y0, x1, y1 = region
         rw, rh = x1 - x0, y1 - y0
         if c is not None and (c.surface.width, c.surface.height) != (rw, rh):
             self._drop(rt.index)
             c = None
         if c is None:
-            pool = self.pool
-            spare = pool.take(rw, rh) if rt.pixel else None
-            c = _Cached(key, pool.take(rw, rh), spare)
+            c = _Cached(key, self.pool.take(rw, rh), None)
             self._cache[rt.index] = c
+        if passes and c.spare is None:
+            c.spare = self.pool.take(rw, rh)
         c.key = key
         s = c.surface
         s.origin = (x0, y0)
@@ -330,7 +343,7 @@ class FrameRenderer:
         self.rast.flush(s)
         s.bounds = device_bounds(rt.local_bounds, m, rw, rh)
         self.stats.layers_drawn += 1
-        for fx in rt.pixel:
+        for fx in passes:
             out = c.spare
             out.origin = s.origin  # type: ignore[union-attr]
             out.bounds = None  # type: ignore[union-attr]  # an effect that knows better (blur) sets it
@@ -342,7 +355,7 @@ class FrameRenderer:
                 fx.apply(self.comp, s, out)  # type: ignore[arg-type]
             c.surface, c.spare = out, s  # type: ignore[assignment]
             s = out  # type: ignore[assignment]
-        if rt.pixel:
+        if passes:
             self._invalidate(s)
         return s
 

@@ -34,6 +34,9 @@ command("eval", "eval_cmd:eval_frame")
 command("plugins", "plugins:plugins")
 command("conformance", "conformance:conformance")
 command("bench", "bench:bench")
+command("effects", "effects:effects")
+command("schema", "schema_cmd:schema")
+command("new-plugin", "new_plugin:new_plugin")
 
 
 class _LazyGroup(TyperGroup):
