@@ -8,8 +8,8 @@ needed (issue 10: short start-up).
 from __future__ import annotations
 
 import sys
-import types
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -70,12 +70,13 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-class _Package(types.ModuleType):
-    """Keeps the public names: importing the submodule ``wavyte_core.load`` would otherwise
-    bind the attribute ``load`` to that module instead of the `api.load` function."""
+class _Package(ModuleType):
+    """Importing a submodule binds it to the package attribute of the same name: importing
+    ``wavyte_core.load`` (the loader module) must not replace ``wavyte_core.load`` (the API
+    function, still lazy). Eager imports had the function win by import order."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
+        if name in _LAZY and isinstance(value, ModuleType):
             return
         super().__setattr__(name, value)
 
