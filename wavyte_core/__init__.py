@@ -13,6 +13,7 @@ from .errors import (
     WavyteError,
 )
 from .model import Composition
+from .preview import preview
 
 __version__ = "0.3.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "check",
     "load",
     "open_job",
+    "preview",
     "render",
     "render_frame",
 ]

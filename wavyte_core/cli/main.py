@@ -1,10 +1,10 @@
-"""``wavyte``: render, frame, validate, eval, plugins."""
+"""``wavyte``: render, frame, validate, eval, plugins, preview."""
 
 from __future__ import annotations
 
 import typer
 
-from . import bench, conformance, eval_cmd, frame, plugins, render, validate
+from . import bench, conformance, eval_cmd, frame, plugins, preview, render, validate
 
 app = typer.Typer(
     name="wavyte",
@@ -39,6 +39,7 @@ app.command("eval")(eval_cmd.eval_frame)
 app.command("plugins")(plugins.plugins)
 app.command("conformance")(conformance.conformance)
 app.command("bench")(bench.bench)
+app.command("preview")(preview.preview)
 
 
 def main() -> None:
