@@ -29,7 +29,7 @@ from ..api import RenderJob
 from ..audio import MIX_SAMPLE_RATE
 from ..errors import EvaluationError
 from ..model import Composition
-from ..output import mixed_audio
+from ..output import mixed_audio, png_bytes
 from .encode import EncodedFrame, FrameEncoder
 
 __all__ = ["FrameCache", "FrameService", "Revision", "StaleRevision", "SCALES"]
@@ -201,6 +201,14 @@ class FrameService:
             self.rendered += 1
             self.cache.put(key, item)
             return item
+
+    def still(self, rev: int, n: int) -> bytes:
+        """The PNG ``wavyte frame`` writes for frame ``n``, byte for byte (not cached)."""
+        with self.lock:
+            cur = self.current
+            if cur is None or cur.number != rev:
+                raise StaleRevision(cur.number if cur is not None else 0)
+            return png_bytes(cur.draw(n))
 
     def audio(self, rev: int) -> bytes | None:
         with self.lock:

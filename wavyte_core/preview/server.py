@@ -161,17 +161,16 @@ def build_app(session: PreviewSession, *, watch: bool = True) -> Starlette:
     async def still(request: Request) -> Response:
         rev, n = request.path_params["rev"], request.path_params["n"]
         try:
-            item = await anyio.to_thread.run_sync(
-                session.service.frame, rev, n, 1.0, True, None, limiter=limiter
-            )
+            png = await anyio.to_thread.run_sync(session.service.still, rev, n, limiter=limiter)
         except StaleRevision as exc:
             return JSONResponse({"error": "stale revision", "rev": exc.current}, 409)
+        except EvaluationError as exc:
+            return JSONResponse({"error": str(exc)}, 404)
         except Exception as exc:
             return JSONResponse({"error": f"frame {n}: {error_event(exc)['message']}"}, 500)
-        assert item is not None
         name = f"{session.source.stem}_f{n:05d}.png"
         return Response(
-            item.data,
+            png,
             media_type="image/png",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
@@ -262,10 +261,14 @@ class PreviewServer:
         )
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
+        self._port: int | None = None
 
     @property
     def port(self) -> int:
-        return self.server.servers[0].sockets[0].getsockname()[1]
+        """The bound port (known once started; stays readable after `stop`)."""
+        if self._port is None:
+            self._port = self.server.servers[0].sockets[0].getsockname()[1]
+        return self._port
 
     @property
     def url(self) -> str:
@@ -292,6 +295,7 @@ class PreviewServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise WavyteError("the preview server did not start (is the port in use?)")
             time.sleep(0.02)
+        self._port = None
         return self.url
 
     def stop(self) -> None:
