@@ -341,5 +341,5 @@ function fitCanvas() {
 }
 new ResizeObserver(fitCanvas).observe($("stage"));
 
-window.wavyte = { state: S, seek, play, pause };
+window.wavyte = { state: S, audio, seek, play, pause };
 connect();

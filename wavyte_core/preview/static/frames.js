@@ -69,6 +69,7 @@ export class FrameClient {
     canvas.dataset.frame = String(n);
     canvas.dataset.rev = String(rev);
     canvas.dataset.scale = String(scale);
+    canvas.dataset.paints = String(Number(canvas.dataset.paints ?? 0) + 1);
     this.onPaint(n, scale, rev);
   }
 
