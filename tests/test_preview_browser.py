@@ -205,9 +205,7 @@ def test_play_advances_and_loops_between_in_and_out(studio: Studio) -> None:
     page = studio.page
     studio.press("Space")
     page.wait_for_function(f"wavyte.state.frame >= {FRAMES // 2}", timeout=TIMEOUT_MS)
-    assert page.text_content("#fps").endswith("fps of 30") or "dropped" in page.text_content(
-        "#fps"
-    )
+    assert page.text_content("#fps").endswith("fps of 30") or "dropped" in page.text_content("#fps")
     # Without loop, play stops on the last frame and shows it at full size.
     studio.wait_frame(FRAMES - 1)
     assert page.text_content("#fps") == "paused"
