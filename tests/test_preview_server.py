@@ -5,6 +5,7 @@ of an asset, Python sources, CLI errors)."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -259,3 +260,23 @@ def test_cli_port_in_use(comp_path: Path) -> None:
         r = run_cli(str(comp_path), "--port", str(port))
     assert r.returncode == 2 and f"--port {port}" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_cli_serves_until_interrupted(comp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wavyte_core.cli.main", "preview", str(comp_path), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stderr.readline()
+        assert "wavyte preview: comp.json at http://127.0.0.1:" in line, line
+        url = line.split(" at ")[1].split()[0]
+        status, headers, data = get(f"{url}frame/1/4?lossless=1")
+        assert status == 200 and headers["content-type"] == "image/png"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

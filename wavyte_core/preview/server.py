@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -305,8 +306,11 @@ class PreviewServer:
         self.session.close()
 
     def serve_forever(self, *, open_browser: bool = False, announce: Any = print) -> None:
-        """Serve until Ctrl-C (blocking)."""
+        """Serve until Ctrl-C or SIGTERM (blocking), then shut down cleanly."""
         url = self.start()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, _interrupt)
         announce(f"wavyte preview: {self.session.source.label} at {url}  (Ctrl-C stops)")
         if open_browser:
             webbrowser.open(url)
@@ -317,3 +321,7 @@ class PreviewServer:
             pass
         finally:
             self.stop()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
