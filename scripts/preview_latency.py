@@ -57,7 +57,9 @@ def main() -> None:
             session = server.session
             comp = session.service.current.comp
             dur = comp.duration
-            picks = sorted({round(i * (dur - 1) / max(args.frames - 1, 1)) for i in range(args.frames)})
+            picks = sorted(
+                {round(i * (dur - 1) / max(args.frames - 1, 1)) for i in range(args.frames)}
+            )
             base = server.url
             kinds = [
                 ("JPEG full size (paused)", "scale=1"),
