@@ -174,6 +174,8 @@ def test_asset_edit_reloads_and_bad_edit_keeps_last_revision(tmp_path: Path) -> 
         before = decode_image(get(f"{server.url}frame/1/0?lossless=1")[2])
         assert tuple(before[60, 100]) == (255, 0, 0, 255)
         (tmp_path / "unrelated.txt").write_text("no reload for this")
+        time.sleep(0.6)
+        assert session.rev == 1
         blue = red.copy()
         blue[...] = (0, 0, 255, 255)
         write_png(tmp_path / "bg.png", blue)
@@ -187,6 +189,13 @@ def test_asset_edit_reloads_and_bad_edit_keeps_last_revision(tmp_path: Path) -> 
         assert get(f"{server.url}frame/2/1")[0] == 200
         write_png(tmp_path / "bg.png", red)
         wait_for(lambda: session.rev == 3 and session.error is None)
+        # An asset that does not exist yet, in a new folder: the preview reloads when it appears.
+        comp["assets"]["bg"] = {"Image": {"source": "later/bg.png"}}
+        (tmp_path / "later").mkdir()
+        write_comp(path, comp)
+        wait_for(lambda: session.error is not None and "later" in session.error["message"])
+        write_png(tmp_path / "later" / "bg.png", blue)
+        wait_for(lambda: session.rev == 4 and session.error is None)
 
 
 def test_python_sources(tmp_path: Path) -> None:

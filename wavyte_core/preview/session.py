@@ -103,7 +103,7 @@ class PreviewSession:
         self.service = FrameService(cache_bytes)
         self.error: Event | None = None
         self._next_rev = 1
-        self._good_assets: set[Path] = set()
+        self._asset_files: set[Path] = set()
         self.render_out = render_out or (source.assets_root / f"{source.stem}.mp4")
         self.render = RenderTask(self)
 
@@ -119,6 +119,9 @@ class PreviewSession:
         Returns a ``reload`` event on success, an ``error`` event otherwise."""
         try:
             comp = self.source.load()
+            # Watch the files this version names even if it fails below (a missing asset
+            # must reload the preview when it appears).
+            self._asset_files = asset_files(comp, self.source.assets_root)
             check(comp, registry=self.registry)
             job = open_job(
                 comp,
@@ -135,7 +138,6 @@ class PreviewSession:
             return self.error
         self.service.install(Revision(self._next_rev, comp, job))
         self._next_rev += 1
-        self._good_assets = asset_files(comp, self.source.assets_root)
         self.error = None
         return self.state()
 
@@ -157,7 +159,13 @@ class PreviewSession:
 
     def is_relevant(self, changed: set[Path]) -> bool:
         """Whether a change to these files can change what the preview shows."""
-        return any(p in self._good_assets or self.source.is_own_file(p) for p in changed)
+        return any(p in self._asset_files or self.source.is_own_file(p) for p in changed)
+
+    def watch_dirs(self) -> list[Path]:
+        """The folders holding the source and the files it names (watched one level deep:
+        an asset root may be a large tree)."""
+        files = self.source.own_files() | self._asset_files
+        return sorted({p.parent for p in files if p.parent.is_dir()})
 
     def close(self) -> None:
         self.render.cancel()

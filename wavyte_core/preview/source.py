@@ -57,12 +57,6 @@ class CompositionSource:
     def is_own_file(self, path: Path) -> bool:
         return path in self.own_files()
 
-    def watch_dirs(self) -> list[Path]:
-        """Directories to watch (recursively): the source's folder and the asset root."""
-        dirs = {p.parent for p in self.own_files()} | {self.assets_root.resolve()}
-        # A folder inside another watched folder adds nothing.
-        return sorted(d for d in dirs if not any(o != d and o in d.parents for o in dirs))
-
     @property
     def stem(self) -> str:
         """A short name for output files (stills, renders)."""
@@ -163,7 +157,7 @@ class PythonSource(CompositionSource):
 
     def is_own_file(self, path: Path) -> bool:
         # A helper module beside the function's module may change it too.
-        return path.suffix == ".py" and self.file.parent in path.parents
+        return path.suffix == ".py" and path.parent == self.file.parent
 
     @property
     def stem(self) -> str:

@@ -64,9 +64,13 @@ function showPosition() {
   $("timecode").textContent = timecode(n);
   timeline.setFrame(n);
   $("still").href = `/still/${S.rev}/${n}`;
-  clearTimeout(hashTimer);
-  hashTimer = setTimeout(() => history.replaceState(null, "", `${location.search}#f=${S.frame}`),
-    S.playing ? 250 : 0);
+  if (!hashTimer) {
+    // The URL keeps the playhead (a refresh returns to it); at most 4 updates/s in play.
+    hashTimer = setTimeout(() => {
+      hashTimer = 0;
+      history.replaceState(null, "", `${location.search}#f=${S.frame}`);
+    }, S.playing ? 250 : 0);
+  }
 }
 
 function showError() {
@@ -191,8 +195,13 @@ function applyState(ev) {
     fitCanvas();
     S.frame = clamp(S.frame);
     showPosition();
-    if (S.playing) restartClock();
-    else frames.seek(S.frame, 1);
+    if (S.playing) {
+      const ready = audio.load(ev.rev);
+      restartClock();
+      if (ready) ready.then(() => { if (S.playing && !audio.source) restartClock(); });
+    } else {
+      frames.seek(S.frame, 1);
+    }
   }
 }
 
@@ -284,6 +293,12 @@ $("help-button").onclick = () => $("help").showModal();
 $("goto").addEventListener("keydown", (ev) => {
   if (ev.key === "Enter") { pause(); seek(Number($("goto").value)); $("goto").blur(); }
   if (ev.key === "Escape") $("goto").blur();
+});
+
+// A clicked button gives the focus back, so Space keeps meaning play/pause.
+document.addEventListener("click", (ev) => {
+  const button = ev.target.closest("button");
+  if (button && ev.detail > 0) button.blur();
 });
 
 const scrubber = $("scrubber");
