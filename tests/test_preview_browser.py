@@ -248,3 +248,17 @@ def test_banner_when_the_server_is_gone(studio: Studio) -> None:
     assert studio.page.is_hidden("#banner")
     studio.server.stop()
     studio.page.wait_for_selector("#banner:not([hidden])", timeout=TIMEOUT_MS)
+
+
+def test_save_still_and_render_buttons(studio: Studio, tmp_path: Path) -> None:
+    open_page(studio, query="", frame=8)
+    page = studio.page
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        studio.press("s")
+    assert download.value.suggested_filename == "comp_f00008.png"
+    cli_frame(studio.path, 8, tmp_path / "f8.png")
+    assert Path(download.value.path()).read_bytes() == (tmp_path / "f8.png").read_bytes()
+    page.click("#render")
+    page.wait_for_selector('body[data-render="done"]', timeout=60_000)
+    assert "wrote" in page.text_content("#render-status")
+    assert (studio.path.parent / "comp.mp4").stat().st_size > 0

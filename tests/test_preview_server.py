@@ -89,14 +89,20 @@ def test_transparent_background_gives_png(comp_path: Path, tmp_path: Path) -> No
 def test_latest_seek_wins_and_cache_serves(comp_path: Path) -> None:
     with running_preview(comp_path) as server:
         service = server.session.service
-        service.note_seek(10)
-        assert service.frame(1, 3, seek=9) is None  # overtaken before it started
-        first = service.frame(1, 3, seek=10)
+        service.note_seek(("a", 10))
+        assert service.frame(1, 3, seek=("a", 9)) is None  # overtaken before it started
+        assert service.frame(1, 4, seek=("b", 1)) is not None  # another page's seek
+        first = service.frame(1, 3, seek=("a", 10))
         assert first is not None and service.superseded == 1
         rendered = service.rendered
-        service.note_seek(11)
-        assert service.frame(1, 3, seek=10) is first  # cached frames are always served
+        service.note_seek(("a", 11))
+        assert service.frame(1, 3, seek=("a", 10)) is first  # cached frames are always served
         assert service.rendered == rendered and service.cache.hits >= 1
+        # Over HTTP: a superseded seek gets 204, the newest one its frame.
+        url = server.url
+        assert get(f"{url}frame/1/20?page=p&seek=5")[0] == 200
+        assert get(f"{url}frame/1/21?page=p&seek=4")[0] == 204
+        assert get(f"{url}frame/1/21?page=q&seek=1")[0] == 200
 
 
 def test_websocket_origin_and_render_token(comp_path: Path) -> None:

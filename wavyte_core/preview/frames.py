@@ -6,9 +6,10 @@ one reused surface, with an unchanged frame graph not drawn again. Encoded frame
 an LRU cache keyed by (revision, frame, scale, lossless) and bounded in bytes, so a looped
 range plays from memory from its second pass on.
 
-Scheduling is *latest wins*: every scrub/seek request carries a sequence number; a request
-that reaches the render thread after a newer seek was announced is dropped unrendered
-(unless its frame is already cached). Playback requests carry no sequence number and are
+Scheduling is *latest wins*: every scrub/seek request carries its page's id and a
+sequence number; a request that reaches the render thread after a newer seek of the same
+page was announced is dropped unrendered (unless its frame is already cached). Pages do not
+overtake each other. Playback requests carry no sequence number and are
 never dropped here; the page paces them itself. Whatever was rendered is returned, so the
 page can always paint the newest frame that finished.
 
@@ -161,7 +162,7 @@ class FrameService:
         self.lock = threading.Lock()
         self.cache = FrameCache(cache_bytes)
         self.current: Revision | None = None
-        self._latest_seek = -1
+        self._latest_seek: OrderedDict[str, int] = OrderedDict()  # page id -> newest seq
         self.rendered = 0
         self.superseded = 0
 
@@ -173,14 +174,28 @@ class FrameService:
         if old is not None:
             old.close()
 
-    def note_seek(self, seq: int) -> None:
-        """A seek with sequence number ``seq`` was requested (called as it arrives, before
-        it waits for the render thread)."""
-        if seq > self._latest_seek:
-            self._latest_seek = seq
+    def note_seek(self, seek: tuple[str, int]) -> None:
+        """A seek ``(page id, sequence number)`` was requested (called as it arrives,
+        before it waits for the render thread)."""
+        page, seq = seek
+        latest = self._latest_seek
+        if seq > latest.get(page, -1):
+            latest[page] = seq
+            latest.move_to_end(page)
+            while len(latest) > 64:  # pages long closed
+                latest.popitem(last=False)
+
+    def _superseded(self, seek: tuple[str, int]) -> bool:
+        page, seq = seek
+        return seq < self._latest_seek.get(page, -1)
 
     def frame(
-        self, rev: int, n: int, scale: float = 1.0, lossless: bool = False, seek: int | None = None
+        self,
+        rev: int,
+        n: int,
+        scale: float = 1.0,
+        lossless: bool = False,
+        seek: tuple[str, int] | None = None,
     ) -> EncodedFrame | None:
         """Frame ``n`` of revision ``rev`` encoded at ``scale``; None when a newer seek has
         superseded this one before it started. Raises `StaleRevision` for an old revision
@@ -194,7 +209,7 @@ class FrameService:
             cur = self.current
             if cur is None or cur.number != rev:
                 raise StaleRevision(cur.number if cur is not None else 0)
-            if seek is not None and seek < self._latest_seek:
+            if seek is not None and self._superseded(seek):
                 self.superseded += 1
                 return None
             item = cur.encode(n, scale, lossless)

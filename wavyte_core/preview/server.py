@@ -2,8 +2,9 @@
 
 Routes:
 - ``GET /`` the studio page; ``/static/*`` its script and style (plain files, no build).
-- ``GET /frame/{rev}/{n}?scale=1|0.5&lossless=0|1&seek=S`` one encoded frame (JPEG when
-  opaque, PNG when transparent or ``lossless``). 204 when superseded by a newer seek,
+- ``GET /frame/{rev}/{n}?scale=1|0.5&lossless=0|1&page=P&seek=S`` one encoded frame (JPEG
+  when opaque, PNG when transparent or ``lossless``). 204 when superseded by a newer seek
+  of the same page,
   409 (with the current revision) for a revision that is gone, 500 with the engine's
   one-line error when the frame cannot be drawn.
 - ``GET /audio/{rev}`` the revision's mixed audio as WAV (204 when silent).
@@ -120,7 +121,7 @@ def build_app(session: PreviewSession, *, watch: bool = True) -> Starlette:
         q = request.query_params
         try:
             scale = float(q.get("scale", "1"))
-            seek = int(q["seek"]) if "seek" in q else None
+            seek = (q.get("page", ""), int(q["seek"])) if "seek" in q else None
         except ValueError:
             return JSONResponse({"error": "scale and seek must be numbers"}, 400)
         if scale not in SCALES:

@@ -16,6 +16,7 @@ export class FrameClient {
     this.onError = onError;
     this.rev = 0;
     this.lossless = false;
+    this.page = Math.random().toString(36).slice(2); // seeks of other tabs never win over ours
     this.seq = 0;
     this.paintedSeq = 0;
     this.wanted = null;
@@ -36,7 +37,7 @@ export class FrameClient {
 
   url(n, scale, seq) {
     let u = `/frame/${this.rev}/${n}?scale=${scale}`;
-    if (seq !== undefined) u += `&seek=${seq}`;
+    if (seq !== undefined) u += `&page=${this.page}&seek=${seq}`;
     if (this.lossless && scale === 1) u += "&lossless=1";
     return u;
   }
