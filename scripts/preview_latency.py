@@ -1,12 +1,14 @@
 """Report how fast `wavyte preview` answers: frame latency per kind, cache hits, hot reload.
 
-    .venv/bin/python scripts/preview_latency.py [COMP.json] [--frames 60]
+    .venv/bin/python scripts/preview_latency.py [COMP.json] [--frames 60] [--browser]
 
 Runs the real server on a free port (as `wavyte preview` does) and asks for frames over
 HTTP like the page: cold full-size JPEG, half-size JPEG (dragging/playing), lossless PNG,
 then the same frames again from the cache. Also times a hot reload (file rewritten →
 new revision prepared) on a copy of the composition's folder. Medians and 90th
-percentiles in ms; nothing is asserted.
+percentiles in ms; nothing is asserted. With ``--browser`` it also plays the composition
+in headless Chromium (Debian's ``chromium``) for a few seconds and reports the fps the
+page shows and the frames it dropped.
 """
 
 from __future__ import annotations
@@ -41,10 +43,38 @@ def row(name: str, samples: list[tuple[float, int]]) -> str:
     return f"| {name} | {statistics.median(ms):.1f} | {p90:.1f} | {kib:.1f} |"
 
 
+def play_in_browser(url: str, chromium: str, fps: float, seconds: float = 4.0) -> None:
+    """Play from frame 0 for ``seconds`` (new revision, so the first pass is uncached,
+    then again from the cache) and print what the page measured."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url, wait_until="domcontentloaded")
+        page.wait_for_selector('canvas[data-scale="1"]', state="attached")
+        page.keyboard.press("l")  # loop, so a short composition keeps playing
+        for label in ("first pass (uncached)", "second pass (cached)"):
+            page.evaluate("wavyte.pause(); wavyte.seek(0)")
+            page.keyboard.press("Space")
+            painted0 = int(page.get_attribute("canvas", "data-paints") or 0)
+            time.sleep(seconds)
+            shown = page.text_content("#fps")
+            painted = int(page.get_attribute("canvas", "data-paints") or 0) - painted0
+            page.keyboard.press("Space")
+            print(
+                f"browser playback, {label}: page shows '{shown}'; "
+                f"{painted / seconds:.1f} frames painted/s (target {fps:g})"
+            )
+        browser.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("comp", nargs="?", type=Path, default=ROOT / "examples" / "demo.json")
     ap.add_argument("--frames", type=int, default=60, help="frames per kind (spread evenly)")
+    ap.add_argument("--browser", action="store_true", help="also measure playback in Chromium")
+    ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "src"
@@ -91,6 +121,8 @@ def main() -> None:
                 f"{reload_ms:.0f} ms"
             )
             print(f"sequential half-size frames, uncached: {seq_fps:.1f} frames/s")
+            if args.browser:
+                play_in_browser(base, args.chromium, comp.fps.num / comp.fps.den)
         finally:
             server.stop()
 

@@ -220,8 +220,14 @@ def test_python_sources(tmp_path: Path) -> None:
     write_comp(tmp_path / "comp.json", square_comp())
     server = start_preview(PythonSource(f"{module}:build"), port=0)
     try:
-        assert server.session.error is None and server.session.rev == 1
+        session = server.session
+        assert session.error is None and session.rev == 1
         assert get(f"{server.url}frame/1/3")[0] == 200
+        # Editing the module reloads it: now it builds a 4-frame composition.
+        source = module.read_text()
+        module.write_text(source.replace(".read_text())", ".read_text().replace('45', '4'))"))
+        wait_for(lambda: session.rev == 2)
+        assert session.service.current.comp.duration == 4
     finally:
         server.stop()
     server = start_preview(PythonSource(f"{module}:broken"), port=0)
