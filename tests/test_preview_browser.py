@@ -262,3 +262,21 @@ def test_save_still_and_render_buttons(studio: Studio, tmp_path: Path) -> None:
     page.wait_for_selector('body[data-render="done"]', timeout=60_000)
     assert "wrote" in page.text_content("#render-status")
     assert (studio.path.parent / "comp.mp4").stat().st_size > 0
+
+
+def test_a_composition_broken_from_the_start_shows_once_fixed(
+    tmp_path: Path, browser: object
+) -> None:
+    path = tmp_path / "comp.json"
+    path.write_text('{"fps": {"num": 30, "den": 1},')
+    with running_preview(path) as server:
+        page = browser.new_page()
+        try:
+            page.goto(server.url, wait_until="domcontentloaded")
+            page.wait_for_selector("#error:not([hidden])", timeout=TIMEOUT_MS)
+            assert "invalid JSON at line 1" in page.text_content("#error-text")
+            write_comp(path, studio_comp())
+            page.wait_for_selector('canvas#view[data-frame="0"][data-rev="1"]', state="attached")
+            assert page.is_hidden("#error")
+        finally:
+            page.close()

@@ -301,3 +301,17 @@ def test_cli_serves_until_interrupted(comp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_missing_extra_names_the_install_command(monkeypatch) -> None:  # noqa: ANN001
+    import importlib.util
+
+    from wavyte_core.errors import PluginError
+    from wavyte_core.preview import require_preview_extra
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "watchfiles" else real(name)
+    )
+    with pytest.raises(PluginError, match=r"missing: watchfiles.*pip install 'wavyte\[preview\]'"):
+        require_preview_extra()

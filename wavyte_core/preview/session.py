@@ -136,7 +136,12 @@ class PreviewSession:
             self.error = error_event(exc)
             self.error["rev"] = self.rev
             return self.error
-        self.service.install(Revision(self._next_rev, comp, job))
+        try:
+            rev = Revision(self._next_rev, comp, job)
+        except BaseException:
+            job.close()
+            raise
+        self.service.install(rev)
         self._next_rev += 1
         self.error = None
         return self.state()
