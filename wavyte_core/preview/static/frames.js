@@ -5,8 +5,9 @@
 // server drops a request a newer seek has overtaken. Any frame that does arrive is painted
 // if it is newer than the one on screen, so a long drag keeps showing frames.
 //
-// Playback asks for frames ahead of the clock (half size), keeps a small buffer, paints the
-// newest frame due and forgets the late ones.
+// Playback asks for frames ahead of the clock (half size) — as far ahead as the measured
+// latency says they take — keeps a small buffer, paints the newest frame due and forgets
+// older ones.
 
 export class FrameClient {
   constructor(canvas, onPaint, onError) {
@@ -124,8 +125,10 @@ export class FrameClient {
       this.paint(bitmap, best, 0.5, this.rev);
       painted = best;
     }
+    // Late frames still in flight are not aborted: the server renders them anyway, and one
+    // arriving late is painted if nothing newer is there (and keeps the latency estimate,
+    // and so the look-ahead, honest).
     for (const [n, b] of this.buffer) if (n < target) { b.close(); this.buffer.delete(n); }
-    for (const [n, c] of this.pending) if (n < target) { c.abort(); this.pending.delete(n); }
     const lead = Math.ceil((this.latencyMs / 1000) * fps * Math.abs(rate));
     const step = rate > 1 ? Math.floor(rate) : 1; // above 1× not every frame can be shown
     for (let n = target + lead; n <= last && this.pending.size < maxInFlight; n += step) {
