@@ -5,6 +5,7 @@ of an asset, Python sources, CLI errors)."""
 from __future__ import annotations
 
 import json
+import select
 import signal
 import subprocess
 import sys
@@ -290,6 +291,8 @@ def test_cli_serves_until_interrupted(comp_path: Path) -> None:
         text=True,
     )
     try:
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        assert ready, "the server printed nothing within 60 s"
         line = proc.stderr.readline()
         assert "wavyte preview: comp.json at http://127.0.0.1:" in line, line
         url = line.split(" at ")[1].split()[0]
