@@ -159,6 +159,10 @@ def test_stepping_scrubbing_and_timeline_land_on_exact_frames(studio: Studio) ->
     studio.wait_frame(27)
     assert np.array_equal(studio.pixels(), frames[27])
     assert studio.page.evaluate("location.hash") == "#f=27"
+    # The timeline's bar shows the frames the server has cached.
+    studio.page.wait_for_function(
+        "Number(document.getElementById('cached').dataset.count) >= 8", timeout=TIMEOUT_MS
+    )
     # A click on a clip jumps to its first frame.
     studio.page.click('.clip[data-id="bar"]')
     studio.wait_frame(15)

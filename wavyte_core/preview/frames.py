@@ -217,6 +217,10 @@ class FrameService:
             self.cache.put(key, item)
             return item
 
+    def cached_frames(self, rev: int) -> list[int]:
+        with self.lock:
+            return self.cache.frames_of(rev)
+
     def still(self, rev: int, n: int) -> bytes:
         """The PNG ``wavyte frame`` writes for frame ``n``, byte for byte (not cached)."""
         with self.lock:

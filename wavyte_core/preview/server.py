@@ -8,6 +8,7 @@ Routes:
   409 (with the current revision) for a revision that is gone, 500 with the engine's
   one-line error when the frame cannot be drawn.
 - ``GET /audio/{rev}`` the revision's mixed audio as WAV (204 when silent).
+- ``GET /api/cached/{rev}`` the frame indices held in the frame cache (the timeline's bar).
 - ``GET /still/{rev}/{n}`` the exact PNG ``wavyte frame`` writes, as a download.
 - ``POST /api/render`` / ``POST /api/render/cancel`` the MP4 render (needs the page's
   session token); progress arrives as WebSocket events.
@@ -149,6 +150,10 @@ def build_app(session: PreviewSession, *, watch: bool = True) -> Starlette:
             headers={"Cache-Control": "no-store", "X-Frame": str(n), "X-Rev": str(rev)},
         )
 
+    async def cached(request: Request) -> Response:
+        frames = session.service.cached_frames(request.path_params["rev"])
+        return JSONResponse({"frames": frames})
+
     async def audio(request: Request) -> Response:
         try:
             wav = await anyio.to_thread.run_sync(
@@ -230,6 +235,7 @@ def build_app(session: PreviewSession, *, watch: bool = True) -> Starlette:
         Route("/api/state", state),
         Route("/frame/{rev:int}/{n:int}", frame),
         Route("/audio/{rev:int}", audio),
+        Route("/api/cached/{rev:int}", cached),
         Route("/still/{rev:int}/{n:int}", still),
         Route("/api/render", render_start, methods=["POST"]),
         Route("/api/render/cancel", render_cancel, methods=["POST"]),

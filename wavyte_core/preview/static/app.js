@@ -356,5 +356,14 @@ function fitCanvas() {
 }
 new ResizeObserver(fitCanvas).observe($("stage"));
 
+// The cached-frames bar: refreshed every second while the page is visible.
+setInterval(async () => {
+  if (!S.meta || document.hidden || !document.body.dataset.connected) return;
+  try {
+    const res = await fetch(`/api/cached/${S.rev}`, { cache: "no-store" });
+    if (res.ok) timeline.setCached((await res.json()).frames);
+  } catch (_) { /* the banner reports a lost server */ }
+}, 1000);
+
 window.wavyte = { state: S, audio, seek, play, pause };
 connect();

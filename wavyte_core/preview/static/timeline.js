@@ -63,6 +63,17 @@ export class Timeline {
     }
   }
 
+  // Frames the server has cached, as a thin bar under the ruler (one pixel per frame).
+  setCached(frames) {
+    const bar = this.root.querySelector("#cached");
+    bar.width = this.duration;
+    const ctx = bar.getContext("2d");
+    ctx.clearRect(0, 0, bar.width, 1);
+    ctx.fillStyle = "#47c98a";
+    for (const n of frames) ctx.fillRect(n, 0, 1, 1);
+    bar.dataset.count = String(frames.length);
+  }
+
   setFrame(frame) {
     this.playhead.style.left = this.pct(frame);
   }
