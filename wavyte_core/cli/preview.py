@@ -22,7 +22,8 @@ def preview(
     open_browser: bool = typer.Option(False, "--open", help="Open the page in the browser."),
     backend: str = typer.Option("skia", help="Rasterizer and compositor."),
     background: str = typer.Option(
-        "#12141c", help="Background #rrggbb[aa]; #00000000 shows transparency on a checkerboard."
+        "#12141c",
+        help="Background #rrggbb or #rrggbbaa; #00000000 shows transparency on a checkerboard.",
     ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's or module's folder)."
