@@ -298,6 +298,10 @@ def test_cli_serves_until_interrupted(comp_path: Path) -> None:
         url = line.split(" at ")[1].split()[0]
         status, headers, data = get(f"{url}frame/1/4?lossless=1")
         assert status == 200 and headers["content-type"] == "image/png"
+        # Each reload is reported on the terminal too.
+        write_comp(comp_path, square_comp(to=(10.0, 10.0)))
+        ready, _, _ = select.select([proc.stderr], [], [], 30)
+        assert ready and "revision 2 ready" in proc.stderr.readline()
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
     finally:

@@ -51,6 +51,7 @@ def preview(
         server = start_preview(source, port=port, backend=backend, background=bg, render_out=out)
     if server.session.error is not None:
         typer.echo(f"error: {server.session.error['message']} (fix it; the page reloads)", err=True)
+    server.session.notify = lambda line: typer.echo(f"wavyte preview: {line}", err=True)
     server.serve_forever(
         open_browser=open_browser, announce=lambda line: typer.echo(line, err=True)
     )

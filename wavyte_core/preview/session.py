@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,8 @@ class PreviewSession:
         self._asset_files: set[Path] = set()
         self.render_out = render_out or (source.assets_root / f"{source.stem}.mp4")
         self.render = RenderTask(self)
+        #: Called with one line per reload outcome (the CLI prints them on stderr).
+        self.notify: Callable[[str], None] = lambda line: None
 
     # ------------------------------------------------------------------- revisions
 
@@ -117,6 +120,7 @@ class PreviewSession:
     def reload(self) -> Event:
         """Load, check and prepare the source again (blocking: run it off the event loop).
         Returns a ``reload`` event on success, an ``error`` event otherwise."""
+        t0 = time.perf_counter()
         try:
             comp = self.source.load()
             # Watch the files this version names even if it fails below (a missing asset
@@ -135,6 +139,7 @@ class PreviewSession:
                 log.exception("reload failed")
             self.error = error_event(exc)
             self.error["rev"] = self.rev
+            self.notify(f"error: {self.error['message']}")
             return self.error
         try:
             rev = Revision(self._next_rev, comp, job)
@@ -144,6 +149,7 @@ class PreviewSession:
         self.service.install(rev)
         self._next_rev += 1
         self.error = None
+        self.notify(f"revision {rev.number} ready ({time.perf_counter() - t0:.2f} s)")
         return self.state()
 
     def state(self) -> Event:
