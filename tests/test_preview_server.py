@@ -322,3 +322,17 @@ def test_missing_extra_names_the_install_command(monkeypatch) -> None:  # noqa: 
     )
     with pytest.raises(PluginError, match=r"missing: watchfiles.*pip install 'wavyte\[preview\]'"):
         require_preview_extra()
+
+
+def test_cancelled_render_leaves_no_file(tmp_path: Path) -> None:
+    comp = square_comp()
+    comp["duration"] = 3000
+    comp["tracks"][0]["clips"][0]["range"]["end"] = 3000
+    path = write_comp(tmp_path / "long.json", comp)
+    with running_preview(path) as server:
+        task = server.session.render
+        assert task.start()["state"] == "running"
+        assert task.start()["message"] == "a render is already running"
+        task.cancel()
+        assert task.status()["state"] == "cancelled"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.json"]

@@ -221,9 +221,12 @@ def build_app(session: PreviewSession, *, watch: bool = True) -> Starlette:
                     pass
 
             tasks = [asyncio.create_task(send()), asyncio.create_task(receive())]
-            _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for t in pending:
                 t.cancel()
+            for t in done:  # a closed socket ends the page's session; nothing to report
+                if not t.cancelled():
+                    t.exception()
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
