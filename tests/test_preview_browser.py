@@ -127,7 +127,7 @@ def test_page_loads_and_shows_the_exact_frame(studio: Studio, tmp_path: Path) ->
     page.click("#exact")
     studio.press("ArrowRight")
     studio.wait_frame(13)
-    expected = cli_frame(studio.path, 13, tmp_path / "f13.png").astype(int)
+    expected = expected_frames(studio_comp(), studio.path.parent)[13].astype(int)
     diff = np.abs(studio.pixels().astype(int) - expected)
     assert diff[..., :3].mean() < 2.0 and np.percentile(diff, 99) < 40
 
