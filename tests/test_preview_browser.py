@@ -6,6 +6,7 @@ engine's own frames: exactly on the lossless path, within a JPEG tolerance other
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -83,11 +84,16 @@ class Studio:
         )
 
     def pixels(self) -> np.ndarray:
+        """The canvas's RGBA pixels, as ``getImageData`` reads them (sent as base64)."""
         data = self.page.evaluate(
             """() => { const c = document.getElementById('view');
-                 return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"""
+                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 let s = '';
+                 for (let i = 0; i < d.length; i += 8192)
+                   s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
+                 return btoa(s); }"""
         )
-        return np.asarray(data, dtype=np.uint8).reshape(H, W, 4)
+        return np.frombuffer(base64.b64decode(data), dtype=np.uint8).reshape(H, W, 4)
 
     def frame(self) -> int:
         return int(self.page.get_attribute("canvas#view", "data-frame"))
