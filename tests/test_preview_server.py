@@ -336,3 +336,19 @@ def test_cancelled_render_leaves_no_file(tmp_path: Path) -> None:
         task.cancel()
         assert task.status()["state"] == "cancelled"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.json"]
+
+
+def test_frame_cache_is_bounded_in_bytes_least_recently_used_first() -> None:
+    from wavyte_core.preview.encode import EncodedFrame
+    from wavyte_core.preview.frames import FrameCache, FrameKey
+
+    cache = FrameCache(max_bytes=300)
+    item = EncodedFrame(b"x" * 100, "image/jpeg")
+    for n in range(3):
+        cache.put(FrameKey(1, n, 1.0, False), item)
+    assert cache.get(FrameKey(1, 0, 1.0, False)) is item  # 0 is now the most recent
+    cache.put(FrameKey(1, 3, 0.5, False), item)  # evicts frame 1, the least recent
+    assert cache.get(FrameKey(1, 1, 1.0, False)) is None
+    assert cache.bytes == 300 and cache.frames_of(1) == [0, 2, 3]
+    cache.drop_revisions_before(2)
+    assert len(cache) == 0 and cache.bytes == 0
