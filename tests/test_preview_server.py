@@ -205,7 +205,7 @@ def test_asset_edit_reloads_and_bad_edit_keeps_last_revision(tmp_path: Path) -> 
         wait_for(lambda: session.rev == 4 and session.error is None)
 
 
-def test_python_sources(tmp_path: Path) -> None:
+def test_python_sources(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     from wavyte_core.preview import start_preview
     from wavyte_core.preview.source import PythonSource
 
@@ -213,28 +213,47 @@ def test_python_sources(tmp_path: Path) -> None:
     module.write_text(
         "import json, pathlib\n"
         "import wavyte_core as wv\n"
+        "from scene_settings import DURATION\n"
         "def build():\n"
-        "    return wv.load(pathlib.Path(__file__).with_name('comp.json').read_text())\n"
+        "    text = pathlib.Path(__file__).with_name('comp.json').read_text()\n"
+        "    comp = json.loads(text)\n"
+        "    comp['duration'] = comp['tracks'][0]['clips'][0]['range']['end'] = DURATION\n"
+        "    return wv.load(json.dumps(comp))\n"
         "def broken():\n"
         "    return undefined_name\n"
     )
+    helper = tmp_path / "scene_settings.py"
+    helper.write_text("DURATION = 45\n")
     write_comp(tmp_path / "comp.json", square_comp())
     server = start_preview(PythonSource(f"{module}:build"), port=0)
     try:
         session = server.session
         assert session.error is None and session.rev == 1
         assert get(f"{server.url}frame/1/3")[0] == 200
-        # Editing the module reloads it: now it builds a 4-frame composition.
-        source = module.read_text()
-        module.write_text(source.replace(".read_text())", ".read_text().replace('45', '4'))"))
+        assert session.service.current.comp.duration == 45
+        # Editing a helper module beside it reloads both: now a 4-frame composition.
+        helper.write_text("DURATION = 4\n")
         wait_for(lambda: session.rev == 2)
         assert session.service.current.comp.duration == 4
+        # And editing the module itself.
+        module.write_text(module.read_text().replace("= DURATION", "= DURATION + 1"))
+        wait_for(lambda: session.rev == 3)
+        assert session.service.current.comp.duration == 5
     finally:
         server.stop()
+    # module:function, imported from the current folder.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        source = PythonSource("scene:build")
+        assert source.file == module and source.load().duration == 5
+    finally:
+        sys.modules.pop("scene", None)
+        sys.modules.pop("scene_settings", None)
     server = start_preview(PythonSource(f"{module}:broken"), port=0)
     try:
         assert server.session.error["message"].endswith(
-            "scene.py:6: NameError: name 'undefined_name' is not defined"
+            "scene.py:10: NameError: name 'undefined_name' is not defined"
         )
     finally:
         server.stop()

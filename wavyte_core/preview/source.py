@@ -13,7 +13,8 @@ import importlib
 import runpy
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -110,7 +111,6 @@ class PythonSource(CompositionSource):
             )
         self.spec, self.fn = spec, fn
         self.label = spec
-        self._module: ModuleType | None = None
         if target.endswith(".py") or "/" in target:
             self.file: Path = Path(target).resolve()
             if not self.file.is_file():
@@ -127,22 +127,28 @@ class PythonSource(CompositionSource):
     def _import(self) -> ModuleType:
         assert self.module_name is not None
         try:
-            if self._module is None:
-                if "" not in sys.path and str(Path.cwd()) not in sys.path:
-                    sys.path.insert(0, str(Path.cwd()))
-                self._module = importlib.import_module(self.module_name)
-            else:
-                self._module = importlib.reload(self._module)
+            with _user_code(Path.cwd()):
+                return importlib.import_module(self.module_name)
         except ModuleNotFoundError as exc:
             raise CompositionError("--python", f"cannot import {self.module_name}: {exc}") from None
         except Exception as exc:
             raise CompositionError("--python", _user_error(exc)) from None
-        return self._module
+
+    def _forget_local_modules(self) -> None:
+        """Drop the modules of the function's folder from ``sys.modules``, so an edit of
+        a helper module beside it is seen too (``importlib.reload`` would only redo one)."""
+        folder = self.file.parent
+        for name, module in list(sys.modules.items()):
+            f = getattr(module, "__file__", None)
+            if f and Path(f).resolve().parent == folder:
+                del sys.modules[name]
 
     def load(self) -> Composition:
+        self._forget_local_modules()
         if self.module_name is None:
             try:
-                namespace: dict[str, Any] = runpy.run_path(str(self.file))
+                with _user_code(self.file.parent):
+                    namespace: dict[str, Any] = runpy.run_path(str(self.file))
             except Exception as exc:
                 raise CompositionError("--python", _user_error(exc)) from None
         else:
@@ -162,6 +168,20 @@ class PythonSource(CompositionSource):
     @property
     def stem(self) -> str:
         return self.file.stem
+
+
+@contextmanager
+def _user_code(folder: Path) -> Iterator[None]:
+    """Run user code as ``python script.py`` would: its folder importable; and no
+    bytecode cache, which could serve a stale module after an edit within one second."""
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    before = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = before
 
 
 def _call_user(fn: Callable[[], Any]) -> Any:
