@@ -371,3 +371,16 @@ def test_frame_cache_is_bounded_in_bytes_least_recently_used_first() -> None:
     assert cache.bytes == 300 and cache.frames_of(1) == [0, 2, 3]
     cache.drop_revisions_before(2)
     assert len(cache) == 0 and cache.bytes == 0
+
+
+def test_functions_named_like_submodules_stay_callable() -> None:
+    """``wv.load`` and ``wv.preview`` share their names with submodules; importing those
+    submodules first (as the CLI and the tests do) must not shadow the functions."""
+    code = (
+        "import wavyte_core.job, wavyte_core.load, wavyte_core.preview.source\n"
+        "import wavyte_core as wv\n"
+        "assert callable(wv.load) and callable(wv.preview), (wv.load, wv.preview)\n"
+        "from wavyte_core.load import loads_composition\n"
+        "from wavyte_core.preview import start_preview\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

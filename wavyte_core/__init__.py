@@ -7,7 +7,9 @@ needed (issue 10: short start-up).
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -69,3 +71,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """``wavyte_core`` itself. Two public functions share their name with a submodule
+    (``load``, ``preview``). Importing a submodule sets it as an attribute of its package,
+    which would replace the function (``wv.load(...)``: "'module' object is not callable"
+    whenever ``wavyte_core.load`` was imported first). The functions keep their names;
+    the submodules stay reachable through ``sys.modules`` and ``from ... import``."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, ModuleType):
+            return  # the submodule ``wavyte_core.<name>``, imported after or before the function
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
