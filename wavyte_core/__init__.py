@@ -74,15 +74,13 @@ def __dir__() -> list[str]:
 
 
 class _Package(ModuleType):
-    """``wavyte_core`` itself. Two public functions share their name with a submodule
-    (``load``, ``preview``). Importing a submodule sets it as an attribute of its package,
-    which would replace the function (``wv.load(...)``: "'module' object is not callable"
-    whenever ``wavyte_core.load`` was imported first). The functions keep their names;
-    the submodules stay reachable through ``sys.modules`` and ``from ... import``."""
+    """Importing a submodule binds it to the package attribute of the same name: importing
+    ``wavyte_core.load`` (the loader module) must not replace ``wavyte_core.load`` (the API
+    function, still lazy). Eager imports had the function win by import order."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in _LAZY and isinstance(value, ModuleType):
-            return  # the submodule ``wavyte_core.<name>``, imported after or before the function
+            return
         super().__setattr__(name, value)
 
 
