@@ -123,10 +123,9 @@ def iter_frames(job: Job, start: int = 0, end: int | None = None, *, copy: bool 
         yield f, (surf.buf.copy() if copy else surf.buf)
 
 
-def write_png(path: str | Path, frame_bgra_premul: np.ndarray) -> None:
-    """Write a premultiplied BGRA frame as an un-premultiplied RGBA PNG, atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+def png_bytes(frame_bgra_premul: np.ndarray, level: int = 6) -> bytes:
+    """A premultiplied BGRA frame as the bytes of an un-premultiplied RGBA PNG (zlib
+    ``level``: 6 for files, lower where encoding speed matters, as in the preview)."""
     rgba = unpremultiply_to_rgba(frame_bgra_premul)
     h, w = rgba.shape[:2]
     raw = np.empty((h, 1 + w * 4), dtype=np.uint8)
@@ -141,12 +140,19 @@ def write_png(path: str | Path, frame_bgra_premul: np.ndarray) -> None:
             + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
         )
 
-    png = (
+    return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
+        + chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
         + chunk(b"IEND", b"")
     )
+
+
+def write_png(path: str | Path, frame_bgra_premul: np.ndarray) -> None:
+    """Write a premultiplied BGRA frame as an un-premultiplied RGBA PNG, atomically."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    png = png_bytes(frame_bgra_premul)
     tmp = temp_path_for(target)
     try:
         tmp.write_bytes(png)
