@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["flatten_onto", "unpremultiply_to_rgba"]
+__all__ = ["flatten_onto", "unpremultiply_bgra", "unpremultiply_to_rgba"]
 
 
 def _mul_div255(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -78,4 +78,38 @@ def unpremultiply_to_rgba(frame_bgra_premul: np.ndarray) -> np.ndarray:
     for dst_c, src_c in ((0, 2), (1, 1), (2, 0)):
         out[..., dst_c] = _UNPREMUL_LUT[base + frame_bgra_premul[..., src_c]]
     out[..., 3] = a
+    return out
+
+
+def unpremultiply_bgra(frame_bgra_premul: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Straight-alpha BGRA from a premultiplied BGRA frame, into ``out`` (same shape).
+
+    For encoders that keep alpha (ProRes 4444, VP9 with alpha, PNG sequences): swscale
+    treats BGRA as straight alpha, so the frame is un-premultiplied once before it is
+    handed over, with the rule of `unpremultiply_to_rgba`. Opaque and fully transparent
+    pixels are unchanged by it (premultiplied colour is 0 where a = 0), so when few pixels
+    are partially transparent — an overlay's anti-aliased edges — the frame is copied and
+    only those pixels go through the lookup table; otherwise the whole frame does, with
+    16-bit indices.
+    """
+    a = frame_bgra_premul[..., 3]
+    partial = (a - np.uint8(1)) < np.uint8(254)  # 0 < a < 255 (uint8 wraps)
+    n = int(np.count_nonzero(partial))
+    if n * 8 > partial.size:
+        base = a.astype(np.uint16) << 8
+        idx = np.empty_like(base)
+        for c in range(3):
+            np.bitwise_or(base, frame_bgra_premul[..., c], out=idx)
+            out[..., c] = _UNPREMUL_LUT[idx]
+        out[..., 3] = a
+        return out
+    np.copyto(out, frame_bgra_premul)
+    if n == 0:
+        return out
+    flat = np.flatnonzero(partial)
+    px = frame_bgra_premul.reshape(-1, 4)[flat]
+    dst = out.reshape(-1, 4)
+    base = px[:, 3].astype(np.intp) << 8
+    for c in range(3):
+        dst[flat, c] = _UNPREMUL_LUT[base + px[:, c]]
     return out

@@ -4,6 +4,7 @@ temporary-file convention and the audio mix of a render range."""
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .audio import build_audio_manifest, frame_to_sample, mix_manifest
+from .errors import RenderError
 from .flatten import unpremultiply_to_rgba
 from .job import Job
 
@@ -25,6 +27,7 @@ class RenderReport:
     render_seconds: float = 0.0
     encode_wait_seconds: float = 0.0
     stage_ms: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def fps(self) -> float:
@@ -34,6 +37,62 @@ class RenderReport:
 def temp_path_for(target: Path) -> Path:
     """A hidden sibling of ``target`` with the same suffix (muxers pick formats by it)."""
     return target.with_name(f".{target.stem}.part-{os.getpid()}{target.suffix}")
+
+
+class FileTarget:
+    """One output file, written to a hidden sibling and renamed over the target on success."""
+
+    def __init__(self, target: Path) -> None:
+        if target.is_dir():
+            raise RenderError(f"{target} is a directory")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.target = target
+        self.temp = temp_path_for(target)  # what the encoder opens
+
+    def commit(self) -> None:
+        os.replace(self.temp, self.target)
+
+    def discard(self) -> None:
+        self.temp.unlink(missing_ok=True)
+
+
+class SequenceTarget:
+    """An image sequence (``out/frame_%05d.png``), never left half-written under its name.
+
+    Frames are encoded into a hidden folder; nothing appears under the target names until
+    every frame is encoded and the encoder closed. Then, if the target folder did not exist,
+    the hidden folder is renamed to it — the sequence appears at once; otherwise each file
+    is renamed into the folder (each replace is atomic; files of other frame ranges in the
+    folder are left alone, so ranges rendered separately combine). A failed or interrupted
+    render deletes the hidden folder and leaves the target folder as it was.
+    """
+
+    def __init__(self, pattern: Path) -> None:
+        folder = pattern.parent
+        if folder.exists() and not folder.is_dir():
+            raise RenderError(f"{folder} is not a folder")
+        self.folder = folder
+        self.fresh = not folder.exists()
+        tag = f".part-{os.getpid()}"
+        if self.fresh:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            self.tmpdir = folder.parent / f".{folder.name}{tag}"
+        else:
+            self.tmpdir = folder / f".wavyte{tag}"
+        shutil.rmtree(self.tmpdir, ignore_errors=True)  # a leftover of this pid's crash
+        self.tmpdir.mkdir()
+        self.temp = self.tmpdir / pattern.name  # the pattern the encoder writes
+
+    def commit(self) -> None:
+        if self.fresh:
+            os.replace(self.tmpdir, self.folder)
+            return
+        for f in sorted(self.tmpdir.iterdir()):
+            os.replace(f, self.folder / f.name)
+        self.tmpdir.rmdir()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 def mixed_audio(job: Job, start: int, end: int) -> np.ndarray | None:
