@@ -53,7 +53,7 @@ def frame_to_sample(n: int, fps: Fraction) -> int:
 
 
 class PyAVEncoder:
-    """`wavyte_core.roles.Encoder` writing H.264 (+AAC) through PyAV."""
+    """`wavyte_core.roles.Encoder` writing every format of `codecs.CODECS` through PyAV."""
 
     name = "pyav"
 
