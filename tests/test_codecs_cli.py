@@ -163,3 +163,20 @@ def test_unpremultiply_bgra_matches_the_png_rule(translucent: float) -> None:
         premul[..., c] = (rng.integers(0, 256, (h, w)) * a.astype(int) + 127) // 255
     out = unpremultiply_bgra(premul, np.empty_like(premul))
     assert np.array_equal(out[..., [2, 1, 0, 3]], unpremultiply_to_rgba(premul))
+
+
+def test_a_missing_encoder_is_named_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PyAV wheel built without libvpx or libopus: the request fails at once, naming the
+    missing encoder; what does not need it still works."""
+    import wavyte_core.codecs as codecs
+
+    monkeypatch.setattr(codecs, "_available", lambda name: name != "libvpx-vp9")
+    with pytest.raises(RenderError, match="no libvpx-vp9 encoder"):
+        resolve_output(tmp_path / "a.webm")
+    assert resolve_output(tmp_path / "a.mp4").codec.name == "h264"
+    monkeypatch.setattr(codecs, "_available", lambda name: name != "libopus")
+    with pytest.raises(RenderError, match="no libopus encoder"):
+        resolve_output(tmp_path / "a.webm")
+    assert resolve_output(tmp_path / "a.mkv", codec="vp9").audio_codec == "aac"
