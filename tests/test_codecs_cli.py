@@ -15,7 +15,7 @@ from tests.codec_scene import N, decode_rgba, make_scene
 from wavyte_core.cli.main import app
 from wavyte_core.codecs import CODECS, codec_table_markdown, resolve_output
 from wavyte_core.errors import RenderError
-from wavyte_core.flatten import unpremultiply_bgra, unpremultiply_to_rgba
+from wavyte_core.flatten import Unpremultiplier, unpremultiply_to_rgba
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,7 +151,7 @@ def test_help_and_readme_list_every_codec() -> None:
 
 
 @pytest.mark.parametrize("translucent", [0.05, 0.9])  # the sparse and the dense path
-def test_unpremultiply_bgra_matches_the_png_rule(translucent: float) -> None:
+def test_unpremultiplier_matches_the_png_rule(translucent: float) -> None:
     rng = np.random.default_rng(7)
     h, w = 40, 50
     a = rng.integers(0, 256, (h, w)).astype(np.uint8)
@@ -161,8 +161,10 @@ def test_unpremultiply_bgra_matches_the_png_rule(translucent: float) -> None:
     premul[..., 3] = a
     for c in range(3):
         premul[..., c] = (rng.integers(0, 256, (h, w)) * a.astype(int) + 127) // 255
-    out = unpremultiply_bgra(premul, np.empty_like(premul))
-    assert np.array_equal(out[..., [2, 1, 0, 3]], unpremultiply_to_rgba(premul))
+    unpremultiply = Unpremultiplier(h, w)
+    for frame in (premul, np.ascontiguousarray(premul[::-1])):  # buffers are reused
+        out = unpremultiply(frame)
+        assert np.array_equal(out[..., [2, 1, 0, 3]], unpremultiply_to_rgba(frame))
 
 
 def test_a_missing_encoder_is_named_before_any_work(

@@ -356,7 +356,7 @@ def resolve_output(
             )
         if suffix not in prof.suffixes:
             raise RenderError(f"{path}: codec {name} writes {' or '.join(prof.suffixes)} files")
-        if "/" in _PATTERN.sub("", path.name) or len(_PATTERN.findall(path.name)) != 1:
+        if len(_PATTERN.findall(path.name)) != 1:
             raise RenderError(f"{path}: the file name needs exactly one %d / %05d pattern")
         muxer = "image2"
     else:

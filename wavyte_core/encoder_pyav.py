@@ -13,7 +13,7 @@ frame reaches libx264 — so libx264's lookahead holds the converted copy, never
 caller's buffer, which may be reused as soon as ``write`` returns.
 
 With ``settings.alpha`` the frame is un-premultiplied once into a scratch buffer
-(`flatten.unpremultiply_bgra`) — swscale treats BGRA as straight alpha — and that buffer
+(`flatten.Unpremultiplier`) — swscale treats BGRA as straight alpha — and that buffer
 is handed over the same way; the swscale conversion copies it before ``encode`` returns.
 
 Audio, when given, is encoded alongside the video (PyAV re-chunks it to the codec's frame
@@ -34,7 +34,7 @@ from .audio import MIX_SAMPLE_RATE
 from .audio import frame_to_sample as audio_frame_to_sample
 from .codecs import AUDIO_CODECS, MUXERS
 from .errors import RenderError
-from .flatten import unpremultiply_bgra
+from .flatten import Unpremultiplier
 from .model import Fps
 from .roles import EncodeSettings
 
@@ -86,7 +86,7 @@ class PyAVEncoderSession:
         self._size = (s.height, s.width)
         self._frames = 0
         self._closed = False
-        self._scratch = np.empty((s.height, s.width, 4), np.uint8) if s.alpha else None
+        self._unpremul = Unpremultiplier(s.height, s.width) if s.alpha else None
         container_options = {"movflags": "+faststart"} if fmt in _FASTSTART_FORMATS else {}
         if fmt == "image2":
             container_options = {"start_number": str(s.first_frame)}
@@ -141,8 +141,8 @@ class PyAVEncoderSession:
         if self._closed:
             raise RenderError("write() after the encoder session was closed")
         av = self._av
-        if self._scratch is not None:
-            frame = unpremultiply_bgra(frame, self._scratch)
+        if self._unpremul is not None:
+            frame = self._unpremul(frame)
         vf = av.VideoFrame.from_numpy_buffer(frame, format="bgra")
         vf.pts = self._frames
         self._frames += 1
