@@ -477,6 +477,24 @@ def codec_help() -> str:
     return "; ".join(lines)
 
 
+def option_help(option: str) -> str:
+    """Which codecs take ``option`` and their values/defaults, for ``--help``, from `CODECS`."""
+    parts = []
+    for p in CODECS.values():
+        if option not in p.options:
+            continue
+        if option == "crf" and p.crf:
+            parts.append(f"{p.name} {p.crf[0]}-{p.crf[1]} ({p.crf[2]})")
+        elif option == "profile":
+            dflt = f" (default {p.default_profile}; 4444 with --alpha)" if p.default_profile else ""
+            parts.append(f"{p.name}: {', '.join(p.profiles)}{dflt}")
+        elif option == "pix_fmt":
+            parts.append(f"{p.name}: {', '.join(p.pix_fmts)} (default {p.pix_fmts[0]})")
+        else:
+            parts.append(p.name)
+    return "; ".join(parts)
+
+
 def codec_table_markdown() -> str:
     """The README's codec table, generated from `CODECS` (kept in sync by a test)."""
     rows = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..codecs import codec_help
+from ..codecs import DITHERS, codec_help, option_help
 from .common import assets_root, parse_color, parse_frames, print_warnings, user_errors
 
 _QUALITY = "Quality (each codec takes its own; see the README's codec table)"
@@ -41,7 +41,7 @@ def render(
     encoder: str = typer.Option("pyav", help="Video encoder."),
     crf: int | None = typer.Option(
         None,
-        help="Constant quality, lower is better: h264 0-51 (23), h265 0-51 (28), vp9 0-63 (32).",
+        help=f"Constant quality, lower is better: {option_help('crf')}.",
         rich_help_panel=_QUALITY,
     ),
     preset: str | None = typer.Option(
@@ -56,15 +56,13 @@ def render(
     ),
     profile: str | None = typer.Option(
         None,
-        help="prores: proxy, lt, standard, hq (default), 4444 (default with --alpha), "
-        "4444xq; h264: baseline/main/high/high10/high444; h265: main/main10/main444-8.",
+        help=f"Codec profile. {option_help('profile')}.",
         rich_help_panel=_QUALITY,
     ),
     pix_fmt: str | None = typer.Option(
         None,
         "--pix-fmt",
-        help="h264: yuv420p (default), yuv444p, yuv420p10le; h265: yuv420p, yuv420p10le, "
-        "yuv444p; vp9: yuv420p, yuv444p; jpeg: yuvj420p, yuvj444p.",
+        help=f"Pixel format. {option_help('pix_fmt')}.",
         rich_help_panel=_QUALITY,
     ),
     palette: str | None = typer.Option(
@@ -74,8 +72,7 @@ def render(
     ),
     dither: str | None = typer.Option(
         None,
-        help="gif: sierra2_4a (default), bayer, floyd_steinberg, sierra2, sierra3, burkes, "
-        "atkinson, heckbert, none.",
+        help=f"gif dithering: {', '.join(DITHERS)} (default {DITHERS[0]}).",
         rich_help_panel=_QUALITY,
     ),
     qscale: int | None = typer.Option(
@@ -85,7 +82,7 @@ def render(
         None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."
     ),
     background: str | None = typer.Option(
-        None, help="Background #rrggbb[aa] (default #12141c; transparent with --alpha)."
+        None, help="Background #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha)."
     ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's folder)."
