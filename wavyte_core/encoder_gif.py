@@ -60,7 +60,9 @@ class GifSession:
         self._frames = 0
         self._encoded = 0
         self._closed = False
-        self._spool_path = path.with_name(path.name + ".spool")
+        # ``.out.part-PID.spool`` beside ``.out.part-PID.gif``: a killed render's spool is
+        # removed with its part file (`output.remove_stale_parts`).
+        self._spool_path = path.with_suffix(".spool")
         self._spool: Any = None
         self._graphs: list[Any] = []
         try:

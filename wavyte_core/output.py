@@ -3,7 +3,9 @@ temporary-file convention and the audio mix of a render range."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import struct
 import zlib
@@ -35,8 +37,78 @@ class RenderReport:
 
 
 def temp_path_for(target: Path) -> Path:
-    """A hidden sibling of ``target`` with the same suffix (muxers pick formats by it)."""
+    """A hidden sibling of ``target`` with the same suffix (muxers pick formats by it).
+
+    Every output goes through here once, so this is also where the part files of killed
+    renders into the same folder are removed (`remove_stale_parts`)."""
+    remove_stale_parts(target.parent)
     return target.with_name(f".{target.stem}.part-{os.getpid()}{target.suffix}")
+
+
+_PART_NAME = re.compile(r"^\..+\.part-(\d+)(\.[^.]*)?$")
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Delete the hidden ``.NAME.part-PID.EXT`` files in ``folder`` whose process is gone
+    (a render killed with SIGKILL cannot clean up after itself). A part file of a live
+    process, of this process, or that is not a regular file is left alone. Process ids
+    are this machine's: renders from several hosts into one network folder are not
+    told apart."""
+    removed: list[Path] = []
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return removed
+    with entries:
+        for entry in entries:
+            m = _PART_NAME.match(entry.name)
+            if m is None or not entry.is_file(follow_symlinks=False):
+                continue
+            pid = int(m.group(1))
+            if pid == os.getpid() or process_alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def remove_stale_part_dirs(folder: Path) -> list[Path]:
+    """Like `remove_stale_parts`, for the hidden ``.NAME.part-PID`` folders of image
+    sequences whose render was killed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _PART_NAME.match(entry.name)
+        if m is None or m.group(2) or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid = int(m.group(1))
+        if pid != os.getpid() and not process_alive(pid):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """True while process ``pid`` exists and is not a zombie."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OverflowError:
+        return False
+    try:  # a zombie has exited; only its parent has not collected it yet
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 class FileTarget:
@@ -79,6 +151,7 @@ class SequenceTarget:
             self.tmpdir = folder.parent / f".{folder.name}{tag}"
         else:
             self.tmpdir = folder / f".wavyte{tag}"
+        remove_stale_part_dirs(self.tmpdir.parent)
         shutil.rmtree(self.tmpdir, ignore_errors=True)  # a leftover of this pid's crash
         self.tmpdir.mkdir()
         self.temp = self.tmpdir / pattern.name  # the pattern the encoder writes
