@@ -7,7 +7,9 @@ needed (issue 10: short start-up).
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -66,3 +68,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """Importing the submodule ``wavyte_core.load`` makes Python bind it as the package
+    attribute ``load``, which would shadow the lazily imported public ``load()`` (then
+    ``wv.load(...)`` fails with "'module' object is not callable", depending on what was
+    imported first). Submodules never replace a public lazy name; they stay importable
+    through ``sys.modules`` (``from wavyte_core.load import ...``)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
