@@ -71,11 +71,9 @@ def __dir__() -> list[str]:
 
 
 class _Package(ModuleType):
-    """Importing the submodule ``wavyte_core.load`` makes Python bind it as the package
-    attribute ``load``, which would shadow the lazily imported public ``load()`` (then
-    ``wv.load(...)`` fails with "'module' object is not callable", depending on what was
-    imported first). Submodules never replace a public lazy name; they stay importable
-    through ``sys.modules`` (``from wavyte_core.load import ...``)."""
+    """Importing a submodule binds it to the package attribute of the same name: importing
+    ``wavyte_core.load`` (the loader module) must not replace ``wavyte_core.load`` (the API
+    function, still lazy). Eager imports had the function win by import order."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in _LAZY and isinstance(value, ModuleType):
