@@ -79,6 +79,7 @@ def decode_rgba(path: Path, *, vp9_alpha: bool = False) -> tuple[list[np.ndarray
             "pix_fmt": v.codec_context.pix_fmt,
             "rate": v.average_rate,
             "tag": v.codec_tag,
+            "colorspace": (v.codec_context.colorspace, v.codec_context.color_range),
             "metadata": dict(v.metadata),
             "audio": [a.codec_context.name for a in c.streams.audio],
         }

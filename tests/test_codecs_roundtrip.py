@@ -94,6 +94,8 @@ def test_video_codecs_round_trip(
     assert 0 <= audio_samples(out) - SAMPLES <= (0 if audio == "opus" else 1024)
     if codec == "hevc":
         assert info["tag"] == "hvc1"
+    if codec != "prores":  # tagged BT.601 limited range, the matrix swscale converted with
+        assert info["colorspace"] == (6, 1)
     assert not list(tmp_path.glob(".*")), "temporary files left behind"
 
 

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 AUDIO_CHUNK = 1024  # samples per frame handed to PyAV (it re-chunks for the codec)
 _FASTSTART_FORMATS = frozenset({"mp4", "mov"})
+_SMPTE170M = 6  # AVCOL_SPC/PRI/TRC_SMPTE170M: BT.601 (525-line), what swscale's default is
+_LIMITED_RANGE = 1  # AVCOL_RANGE_MPEG
 _EVEN_WIDTH = frozenset({"yuv420p", "yuvj420p", "nv12", "yuv420p10le", "yuva420p", "yuv422p10le"})
 _EVEN_HEIGHT = frozenset({"yuv420p", "yuvj420p", "nv12", "yuv420p10le", "yuva420p"})
 
@@ -126,6 +128,12 @@ class PyAVEncoderSession:
         options = codec_options(s)
         if s.bitrate is not None:
             cc.bit_rate = s.bitrate
+        if s.pix_fmt.startswith(("yuv", "yuva")) and not s.pix_fmt.startswith("yuvj"):
+            # swscale converts BGRA with the BT.601 matrix, limited range: say so in the
+            # stream, or players guess BT.709 for HD sizes and shift the colours. (prores_ks
+            # does not carry these tags into .mov; its files stay untagged.)
+            cc.colorspace = cc.color_primaries = cc.color_trc = _SMPTE170M
+            cc.color_range = _LIMITED_RANGE
         if s.codec == "libx265" and self._container.format.name in ("mp4", "mov"):
             cc.codec_tag = "hvc1"  # what Apple players and browsers look for
         stream.options = options
