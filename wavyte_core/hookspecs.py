@@ -74,3 +74,15 @@ def wavyte_register_transitions() -> list[TransitionKindSpec]:
     Called once per process. Each kind's ``parse`` runs once per transition spec at load;
     the parsed transition composites paired layers per frame.
     """
+
+
+@hookspec
+def wavyte_register_executors() -> list[RoleSpec]:
+    """Return the executors this plugin provides (where batch rows and render segments run).
+
+    Called once per process at registry construction. An executor's factory is called once
+    per batch or segmented render and returns a `wavyte_core.executor.Executor`; its
+    ``open(options)`` starts the workers (local processes, Ray actors) once for the whole
+    run. Nothing of an executor is called per frame: workers receive whole tasks (a batch
+    row, a segment of frames) and return encoded files.
+    """

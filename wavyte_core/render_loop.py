@@ -155,8 +155,16 @@ def render_to_file(
     preset: str = "medium",
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    gop: int | None = None,
+    threads: int = 0,
+    audio: bool = True,
+    on_frame: Callable[[np.ndarray], None] | None = None,
 ) -> RenderReport:
     """Render frames ``[start, end)`` of the job's composition to ``out`` (MP4/MOV/MKV).
+
+    ``gop``/``threads`` go to `EncodeSettings` (fixed closed GOP, x264 thread count);
+    ``audio=False`` leaves the sound out (segments: it is muxed once after the join);
+    ``on_frame(buf)`` sees every frame just before the encoder does, on the encoder thread.
 
     With ``workers > 1`` frames are drawn by worker processes into shared memory
     (`parallel`): the job's persistent pool when it has one of that size, else a pool made
@@ -186,13 +194,17 @@ def render_to_file(
         fps=Fraction(comp.fps.num, comp.fps.den),
         crf=crf,
         preset=preset,
-        audio=mixed_audio(job, start, end),
+        threads=threads,
+        audio=mixed_audio(job, start, end) if audio else None,
+        gop=gop,
     )
     encoder = job.registry.create("encoder", job.backends.encoder)
     report = RenderReport()
     t0 = time.perf_counter()
     session = encoder.open(tmp, settings)
     write = session.write if job.timer is None else job.timer.wrap("encode", session.write)
+    if on_frame is not None:
+        write = partial(_observed_write, on_frame, write)
     enc = EncoderThread(session, write, maxsize=RING - 2)
     ok = False
     try:
@@ -213,6 +225,13 @@ def render_to_file(
     if job.timer is not None:
         report.stage_ms = job.timer.ms()
     return report
+
+
+def _observed_write(
+    on_frame: Callable[[np.ndarray], None], write: Callable[[np.ndarray], None], buf: np.ndarray
+) -> None:
+    on_frame(buf)
+    write(buf)
 
 
 def _render_inline(

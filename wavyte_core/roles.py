@@ -174,6 +174,9 @@ class EncodeSettings:
     pix_fmt: str = "yuv420p"
     threads: int = 0  # 0 = let the codec decide
     audio: np.ndarray | None = None  # float32 (n, 2) at 48 kHz, muxed as AAC
+    #: Fixed closed GOP of this many frames (keyint = min-keyint, no scene cut): segments
+    #: encoded with it can be joined by remux. None: the codec's own keyframe placement.
+    gop: int | None = None
 
 
 class EncoderSession(Protocol):
