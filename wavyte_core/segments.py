@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RenderError
-from .executor import ExecutorSession, TaskResult
+from .executor import ExecutorOptions, ExecutorSession, TaskResult, open_executor
 from .job import DEFAULT_BACKGROUND, Backends
 from .model import Composition
 from .output import RenderReport, temp_path_for
@@ -417,6 +417,9 @@ def render_segmented(
                 progress(report.frames, plan.frames)
         if not joiner.complete:
             raise RenderError("the executor returned fewer segments than planned")
+        missing = sorted({a - plan.start for a, _ in plan.ranges} - set(joiner.keyframes))
+        if missing:
+            raise RenderError(f"joined video lacks keyframes at segment starts {missing}")
         joiner.close()
         if pcm is not None:
             t1 = time.perf_counter()
@@ -520,3 +523,57 @@ def probe(path: str | Path) -> VideoFacts:
         duration=Fraction(end - start) * tb,
         audio_samples=audio,
     )
+
+
+def render_in_segments(
+    comp: Composition,
+    out: str | Path,
+    *,
+    executor: str = "local",
+    options: ExecutorOptions = ExecutorOptions(),
+    segments: int | None = None,
+    segment_frames: int | None = None,
+    gop: int | None = None,
+    start: int = 0,
+    end: int | None = None,
+    assets_root: str | Path = ".",
+    backends: Backends = Backends(),
+    background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
+    crf: int = 23,
+    preset: str = "medium",
+    hash_frames: bool = False,
+    registry: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SegmentedReport:
+    """One call: start ``executor`` (``local``, ``ray``), plan, render, join, stop it.
+
+    Without ``segments`` or ``segment_frames``: two segments per worker. The file depends
+    only on the plan (and the settings), so pass ``segment_frames`` for a file that is the
+    same whatever the number of workers.
+
+    >>> from wavyte_core.segments import render_in_segments
+    >>> render_in_segments(comp, "out.mp4", executor="ray", segments=8)
+    """
+    end = comp.duration if end is None else end
+    gop = default_gop(comp) if gop is None else gop
+    session = open_executor(executor, options, registry)
+    try:
+        if segments is None and segment_frames is None:
+            segments = 2 * session.workers
+        plan = SegmentPlan.make(start, end, gop, segments=segments, segment_frames=segment_frames)
+        return render_segmented(
+            comp,
+            out,
+            session,
+            plan,
+            assets_root=assets_root,
+            backends=backends,
+            background=background,
+            crf=crf,
+            preset=preset,
+            hash_frames=hash_frames,
+            registry=registry,
+            progress=progress,
+        )
+    finally:
+        session.close()

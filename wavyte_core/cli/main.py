@@ -1,10 +1,10 @@
-"""``wavyte``: render, frame, validate, eval, plugins."""
+"""``wavyte``: render, batch, frame, validate, eval, plugins."""
 
 from __future__ import annotations
 
 import typer
 
-from . import bench, conformance, eval_cmd, frame, plugins, render, validate
+from . import batch, bench, conformance, eval_cmd, frame, plugins, render, validate
 
 app = typer.Typer(
     name="wavyte",
@@ -39,6 +39,7 @@ app.command("eval")(eval_cmd.eval_frame)
 app.command("plugins")(plugins.plugins)
 app.command("conformance")(conformance.conformance)
 app.command("bench")(bench.bench)
+app.command("batch")(batch.batch)
 
 
 def main() -> None:

@@ -29,6 +29,23 @@ def render(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
+    executor: str | None = typer.Option(
+        None,
+        "--executor",
+        help="Render in segments on an executor: local, ray (wavyte plugins lists them).",
+    ),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", help="Ray cluster: auto or ray://host:10001 (default: start one)."
+    ),
+    segments: int | None = typer.Option(
+        None, "--segments", min=1, help="Split into at most N segments (whole GOPs each)."
+    ),
+    segment_frames: int | None = typer.Option(
+        None, "--segment-frames", min=1, help="Segment length in frames (a multiple of --gop)."
+    ),
+    gop: int | None = typer.Option(
+        None, "--gop", min=1, help="Fixed keyframe interval of segments (default: 2 s)."
+    ),
 ) -> None:
     """Render a composition to a video file."""
     from ..api import load, open_job
@@ -49,6 +66,14 @@ def render(
     if preset not in presets:
         raise fail(f"--preset {preset!r}: expected one of {', '.join(sorted(presets))}")
     bg = parse_color(background)
+    if executor is not None or segments is not None or segment_frames is not None:
+        from .render_segmented import render_segmented_cli
+
+        return render_segmented_cli(
+            comp_path, out, frames, backend, rasterizer, compositor, decoder, encoder, crf,
+            workers, preset, bg, assets, quiet, json_report, executor or "local",
+            ray_address, segments, segment_frames, gop,
+        )  # fmt: skip
     with user_errors():
         comp = load(comp_path)
         start, end = parse_frames(frames, comp.duration)

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections import deque
@@ -124,10 +125,8 @@ class RaySession:
     def close(self) -> None:
         ray = self._ray
         for a in getattr(self, "actors", []):
-            try:
+            with contextlib.suppress(Exception):  # an actor that is already gone
                 ray.kill(a)
-            except Exception:  # an actor that is already gone
-                pass
         self.actors = []
         if self._owns_cluster and ray.is_initialized():
             ray.shutdown()
