@@ -4,11 +4,12 @@
 >>> report = run_batch("card.json", "people.csv", "out/{name}.mp4", executor="local")
 
 - **Template.** A composition JSON whose strings may hold ``${field}`` placeholders. A
-  string that is exactly one placeholder takes the row's value *typed*: a JSONL value as
-  it is (number, bool, list), a CSV cell as a JSON number or bool when it reads as one,
-  else as a string; in a colour slot (``color_rgba8``) ``#rrggbb``/``#rrggbbaa`` or
-  ``r,g,b[,a]`` become the RGBA list. Placeholders inside longer strings are replaced by
-  the value's text.
+  string that is exactly one placeholder takes the row's value *typed* by its slot: in a
+  text field (``text``, ``source``, ``font_source`` …) the value's text; in a colour slot
+  (``color_rgba8``) ``#rrggbb``/``#rrggbbaa`` or ``r,g,b[,a]`` become the RGBA list;
+  elsewhere a JSONL value as it is (number, bool, list) and a CSV cell as a JSON number or
+  bool when it reads as one. The format's loader then checks every value with its JSON
+  path. Placeholders inside longer strings are replaced by the value's text.
 - **Rows** are filled, loaded and validated in the coordinator: a bad row fails alone,
   with its row number and the JSON path of the bad value, before any worker sees it.
   Asset errors (a missing image) fail the row in its worker the same way.
@@ -44,6 +45,10 @@ PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 OUT_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _COLOR_KEYS = ("color_rgba8",)
+#: Format fields that hold text: a row value there is always text ("2024" stays a string).
+_TEXT_KEYS = frozenset(
+    {"text", "font_source", "source", "svg_path_d", "id", "name", "asset", "kind", "mode", "ease"}
+)
 
 
 class BatchError(WavyteError):
@@ -176,8 +181,11 @@ def _fill_string(s: str, path: str, row: Row) -> Any:
     if whole is not None:
         name = whole.group(1)
         raw = _lookup(row, name, path)
-        if path.rsplit(".", 1)[-1] in _COLOR_KEYS:
+        slot = path.rsplit(".", 1)[-1]
+        if slot in _COLOR_KEYS:
             return _color(raw, path, name, row)
+        if slot in _TEXT_KEYS and not isinstance(raw, (dict, list)):
+            return _text(raw)
         if row.typed:
             return raw
         return _typed_cell(raw)

@@ -493,13 +493,17 @@ class VideoFacts:
     pts_increasing: bool
     dts_increasing: bool
     duration: Fraction
-    audio_samples: int | None
+    audio_samples: int | None  # audio length on the timeline, 48 kHz samples
 
 
 def probe(path: str | Path) -> VideoFacts:
     """Frame count, keyframe frame indices, timestamp order, video duration (from the
-    timestamps) and the decoded audio sample count of an MP4."""
+    timestamps) and the audio length in 48 kHz samples: where the last AAC packet ends on
+    the timeline (the encoder's priming lies before 0 and the last packet carries only the
+    real samples; decoders still output whole 1024-sample frames)."""
     import av
+
+    from .audio import MIX_SAMPLE_RATE
 
     with av.open(str(path)) as c:
         vs = c.streams.video[0]
@@ -507,7 +511,9 @@ def probe(path: str | Path) -> VideoFacts:
         audio = None
         if c.streams.audio:
             c.seek(0)
-            audio = sum(f.samples for f in c.decode(audio=0))
+            a = c.streams.audio[0]
+            ends = [(p.pts or 0) + (p.duration or 0) for p in c.demux(a) if p.size]
+            audio = int(max(ends, default=0) * a.time_base * MIX_SAMPLE_RATE)
         tb = vs.time_base
     dts = [d for _, d, _, _ in pkts]
     by_pts = sorted(pkts, key=lambda p: p[0])
