@@ -15,8 +15,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml plugins/backend_skia/pyproject.
 	$(BIN)/pip install -q -e . $(PLUGINS)
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml
+$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml plugins/executor_ray/pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]' -e plugins/decoder_opencv
+	$(BIN)/pip install -q -e plugins/executor_ray
 	scripts/install-cairo $(BIN)/pip
 	touch $@
 
