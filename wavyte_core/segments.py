@@ -341,8 +341,11 @@ class SegmentedReport(RenderReport):
     gop: int = 0
     workers: int = 0
     executor_startup_seconds: float = 0.0
-    join_seconds: float = 0.0
-    segment_seconds: list[float] = field(default_factory=list)
+    join_seconds: float = 0.0  # remuxing segments as they arrived
+    mux_seconds: float = 0.0  # encoding the mixed audio and muxing it with the joined video
+    segment_seconds: list[float] = field(default_factory=list)  # render+encode, per task
+    segment_prepare_seconds: list[float] = field(default_factory=list)  # job ready, per task
+    segment_bytes: list[int] = field(default_factory=list)
     frame_hashes: list[str] = field(default_factory=list)
     keyframes: list[int] = field(default_factory=list)
     retried_workers: set[str] = field(default_factory=set)
@@ -412,6 +415,8 @@ def render_segmented(
             joiner.add(res.key, res.data)
             hashes[res.key] = res.hashes
             report.segment_seconds.append(res.seconds)
+            report.segment_prepare_seconds.append(res.prepare_seconds)
+            report.segment_bytes.append(len(res.data))
             report.frames += res.frames
             if progress is not None:
                 progress(report.frames, plan.frames)
@@ -424,7 +429,7 @@ def render_segmented(
         if pcm is not None:
             t1 = time.perf_counter()
             mux_audio(joined, tmp, pcm, plan.frames, fps)
-            report.join_seconds += time.perf_counter() - t1
+            report.mux_seconds = time.perf_counter() - t1
         os.replace(tmp, target)
         ok = True
     finally:
@@ -433,7 +438,7 @@ def render_segmented(
             tmp.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
         release_cached_jobs()  # the in-process (workers=1) executor's job
-    report.join_seconds += joiner.join_seconds
+    report.join_seconds = joiner.join_seconds
     report.keyframes = joiner.keyframes
     report.rendered = report.frames
     report.frame_hashes = [h for i in sorted(hashes) for h in hashes[i]]

@@ -79,6 +79,7 @@ def render_segmented_cli(
                     "executor_startup_s": round(report.executor_startup_seconds, 4),
                     "render_s": round(report.seconds, 4),
                     "join_s": round(report.join_seconds, 4),
+                    "audio_mux_s": round(report.mux_seconds, 4),
                     "wall_s": round(wall, 4),
                     "fps": round(report.fps, 2),
                 }
