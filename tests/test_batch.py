@@ -113,19 +113,14 @@ def test_batch_local_one_bad_row_and_resume(tpl: Path, tmp_path: Path):
 
 
 def test_asset_cache_decodes_shared_assets_once(tpl: Path, tmp_path: Path):
-    from wavyte_core.executor import LocalExecutor
-
     data = _rows_csv(tmp_path / "rows.csv", 3, {})
     asset_cache.disable()
     asset_cache.stats.update(hits=0, misses=0)
-    try:
-        # workers=1 runs rows in this process, so its cache can be inspected
-        run_batch(tpl, data, str(tmp_path / "{name}.mp4"), options=ExecutorOptions(workers=1))
-        # 3 rows × (font + image): font once, photo.png and photo2.png once each
-        assert asset_cache.stats == {"hits": 3, "misses": 3}
-    finally:
-        asset_cache.disable()
-    assert LocalExecutor.name == "local"
+    # workers=1 runs rows in this process, so its cache can be inspected
+    run_batch(tpl, data, str(tmp_path / "{name}.mp4"), options=ExecutorOptions(workers=1))
+    # 3 rows × (font + image): font once, photo.png and photo2.png once each
+    assert asset_cache.stats == {"hits": 3, "misses": 3}
+    assert not asset_cache.is_enabled()  # the caller's process keeps no cache afterwards
 
 
 def test_cli_batch_bad_template_and_rows(tpl: Path, tmp_path: Path):

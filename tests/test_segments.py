@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from fractions import Fraction
@@ -15,8 +17,14 @@ from tests.media import decode_video
 from tests.scaleout_media import write_assets, write_card
 from wavyte_core.encoder_pyav import frame_to_sample
 from wavyte_core.errors import RenderError
-from wavyte_core.executor import ExecutorOptions
-from wavyte_core.segments import SegmentPlan, frame_hash, probe, render_in_segments
+from wavyte_core.executor import ExecutorOptions, open_executor
+from wavyte_core.segments import (
+    SegmentPlan,
+    frame_hash,
+    probe,
+    render_in_segments,
+    render_segmented,
+)
 
 FRAMES = 40
 GOP = 6
@@ -84,6 +92,30 @@ def test_local_workers_give_the_single_process_file(card: Path, tmp_path: Path, 
     _check_joined(tmp_path / "one.mp4", plan, Fraction(30))
     frames, _ = decode_video(tmp_path / "one.mp4")
     assert len(frames) == FRAMES
+
+
+def test_killed_local_worker_is_replaced(card: Path, tmp_path: Path):
+    """A worker process killed mid-render: a new pool runs its segments again."""
+    comp = wv.load(card)
+    plan = SegmentPlan.make(0, FRAMES, GOP, segments=5)
+    ref = tmp_path / "ref.mp4"
+    render_segmented(comp, ref, open_executor("local", ExecutorOptions(workers=1)), plan,
+                     assets_root=card.parent)  # fmt: skip
+    session = open_executor("local", ExecutorOptions(workers=2))
+    killed: list[int] = []
+
+    def kill_once(done: int, total: int) -> None:
+        if not killed:
+            killed.append(session.pids[0])
+            os.kill(killed[0], signal.SIGKILL)
+
+    try:
+        out = tmp_path / "survivor.mp4"
+        render_segmented(comp, out, session, plan, assets_root=card.parent, progress=kill_once)
+        assert killed and killed[0] not in session.pids
+    finally:
+        session.close()
+    assert out.read_bytes() == ref.read_bytes()
 
 
 def test_partial_range_without_sound(card: Path, tmp_path: Path, reference_hashes):

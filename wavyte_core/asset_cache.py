@@ -33,6 +33,10 @@ def enable(budget_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
     _budget = budget_bytes
 
 
+def is_enabled() -> bool:
+    return _enabled
+
+
 def disable() -> None:
     global _enabled, _bytes
     _enabled = False

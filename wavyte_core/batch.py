@@ -406,7 +406,10 @@ def run_batch(
     ``progress(done, total)`` is called after each row, ``on_row(entry)`` with each
     manifest entry. `BatchError` is raised only when the batch as a whole cannot start.
     """
+    from . import asset_cache
+
     t0 = time.perf_counter()
+    cache_was_on = asset_cache.is_enabled()  # in-process rows (local, workers=1) enable it
     tpl = Template(template)
     rows = read_rows(data)
     if not rows:
@@ -481,6 +484,8 @@ def run_batch(
                 session.close()
     finally:
         man.close()
+        if not cache_was_on:
+            asset_cache.disable()
     report.seconds = time.perf_counter() - t0
     return report
 

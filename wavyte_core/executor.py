@@ -154,9 +154,10 @@ class LocalSession:
                     except cf.process.BrokenProcessPool:
                         broken.append(t)
                         continue
-                    nxt = next(it, None)
-                    if nxt is not None and not broken:
-                        inflight[self._pool.submit(run_task, shared, nxt)] = nxt
+                    if not broken:
+                        nxt = next(it, None)
+                        if nxt is not None:
+                            inflight[self._pool.submit(run_task, shared, nxt)] = nxt
             pending = broken + list(it)
             if broken:  # a worker died: new pool, run its tasks again
                 self._pool.shutdown(wait=False, cancel_futures=True)
@@ -167,6 +168,12 @@ class LocalSession:
                         raise RenderError(
                             f"task {t.key!r}: worker died {tries[t.key]} times, giving up"
                         )
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the current worker processes (empty before the first task)."""
+        procs = getattr(self._pool, "_processes", None) or {}
+        return sorted(procs)
 
     def close(self) -> None:
         if self._pool is not None:
