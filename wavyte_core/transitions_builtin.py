@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .params import Param
 from .roles import Compositor, Surface
 from .specs import ParsedTransition, TransitionKindSpec
 
@@ -41,6 +42,7 @@ class Crossfade(ParsedTransition):
     """Blend the outgoing and incoming layers by progress; pairs with another crossfade."""
 
     kind = "crossfade"
+    layer_regions = True
     __slots__ = ()
 
     def can_pair(self, incoming: ParsedTransition) -> bool:
@@ -66,6 +68,7 @@ class Wipe(ParsedTransition):
     (a fraction of the axis length, f32 in [0, 1])."""
 
     kind = "wipe"
+    layer_regions = True
     __slots__ = ("direction", "soft_edge")
 
     def __init__(self, direction: WipeDirection = "ltr", soft_edge: float = 0.0) -> None:
@@ -139,15 +142,46 @@ def _ascii_lower(s: str) -> str:
     return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
 
 
+_ANY_PARAMS = {"type": ["object", "null"]}
+
 TRANSITION_KINDS: list[TransitionKindSpec] = [
     TransitionKindSpec(
         name="crossfade",
         parse=parse_crossfade,
         description="Blend outgoing into incoming by progress (pairs with a crossfade).",
+        json_schema=_ANY_PARAMS,
+        doc="Takes no params; whatever is given is ignored.",
+        examples=({},),
     ),
     TransitionKindSpec(
         name="wipe",
         parse=parse_wipe,
         description="Reveal the incoming clip from one side; params dir, soft_edge.",
+        params=(
+            Param(
+                "dir",
+                "enum",
+                default="ltr",
+                choices=("ltr", "rtl", "ttb", "btt"),
+                description="Direction (also left_to_right, right_to_left, top_to_bottom, "
+                "bottom_to_top; matched after trim and lowercasing). An unknown direction "
+                "makes the wipe a plain fade.",
+            ),
+            Param(
+                "soft_edge",
+                "number",
+                default=0,
+                min=0,
+                max=1,
+                animatable=False,
+                description="Soft band as a fraction of the axis (clamped to [0, 1]).",
+            ),
+        ),
+        json_schema=_ANY_PARAMS,
+        doc=(
+            "Built-in rule of the format (kept exactly): params that do not parse make the "
+            "wipe a plain opacity fade on its own clip instead of an error."
+        ),
+        examples=({"dir": "ltr"}, {"dir": "ttb", "soft_edge": 0.25}),
     ),
 ]
