@@ -49,6 +49,8 @@ def batch(
     from ..job import Backends
 
     bg = parse_color(background)
+    if ray_address is not None and executor != "ray":
+        raise fail(f"--ray-address needs --executor ray (got --executor {executor})")
     kw = dict(
         executor=executor,
         options=ExecutorOptions(workers=workers, address=ray_address),

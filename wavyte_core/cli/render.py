@@ -66,7 +66,7 @@ def render(
     if preset not in presets:
         raise fail(f"--preset {preset!r}: expected one of {', '.join(sorted(presets))}")
     bg = parse_color(background)
-    if executor is not None or segments is not None or segment_frames is not None:
+    if executor is not None or segments is not None or segment_frames is not None or ray_address:
         from .render_segmented import render_segmented_cli
 
         return render_segmented_cli(

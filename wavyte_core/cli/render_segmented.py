@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import assets_root, parse_frames, user_errors
+from .common import assets_root, fail, parse_frames, user_errors
 
 
 def render_segmented_cli(
@@ -38,6 +38,8 @@ def render_segmented_cli(
     from ..job import Backends
     from ..segments import render_in_segments
 
+    if ray_address is not None and executor != "ray":
+        raise fail(f"--ray-address needs --executor ray (got --executor {executor})")
     with user_errors():
         comp = load(comp_path)
         start, end = parse_frames(frames, comp.duration)
