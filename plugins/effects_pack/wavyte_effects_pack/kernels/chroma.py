@@ -1,0 +1,91 @@
+"""Chroma key: make pixels near a key colour transparent, and suppress its spill.
+
+Why YCrCb: distance in the chroma plane (Cr, Cb) ignores brightness, so shadows on a
+green screen key like the lit parts. The matte ramps from transparent (distance <=
+``tolerance``) to kept (distance >= ``tolerance + softness``); distances are in [0, 1]
+units of the 8-bit chroma plane (pure green is ≈0.54 from grey). Spill suppression
+removes ``spill`` × the component of each pixel's chroma that points towards the key, so
+green fringes on hair turn neutral. Un-premultiplies first (the maths is not linear in
+the colour), re-premultiplies with the new alpha.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .premul import alpha_splat_opaque, premultiply, unpremultiply
+from .scratch import Scratch
+
+__all__ = ["apply_chroma_key", "key_chroma"]
+
+
+def key_chroma(rgb: tuple[int, int, int]) -> tuple[float, float]:
+    """(Cr, Cb) of a straight RGB colour, as OpenCV's BGR→YCrCb computes them."""
+    px = np.array([[[rgb[2], rgb[1], rgb[0]]]], dtype=np.uint8)
+    ycc = cv2.cvtColor(px, cv2.COLOR_BGR2YCrCb)[0, 0]
+    return float(ycc[1]), float(ycc[2])
+
+
+def apply_chroma_key(
+    src: np.ndarray,
+    dst: np.ndarray,
+    key: tuple[float, float],
+    tolerance: float,
+    softness: float,
+    spill: float,
+    scratch: Scratch,
+) -> None:
+    """Key ``src`` into ``dst`` (same shape, may be the same array); ``key`` from `key_chroma`."""
+    h, w = src.shape[:2]
+    a3 = alpha_splat_opaque(src, scratch.get("a3", (h, w, 4)))
+    straight = unpremultiply(src, a3, scratch.get("straight", (h, w, 4)))
+    bgr = scratch.get("bgr", (h, w, 3))
+    cv2.cvtColor(straight, cv2.COLOR_BGRA2BGR, dst=bgr)
+    ycc = scratch.get("ycc", (h, w, 3))
+    cv2.cvtColor(bgr, cv2.COLOR_BGR2YCrCb, dst=ycc)
+    y, cr, cb = (scratch.get(n, (h, w)) for n in ("y", "cr", "cb"))
+    cv2.split(ycc, [y, cr, cb])
+    kcr, kcb = key
+    dcr = scratch.get("dcr", (h, w), np.float32)
+    dcb = scratch.get("dcb", (h, w), np.float32)
+    cv2.subtract(cr, kcr, dst=dcr, dtype=cv2.CV_32F)
+    cv2.subtract(cb, kcb, dst=dcb, dtype=cv2.CV_32F)
+    dist = scratch.get("dist", (h, w), np.float32)
+    cv2.magnitude(dcr, dcb, dist)
+    # matte = clamp((dist/255 - tolerance) / softness, 0, 1) · 255
+    soft = max(softness, 1.0 / 255.0)
+    np.multiply(dist, 1.0 / soft, out=dist)
+    np.subtract(dist, tolerance * 255.0 / soft, out=dist)
+    np.clip(dist, 0.0, 255.0, out=dist)
+    matte = scratch.get("matte", (h, w))
+    cv2.convertScaleAbs(dist, dst=matte)
+    if spill > 0.0:
+        kr, kb = kcr - 128.0, kcb - 128.0
+        norm = float(np.hypot(kr, kb))
+        if norm > 1e-6:
+            ur, ub = kr / norm, kb / norm
+            # p = max(0, (chroma - grey) · û) · spill, then chroma -= p · û
+            cv2.add(dcr, kr, dst=dcr)  # back to chroma - 128
+            cv2.add(dcb, kb, dst=dcb)
+            proj = scratch.get("proj", (h, w), np.float32)
+            cv2.addWeighted(dcr, ur, dcb, ub, 0.0, dst=proj)
+            np.maximum(proj, 0.0, out=proj)
+            np.multiply(proj, spill, out=proj)
+            cv2.scaleAdd(proj, -ur, dcr, dst=dcr)
+            cv2.scaleAdd(proj, -ub, dcb, dst=dcb)
+            cv2.add(dcr, 128.0, dst=dcr)
+            cv2.add(dcb, 128.0, dst=dcb)
+            cv2.convertScaleAbs(dcr, dst=cr)
+            cv2.convertScaleAbs(dcb, dst=cb)
+            cv2.merge([y, cr, cb], dst=ycc)
+            cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR, dst=bgr)
+    # straight BGRA with the keyed alpha, then premultiply by it
+    alpha = scratch.get("alpha", (h, w))
+    cv2.extractChannel(src, 3, dst=alpha)
+    cv2.multiply(alpha, matte, dst=alpha, scale=1.0 / 255.0)
+    b, g, r = (scratch.get(n, (h, w)) for n in ("b", "g", "r"))
+    cv2.split(bgr, [b, g, r])
+    cv2.merge([b, g, r, alpha], dst=straight)
+    alpha_splat_opaque(straight, a3)
+    premultiply(straight, a3, dst)

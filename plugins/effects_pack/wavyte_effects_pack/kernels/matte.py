@@ -1,0 +1,149 @@
+"""Layer-growing effects built from the layer's alpha: drop shadow, glow, outline.
+
+Each one makes a coloured matte from the alpha channel (shifted and blurred, blurred and
+boosted, or dilated by a distance), turns it into premultiplied colour with one
+`cv2.transform` (a (4, 1) matrix: colour × opacity per channel), and puts the layer over
+it. ``src`` and ``dst`` are views of the same region of the layer, already grown by the
+caller by `shadow_margin` / `glow_margin` / `outline_margin`, so nothing is clipped.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from .premul import alpha_plane, over_under
+from .scratch import Scratch
+
+__all__ = [
+    "Rgba",
+    "apply_drop_shadow",
+    "apply_glow",
+    "apply_outline",
+    "glow_margin",
+    "outline_margin",
+    "shadow_margin",
+]
+
+Rgba = tuple[int, int, int, int]  # straight-alpha RGBA8, as in the format
+
+
+def _blur_extent(radius: float) -> int:
+    """How far a Gaussian of ``sigma = radius / 2`` reaches (OpenCV's 8-bit kernel size)."""
+    if radius <= 0:
+        return 0
+    sigma = radius / 2.0
+    return int(round(sigma * 3)) + 1
+
+
+def shadow_margin(dx: float, dy: float, radius: float) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) growth of a drop shadow."""
+    e = _blur_extent(radius)
+    return (
+        e + max(0, math.ceil(-dx)),
+        e + max(0, math.ceil(-dy)),
+        e + max(0, math.ceil(dx)),
+        e + max(0, math.ceil(dy)),
+    )
+
+
+def glow_margin(radius: float) -> tuple[int, int, int, int]:
+    e = _blur_extent(radius)
+    return (e, e, e, e)
+
+
+def outline_margin(width: float) -> tuple[int, int, int, int]:
+    e = math.ceil(width) + 1
+    return (e, e, e, e)
+
+
+def _colour_matrix(color: Rgba, gain: float) -> np.ndarray:
+    """(4, 1) matrix turning a matte value into premultiplied BGRA of ``color``."""
+    r, g, b, a = color
+    k = gain * a / 255.0
+    return np.array([[b / 255.0 * k], [g / 255.0 * k], [r / 255.0 * k], [k]], dtype=np.float32)
+
+
+def _under(
+    src: np.ndarray, dst: np.ndarray, matte: np.ndarray, m: np.ndarray, scratch: Scratch
+) -> None:
+    """``dst = src over colour(matte)``, ``m`` from `_colour_matrix`."""
+    under = scratch.get("under", src.shape)
+    cv2.transform(matte, m, dst=under)
+    over_under(src, under, scratch.get("inv4", src.shape), dst)
+
+
+def _blur_plane(plane: np.ndarray, radius: float) -> None:
+    if radius > 0:
+        cv2.GaussianBlur(plane, (0, 0), radius / 2.0, dst=plane, borderType=cv2.BORDER_CONSTANT)
+
+
+def apply_drop_shadow(
+    src: np.ndarray,
+    dst: np.ndarray,
+    dx: float,
+    dy: float,
+    radius: float,
+    color: Rgba,
+    opacity: float,
+    scratch: Scratch,
+) -> None:
+    """The layer over its shadow: its alpha moved by (dx, dy) (bilinear for fractional
+    offsets), blurred with sigma ``radius / 2``, coloured ``color`` × ``opacity``."""
+    h, w = src.shape[:2]
+    a = alpha_plane(src, scratch.get("alpha", (h, w)))
+    matte = scratch.get("matte", (h, w))
+    if dx == int(dx) and dy == int(dy):
+        matte.fill(0)
+        ix, iy = int(dx), int(dy)
+        sx0, sx1 = max(0, -ix), min(w, w - ix)
+        sy0, sy1 = max(0, -iy), min(h, h - iy)
+        if sx1 > sx0 and sy1 > sy0:
+            matte[sy0 + iy : sy1 + iy, sx0 + ix : sx1 + ix] = a[sy0:sy1, sx0:sx1]
+    else:
+        shift = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]], dtype=np.float32)
+        cv2.warpAffine(
+            a, shift, (w, h), dst=matte, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+        )
+    _blur_plane(matte, radius)
+    _under(src, dst, matte, _colour_matrix(color, opacity), scratch)
+
+
+def apply_glow(
+    src: np.ndarray,
+    dst: np.ndarray,
+    radius: float,
+    color: Rgba,
+    intensity: float,
+    scratch: Scratch,
+) -> None:
+    """The layer over an outer glow: its alpha blurred (sigma ``radius / 2``), multiplied
+    by ``intensity`` (saturating, so > 1 spreads the glow) and coloured ``color``."""
+    h, w = src.shape[:2]
+    matte = alpha_plane(src, scratch.get("matte", (h, w)))
+    _blur_plane(matte, radius)
+    _under(src, dst, matte, _colour_matrix(color, intensity), scratch)
+
+
+def apply_outline(
+    src: np.ndarray, dst: np.ndarray, width: float, color: Rgba, scratch: Scratch
+) -> None:
+    """The layer over an outline ``width`` px wide around its shape (alpha >= ½), with an
+    anti-aliased outer edge (the Euclidean distance to the shape, one pixel of ramp)."""
+    h, w = src.shape[:2]
+    a = alpha_plane(src, scratch.get("alpha", (h, w)))
+    outside = scratch.get("outside", (h, w))
+    cv2.threshold(a, 127, 255, cv2.THRESH_BINARY_INV, dst=outside)
+    dist = scratch.get("dist", (h, w), np.float32)
+    cv2.distanceTransform(outside, cv2.DIST_L2, cv2.DIST_MASK_PRECISE, dst=dist)
+    # d is measured between pixel centres; the shape's edge is half a pixel out from its
+    # last pixel centre, so a pixel is fully covered while d <= width:
+    # coverage = clamp(width + 1 - d, 0, 1) · 255, rounded into a uint8 matte
+    matte = scratch.get("matte", (h, w))
+    np.subtract(np.float32(width + 1.0), dist, out=dist)
+    np.clip(dist, 0.0, 1.0, out=dist)
+    np.multiply(dist, 255.0, out=dist)
+    cv2.max(cv2.convertScaleAbs(dist, dst=matte), a, dst=matte)
+    _under(src, dst, matte, _colour_matrix(color, 1.0), scratch)
