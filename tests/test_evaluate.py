@@ -193,7 +193,7 @@ def test_transition_windows_vector() -> None:  # Appendix A item 11
     assert unpaired_opacity(n5.progress_in, n5.progress_out) == 0.0  # nothing drawn
     n13 = ev.evaluate(13).nodes[0]
     assert (n13.progress_in, n13.progress_out) == (None, 0.5)
-    assert ev.evaluate(10).nodes[0][5:] == (None, None)
+    assert ev.evaluate(10).nodes[0][5:7] == (None, None)
 
 
 def test_transition_duration_capped_and_single_frame() -> None:

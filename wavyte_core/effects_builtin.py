@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .affine import IDENTITY, mul, rotate, scale, translate
+from .params import Param
 from .roles import Affine, Compositor, PixelEffect, Surface
 from .specs import EffectKindSpec, EffectOp
 
@@ -44,6 +45,16 @@ class BlurPass:
 
     radius: int
     sigma: float  # f32 value
+
+    def grow(
+        self, bounds: tuple[int, int, int, int] | None, width: int, height: int
+    ) -> tuple[int, int, int, int]:
+        """The output box for input content ``bounds``: grown by the radius."""
+        if bounds is None:
+            return 0, 0, width, height
+        r = self.radius
+        x0, y0, x1, y1 = bounds
+        return max(x0 - r, 0), max(y0 - r, 0), min(x1 + r, width), min(y1 + r, height)
 
     def apply(self, compositor: Compositor, src: Surface, dst: Surface) -> None:
         compositor.blur(src, dst, self.radius, self.sigma)
@@ -193,23 +204,123 @@ def parse_blur(params: Any) -> EffectOp:
     return EffectOp(pixel=BlurPass(radius, sigma))
 
 
+_NUMBER = {"type": "number"}
+_PAIR = {"type": "array", "items": _NUMBER, "minItems": 2, "maxItems": 2}
+
 EFFECT_KINDS: list[EffectKindSpec] = [
     EffectKindSpec(
         name="opacity_mul",
         parse=parse_opacity_mul,
         aliases=("opacitymul", "opacity-mul"),
         description="Multiply the clip's opacity by params.value (f32, >= 0).",
+        params=(
+            Param(
+                "value",
+                "number",
+                required=True,
+                min=0,
+                animatable=False,
+                description="Opacity factor (taken as f32; must be finite).",
+            ),
+        ),
+        json_schema={
+            "type": "object",
+            "required": ["value"],
+            "properties": {"value": {"type": "number", "minimum": 0}},
+        },
+        doc="Folded at load: factors of all opacity_mul effects of a clip multiply (f32).",
     ),
     EffectKindSpec(
         name="transform_post",
         parse=parse_transform_post,
         aliases=("transformpost", "transform-post"),
         description="Post-multiply the clip transform: affine, or translate/rotation/scale.",
+        params=(
+            Param(
+                "affine",
+                "matrix",
+                default_doc="identity",
+                description="[a,b,c,d,e,f]; when present it alone is used.",
+            ),
+            Param(
+                "translate",
+                "point",
+                default=[0, 0],
+                animatable=False,
+                unit="px",
+                description="[x, y] translation (applied last).",
+            ),
+            Param(
+                "rotation_rad",
+                "number",
+                default=0,
+                animatable=False,
+                unit="rad",
+                description="Rotation; takes precedence over rotate_deg.",
+            ),
+            Param(
+                "rotate_deg",
+                "number",
+                default=0,
+                animatable=False,
+                unit="deg",
+                description="Rotation in degrees.",
+            ),
+            Param(
+                "scale",
+                "point",
+                default=[1, 1],
+                animatable=False,
+                description="[sx, sy] scale (applied first).",
+            ),
+        ),
+        json_schema={
+            "type": ["object", "null", "array", "string", "number", "boolean"],
+            "properties": {
+                "affine": {"type": "array", "items": _NUMBER, "minItems": 6, "maxItems": 6},
+                "translate": _PAIR,
+                "rotation_rad": _NUMBER,
+                "rotate_deg": _NUMBER,
+                "scale": _PAIR,
+            },
+        },
+        doc="Matrix T(translate)·R(rotation)·S(scale); non-object params are the identity.",
     ),
     EffectKindSpec(
         name="blur",
         parse=parse_blur,
         description="Exact Q16 Gaussian blur of the clip's layer (radius_px <= 256, sigma).",
+        params=(
+            Param(
+                "radius_px",
+                "int",
+                required=True,
+                min=0,
+                max=_MAX_RADIUS,
+                unit="px",
+                animatable=False,
+                description="Kernel radius; 0 is the identity (no pass).",
+            ),
+            Param(
+                "sigma",
+                "number",
+                default_doc="radius_px / 2",
+                min=0,
+                min_exclusive=True,
+                animatable=False,
+                unit="px",
+                description="Gaussian sigma (f32, finite, > 0).",
+            ),
+        ),
+        json_schema={
+            "type": "object",
+            "required": ["radius_px"],
+            "properties": {
+                "radius_px": {"type": "integer", "minimum": 0, "maximum": _MAX_RADIUS},
+                "sigma": {"type": "number", "exclusiveMinimum": 0},
+            },
+        },
+        doc="The format's exact separable Gaussian (§4.6); grows the layer by radius_px.",
     ),
 ]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import struct
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -56,6 +56,9 @@ class EvalNode(NamedTuple):
     source_time_s: float | None  # Video assets only (§3.6)
     progress_in: float | None  # §3.5: None when no transition_in or outside its window
     progress_out: float | None
+    #: The clip's pixel passes at this frame when they depend on the frame (animated
+    #: plugin effect params); () otherwise. Part of equality, so elision stays exact.
+    fx: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +206,17 @@ class _ClipProgram:
         "win_in",
         "win_out",
         "bad_effect",
+        "fx_at",
     )
 
-    def __init__(self, info: ClipInfo, z: int, offset: tuple[float, float], fps: Fps) -> None:
+    def __init__(
+        self,
+        info: ClipInfo,
+        z: int,
+        offset: tuple[float, float],
+        fps: Fps,
+        fx_at: Callable[[int], tuple] | None = None,
+    ) -> None:
         clip = info.clip
         spf = fps.den / fps.num
         self.index = info.index
@@ -213,6 +224,7 @@ class _ClipProgram:
         self.z = z
         self.offset: Affine = translate(float(offset[0]), float(offset[1]))
         self.bad_effect = any(not e.kind.strip() for e in clip.effects)
+        self.fx_at = fx_at
 
         props = clip.props
         op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
@@ -242,6 +254,7 @@ class _ClipProgram:
             and self.win_in is None
             and self.win_out is None
             and not self.bad_effect
+            and fx_at is None
         ):
             self.node = EvalNode(
                 self.index, z, self.affine_const, self.opacity_const, None, None, None
@@ -270,6 +283,7 @@ class _ClipProgram:
             src,
             _progress(self.win_in, frame),
             _progress(self.win_out, frame),
+            () if self.fx_at is None else self.fx_at(local),
         )
 
 
@@ -285,11 +299,16 @@ class Evaluator:
     """Precomputed evaluation of one composition; ``evaluate(frame)`` is cheap and pure.
 
     ``layout_offsets`` is the output of ``layout.solve_layout`` (per track, per clip);
-    None means every offset is (0, 0).
+    None means every offset is (0, 0). ``effect_passes`` (per global clip index, from the
+    job) gives the clips whose pixel passes depend on the frame: their nodes carry the
+    passes of each frame in ``EvalNode.fx``.
     """
 
     def __init__(
-        self, comp: Composition, layout_offsets: list[list[tuple[float, float]]] | None = None
+        self,
+        comp: Composition,
+        layout_offsets: list[list[tuple[float, float]]] | None = None,
+        effect_passes: Sequence[Callable[[int], tuple] | None] | None = None,
     ) -> None:
         self.comp = comp
         self._dump_parts: list | None = None  # evaldump's per-clip string cache
@@ -312,7 +331,8 @@ class Evaluator:
                 infos.append(info)
                 z = track.z_base + clip.z_offset
                 off = offsets[ci] if offsets is not None else (0.0, 0.0)
-                programs.append(_ClipProgram(info, z, off, comp.fps))
+                fx_at = effect_passes[idx] if effect_passes is not None else None
+                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at))
                 # Stable sort by (z, track, start, id): the global index breaks ties.
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)

@@ -51,6 +51,8 @@ class ClipRuntime:
     opacity_mul: float = 1.0
     post: Affine | None = None
     pixel: tuple[PixelEffect, ...] = ()
+    #: The passes depend on the frame: each EvalNode carries them (``fx``), not ``pixel``.
+    dynamic_fx: bool = False
     t_in: ParsedTransition | None = None
     t_out: ParsedTransition | None = None
     has_in: bool = False
@@ -127,7 +129,8 @@ class FrameRenderer:
     def plan(self, graph: FrameGraph) -> list[tuple]:
         """Composite ops of a frame (§4.1 + §3.5). Each op is a comparable tuple:
         ``(0, layer, opacity)`` for Over, ``(1, layer_a, layer_b, t)`` for a pair, where a
-        layer is ``(clip_index, affine, draw_opacity, source_time)``."""
+        layer is ``(clip_index, affine, draw_opacity, source_time, pixel_passes)`` (the
+        passes, with their evaluated params, are part of the layer's cache key)."""
         clips = self.clips
         layers: list[tuple] = []
         for node in graph.nodes:
@@ -140,8 +143,13 @@ class FrameRenderer:
             if op > 1.0:
                 op = 1.0
             m = node.transform if rt.post is None else mul(node.transform, rt.post)
+            passes = node.fx if rt.dynamic_fx else rt.pixel
             layers.append(
-                ((node.clip, m, f32(op), node.source_time_s), node.progress_in, node.progress_out)
+                (
+                    (node.clip, m, f32(op), node.source_time_s, passes),
+                    node.progress_in,
+                    node.progress_out,
+                )
             )
         ops: list[tuple] = []
         i, n = 0, len(layers)
@@ -209,7 +217,7 @@ class FrameRenderer:
         if op[0] == 0:
             _, layer, opacity = op
             rt = self.clips[layer[0]]
-            if self.direct and not rt.pixel:
+            if self.direct and not layer[4]:
                 rt.draw(dst, layer[1], f32(layer[2] * opacity), layer[3])  # type: ignore[misc]
                 self.stats.layers_drawn += 1
                 return
@@ -249,9 +257,12 @@ class FrameRenderer:
         if c is not None and c.key == key:
             self.stats.layer_hits += 1
             return c.surface
+        passes = layer[4]
         if c is None:
-            c = _Cached(key, self.pool.take(), self.pool.take() if rt.pixel else None)
+            c = _Cached(key, self.pool.take(), None)
             self._cache[rt.index] = c
+        if passes and c.spare is None:
+            c.spare = self.pool.take()
         c.key = key
         s = c.surface
         self.rast.clear(s)
@@ -259,7 +270,7 @@ class FrameRenderer:
         self.rast.flush(s)
         s.bounds = device_bounds(rt.local_bounds, layer[1], s.width, s.height)
         self.stats.layers_drawn += 1
-        for fx in rt.pixel:
+        for fx in passes:
             out = c.spare
             out.bounds = None  # an effect that knows better (blur) sets it
             if self.timer is not None:
@@ -270,7 +281,7 @@ class FrameRenderer:
                 fx.apply(self.comp, s, out)  # type: ignore[arg-type]
             c.surface, c.spare = out, s  # type: ignore[assignment]
             s = out  # type: ignore[assignment]
-        if rt.pixel:
+        if passes:
             self._invalidate(s)
         return s
 

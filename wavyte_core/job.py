@@ -26,6 +26,8 @@ from .evaluate import Evaluator, FrameGraph, unpaired_opacity
 from .frame_renderer import ClipRuntime, FrameRenderer
 from .layout import solve_layout
 from .model import AudioAsset, Composition, ImageAsset, SvgAsset, VideoAsset
+from .plugin import SetupContext
+from .plugin_host import bind_effect, bind_transition
 from .prepare import natural_svg_size, prepare_assets
 from .prepared import (
     AudioPcm,
@@ -61,16 +63,36 @@ class ClipEffects:
     pixel: tuple
     t_in: ParsedTransition | None
     t_out: ParsedTransition | None
+    #: Set when a pass depends on the frame (animated plugin params): the clip's passes at
+    #: a clip-local frame; ``pixel`` is then unused.
+    pixel_at: Callable[[int], tuple] | None = None
 
 
-def parse_clip_effects(comp: Composition, registry: Registry) -> list[ClipEffects]:
+def parse_clip_effects(
+    comp: Composition, registry: Registry, assets_root: Path | None = None
+) -> list[ClipEffects]:
     """Parse every effect and transition of every clip (track-major order) into plugin
     objects. An unknown effect kind or a bad param is a `CompositionError` naming its JSON
-    path; unknown transition kinds are allowed (the format treats them as fades)."""
+    path; unknown transition kinds are allowed (the format treats them as fades), plugin
+    transition kinds with bad params are errors.
+
+    With ``assets_root`` None this only validates: plugin kinds are not instantiated (no
+    ``setup``, no I/O)."""
+    from .rng import stable_hash64
+
     out: list[ClipEffects] = []
+    fps = comp.fps.num / comp.fps.den if comp.fps.den else 0.0
+    canvas = (comp.canvas.width, comp.canvas.height)
     for ti, track in enumerate(comp.tracks):
         for ci, clip in enumerate(track.clips):
             base = f"tracks[{ti}].clips[{ci}]"
+            seed = stable_hash64(comp.seed, clip.id)
+
+            def ctx(path: str) -> SetupContext | None:
+                if assets_root is None:
+                    return None
+                return SetupContext(canvas, fps, seed, path, Path(assets_root))  # noqa: B023
+
             ops: list[EffectOp] = []
             for ei, fx in enumerate(clip.effects):
                 kind = fx.kind.strip().lower()
@@ -83,17 +105,18 @@ def parse_clip_effects(comp: Composition, registry: Registry) -> list[ClipEffect
                     raise CompositionError(
                         f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})"
                     )
+                if spec.effect is not None:
+                    ops.append(
+                        bind_effect(spec, fx.params, f"{where}.params", ctx(f"{where}.params"))
+                    )
+                    continue
                 try:
-                    ops.append(spec.parse(fx.params))
+                    ops.append(spec.parse(fx.params))  # type: ignore[misc]
                 except ValueError as exc:
                     raise CompositionError(f"{where}.params", str(exc)) from None
-            out.append(
-                _fold(
-                    ops,
-                    _parse_transition(clip.transition_in, registry),
-                    _parse_transition(clip.transition_out, registry),
-                )
-            )
+            t_in = _parse_transition(clip.transition_in, registry, f"{base}.transition_in", ctx)
+            t_out = _parse_transition(clip.transition_out, registry, f"{base}.transition_out", ctx)
+            out.append(_fold(ops, t_in, t_out))
     return out
 
 
@@ -110,17 +133,40 @@ def _fold(
     if not math.isfinite(o) or o < 0:
         o = 0.0
     pixel = tuple(op.pixel for op in ops if op.pixel is not None)
-    return ClipEffects(o, post, pixel, t_in, t_out)
+    if not any(op.pixel_at is not None for op in ops):
+        return ClipEffects(o, post, pixel, t_in, t_out)
+    items = tuple(
+        (op.pixel_at, None) if op.pixel_at is not None else (None, op.pixel)
+        for op in ops
+        if op.pixel_at is not None or op.pixel is not None
+    )
+
+    def pixel_at(local: int) -> tuple:
+        out = []
+        for fn, fixed in items:
+            p = fn(local) if fn is not None else fixed
+            if p is not None:
+                out.append(p)
+        return tuple(out)
+
+    return ClipEffects(o, post, (), t_in, t_out, pixel_at)
 
 
-def _parse_transition(spec: Any, registry: Registry) -> ParsedTransition | None:
+def _parse_transition(
+    spec: Any,
+    registry: Registry,
+    path: str,
+    ctx: Callable[[str], SetupContext | None],
+) -> ParsedTransition | None:
     if spec is None:
         return None
     kind = registry.transitions.get(spec.kind.strip().lower())
     if kind is None:
         return None
+    if kind.transition is not None:
+        return bind_transition(kind, spec.params, path + ".params", ctx(path + ".params"))
     try:
-        return kind.parse(spec.params)
+        return kind.parse(spec.params)  # type: ignore[misc]
     except ValueError:
         return None
 
@@ -145,7 +191,7 @@ class Job:
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
-        self.effects = parse_clip_effects(comp, reg)
+        self.effects = parse_clip_effects(comp, reg, self.root)
         self.rast = reg.create("rasterizer", backends.rasterizer)
         self.compositor = reg.create("compositor", backends.compositor)
         needs_decoder = any(
@@ -185,7 +231,9 @@ class Job:
         for key, item in zip(self.assets.keys, self.assets.items, strict=True):
             sizes[key] = item.size
         self.layout = solve_layout(comp, sizes)
-        self.evaluator = Evaluator(comp, self.layout)
+        self.evaluator = Evaluator(
+            comp, self.layout, effect_passes=[fx.pixel_at for fx in self.effects]
+        )
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
@@ -262,6 +310,7 @@ class Job:
             opacity_mul=fx.opacity_mul,
             post=fx.post,
             pixel=fx.pixel,
+            dynamic_fx=fx.pixel_at is not None,
             t_in=fx.t_in,
             t_out=fx.t_out,
             has_in=clip.transition_in is not None,

@@ -121,7 +121,7 @@ class Registry:
                 self._record(info, kind, spec)
 
     def _record(self, info: PluginInfo, kind: str, spec: Any) -> None:
-        info.roles.setdefault(kind, []).append(spec.name)
+        info.roles.setdefault(kind, []).append(str(getattr(spec, "name", spec)))
         if kind in ROLES:
             table = self.roles[kind]
             if spec.name in table:
@@ -132,6 +132,13 @@ class Registry:
             table[spec.name] = spec
             self.owners[(kind, spec.name)] = info.name
             return
+        try:
+            spec = _kind_spec(kind, spec, third_party=info.name != BUILTIN)
+        except ValueError as exc:
+            info.error = str(exc)
+            info.roles[kind].pop()
+            return
+        info.roles[kind][-1] = spec.name
         table2: dict[str, Any] = self.effects if kind == "effect" else self.transitions
         for alias in (spec.name, *spec.aliases):
             key = alias.strip().lower()
@@ -172,6 +179,24 @@ class Registry:
 
     def transition_kinds(self) -> list[str]:
         return sorted({s.name for s in self.transitions.values()})
+
+
+def _kind_spec(kind: str, spec: Any, *, third_party: bool) -> Any:
+    """A registered effect/transition as its spec: `plugin.Effect`/`plugin.Transition`
+    classes are compiled here (their declarations checked once); third-party kinds must
+    be namespaced (``acme.glow``)."""
+    from . import plugin_host
+
+    if isinstance(spec, type):
+        if kind == "effect":
+            return plugin_host.effect_spec(spec)
+        return plugin_host.transition_spec(spec)
+    want = EffectKindSpec if kind == "effect" else TransitionKindSpec
+    if not isinstance(spec, want):
+        raise ValueError(f"{kind} registration {spec!r} is not a {want.__name__} or a kind class")
+    if third_party:
+        plugin_host.check_kind_name(spec.name, kind)
+    return spec
 
 
 def _dist_version(name: str) -> str:

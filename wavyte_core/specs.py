@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .params import Param, ParamSet
     from .roles import Affine, Compositor, PixelEffect, Surface
 
 
@@ -41,17 +42,31 @@ class EffectOp:
     opacity_mul: float = 1.0
     post: Affine | None = None
     pixel: PixelEffect | None = None
+    #: Plugin effects with animated params: the pass at a clip-local frame (None when
+    #: the params make it an identity there). Set instead of ``pixel``.
+    pixel_at: Callable[[int], PixelEffect | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EffectKindSpec:
-    """An effect kind. ``parse(params)`` is called once per effect instance at load; it
-    raises ``ValueError`` with a message naming the bad param."""
+    """An effect kind.
+
+    Built-in kinds set ``parse(params)``, called once per effect instance at load (it
+    raises ``ValueError`` with a message naming the bad param), and declare ``params`` for
+    docs and the schema (``json_schema`` overrides the schema derived from them when the
+    format's rules say more). Plugin kinds are `wavyte_core.plugin.Effect` subclasses;
+    the registry turns them into specs with ``effect`` and ``param_set`` set.
+    """
 
     name: str
-    parse: Callable[[Any], EffectOp]
+    parse: Callable[[Any], EffectOp] | None = None
     aliases: tuple[str, ...] = ()
     description: str = ""
+    params: tuple[Param, ...] = ()
+    param_set: ParamSet | None = None
+    effect: type | None = None
+    json_schema: dict[str, Any] | None = None
+    doc: str = ""
 
 
 class ParsedTransition:
@@ -72,13 +87,23 @@ class ParsedTransition:
 
 @dataclass(frozen=True, slots=True)
 class TransitionKindSpec:
-    """A transition kind. ``parse(params)`` is called once per spec at load and returns
-    None when the params do not parse (the format then treats it as a plain fade)."""
+    """A transition kind.
+
+    Built-in kinds set ``parse(params)``, called once per spec at load; it returns None
+    when the params do not parse, and the format then treats the transition as a plain
+    fade. Plugin kinds are `wavyte_core.plugin.Transition` subclasses (``transition`` and
+    ``param_set`` set); their bad params are an error naming the param.
+    """
 
     name: str
-    parse: Callable[[Any], ParsedTransition | None]
+    parse: Callable[[Any], ParsedTransition | None] | None = None
     aliases: tuple[str, ...] = ()
     description: str = ""
+    params: tuple[Param, ...] = ()
+    param_set: ParamSet | None = None
+    transition: type | None = None
+    json_schema: dict[str, Any] | None = None
+    doc: str = ""
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .params import Param
 from .roles import Compositor, Surface
 from .specs import ParsedTransition, TransitionKindSpec
 
@@ -139,15 +140,43 @@ def _ascii_lower(s: str) -> str:
     return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
 
 
+_ANY_PARAMS = {"type": ["object", "null"]}
+
 TRANSITION_KINDS: list[TransitionKindSpec] = [
     TransitionKindSpec(
         name="crossfade",
         parse=parse_crossfade,
         description="Blend outgoing into incoming by progress (pairs with a crossfade).",
+        json_schema=_ANY_PARAMS,
+        doc="Takes no params; whatever is given is ignored.",
     ),
     TransitionKindSpec(
         name="wipe",
         parse=parse_wipe,
         description="Reveal the incoming clip from one side; params dir, soft_edge.",
+        params=(
+            Param(
+                "dir",
+                "enum",
+                default="ltr",
+                choices=tuple(_DIR_ALIASES),
+                description="Side the incoming clip enters from (matched after trim and "
+                "lowercasing); an unknown direction makes the wipe a plain fade.",
+            ),
+            Param(
+                "soft_edge",
+                "number",
+                default=0,
+                min=0,
+                max=1,
+                animatable=False,
+                description="Soft band as a fraction of the axis (clamped to [0, 1]).",
+            ),
+        ),
+        json_schema=_ANY_PARAMS,
+        doc=(
+            "Built-in rule of the format (kept exactly): params that do not parse make the "
+            "wipe a plain opacity fade on its own clip instead of an error."
+        ),
     ),
 ]
