@@ -142,11 +142,15 @@ def apply_sharpen(
     src: np.ndarray, dst: np.ndarray, amount: float, radius: float, scratch: Scratch
 ) -> None:
     """Unsharp mask of the premultiplied pixels: ``src + amount · (src - blur(src))``,
-    Gaussian sigma ``radius / 2``, zero outside the region, colour clamped to alpha."""
+    Gaussian sigma ``radius / 2``, colour clamped to alpha.
+
+    The blur replicates the region's border: inside the canvas the border is the layer's
+    transparent margin (so this equals a zero border), and where a layer is cut by the
+    canvas edge it continues the picture instead of inventing a dark/bright rim.
+    """
     blurred = scratch.get("blurred", src.shape)
-    cv2.GaussianBlur(
-        src, (0, 0), max(radius, 1e-3) / 2.0, dst=blurred, borderType=cv2.BORDER_CONSTANT
-    )
+    sigma = max(radius, 1e-3) / 2.0
+    cv2.GaussianBlur(src, (0, 0), sigma, dst=blurred, borderType=cv2.BORDER_REPLICATE)
     cv2.addWeighted(src, 1.0 + amount, blurred, -amount, 0.0, dst=dst)
     clamp_to_alpha(dst, scratch.get("a4", src.shape))
 
