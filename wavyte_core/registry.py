@@ -55,6 +55,7 @@ class Registry:
     transitions: dict[str, TransitionKindSpec] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (role, name) → plugin
+    kind_owners: dict[tuple[str, str], str] = field(default_factory=dict)  # ("effect", kind)
 
     # ------------------------------------------------------------------ construction
 
@@ -146,6 +147,7 @@ class Registry:
                 info.error = f"{kind} kind '{key}' already registered"
                 continue
             table2[key] = spec
+        self.kind_owners[(kind, spec.name)] = info.name
 
     # ------------------------------------------------------------------- lookups
 
@@ -173,6 +175,10 @@ class Registry:
             return spec.factory()
         except Exception as exc:
             raise PluginError(f"{role} '{name}' failed to start: {exc}") from exc
+
+    def kind_owner(self, role: str, name: str) -> str:
+        """The plugin that registered effect/transition kind ``name`` ("" if unknown)."""
+        return self.kind_owners.get((role, name), "")
 
     def effect_kinds(self) -> list[str]:
         return sorted({s.name for s in self.effects.values()})

@@ -159,9 +159,10 @@ TRANSITION_KINDS: list[TransitionKindSpec] = [
                 "dir",
                 "enum",
                 default="ltr",
-                choices=tuple(_DIR_ALIASES),
-                description="Side the incoming clip enters from (matched after trim and "
-                "lowercasing); an unknown direction makes the wipe a plain fade.",
+                choices=("ltr", "rtl", "ttb", "btt"),
+                description="Direction (also left_to_right, right_to_left, top_to_bottom, "
+                "bottom_to_top; matched after trim and lowercasing). An unknown direction "
+                "makes the wipe a plain fade.",
             ),
             Param(
                 "soft_edge",

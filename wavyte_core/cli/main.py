@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import bench, conformance, eval_cmd, frame, plugins, render, validate
+from . import bench, conformance, effects, eval_cmd, frame, plugins, render, schema_cmd, validate
 
 app = typer.Typer(
     name="wavyte",
@@ -39,6 +39,8 @@ app.command("eval")(eval_cmd.eval_frame)
 app.command("plugins")(plugins.plugins)
 app.command("conformance")(conformance.conformance)
 app.command("bench")(bench.bench)
+app.command("effects")(effects.effects)
+app.command("schema")(schema_cmd.schema)
 
 
 def main() -> None:

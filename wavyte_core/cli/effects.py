@@ -1,0 +1,48 @@
+"""``wavyte effects``: installed effect and transition kinds with their params and docs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+
+def effects(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable list of every kind."),
+    markdown: bool = typer.Option(False, "--markdown", help="The Markdown reference page."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the --json/--markdown output to this file."
+    ),
+) -> None:
+    """List installed effect and transition kinds with their declared params."""
+    from ..kinds_doc import describe_kinds, kinds_markdown, param_summary
+    from ..registry import default_registry
+
+    reg = default_registry()
+    if as_json or markdown:
+        text = json.dumps(describe_kinds(reg), indent=2) + "\n" if as_json else kinds_markdown(reg)
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+            typer.echo(f"wrote {out}", err=True)
+        else:
+            typer.echo(text, nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="wavyte effect and transition kinds", show_lines=True)
+    for col in ("kind", "role", "plugin", "params", "description"):
+        table.add_column(col, overflow="fold")
+    from ..kinds_doc import _specs
+
+    for role, spec in _specs(reg):
+        name = spec.name + (f"\n({', '.join(spec.aliases)})" if spec.aliases else "")
+        table.add_row(
+            name,
+            role,
+            reg.kind_owner(role, spec.name),
+            "\n".join(param_summary(p) for p in spec.params) or "-",
+            spec.description,
+        )
+    Console().print(table)
