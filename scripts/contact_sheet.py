@@ -49,8 +49,14 @@ def sheet(tiles: list[tuple[str, np.ndarray]]) -> np.ndarray:
         y = GAP + r * (TILE_H + LABEL_H + GAP)
         out[y : y + TILE_H, x : x + TILE_W] = tile
         cv2.putText(
-            out, label, (x + 4, y + TILE_H + 17), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-            (235, 235, 235), 1, cv2.LINE_AA,
+            out,
+            label,
+            (x + 4, y + TILE_H + 17),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.5,
+            (235, 235, 235),
+            1,
+            cv2.LINE_AA,
         )
     return out
 
@@ -58,7 +64,9 @@ def sheet(tiles: list[tuple[str, np.ndarray]]) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--backend", default="skia")
-    ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "effects-contact-sheet.png")
+    ap.add_argument(
+        "-o", "--output", type=Path, default=ROOT / "docs" / "effects-contact-sheet.png"
+    )
     args = ap.parse_args()
     img = sheet(render_tiles(args.backend))
     args.output.parent.mkdir(parents=True, exist_ok=True)

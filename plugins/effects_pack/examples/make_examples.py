@@ -112,13 +112,19 @@ def transition_example(kind: str, params: dict[str, Any] | None) -> str:
 
 
 EFFECT_EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
-    "fx.color_adjust": ({"brightness": 0.05, "contrast": 1.3, "saturation": 1.6, "hue": -20.0}, "full"),
+    "fx.color_adjust": (
+        {"brightness": 0.05, "contrast": 1.3, "saturation": 1.6, "hue": -20.0},
+        "full",
+    ),
     "fx.lut": ({"file": "assets/teal_orange.cube"}, "full"),
     "fx.drop_shadow": ({"offset": [8.0, 8.0], "radius": 10.0, "opacity": 0.8}, "star"),
     "fx.glow": ({"radius": 16.0, "colour": "#ffd040", "intensity": 2.0}, "star"),
     "fx.outline": ({"width": 4.0, "colour": "#202040"}, "star"),
     "fx.vignette": ({"amount": 0.8, "radius": 0.5, "softness": 0.8}, "full"),
-    "fx.chroma_key": ({"key": "#28c828", "tolerance": 0.12, "softness": 0.08, "spill": 0.8}, "green"),
+    "fx.chroma_key": (
+        {"key": "#28c828", "tolerance": 0.12, "softness": 0.08, "spill": 0.8},
+        "green",
+    ),
     "fx.pixelate": ({"size": 10}, "photo"),
     "fx.grain": ({"amount": 0.25, "size": 1.5}, "full"),
     "fx.sharpen": ({"amount": 2.5, "radius": 3.0}, "full"),
@@ -197,9 +203,13 @@ def main() -> None:
     for kind, tparams in TRANSITION_EXAMPLES.items():
         name = kind.split(".", 1)[1]
         (HERE / f"{name}.json").write_text(transition_example(kind, tparams) + "\n")
-        index.append({"kind": kind, "role": "transition", "file": f"{name}.json", "frame": SHOW_FRAME})
+        index.append(
+            {"kind": kind, "role": "transition", "file": f"{name}.json", "frame": SHOW_FRAME}
+        )
     (HERE / "showcase.json").write_text(showcase() + "\n")
-    index.append({"kind": "showcase", "role": "scene", "file": "showcase.json", "frame": SHOW_FRAME})
+    index.append(
+        {"kind": "showcase", "role": "scene", "file": "showcase.json", "frame": SHOW_FRAME}
+    )
     (HERE / "index.json").write_text(json.dumps(index, indent=1) + "\n")
 
 

@@ -322,14 +322,15 @@ class Outline(_PackEffect):
 
 
 class Vignette(_PackEffect):
-    """Darken the colour towards the edges of the layer's box (elliptical falloff).
+    """Darken the colour towards the edges of the frame (elliptical falloff).
 
-    Distance 0 is the box centre, 1 the middle of each side; darkening ramps (smoothstep)
-    from ``radius`` to ``radius + softness`` and reaches ``amount``. Alpha is unchanged.
+    Distance 0 is the frame centre, 1 the middle of each side; darkening ramps (smoothstep)
+    from ``radius`` to ``radius + softness`` and reaches ``amount``. The vignette belongs
+    to the frame, not the layer: a layer that moves slides under it. Alpha is unchanged.
     """
 
     name = "fx.vignette"
-    description = "Darken towards the layer's edges."
+    description = "Darken towards the frame's edges."
     params = (
         Param(
             "amount",
@@ -364,17 +365,19 @@ class Vignette(_PackEffect):
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):
             return
-        h, w = src.shape[:2]
+        w, h = ctx.canvas
         key = (w, h, p.amount, p.radius, p.softness)
-        if key != self._key:  # built once while size and params stay the same
+        if key != self._key:  # built once while canvas and params stay the same
             self._mask = self._k.vignette_mask(w, h, p.amount, p.radius, p.softness)
             self._key = key
-        self._k.apply_vignette(src, dst, self._mask)
+        x0, y0, x1, y1 = ctx.box
+        self._k.apply_vignette(src, dst, self._mask[y0:y1, x0:x1])  # type: ignore[index]
 
 
 class Pixelate(_PackEffect):
-    """Mosaic: square blocks of ``size`` pixels, each the average of its pixels, aligned
-    to the layer's top-left corner."""
+    """Mosaic: square blocks of ``size`` pixels, each the average of its pixels. The grid
+    is aligned to the canvas (a block starts at (0, 0)), so a moving layer moves under a
+    fixed mosaic, like a privacy blur."""
 
     name = "fx.pixelate"
     description = "Mosaic of square blocks (block averages)."
@@ -390,20 +393,24 @@ class Pixelate(_PackEffect):
 
         self._k = stylize
 
+    def margins(self, p: Params) -> Margins:
+        return Margins.uniform(p.size - 1)  # a block straddling the content's edge
+
     def is_identity(self, p: Params) -> bool:
         return p.size <= 1
 
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):
             return
-        self._k.apply_pixelate(src, dst, p.size, self.scratch)
+        self._k.apply_pixelate(src, dst, p.size, self.scratch, (ctx.box[0], ctx.box[1]))
 
 
 class Grain(_PackEffect):
     """Film grain: noise added to the colour, scaled by alpha (transparent stays
-    transparent). Deterministic: the noise is a pure function of the clip's seed, the
-    ``seed`` param and (when ``animated``) the frame, so every render and every worker
-    produces the same pixels."""
+    transparent). The grain belongs to the frame: it is generated for the whole canvas
+    and the layer takes its part, so it does not move with the layer. Deterministic: the
+    noise is a pure function of the clip's seed, the ``seed`` param and (when
+    ``animated``) the frame, so every render and every worker gives the same pixels."""
 
     name = "fx.grain"
     description = "Seeded, deterministic film grain (mono or colour)."
@@ -433,28 +440,40 @@ class Grain(_PackEffect):
         from .kernels import stylize
 
         self._k = stylize
+        self._noise_key: tuple[Any, ...] | None = None
+        self._noise: np.ndarray | None = None
 
     def is_identity(self, p: Params) -> bool:
         return p.amount == 0
 
+    def _canvas_noise(self, p: Params, ctx: EffectContext) -> np.ndarray:
+        """The frame's noise over the whole canvas (kept while the key is unchanged)."""
+        import cv2
+
+        w, h = ctx.canvas
+        seed = (ctx.seed ^ (p.seed * 0x9E3779B97F4A7C15)) & 0xFFFFFFFFFFFFFFFF
+        frame = ctx.frame if p.animated else 0
+        key = (w, h, seed, frame, p.size, p.mono)
+        if key == self._noise_key:
+            return self._noise  # type: ignore[return-value]
+        c = () if p.mono else (3,)
+        size = float(p.size)
+        gh, gw = max(1, math.ceil(h / size)), max(1, math.ceil(w / size))
+        grid = self._k.grain_noise(
+            seed, frame, gh, gw, p.mono, self.scratch.get("grid", (gh, gw, *c))
+        )
+        if (gh, gw) != (h, w):
+            full = self.scratch.get("noise", (h, w, *c))
+            cv2.resize(grid, (w, h), dst=full, interpolation=cv2.INTER_LINEAR)
+            grid = full
+        self._noise_key, self._noise = key, grid
+        return grid
+
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):
             return
-        import cv2
-
-        h, w = src.shape[:2]
-        seed = (ctx.seed ^ (p.seed * 0x9E3779B97F4A7C15)) & 0xFFFFFFFFFFFFFFFF
-        frame = ctx.frame if p.animated else 0
-        c = () if p.mono else (3,)
-        size = max(float(p.size), 1.0)
-        gh, gw = max(1, math.ceil(h / size)), max(1, math.ceil(w / size))
-        noise = self._k.grain_noise(
-            seed, frame, gh, gw, p.mono, self.scratch.get("noise", (gh, gw, *c))
-        )
-        if (gh, gw) != (h, w):
-            full = self.scratch.get("noise_full", (h, w, *c))
-            cv2.resize(noise, (w, h), dst=full, interpolation=cv2.INTER_LINEAR)
-            noise = full
+        x0, y0, x1, y1 = ctx.box
+        noise = self._canvas_noise(p, ctx)[y0:y1, x0:x1]
         self._k.apply_grain(src, dst, noise, p.amount, self.scratch)
 
 
@@ -489,7 +508,10 @@ class Sharpen(_PackEffect):
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):
             return
-        self._k.apply_sharpen(src, dst, p.amount, p.radius, self.scratch)
+        x0, y0, x1, y1 = ctx.box
+        w, h = ctx.canvas
+        edges = (x0 == 0, y0 == 0, x1 == w, y1 == h)
+        self._k.apply_sharpen(src, dst, p.amount, p.radius, self.scratch, edges)
 
 
 class RoundedCorners(_PackEffect):

@@ -30,9 +30,10 @@ __all__ = [
 
 
 def vignette_mask(w: int, h: int, amount: float, radius: float, softness: float) -> np.ndarray:
-    """(h, w, 4) uint8 multiplier: 255 in the middle, ``255·(1 - amount)`` past the edge.
+    """(h, w, 4) uint8 multiplier over a w × h frame: 255 in the middle, ``255·(1 - amount)``
+    past the edge.
 
-    The distance is elliptical over the box: 0 at its centre, 1 at the middle of each side
+    The distance is elliptical over the frame: 0 at its centre, 1 at the middle of each side
     (√2 in the corners). Darkening ramps (smoothstep) from ``radius`` to ``radius +
     softness``. The alpha plane of the mask is 255: the vignette darkens colour only.
     """
@@ -57,29 +58,36 @@ def apply_vignette(src: np.ndarray, dst: np.ndarray, mask: np.ndarray) -> None:
 # ------------------------------------------------------------------------------ pixelate
 
 
-def apply_pixelate(src: np.ndarray, dst: np.ndarray, block: int, scratch: Scratch) -> None:
-    """Blocks of ``block`` × ``block`` pixels aligned to the region's top-left corner,
-    each filled with the mean of its premultiplied pixels. Edge blocks that stick out of
-    the region count the outside as transparent, as the layer is there."""
+def apply_pixelate(
+    src: np.ndarray, dst: np.ndarray, block: int, scratch: Scratch, origin: tuple[int, int] = (0, 0)
+) -> None:
+    """Blocks of ``block`` × ``block`` pixels, each filled with the mean of its
+    premultiplied pixels. The grid is aligned so that a block starts at ``-origin``
+    (pass the region's canvas position to align blocks to the canvas: the result then does
+    not depend on which region is processed). Parts of edge blocks outside the region
+    count as transparent, which is what the layer holds there."""
     h, w = src.shape[:2]
     if block <= 1:
         if dst is not src:
             np.copyto(dst, src)
         return
-    bw, bh = -(-w // block), -(-h // block)
+    ox, oy = origin[0] % block, origin[1] % block
+    bw, bh = -(-(w + ox) // block), -(-(h + oy) // block)
     pw, ph = bw * block, bh * block
-    if (pw, ph) != (w, h):
+    if (pw, ph, ox, oy) != (w, h, 0, 0):
         padded = scratch.get("padded", (ph, pw, 4))
-        padded[h:] = 0
-        padded[:h, w:] = 0
-        padded[:h, :w] = src
+        padded[:oy] = 0
+        padded[oy + h :] = 0
+        padded[oy : oy + h, :ox] = 0
+        padded[oy : oy + h, ox + w :] = 0
+        padded[oy : oy + h, ox : ox + w] = src
     else:
         padded = src
     small = scratch.get("small", (bh, bw, 4))
     cv2.resize(padded, (bw, bh), dst=small, interpolation=cv2.INTER_AREA)
     big = scratch.get("big", (ph, pw, 4))
     cv2.resize(small, (pw, ph), dst=big, interpolation=cv2.INTER_NEAREST)
-    np.copyto(dst, big[:h, :w])
+    np.copyto(dst, big[oy : oy + h, ox : ox + w])
 
 
 # ------------------------------------------------------------------------------ grain
@@ -139,19 +147,37 @@ def apply_grain(
 
 
 def apply_sharpen(
-    src: np.ndarray, dst: np.ndarray, amount: float, radius: float, scratch: Scratch
+    src: np.ndarray,
+    dst: np.ndarray,
+    amount: float,
+    radius: float,
+    scratch: Scratch,
+    open_sides: tuple[bool, bool, bool, bool] = (False, False, False, False),
 ) -> None:
     """Unsharp mask of the premultiplied pixels: ``src + amount · (src - blur(src))``,
     Gaussian sigma ``radius / 2``, colour clamped to alpha.
 
-    The blur replicates the region's border: inside the canvas the border is the layer's
-    transparent margin (so this equals a zero border), and where a layer is cut by the
-    canvas edge it continues the picture instead of inventing a dark/bright rim.
+    Outside the region the layer is transparent, except on the ``open_sides`` (left, top,
+    right, bottom) where the region meets the canvas edge: the picture goes on there, so
+    those borders are replicated instead of inventing a dark or bright rim.
     """
-    blurred = scratch.get("blurred", src.shape)
+    h, w = src.shape[:2]
     sigma = max(radius, 1e-3) / 2.0
-    cv2.GaussianBlur(src, (0, 0), sigma, dst=blurred, borderType=cv2.BORDER_REPLICATE)
-    cv2.addWeighted(src, 1.0 + amount, blurred, -amount, 0.0, dst=dst)
+    r = int(round(sigma * 3)) + 1  # OpenCV's 8-bit Gaussian reach (rounding aside)
+    pad = scratch.get("pad", (h + 2 * r, w + 2 * r, 4))
+    cv2.copyMakeBorder(src, r, r, r, r, cv2.BORDER_REPLICATE, dst=pad)
+    left, top, right, bottom = open_sides
+    if not left:
+        pad[:, :r] = 0
+    if not top:
+        pad[:r] = 0
+    if not right:
+        pad[:, r + w :] = 0
+    if not bottom:
+        pad[r + h :] = 0
+    blurred = scratch.get("blurred", pad.shape)
+    cv2.GaussianBlur(pad, (0, 0), sigma, dst=blurred, borderType=cv2.BORDER_REPLICATE)
+    cv2.addWeighted(src, 1.0 + amount, blurred[r : r + h, r : r + w], -amount, 0.0, dst=dst)
     clamp_to_alpha(dst, scratch.get("a4", src.shape))
 
 

@@ -36,7 +36,9 @@ __all__ = [
 
 
 def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
-    """GLSL ``smoothstep`` (also for e0 > e1), float32, new array."""
+    """GLSL ``smoothstep`` (also for e0 > e1; a step at e0 when e0 == e1), float32, new array."""
+    if e0 == e1:
+        return (x >= np.float32(e0)).astype(np.float32)
     t = np.clip((x - np.float32(e0)) / np.float32(e1 - e0), 0.0, 1.0).astype(np.float32, copy=False)
     return t * t * (np.float32(3.0) - np.float32(2.0) * t)
 
