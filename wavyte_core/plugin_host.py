@@ -141,8 +141,7 @@ class BoundEffect:
         fx = self.fx
         if fx.is_identity(p):
             return None
-        m = fx.margins(p)
-        return PluginEffectPass(fx, p, m, frame if type(fx).frame_varying else 0, self.seed)
+        return PluginEffectPass(fx, p, fx.margins(p), frame, self.seed)
 
     def pass_at(self, local: int) -> PluginEffectPass | None:
         """The pass at clip-local frame ``local`` (None: identity, skipped)."""
@@ -157,7 +156,7 @@ class PluginEffectPass:
     compares equal while its params (and, for frame-varying kinds, its frame) are the
     same, so the layer cache reuses the result."""
 
-    __slots__ = ("fx", "params", "margins", "frame", "seed")
+    __slots__ = ("fx", "params", "margins", "frame", "seed", "_key")
 
     def __init__(self, fx: Effect, params: Params, margins: Margins, frame: int, seed: int):
         self.fx = fx
@@ -165,17 +164,16 @@ class PluginEffectPass:
         self.margins = margins
         self.frame = frame
         self.seed = seed
+        #: What equality compares: the frame only matters to frame-varying kinds.
+        self._key = (params, frame) if type(fx).frame_varying else (params,)
 
     def __eq__(self, other: object) -> bool:
         return (
-            isinstance(other, PluginEffectPass)
-            and other.fx is self.fx
-            and other.frame == self.frame
-            and other.params == self.params
+            isinstance(other, PluginEffectPass) and other.fx is self.fx and other._key == self._key
         )
 
     def __hash__(self) -> int:
-        return hash((id(self.fx), self.frame, self.params))
+        return hash((id(self.fx), self._key))
 
     def __repr__(self) -> str:
         return f"{type(self.fx).name}{tuple(self.params)!r}@{self.frame}"

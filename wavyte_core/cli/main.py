@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from . import bench, conformance, effects, eval_cmd, frame, plugins, render, schema_cmd, validate
+from . import (
+    bench,
+    conformance,
+    effects,
+    eval_cmd,
+    frame,
+    new_plugin,
+    plugins,
+    render,
+    schema_cmd,
+    validate,
+)
 
 app = typer.Typer(
     name="wavyte",
@@ -41,6 +52,7 @@ app.command("conformance")(conformance.conformance)
 app.command("bench")(bench.bench)
 app.command("effects")(effects.effects)
 app.command("schema")(schema_cmd.schema)
+app.command("new-plugin")(new_plugin.new_plugin)
 
 
 def main() -> None:
