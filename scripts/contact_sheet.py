@@ -29,7 +29,7 @@ def render_tiles(backend: str) -> list[tuple[str, np.ndarray]]:
     tiles = []
     for entry in json.loads((EXAMPLES / "index.json").read_text()):
         comp = load(EXAMPLES / entry["file"])
-        frame = render_frame(comp, entry["frame"], assets_root=EXAMPLES, backend=backend)
+        frame = render_frame(comp, entry["frames"][0], assets_root=EXAMPLES, backend=backend)
         bgr = np.ascontiguousarray(frame[..., :3])  # opaque background: premul == straight
         tile = cv2.resize(bgr, (TILE_W, TILE_H), interpolation=cv2.INTER_AREA)
         label = entry["kind"] + ("" if entry["role"] != "transition" else "  (t = 0.5)")

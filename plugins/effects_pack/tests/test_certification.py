@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from conformance.effect_contract import EffectContract, TransitionContract
 from wavyte_effects_pack import effects as fx
 from wavyte_effects_pack import transitions as tr
+
+from conformance.effect_contract import EffectContract, TransitionContract
 
 
 class TestColorAdjust(EffectContract):

@@ -162,11 +162,7 @@ class Lut(_PackEffect):
             return
         path = ctx.resolve(p.file)
         try:
-            st = path.stat()
-        except OSError as exc:
-            raise ValueError(f"param 'file': cannot read {p.file}: {exc.strerror}") from None
-        try:
-            self._table = self._k.cached_table(str(path), st.st_mtime_ns, st.st_size)
+            self._table = self._k.cached_table(path)
         except self._k.CubeError as exc:
             raise ValueError(f"param 'file': {exc}") from None
 

@@ -13,8 +13,8 @@ comments; data rows are red-fastest. Errors raise `CubeError` naming the file an
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -23,7 +23,15 @@ import numpy as np
 from .premul import alpha_splat_opaque, premultiply, unpremultiply
 from .scratch import Scratch
 
-__all__ = ["CubeError", "CubeLut", "apply_lut", "lut_table", "parse_cube", "read_cube"]
+__all__ = [
+    "CubeError",
+    "CubeLut",
+    "apply_lut",
+    "cached_table",
+    "lut_table",
+    "parse_cube",
+    "read_cube",
+]
 
 _MAX_3D = 256
 _MAX_1D = 65536
@@ -139,43 +147,65 @@ def _axis_weights(n: int, lo: float, hi: float) -> np.ndarray:
     return w
 
 
-def _pack(rgb: np.ndarray) -> np.ndarray:
-    """(..., 3) float RGB in [0, 1] → uint32 ``B | G << 8 | R << 16`` (alpha byte 0)."""
-    q = np.rint(np.clip(rgb, 0.0, 1.0) * 255.0).astype(np.uint32)
-    return q[..., 2] | (q[..., 1] << 8) | (q[..., 0] << 16)
-
-
 def lut_table(lut: CubeLut) -> np.ndarray:
-    """The 2^24-entry uint32 table indexed by ``R << 16 | G << 8 | B`` of a straight pixel."""
-    wr = _axis_weights(lut.size, lut.domain_min[0], lut.domain_max[0])
-    wg = _axis_weights(lut.size, lut.domain_min[1], lut.domain_max[1])
-    wb = _axis_weights(lut.size, lut.domain_min[2], lut.domain_max[2])
-    table = np.empty((256, 256, 256), dtype=np.uint32)  # [r][g][b]
+    """The 2^24-entry uint32 table indexed by ``R << 16 | G << 8 | B`` of a straight pixel;
+    each entry is the LUT's output packed as the bytes (B, G, R, 0)."""
+    n = lut.size
+    wr, wg, wb = (
+        _axis_weights(n, lut.domain_min[c], lut.domain_max[c]).astype(np.float32) for c in range(3)
+    )
+    table = np.zeros((256, 256, 256, 4), dtype=np.uint8)  # [r][g][b][B, G, R, 0]
     if not lut.is_3d:
-        r = _pack_channel(wr @ lut.data[:, 0])
-        g = _pack_channel(wg @ lut.data[:, 1])
-        b = _pack_channel(wb @ lut.data[:, 2])
-        table[...] = (r[:, None, None] << 16) | (g[None, :, None] << 8) | b[None, None, :]
-        return table.reshape(-1)
-    d = lut.data.astype(np.float32)  # [B][G][R][c]
-    # Interpolate along B then G (small): t[b_in][g_in][R][c].
-    t = np.einsum("xi,ijkc->xjkc", wb.astype(np.float32), d)
-    t = np.einsum("yj,xjkc->xykc", wg.astype(np.float32), t)  # (256, 256, n, 3)
-    wr32 = wr.astype(np.float32)
-    for r0 in range(0, 256, 16):  # R last, in slabs to bound the float temporaries
-        slab = np.einsum("zk,xykc->zyxc", wr32[r0 : r0 + 16], t)  # [r][g][b][c]
-        table[r0 : r0 + 16] = _pack(slab)
-    return table.reshape(-1)
+        d = lut.data.astype(np.float32)
+        r = _to_u8(wr @ d[:, 0])
+        g = _to_u8(wg @ d[:, 1])
+        b = _to_u8(wb @ d[:, 2])
+        table[..., 2] = r[:, None, None]
+        table[..., 1] = g[None, :, None]
+        table[..., 0] = b[None, None, :]
+        return table.view(np.uint32).reshape(-1)
+    d = lut.data.astype(np.float32)[..., ::-1] * np.float32(255.0)  # [B][G][R][b, g, r]·255
+    # Separable trilinear: along B, then G (small arrays), then R in slabs (BLAS matmuls).
+    t = np.tensordot(wb, d, axes=(1, 0))  # [b_in][G][R][c]
+    t = np.tensordot(wg, t, axes=(1, 1))  # [g_in][b_in][R][c]
+    t = np.ascontiguousarray(np.moveaxis(t, 2, 0)).reshape(n, -1)  # [R][g_in·b_in·c]
+    slab = 16
+    buf = np.empty((slab, t.shape[1]), np.float32)
+    for r0 in range(0, 256, slab):
+        np.matmul(wr[r0 : r0 + slab], t, out=buf)
+        buf += np.float32(0.5)
+        np.clip(buf, 0.0, 255.0, out=buf)
+        table[r0 : r0 + slab, :, :, :3] = buf.reshape(slab, 256, 256, 3)  # truncates: rounds
+    return table.view(np.uint32).reshape(-1)
 
 
-def _pack_channel(v: np.ndarray) -> np.ndarray:
-    return np.rint(np.clip(v, 0.0, 1.0) * 255.0).astype(np.uint32)
+def _to_u8(v: np.ndarray) -> np.ndarray:
+    return np.rint(np.clip(v, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-@lru_cache(maxsize=4)
-def cached_table(path: str, mtime_ns: int, size: int) -> np.ndarray:
-    """`lut_table` of a file, cached by (path, mtime, size) for the process."""
-    return lut_table(read_cube(Path(path)))
+_TABLES: dict[str, np.ndarray] = {}
+_TABLES_KEEP = 4
+
+
+def cached_table(path: Path) -> np.ndarray:
+    """`lut_table` of a file, shared by every instance using the same LUT content (one
+    64 MB table per distinct LUT in the process, the last few kept)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CubeError(f"{path}: cannot read: {exc.strerror}") from None
+    key = hashlib.sha1(raw).hexdigest()
+    table = _TABLES.get(key)
+    if table is None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CubeError(f"{path}: not a text file") from None
+        table = lut_table(parse_cube(text, str(path)))
+        if len(_TABLES) >= _TABLES_KEEP:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = table
+    return table
 
 
 def apply_lut(src: np.ndarray, dst: np.ndarray, table: np.ndarray, scratch: Scratch) -> None:
