@@ -63,6 +63,15 @@ class Catalog:
     reftests: tuple[RefTest, ...]
     reference: dict[str, str]
     exact: ExactSection
+    #: The globs `select` was given (None: everything); generated cases use it too.
+    pattern: str | None = None
+
+    def keep(self, case_id: str) -> bool:
+        """Whether a (generated) case id is selected."""
+        if not self.pattern:
+            return True
+        pats = [p.strip() for p in self.pattern.split(",") if p.strip()]
+        return any(fnmatch.fnmatchcase(case_id, p) or p == case_id for p in pats)
 
     def select(self, pattern: str | None) -> Catalog:
         """Only the cases and reftests whose id matches a glob (comma-separated globs)."""
@@ -80,6 +89,7 @@ class Catalog:
             tuple(r for r in self.reftests if keep(r.id)),
             self.reference,
             ExactSection(ex.size, ex.seed, ex.exact, ex.native, ops),
+            pattern,
         )
 
 

@@ -48,6 +48,8 @@ from wavyte_core.schema import params_schema
 from wavyte_core.specs import EffectKindSpec, TransitionKindSpec
 
 from .contract import random_premul
+from .kind_cases import clip_json, comp_json, rgba_pattern
+from .pngio import write_rgba_png
 
 __all__ = ["EffectContract", "TransitionContract", "bad_params_for"]
 
@@ -156,55 +158,8 @@ def _decoder(reg: Registry) -> str:
 
 
 def _image(root: Path, rgba: np.ndarray, name: str) -> str:
-    from .pngio import write_rgba_png
-
     write_rgba_png(root / name, rgba)
     return name
-
-
-def _rgba_pattern(h: int, w: int, seed: int) -> np.ndarray:
-    """A straight-alpha RGBA test image: random colours, an alpha ramp, a hole."""
-    rng = np.random.default_rng(seed)
-    img = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
-    img[..., 3] = np.linspace(40, 255, w, dtype=np.uint8)[None, :]
-    img[h // 3 : h // 2, w // 3 : w // 2, 3] = 0
-    return img
-
-
-_KF = '{{"Keyframes":{{"keys":[{{"frame":0,"value":{v},"ease":"Linear"}}],"mode":"Hold"}}}}'
-
-
-def _clip(cid: str, asset: str, start: int, end: int, x: int, y: int, **extra: Any) -> dict:
-    tr = {
-        "translate": {"x": x, "y": y},
-        "rotation_rad": 0.0,
-        "scale": {"x": 1.0, "y": 1.0},
-        "anchor": {"x": 0.0, "y": 0.0},
-    }
-    return {
-        "id": cid,
-        "asset": asset,
-        "range": {"start": start, "end": end},
-        "props": {
-            "transform": json.loads(_KF.format(v=json.dumps(tr))),
-            "opacity": json.loads(_KF.format(v="1.0")),
-            "blend": "Normal",
-        },
-        "z_offset": 0,
-        "effects": extra.pop("effects", []),
-        **extra,
-    }
-
-
-def _comp(assets: dict, clips: list[dict], duration: int) -> dict:
-    return {
-        "fps": {"num": 30, "den": 1},
-        "canvas": {"width": W, "height": H},
-        "duration": duration,
-        "assets": {k: {"Image": {"source": v}} for k, v in assets.items()},
-        "tracks": [{"name": "t", "z_base": 0, "clips": clips}],
-        "seed": 7,
-    }
 
 
 def _render(doc: dict, reg: Registry, root: Path, frames: list[int], r: str, c: str) -> list:
@@ -243,8 +198,9 @@ class EffectContract:
     kind: ClassVar[Any]
     #: Params that must leave every pixel unchanged (None: the kind has none).
     neutral_params: ClassVar[dict[str, Any] | None] = None
-    #: Params every check runs with (the defaults when ``[{}]``).
-    example_params: ClassVar[list[dict[str, Any]]] = [{}]
+    #: Params every check runs with (None: the kind's declared ``examples``, else ``[{}]``,
+    #: the defaults).
+    example_params: ClassVar[list[dict[str, Any]] | None] = None
     #: Extra ``(params, name)`` pairs that must be rejected naming ``name``.
     extra_bad_params: ClassVar[list[tuple[dict[str, Any], str]]] = []
     #: True when the output depends on where the content box is (e.g. rounded corners of
@@ -264,6 +220,11 @@ class EffectContract:
     @property
     def spec(self) -> EffectKindSpec:
         return _spec(type(self).kind, "effect")
+
+    @property
+    def examples(self) -> list[dict[str, Any]]:
+        given = type(self).example_params
+        return list(given) if given is not None else [dict(e) for e in self.spec.examples] or [{}]
 
     def passes(self, params: Any, root: Path | None, frame: int = 0) -> tuple:
         """The pixel passes the core runs for ``params`` at clip frame ``frame``."""
@@ -300,7 +261,7 @@ class EffectContract:
         return [(full, None), (boxed, CONTENT)]
 
     def _pixel_kind(self, root: Path) -> None:
-        if not any(self.passes(p, root) for p in self.example_params):
+        if not any(self.passes(p, root) for p in self.examples):
             pytest.skip(
                 f"'{self.spec.name}' has no pixel pass (it folds into opacity/transform); "
                 "the render checks cover it"
@@ -313,7 +274,7 @@ class EffectContract:
         v = _validator(spec)
         jsonschema = pytest.importorskip("jsonschema")
         jsonschema.Draft202012Validator.check_schema(v.schema)
-        examples = list(self.example_params)
+        examples = list(self.examples)
         if not any(p.required for p in spec.params):
             examples.append({})
         for params in examples:
@@ -324,7 +285,7 @@ class EffectContract:
 
     def test_bad_params_are_rejected_naming_the_param(self, assets_root: Path) -> None:
         spec = self.spec
-        base = dict(self.example_params[0])
+        base = dict(self.examples[0])
         v = _validator(spec)
         cases = bad_params_for(spec, base) + list(self.extra_bad_params)
         assert cases, "no params to test"
@@ -350,7 +311,7 @@ class EffectContract:
 
     def test_input_is_never_mutated(self, assets_root: Path) -> None:
         self._pixel_kind(assets_root)
-        for params in self.example_params:
+        for params in self.examples:
             for src, bounds in self._inputs():
                 before = src.copy()
                 for fx in self.passes(params, assets_root):
@@ -373,7 +334,7 @@ class EffectContract:
 
     def test_output_is_premultiplied(self, assets_root: Path) -> None:
         self._pixel_kind(assets_root)
-        for params in self.example_params:
+        for params in self.examples:
             for src, bounds in self._inputs():
                 out = self.run(self.passes(params, assets_root), src, bounds)
                 assert out.dtype == np.uint8 and out.shape == src.shape
@@ -382,7 +343,7 @@ class EffectContract:
 
     def test_deterministic(self, assets_root: Path) -> None:
         self._pixel_kind(assets_root)
-        for params in self.example_params:
+        for params in self.examples:
             for src, bounds in self._inputs():
                 a = self.run(self.passes(params, assets_root), src, bounds)
                 b = self.run(self.passes(params, assets_root), src, bounds)
@@ -398,7 +359,7 @@ class EffectContract:
         src = np.zeros((H, W, 4), np.uint8)
         x0, y0, x1, y1 = CONTENT
         src[y0:y1, x0:x1] = random_premul(rng, y1 - y0, x1 - x0, opaque=True)
-        for params in self.example_params:
+        for params in self.examples:
             passes = self.passes(params, assets_root)
             box = CONTENT
             for fx in passes:
@@ -421,13 +382,13 @@ class EffectContract:
         combos = _combos(reg)
         if len(combos) < 2:
             pytest.skip("fewer than two rasterizer × compositor combinations installed")
-        _image(assets_root, _rgba_pattern(16, 20, SEED), "contract_layer.png")
-        effects = [{"kind": self.spec.name, "params": p} for p in self.example_params]
+        _image(assets_root, rgba_pattern(16, 20, SEED), "contract_layer.png")
+        effects = [{"kind": self.spec.name, "params": p} for p in self.examples]
         clips = [  # side by side, not overlapping: the frame is the layers' pixels
-            _clip(f"c{i}", "img", 0, 2, 2 + 32 * (i % 2), 2 + 24 * (i // 2), effects=[fx])
+            clip_json(f"c{i}", "img", 0, 2, 2 + 32 * (i % 2), 2 + 24 * (i // 2), effects=[fx])
             for i, fx in enumerate(effects[:4])
         ]
-        doc = _comp({"img": "contract_layer.png"}, clips, 2)
+        doc = comp_json((W, H), {"img": "contract_layer.png"}, [clips], 2)
         ref = None
         for r, c in combos:
             frames = _render(doc, reg, assets_root, [0, 1], r, c)
@@ -448,7 +409,7 @@ class TransitionContract:
     """What every transition kind must do. Set ``kind``; see the module docstring."""
 
     kind: ClassVar[Any]
-    example_params: ClassVar[list[dict[str, Any]]] = [{}]
+    example_params: ClassVar[list[dict[str, Any]] | None] = None
     extra_bad_params: ClassVar[list[tuple[dict[str, Any], str]]] = []
     #: Allowed difference between backend combinations (0 for plugin kinds: their pixels
     #: are numpy; built-in blends run on each compositor's native math).
@@ -461,6 +422,11 @@ class TransitionContract:
     @property
     def spec(self) -> TransitionKindSpec:
         return _spec(type(self).kind, "transition")
+
+    @property
+    def examples(self) -> list[dict[str, Any]]:
+        given = type(self).example_params
+        return list(given) if given is not None else [dict(e) for e in self.spec.examples] or [{}]
 
     def bound(self, params: Any, root: Path | None) -> Any:
         spec = self.spec
@@ -491,7 +457,7 @@ class TransitionContract:
         jsonschema = pytest.importorskip("jsonschema")
         jsonschema.Draft202012Validator.check_schema(v.schema)
         assert not any(p.animatable for p in spec.params) or not _is_plugin(spec)
-        for params in [*self.example_params, {}]:
+        for params in [*self.examples, {}]:
             if params == {} and any(p.required for p in spec.params):
                 continue
             assert v.is_valid(params), f"schema rejects {params}"
@@ -507,7 +473,7 @@ class TransitionContract:
                 "a plain fade, not an error"
             )
         v = _validator(spec)
-        for params, name in bad_params_for(spec, dict(self.example_params[0])) + list(
+        for params, name in bad_params_for(spec, dict(self.examples[0])) + list(
             self.extra_bad_params
         ):
             with pytest.raises(CompositionError) as info:
@@ -516,7 +482,7 @@ class TransitionContract:
             assert not v.is_valid(params), f"schema accepts bad params {params}"
 
     def test_progress_0_is_a_and_1_is_b(self, assets_root: Path) -> None:
-        for params in self.example_params:
+        for params in self.examples:
             tr = self.bound(params, assets_root)
             for a, b, bounds in self._pairs():
                 out0 = self.composite(tr, a, b, 0.0, bounds)
@@ -525,7 +491,7 @@ class TransitionContract:
                 assert _maxdiff(out1, b) == 0, f"{params}: progress 1 is not exactly B"
 
     def test_output_premultiplied_inputs_untouched_deterministic(self, assets_root: Path) -> None:
-        for params in self.example_params:
+        for params in self.examples:
             tr = self.bound(params, assets_root)
             tr2 = self.bound(params, assets_root)
             for a, b, bounds in self._pairs():
@@ -543,9 +509,9 @@ class TransitionContract:
         combos = _combos(reg)
         if len(combos) < 2:
             pytest.skip("fewer than two rasterizer × compositor combinations installed")
-        _image(assets_root, _rgba_pattern(H, W, SEED), "contract_a.png")
-        _image(assets_root, _rgba_pattern(H, W, SEED + 1), "contract_b.png")
-        params = self.example_params[-1]
+        _image(assets_root, rgba_pattern(H, W, SEED), "contract_a.png")
+        _image(assets_root, rgba_pattern(H, W, SEED + 1), "contract_b.png")
+        params = self.examples[-1]
         spec_json = {
             "kind": self.spec.name,
             "duration_frames": 6,
@@ -553,10 +519,10 @@ class TransitionContract:
             "params": params,
         }
         clips = [
-            _clip("a", "a", 0, 8, 0, 0, transition_out=spec_json),
-            _clip("b", "b", 2, 10, 0, 0, transition_in=spec_json),
+            clip_json("a", "a", 0, 8, 0, 0, transition_out=spec_json),
+            clip_json("b", "b", 2, 10, 0, 0, transition_in=spec_json),
         ]
-        doc = _comp({"a": "contract_a.png", "b": "contract_b.png"}, clips, 10)
+        doc = comp_json((W, H), {"a": "contract_a.png", "b": "contract_b.png"}, [clips], 10)
         frames = [2, 4, 5, 7]
         ref = None
         for r, c in combos:

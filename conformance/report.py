@@ -64,6 +64,7 @@ TITLES = {
     "render": "Cases vs stored references (skia rasterizer + numpy compositor)",
     "exact": "Exact math (§4.5–4.6) on random premultiplied images",
     "reftest": "Reftests (two compositions that must render the same)",
+    "effects": "Installed effect and transition kinds (declared examples, against skia+numpy)",
     "determinism": "Determinism (same frames rendered again in another order: identical bytes)",
 }
 

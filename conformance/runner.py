@@ -13,6 +13,8 @@ Three kinds of work item, each one (subject, combination):
 - ``exact``: a compositor's op on random premultiplied images against the format's
   integer math (`exact_math`), bit for bit for the exact compositor, ≤ 1 level otherwise.
 - ``reftest``: two compositions that must render the same on one combination.
+- ``effects``: every installed effect and transition kind (`kind_cases`), rendered with
+  its declared examples and compared exactly with the reference combination's pixels.
 
 A combination that lacks a needed capability gives ``unsupported`` results; a failure a
 plugin declares in ``CONFORMANCE_EXPECTATIONS`` gives ``xfail`` (or ``xpass`` once fixed).
@@ -34,6 +36,7 @@ from wavyte_core.registry import Registry, default_registry
 from .catalog import CASES_DIR, MEDIA_ROOT, Case, Catalog, RefTest, load_catalog
 from .combos import Combo, Expectation, enumerate_combos, expectation_for, missing_capabilities
 from .exact_math import ExactOp, apply_compositor, expected, inputs
+from .kind_cases import KindCase, kind_cases, write_kind_assets
 from .media import ensure_media
 from .metrics import EXACT, Metrics, Tolerance, compare
 from .pngio import read_frame_png, write_frame_png
@@ -41,7 +44,7 @@ from .pngio import read_frame_png, write_frame_png
 __all__ = ["REFERENCES_DIR", "Result", "WorkItem", "Runner", "SECTIONS", "FAILING"]
 
 REFERENCES_DIR = Path(__file__).parent / "references"
-SECTIONS = ("render", "exact", "reftest", "determinism")
+SECTIONS = ("render", "exact", "reftest", "effects", "determinism")
 #: Case categories whose determinism is also checked across worker processes (each check
 #: starts two workers, so only the realistic scenes, with the reference decoder).
 WORKER_CATEGORIES = frozenset({"scene"})
@@ -84,7 +87,7 @@ class Result:
 @dataclass(frozen=True, slots=True)
 class WorkItem:
     section: str  # render | exact | reftest
-    subject: Case | RefTest | ExactOp
+    subject: Case | RefTest | ExactOp | KindCase
     combo: Combo
 
     @property
@@ -135,6 +138,7 @@ class Runner:
         self.determinism = determinism
         self._refs: dict[tuple[str, int], np.ndarray] = {}
         self._compositors: dict[str, object] = {}
+        self._kind_refs: dict[str, dict[int, np.ndarray]] = {}
 
     # ------------------------------------------------------------------------- planning
 
@@ -151,6 +155,11 @@ class Runner:
             ]
         for rt in cat.reftests:
             out += [WorkItem("reftest", rt, c) for c in enumerate_combos(reg, rt.roles, self.only)]
+        for kc in kind_cases(reg):
+            if cat.keep(kc.id):
+                out += [
+                    WorkItem("effects", kc, c) for c in enumerate_combos(reg, kc.roles, self.only)
+                ]
         return out
 
     def reference_combo(self, roles: Iterable[str]) -> Combo:
@@ -180,6 +189,8 @@ class Runner:
             return self._run_render(item.subject, item.combo)  # type: ignore[arg-type]
         if item.section == "exact":
             return self._run_exact(item.subject, item.combo)  # type: ignore[arg-type]
+        if item.section == "effects":
+            return self._run_kind(item.subject, item.combo)  # type: ignore[arg-type]
         return self._run_reftest(item.subject, item.combo)  # type: ignore[arg-type]
 
     def write_references(self) -> list[Path]:
@@ -491,6 +502,89 @@ class Runner:
                     reason,
                     sides[0][f] if keep else None,
                     sides[1][f] if keep else None,
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------- effect kinds
+
+    def _kind_render(self, kc: KindCase, combo: Combo) -> dict[int, np.ndarray]:
+        import json
+        import tempfile
+
+        from wavyte_core.api import check
+        from wavyte_core.load import loads_composition
+
+        root = write_kind_assets(
+            (self._media or Path(tempfile.gettempdir())) / "wavyte-conformance-kinds"
+        )
+        comp = loads_composition(json.dumps(kc.doc))
+        check(comp, registry=self.registry)
+        with open_job(
+            comp,
+            assets_root=root,
+            rasterizer=combo.get("rasterizer", "skia"),
+            compositor=combo.get("compositor", "skia"),
+            decoder=self.catalog.reference.get("decoder", "pyav"),
+            background=None,
+            registry=self.registry,
+        ) as job:
+            return {f: job.frame(f) for f in kc.frames}
+
+    def _kind_tolerance(self, combo: Combo) -> Tolerance:
+        """The ``image`` category's tolerance for the roles that differ from the reference:
+        pixel passes run the same numpy code everywhere (cells show '='), but kinds that
+        fold into the layer's opacity or transform are drawn by each rasterizer."""
+        image = next((c for c in load_catalog().cases if c.category == "image"), None)
+        ref = self.reference_combo(("rasterizer", "compositor"))
+        tol: Tolerance | None = None
+        for role, name in combo.picks:
+            if image is not None and name != ref.get(role):
+                t = image.tolerance.get(role, EXACT)
+                tol = t if tol is None else tol.loosest(t)
+        return tol or EXACT
+
+    def _run_kind(self, kc: KindCase, combo: Combo) -> list[Result]:
+        """A kind's generated case on ``combo`` against the reference combination (the
+        layers do not overlap, so the frame holds the kind's own pixels)."""
+        col, var = combo.column, kc.plugin and f"plugin={kc.plugin}"
+        expectation = expectation_for(self.registry, combo, "effects", kc.id)
+        try:
+            if kc.id not in self._kind_refs:
+                self._kind_refs[kc.id] = self._kind_render(kc, self.reference_combo(kc.roles))
+            ref = self._kind_refs[kc.id]
+            got = self._kind_render(kc, combo)
+        except Exception as exc:
+            return [
+                Result(
+                    "effects",
+                    kc.id,
+                    col,
+                    var,
+                    None,
+                    _xfail_error(expectation),
+                    reason=_error_text(exc, expectation),
+                )
+            ]
+        tol = self._kind_tolerance(combo)
+        out = []
+        for f in kc.frames:
+            m = compare(ref[f], got[f])
+            status, reason = _judge(m, tol, expectation)
+            keep = status not in ("pass", "xpass")
+            out.append(
+                Result(
+                    "effects",
+                    kc.id,
+                    col,
+                    var,
+                    f,
+                    status,
+                    m,
+                    tol,
+                    reason,
+                    ref[f] if keep else None,
+                    got[f] if keep else None,
                 )
             )
         return out

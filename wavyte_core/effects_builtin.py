@@ -229,6 +229,7 @@ EFFECT_KINDS: list[EffectKindSpec] = [
             "properties": {"value": {"type": "number", "minimum": 0}},
         },
         doc="Folded at load: factors of all opacity_mul effects of a clip multiply (f32).",
+        examples=({"value": 0.5},),
     ),
     EffectKindSpec(
         name="transform_post",
@@ -285,6 +286,7 @@ EFFECT_KINDS: list[EffectKindSpec] = [
             },
         },
         doc="Matrix T(translate)·R(rotation)·S(scale); non-object params are the identity.",
+        examples=({"translate": [4, 2]}, {"translate": [2, 1], "scale": [1.5, 1.5]}),
     ),
     EffectKindSpec(
         name="blur",
@@ -321,6 +323,7 @@ EFFECT_KINDS: list[EffectKindSpec] = [
             },
         },
         doc="The format's exact separable Gaussian (§4.6); grows the layer by radius_px.",
+        examples=({"radius_px": 4}, {"radius_px": 8, "sigma": 2.5}),
     ),
 ]
 

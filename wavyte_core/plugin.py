@@ -164,6 +164,9 @@ class Effect:
     description: ClassVar[str] = ""
     params: ClassVar[tuple[Param, ...]] = ()
     aliases: ClassVar[tuple[str, ...]] = ()
+    #: Param sets that show the kind off (JSON values, as in a composition): used by the
+    #: docs, contact sheets and ``wavyte conformance``. Default: the defaults.
+    examples: ClassVar[tuple[dict[str, Any], ...]] = ()
     #: True when the output depends on the frame beyond the params (animated grain):
     #: the layer is then recomputed every frame instead of cached.
     frame_varying: ClassVar[bool] = False
@@ -200,6 +203,7 @@ class Transition:
     description: ClassVar[str] = ""
     params: ClassVar[tuple[Param, ...]] = ()
     aliases: ClassVar[tuple[str, ...]] = ()
+    examples: ClassVar[tuple[dict[str, Any], ...]] = ()
 
     def setup(self, p: Params, ctx: SetupContext) -> None:
         """Called once per instance at load (see `Effect.setup`)."""

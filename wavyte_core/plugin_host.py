@@ -68,6 +68,7 @@ def effect_spec(cls: type[Effect]) -> EffectKindSpec:
         param_set=ps,
         effect=cls,
         doc=kind_doc(cls),
+        examples=_examples(ps, cls.examples, f"effect '{name}'"),
     )
 
 
@@ -94,7 +95,19 @@ def transition_spec(cls: type[Transition]) -> TransitionKindSpec:
         param_set=ps,
         transition=cls,
         doc=kind_doc(cls),
+        examples=_examples(ps, cls.examples, f"transition '{name}'"),
     )
+
+
+def _examples(ps: ParamSet, examples: Any, owner: str) -> tuple[dict[str, Any], ...]:
+    """The declared examples, each checked against the declaration (once per process)."""
+    out = tuple(dict(e) for e in examples or ())
+    for i, e in enumerate(out):
+        try:
+            ps.bind(e, f"examples[{i}]")
+        except CompositionError as exc:
+            raise ValueError(f"{owner}: {exc}") from None
+    return out
 
 
 # ------------------------------------------------------------------ effects

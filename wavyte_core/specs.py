@@ -67,6 +67,8 @@ class EffectKindSpec:
     effect: type | None = None
     json_schema: dict[str, Any] | None = None
     doc: str = ""
+    #: Param sets that show the kind off: docs, the contact sheet, ``wavyte conformance``.
+    examples: tuple[dict[str, Any], ...] = ()
 
 
 class ParsedTransition:
@@ -104,6 +106,7 @@ class TransitionKindSpec:
     transition: type | None = None
     json_schema: dict[str, Any] | None = None
     doc: str = ""
+    examples: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(slots=True)

@@ -149,6 +149,7 @@ TRANSITION_KINDS: list[TransitionKindSpec] = [
         description="Blend outgoing into incoming by progress (pairs with a crossfade).",
         json_schema=_ANY_PARAMS,
         doc="Takes no params; whatever is given is ignored.",
+        examples=({},),
     ),
     TransitionKindSpec(
         name="wipe",
@@ -179,5 +180,6 @@ TRANSITION_KINDS: list[TransitionKindSpec] = [
             "Built-in rule of the format (kept exactly): params that do not parse make the "
             "wipe a plain opacity fade on its own clip instead of an error."
         ),
+        examples=({"dir": "ltr"}, {"dir": "ttb", "soft_edge": 0.25}),
     ),
 ]
