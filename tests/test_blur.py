@@ -139,3 +139,45 @@ def test_blur_surface_on_content_bounds_equals_full_blur(
     blur_surface(mid, out, radius, radius / 2, scratch)
     np.testing.assert_array_equal(out.buf, full2)
     assert mid.bounds is not None and mid.bounds[2] - mid.bounds[0] <= (x1 - x0) + 2 * radius
+
+
+@pytest.mark.parametrize(("r", "sigma"), [(64, 32.0), (65, 32.5), (100, 7.0), (256, 128.0)])
+def test_wide_kernels_exact_against_int64_reference(r: int, sigma: float) -> None:
+    """Both convolution routes (direct filter up to 129 taps, separable engine above) agree
+    with the int64 transcription, also when the kernel is wider than the image."""
+    from conformance.exact_math import blur as int64_blur
+
+    rng = np.random.default_rng(r)
+    src = rng.integers(0, 256, (23, 300, 4), dtype=np.uint8)
+    dst = np.empty_like(src)
+    blur_q16(src, dst, r, sigma)
+    np.testing.assert_array_equal(dst, int64_blur(src, r, sigma))
+
+
+def test_into_views_of_larger_arrays() -> None:
+    """Source and destination may be strided sub-rectangles of canvas-sized buffers."""
+    from conformance.exact_math import blur as int64_blur
+
+    rng = np.random.default_rng(5)
+    canvas = rng.integers(0, 256, (40, 50, 4), dtype=np.uint8)
+    out = np.full_like(canvas, 7)
+    blur_q16(canvas[5:30, 10:45], out[5:30, 10:45], 6, 3.0)
+    np.testing.assert_array_equal(out[5:30, 10:45], int64_blur(canvas[5:30, 10:45], 6, 3.0))
+    assert (out[:5] == 7).all() and (out[:, :10] == 7).all()
+
+
+def test_float64_route_when_weights_sum_above_one() -> None:
+    """§4.6's middle-weight clamp can leave Σq > 65536; sums may then pass 2^24 and the
+    pass switches to float64, still saturating at 255 like ``min(…, 255)``."""
+    import cv2
+
+    from wavyte_core.blur import _row_pass
+
+    q = np.array([30000, 40000, 30000], dtype=np.int64)  # Σq = 100000
+    k = (q / 65536.0).reshape(1, -1)
+    src = np.array([[[255], [255], [0], [128], [255]]], dtype=np.uint8)
+    out = np.empty(src.shape, np.float64)
+    _row_pass(cv2, src.astype(np.float64), out, k, clamp=True)
+    p = np.pad(src[0, :, 0].astype(np.int64), 1, mode="edge")
+    want = [min((int(q @ p[i : i + 3]) + 32768) >> 16, 255) for i in range(5)]
+    assert out[0, :, 0].astype(int).tolist() == want

@@ -24,7 +24,7 @@ import numpy as np
 from .blur import BlurScratch, blur_surface
 from .roles import Surface
 
-__all__ = ["NumpyCompositor", "r255"]
+__all__ = ["NumpyCompositor", "placed", "r255"]
 
 _F0 = np.float32(0.0)
 _F1 = np.float32(1.0)
@@ -82,6 +82,7 @@ class NumpyCompositor:
 
     name = "numpy"
     direct_draw = False
+    layer_regions = True
 
     def __init__(self) -> None:
         self._scratch = _Scratch()
@@ -185,19 +186,20 @@ class NumpyCompositor:
         op = r255(opacity)
         if op == 0:
             return
-        self._over_region(dst.buf, src.buf, op)
+        self._over_region(placed(dst, src), src.buf, op)
 
     def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
         tt = r255(t)
+        d = placed(dst, a)
         if tt == 0:
-            self._over_region(dst.buf, a.buf, 255)
+            self._over_region(d, a.buf, 255)
             return
         if tt == 255:
-            self._over_region(dst.buf, b.buf, 255)
+            self._over_region(d, b.buf, 255)
             return
         mixed = self._scratch.view("mixed", a.buf.shape, np.uint8)
         self._crossfade_into(mixed, a.buf, b.buf, tt)
-        self._over_region(dst.buf, mixed, 255)
+        self._over_region(d, mixed, 255)
 
     def wipe(
         self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float
@@ -207,9 +209,16 @@ class NumpyCompositor:
         h, w = dst.buf.shape[:2]
         horizontal = direction in ("ltr", "rtl")
         n = w if horizontal else h
-        if n == 0:
+        if n == 0 or a.width == 0 or a.height == 0:
             return
         tt = _r255_vec(self.wipe_mask(n, t, direction, soft_edge))
+        # The mask is the canvas's; the layers may cover only a region of it.
+        ox, oy = a.origin
+        if horizontal:
+            tt, n = tt[ox : ox + a.width], a.width
+        else:
+            tt, n = tt[oy : oy + a.height], a.height
+        region = placed(dst, a)
         # Leading run and trailing run of a constant 0 or 255 factor are plain overs of A or
         # B; whatever lies between (the soft band) is crossfaded with the per-line factor.
         lead = _run_length(tt, tt[0]) if tt[0] in (0, 255) else 0
@@ -225,9 +234,9 @@ class NumpyCompositor:
             spans.append((n - trail, n, int(tt[-1])))
         for i0, i1, const in spans:
             if horizontal:
-                d, av, bv = dst.buf[:, i0:i1], a.buf[:, i0:i1], b.buf[:, i0:i1]
+                d, av, bv = region[:, i0:i1], a.buf[:, i0:i1], b.buf[:, i0:i1]
             else:
-                d, av, bv = dst.buf[i0:i1], a.buf[i0:i1], b.buf[i0:i1]
+                d, av, bv = region[i0:i1], a.buf[i0:i1], b.buf[i0:i1]
             if const == 0:
                 self._over_region(d, av, 255)
             elif const == 255:
@@ -261,6 +270,13 @@ class NumpyCompositor:
             s = np.clip((u * u) * (_F3 - _F2 * u), _F0, _F1)
         s = np.where(pos <= lo, _F0, np.where(pos >= hi, _F1, s)).astype(np.float32)
         return (_F1 - s).astype(np.float32)
+
+
+def placed(dst: Surface, src: Surface) -> np.ndarray:
+    """The view of ``dst.buf`` that ``src`` covers at its ``origin`` (all of it for a
+    canvas-sized source)."""
+    ox, oy = src.origin
+    return dst.buf[oy : oy + src.height, ox : ox + src.width]
 
 
 def _run_length(v: np.ndarray, value: int) -> int:

@@ -46,6 +46,11 @@ class BlurPass:
     radius: int
     sigma: float  # f32 value
 
+    @property
+    def pad_px(self) -> int:
+        """The blur spreads content by its radius (`roles.PixelEffect`)."""
+        return self.radius
+
     def grow(
         self, bounds: tuple[int, int, int, int] | None, width: int, height: int
     ) -> tuple[int, int, int, int]:

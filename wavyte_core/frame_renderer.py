@@ -9,6 +9,11 @@ three reuse rules from DESIGN.md §5:
   direct draw) keeps its pixels while its evaluated state is unchanged (rule 11): a static
   blurred background is blurred once;
 - plain layers are drawn straight into the frame when the compositor allows it (rule 9);
+- an isolated layer's surface covers only its region of the canvas (its device bounds,
+  grown by what its effects spread, on a 32-pixel grid) when the compositor places
+  surfaces at their origin (``layer_regions``): a small blurred or cross-faded layer pays
+  for its region, not for full-canvas clears and blends (rule 9). The grid keeps a moving
+  layer on the same surface size for many frames;
 - the frame after its longest unchanged prefix of ops is snapshotted once, and later frames
   start from that snapshot instead of redrawing the prefix (a static background under a
   moving title costs one copy).
@@ -62,21 +67,35 @@ class ClipRuntime:
 
 
 class SurfacePool:
-    """Canvas-sized surfaces, allocated on demand and reused for the whole job."""
+    """Surfaces by size, reused for the whole job: canvas-sized ones (snapshots, layers of
+    unknown extent) and region-sized ones for layers. At most ``max_free`` idle surfaces
+    are kept (the oldest go first), so a layer whose region keeps changing size does not
+    make memory grow."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, max_free: int = 8) -> None:
         self.width, self.height = width, height
+        self.max_free = max_free
         self._free: list[Surface] = []
         self.allocated = 0
 
-    def take(self) -> Surface:
-        if self._free:
-            return self._free.pop()
+    def take(self, width: int | None = None, height: int | None = None) -> Surface:
+        w = self.width if width is None else width
+        h = self.height if height is None else height
+        free = self._free
+        for i in range(len(free) - 1, -1, -1):
+            s = free[i]
+            if s.buf.shape[1] == w and s.buf.shape[0] == h:
+                del free[i]
+                return s
         self.allocated += 1
-        return Surface.alloc(self.width, self.height)
+        return Surface.alloc(w, h)
 
     def give(self, s: Surface) -> None:
+        s.origin = (0, 0)
+        s.bounds = None
         self._free.append(s)
+        if len(self._free) > self.max_free:
+            del self._free[0]
 
 
 @dataclass(slots=True)
@@ -115,6 +134,10 @@ class FrameRenderer:
         self.direct = bool(getattr(compositor, "direct_draw", False))
         self._invalidate = rasterizer.invalidate
         self.pool = SurfacePool(width, height)
+        self.width, self.height = width, height
+        self.regions = bool(getattr(compositor, "layer_regions", False))
+        #: How far each clip's pixel effects spread its content (None: unknown → canvas).
+        self._pads = [_effects_pad(rt.pixel) for rt in clips]
         self.bg = background_bgra if background_bgra is not None else (0, 0, 0, 0)
         self.unpaired_opacity = unpaired_opacity
         self._cache: dict[int, _Cached] = {}
@@ -221,7 +244,7 @@ class FrameRenderer:
                 rt.draw(dst, layer[1], f32(layer[2] * opacity), layer[3])  # type: ignore[misc]
                 self.stats.layers_drawn += 1
                 return
-            src = self._layer(rt, layer, used)
+            src = self._layer(rt, layer, used, self._region(rt, layer))
             self.rast.flush(dst)
             t0 = perf_counter() if self.timer is not None else 0.0
             self.comp.over(dst, src, opacity)
@@ -231,8 +254,13 @@ class FrameRenderer:
         else:
             _, la, lb, t = op
             rta = self.clips[la[0]]
-            a = self._layer(rta, la, used)
-            b = self._layer(self.clips[lb[0]], lb, used)
+            rtb = self.clips[lb[0]]
+            if getattr(rta.t_out, "layer_regions", False):
+                region = _union(self._region(rta, la), self._region(rtb, lb))
+            else:
+                region = (0, 0, self.width, self.height)
+            a = self._layer(rta, la, used, region)
+            b = self._layer(rtb, lb, used, region)
             self.rast.flush(dst)
             t0 = perf_counter() if self.timer is not None else 0.0
             rta.t_out.composite(self.comp, dst, a, b, t)  # type: ignore[union-attr]
@@ -249,30 +277,68 @@ class FrameRenderer:
         inner = sum(timer.totals[k] - before[k] for k in ("decode", "effects", "composite"))
         timer.add("draw", spent - inner)
 
-    def _layer(self, rt: ClipRuntime, layer: tuple, used: set[int]) -> Surface:
-        """The isolated pixels of a layer, reused while its state is unchanged."""
+    def _region(self, rt: ClipRuntime, layer: tuple) -> tuple[int, int, int, int]:
+        """The canvas rectangle an isolated layer's surface covers: its device bounds grown
+        by its effects' spread, snapped outwards to the region grid, clipped to the canvas;
+        the whole canvas when the compositor cannot place regions or the extent is unknown."""
+        w, h = self.width, self.height
+        if not self.regions:
+            return (0, 0, w, h)
+        # frame-dependent passes (animated plugin params) carry their spread per frame
+        pad = _effects_pad(layer[4]) if rt.dynamic_fx else self._pads[rt.index]
+        m = layer[1]
+        if pad is None:
+            return (0, 0, w, h)
+        b = device_bounds(rt.local_bounds, m, w, h)
+        if b is None:
+            return (0, 0, w, h)
+        g = _REGION_GRID
+        x0 = max((b[0] - pad) // g * g, 0)
+        y0 = max((b[1] - pad) // g * g, 0)
+        x1 = min(-(-(b[2] + pad) // g) * g, w)
+        y1 = min(-(-(b[3] + pad) // g) * g, h)
+        if x1 <= x0 or y1 <= y0:  # entirely off the canvas: a small surface that stays empty
+            return (0, 0, min(g, w), min(g, h))
+        return (x0, y0, x1, y1)
+
+    def _layer(
+        self, rt: ClipRuntime, layer: tuple, used: set[int], region: tuple[int, int, int, int]
+    ) -> Surface:
+        """The isolated pixels of a layer on a surface covering ``region`` of the canvas,
+        reused while its state and region are unchanged."""
         used.add(rt.index)
-        key = layer[1:]
+        key = (layer[1:], region)
         c = self._cache.get(rt.index)
         if c is not None and c.key == key:
             self.stats.layer_hits += 1
             return c.surface
         passes = layer[4]
+        x0, y0, x1, y1 = region
+        rw, rh = x1 - x0, y1 - y0
+        if c is not None and (c.surface.width, c.surface.height) != (rw, rh):
+            self._drop(rt.index)
+            c = None
         if c is None:
-            c = _Cached(key, self.pool.take(), None)
+            c = _Cached(key, self.pool.take(rw, rh), None)
             self._cache[rt.index] = c
         if passes and c.spare is None:
-            c.spare = self.pool.take()
+            c.spare = self.pool.take(rw, rh)
         c.key = key
         s = c.surface
+        s.origin = (x0, y0)
+        m = layer[1]
+        if x0 or y0:
+            a, b, cc, d, e, f = m
+            m = (a, b, cc, d, e - x0, f - y0)
         self.rast.clear(s)
-        rt.draw(s, layer[1], layer[2], layer[3])  # type: ignore[misc]
+        rt.draw(s, m, layer[2], layer[3])  # type: ignore[misc]
         self.rast.flush(s)
-        s.bounds = device_bounds(rt.local_bounds, layer[1], s.width, s.height)
+        s.bounds = device_bounds(rt.local_bounds, m, rw, rh)
         self.stats.layers_drawn += 1
         for fx in passes:
             out = c.spare
-            out.bounds = None  # an effect that knows better (blur) sets it
+            out.origin = s.origin  # type: ignore[union-attr]
+            out.bounds = None  # type: ignore[union-attr]  # an effect that knows better (blur) sets it
             if self.timer is not None:
                 t0 = perf_counter()
                 fx.apply(self.comp, s, out)  # type: ignore[arg-type]
@@ -285,18 +351,38 @@ class FrameRenderer:
             self._invalidate(s)
         return s
 
+    def _drop(self, idx: int) -> None:
+        c = self._cache.pop(idx)
+        self.pool.give(c.surface)
+        if c.spare is not None:
+            self.pool.give(c.spare)
+
     def _release_unused(self, used: set[int]) -> None:
         if len(self._cache) == len(used):
             return
         for idx in [k for k in self._cache if k not in used]:
-            c = self._cache.pop(idx)
-            self.pool.give(c.surface)
-            if c.spare is not None:
-                self.pool.give(c.spare)
+            self._drop(idx)
 
 
 #: Anti-aliasing and bilinear sampling reach this far outside the exact geometry.
 _AA_MARGIN = 2
+#: Layer regions are snapped outwards to multiples of this many pixels.
+_REGION_GRID = 32
+
+
+def _effects_pad(effects: tuple[PixelEffect, ...]) -> int | None:
+    """Total spread of a chain of pixel effects; None if one does not declare ``pad_px``."""
+    total = 0
+    for fx in effects:
+        pad = getattr(fx, "pad_px", None)
+        if not isinstance(pad, int) or pad < 0:
+            return None
+        total += pad
+    return total
+
+
+def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def device_bounds(

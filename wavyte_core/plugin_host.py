@@ -132,7 +132,7 @@ def bind_effect(spec: EffectKindSpec, raw: Any, path: str, ctx: SetupContext | N
         return EffectOp()
     fx = spec.effect()
     _setup(fx, bound.first, ctx)
-    be = BoundEffect(fx, bound, ctx.seed)
+    be = BoundEffect(fx, bound, ctx.seed, ctx.canvas)
     if be.dynamic:
         return EffectOp(pixel_at=be.pass_at)
     return EffectOp(pixel=be.pass_at(0))
@@ -141,12 +141,13 @@ def bind_effect(spec: EffectKindSpec, raw: Any, path: str, ctx: SetupContext | N
 class BoundEffect:
     """One plugin effect instance of a clip after load."""
 
-    __slots__ = ("fx", "bound", "seed", "dynamic", "_static")
+    __slots__ = ("fx", "bound", "seed", "canvas", "dynamic", "_static")
 
-    def __init__(self, fx: Effect, bound: BoundParams, seed: int) -> None:
+    def __init__(self, fx: Effect, bound: BoundParams, seed: int, canvas: tuple[int, int]) -> None:
         self.fx = fx
         self.bound = bound
         self.seed = seed
+        self.canvas = canvas
         self.dynamic = bound.sample is not None or type(fx).frame_varying
         self._static = None if self.dynamic else self._make(bound.first, 0)
 
@@ -154,7 +155,7 @@ class BoundEffect:
         fx = self.fx
         if fx.is_identity(p):
             return None
-        return PluginEffectPass(fx, p, fx.margins(p), frame, self.seed)
+        return PluginEffectPass(fx, p, fx.margins(p), frame, self.seed, self.canvas)
 
     def pass_at(self, local: int) -> PluginEffectPass | None:
         """The pass at clip-local frame ``local`` (None: identity, skipped)."""
@@ -169,14 +170,23 @@ class PluginEffectPass:
     compares equal while its params (and, for frame-varying kinds, its frame) are the
     same, so the layer cache reuses the result."""
 
-    __slots__ = ("fx", "params", "margins", "frame", "seed", "_key")
+    __slots__ = ("fx", "params", "margins", "frame", "seed", "canvas", "_key")
 
-    def __init__(self, fx: Effect, params: Params, margins: Margins, frame: int, seed: int):
+    def __init__(
+        self,
+        fx: Effect,
+        params: Params,
+        margins: Margins,
+        frame: int,
+        seed: int,
+        canvas: tuple[int, int],
+    ) -> None:
         self.fx = fx
         self.params = params
         self.margins = margins
         self.frame = frame
         self.seed = seed
+        self.canvas = canvas
         #: What equality compares: the frame only matters to frame-varying kinds.
         self._key = (params, frame) if type(fx).frame_varying else (params,)
 
@@ -191,10 +201,18 @@ class PluginEffectPass:
     def __repr__(self) -> str:
         return f"{type(self.fx).name}{tuple(self.params)!r}@{self.frame}"
 
+    @property
+    def pad_px(self) -> int:
+        """How far the output reaches beyond the input content (the frame renderer sizes
+        the layer's surface with it; `roles.PixelEffect`)."""
+        m = self.margins
+        return max(m.left, m.top, m.right, m.bottom, 0)
+
     def grow(
         self, bounds: tuple[int, int, int, int] | None, width: int, height: int
     ) -> tuple[int, int, int, int]:
-        """The output box for input content ``bounds`` (None: the whole canvas)."""
+        """The output box for input content ``bounds`` (None: the whole surface), in the
+        surface's coordinates."""
         if bounds is None:
             return 0, 0, width, height
         m = self.margins
@@ -218,7 +236,10 @@ class PluginEffectPass:
         sv = src.buf[y0:y1, x0:x1]
         sv.flags.writeable = False
         cb = (0, 0, x1 - x0, y1 - y0) if b is None else _rel(b, box)
-        ctx = EffectContext(box, cb, (w, h), self.frame, self.seed)
+        ox, oy = src.origin
+        ctx = EffectContext(
+            (x0 + ox, y0 + oy, x1 + ox, y1 + oy), cb, self.canvas, self.frame, self.seed
+        )
         self.fx.apply(sv, dst.buf[y0:y1, x0:x1], self.params, ctx)
 
 
@@ -246,17 +267,21 @@ def bind_transition(
         return None
     tr = spec.transition()
     _setup(tr, bound.first, ctx)
-    return PluginTransition(tr, bound.first, ctx.seed)
+    return PluginTransition(tr, bound.first, ctx.seed, ctx.canvas)
 
 
 class PluginTransition(ParsedTransition):
     """A bound plugin transition: pairs through the plugin's ``can_pair`` and composites
     its ``apply`` output (computed in a job-lifetime scratch surface) over the frame."""
 
-    def __init__(self, tr: Transition, params: Params, seed: int) -> None:
+    #: Composites through the compositor's ``over``, which honours ``Surface.origin``.
+    layer_regions = True
+
+    def __init__(self, tr: Transition, params: Params, seed: int, canvas: tuple[int, int]) -> None:
         self.tr = tr
         self.params = params
         self.seed = seed
+        self.canvas = canvas
         self.kind = type(tr).name
         self._scratch: Surface | None = None
         self._dirty: tuple[int, int, int, int] | None = None
@@ -269,12 +294,13 @@ class PluginTransition(ParsedTransition):
     def composite(
         self, compositor: Compositor, dst: Surface, a: Surface, b: Surface, t: float
     ) -> None:
-        h, w = dst.buf.shape[:2]
+        h, w = a.buf.shape[:2]  # a and b share size and origin (the pair's region)
         box = _union(a.bounds, b.bounds, w, h)
         s = self._scratch
-        if s is None or s.buf.shape != dst.buf.shape:
+        if s is None or s.buf.shape != a.buf.shape:
             s = self._scratch = Surface.alloc(w, h)
             self._dirty = None
+        s.origin = a.origin
         if self._dirty is not None and self._dirty != box:
             dx0, dy0, dx1, dy1 = self._dirty
             s.buf[dy0:dy1, dx0:dx1] = 0
@@ -288,9 +314,9 @@ class PluginTransition(ParsedTransition):
         av.flags.writeable = False
         bv.flags.writeable = False
         tt = min(max(float(t), 0.0), 1.0)
-        self.tr.apply(
-            av, bv, s.buf[y0:y1, x0:x1], tt, self.params, TransitionContext(box, (w, h), self.seed)
-        )
+        ox, oy = a.origin
+        ctx = TransitionContext((x0 + ox, y0 + oy, x1 + ox, y1 + oy), self.canvas, self.seed)
+        self.tr.apply(av, bv, s.buf[y0:y1, x0:x1], tt, self.params, ctx)
         compositor.over(dst, s, 1.0)
 
     def __eq__(self, other: object) -> bool:

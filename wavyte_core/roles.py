@@ -32,6 +32,11 @@ class Surface:
     #: ``(x0, y0, x1, y1)``: every pixel outside is transparent (0). None: unknown. Set by
     #: the frame renderer on isolated layers so blurs work on the content, not the canvas.
     bounds: tuple[int, int, int, int] | None = None
+    #: Canvas position of ``buf[0, 0]``. A frame is the whole canvas at (0, 0); the frame
+    #: renderer's isolated layers cover only their region of the canvas (their device bounds
+    #: plus what their effects add) when the compositor says ``layer_regions``. ``bounds``
+    #: are in buffer coordinates.
+    origin: tuple[int, int] = (0, 0)
 
     @classmethod
     def alloc(cls, width: int, height: int) -> Surface:
@@ -113,6 +118,12 @@ class Compositor(Protocol):
     paint opacity" is an acceptable implementation of `over` for this compositor; the
     planner then skips isolation surfaces for plain layers. The exact reference compositor
     says False.
+
+    ``layer_regions`` (optional, default False) says that the compositor places a source
+    surface at its ``origin`` on ``dst``: the frame renderer may then give isolated layers
+    surfaces sized to their region of the canvas instead of the whole canvas (no
+    full-canvas clears and blends for small layers). ``dst`` is always a whole frame; the
+    two layers of a pair always share origin and size.
     """
 
     name: str
@@ -201,4 +212,11 @@ class Encoder(Protocol):
 class PixelEffect(Protocol):
     """A parsed per-layer pixel pass (e.g. blur). Created at load, applied per frame."""
 
-    def apply(self, compositor: Compositor, src: Surface, dst: Surface) -> None: ...
+    #: Optional ``pad_px: int``: how far (pixels) the output can reach beyond the input's
+    #: non-transparent content (a blur: its radius). Declared, it lets the frame renderer
+    #: size the layer's surface to its content; without it the layer gets the whole canvas.
+
+    def apply(self, compositor: Compositor, src: Surface, dst: Surface) -> None:
+        """Called per rendered frame on the layer's isolated surface; ``dst`` has the same
+        size and origin as ``src``."""
+        ...

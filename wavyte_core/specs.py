@@ -75,6 +75,9 @@ class ParsedTransition:
     """A transition kind's parsed params. Subclasses decide pairing and compositing."""
 
     kind: str = ""
+    #: True when `composite` only uses the compositor's ops (which honour ``Surface.origin``)
+    #: and so accepts layer surfaces smaller than the canvas; False gets canvas-sized ones.
+    layer_regions: bool = False
 
     def can_pair(self, incoming: ParsedTransition) -> bool:
         """Called on the outgoing clip's transition with the incoming one's."""

@@ -42,6 +42,7 @@ class Crossfade(ParsedTransition):
     """Blend the outgoing and incoming layers by progress; pairs with another crossfade."""
 
     kind = "crossfade"
+    layer_regions = True
     __slots__ = ()
 
     def can_pair(self, incoming: ParsedTransition) -> bool:
@@ -67,6 +68,7 @@ class Wipe(ParsedTransition):
     (a fraction of the axis length, f32 in [0, 1])."""
 
     kind = "wipe"
+    layer_regions = True
     __slots__ = ("direction", "soft_edge")
 
     def __init__(self, direction: WipeDirection = "ltr", soft_edge: float = 0.0) -> None:

@@ -33,7 +33,7 @@ from . import scenes as scene_docs
 from .measure import supports
 
 REPO = scene_docs.REPO
-DEFAULT_SCENES = ("bench", "bench_blur8", "animated", "video", "many_layers")
+DEFAULT_SCENES = ("bench", "bench_blur8", "animated", "video", "many_layers", "blur40")
 DEFAULT_SIZES = ((640, 360), (1920, 1080))
 DEFAULT_COMBO = {"rasterizer": "skia", "compositor": "skia", "decoder": "pyav", "encoder": "pyav"}
 ROLES = ("rasterizer", "compositor", "decoder", "encoder")

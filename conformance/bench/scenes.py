@@ -328,6 +328,45 @@ def animated(w: int, h: int, frames: int, cache: Path) -> SceneDoc:
     return SceneDoc("animated", composition(w, h, frames, assets, [track("main", clips)]), root)
 
 
+def blur40(w: int, h: int, frames: int, cache: Path) -> SceneDoc:
+    """Blur-heavy (issue 10): a canvas-covering photo drifting every frame under a radius-40
+    blur, so the exact §4.6 blur runs over the whole canvas on every frame, plus a title that
+    slides over it. Run it at 1280x720 and 1920x1080."""
+    root = asset_root(cache)
+    s = w / BASE_W
+    last = max(frames - 1, 1)
+    cover = max(w / 1024, h / 683) * 1.1
+    assets = {
+        "photo": {"Image": {"source": f"assets/{PHOTO}"}},
+        "title": text_asset("blurred background", 40 * s),
+    }
+    blur = {"kind": "blur", "params": {"radius_px": 40}}
+    clips = [
+        clip(
+            "bg",
+            "photo",
+            0,
+            frames,
+            keys(
+                [
+                    (0, xf(w / 2, h / 2, 0.0, cover, ax=512, ay=341.5)),
+                    (last, xf(w / 2 + 30 * s, h / 2 - 10 * s, 0.0, cover, ax=512, ay=341.5)),
+                ]
+            ),
+            effects=[blur],
+        ),
+        clip(
+            "title",
+            "title",
+            0,
+            frames,
+            keys([(0, xf(-200 * s, 150 * s)), (last, xf(60 * s, 150 * s))]),
+            z=1,
+        ),
+    ]
+    return SceneDoc("blur40", composition(w, h, frames, assets, [track("main", clips)]), root)
+
+
 def video(w: int, h: int, frames: int, cache: Path) -> SceneDoc:
     """A blurred full-canvas video under a moving picture-in-picture video and a title."""
     root = asset_root(cache)
@@ -461,6 +500,7 @@ SCENES: dict[str, Callable[[int, int, int, Path], SceneDoc]] = {
     "animated": animated,
     "video": video,
     "many_layers": many_layers,
+    "blur40": blur40,
 }
 
 

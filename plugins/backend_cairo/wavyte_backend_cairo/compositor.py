@@ -74,6 +74,7 @@ class CairoCompositor:
 
     name = "cairo"
     direct_draw = True
+    layer_regions = True  # sources are painted at their ``Surface.origin``
 
     def __init__(self) -> None:
         self._scratch: dict[tuple[int, int], Surface] = {}
@@ -110,7 +111,7 @@ class CairoCompositor:
         if op == 0:
             return
         ctx = _dest(dst)
-        ctx.set_source_surface(_source(src), 0, 0)
+        ctx.set_source_surface(_source(src), *src.origin)
         if op == 255:
             ctx.paint()
         else:
@@ -124,8 +125,12 @@ class CairoCompositor:
         if tt == 255:
             self.over(dst, b, 1.0)
             return
+        # The mix is made in the scratch's top-left a.width × a.height and lands at a's origin.
         scratch = self._scratch_for(dst)
         sc = scratch.ctx
+        sc.save()
+        sc.rectangle(0, 0, a.width, a.height)
+        sc.clip()
         sc.set_operator(cairo.OPERATOR_CLEAR)
         sc.paint()
         sc.set_operator(cairo.OPERATOR_ADD)
@@ -133,10 +138,15 @@ class CairoCompositor:
         sc.paint_with_alpha((255 - tt) / 255.0)  # mul_div255(a, 255 − tt)
         sc.set_source_surface(_source(b), 0, 0)
         sc.paint_with_alpha(tt / 255.0)  # sat(… + mul_div255(b, tt))
-        sc.set_operator(cairo.OPERATOR_OVER)
+        sc.restore()  # operator back to OVER, clip removed
+        ox, oy = a.origin
         ctx = _dest(dst)
-        ctx.set_source_surface(scratch.surface, 0, 0)
+        ctx.save()
+        ctx.rectangle(ox, oy, a.width, a.height)
+        ctx.clip()
+        ctx.set_source_surface(scratch.surface, ox, oy)
         ctx.paint()
+        ctx.restore()
 
     def wipe(
         self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float
@@ -166,7 +176,7 @@ class CairoCompositor:
         ctx = _dest(dst)
         ctx.save()
         _clip_lines(ctx, p0, p1, horizontal, dst.width, dst.height)
-        ctx.set_source_surface(_source(src), 0, 0)
+        ctx.set_source_surface(_source(src), *src.origin)
         ctx.paint()
         ctx.restore()
 
@@ -186,9 +196,9 @@ class CairoCompositor:
         sc.set_operator(cairo.OPERATOR_CLEAR)
         sc.paint()
         sc.set_operator(cairo.OPERATOR_ADD)
-        sc.set_source_surface(_source(a), 0, 0)
+        sc.set_source_surface(_source(a), *a.origin)
         sc.mask(mask_a)  # mul_div255(a, 255 − m)
-        sc.set_source_surface(_source(b), 0, 0)
+        sc.set_source_surface(_source(b), *b.origin)
         sc.mask(mask_b)  # sat(… + mul_div255(b, m))
         sc.restore()  # operator back to OVER, clip removed
         ctx = _dest(dst)

@@ -37,6 +37,7 @@ class SkiaCompositor:
 
     name = "skia"
     direct_draw = True
+    layer_regions = True  # sources are drawn at their ``Surface.origin``
 
     def __init__(self, precise: bool = True) -> None:
         """``precise`` routes blends through skia's float pipeline (an identity colour
@@ -83,7 +84,8 @@ class SkiaCompositor:
             return
         paint = self._over
         paint.setAlpha(op)
-        target(dst).canvas.drawImage(target(src).image, 0, 0, NEAREST, paint)
+        ox, oy = src.origin
+        target(dst).canvas.drawImage(target(src).image, ox, oy, NEAREST, paint)
 
     def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
         tt = r255(min(max(t, 0.0), 1.0))
@@ -99,7 +101,13 @@ class SkiaCompositor:
         scratch.canvas.drawImage(target(a).image, 0, 0, NEAREST, self._src)
         scratch.canvas.drawImage(target(b).image, 0, 0, NEAREST, self._plus)
         self._over.setAlpha(255)
-        target(dst).canvas.drawImage(scratch.image, 0, 0, NEAREST, self._over)
+        # The mix fills the scratch's top-left a.width × a.height; it lands at a's origin.
+        ox, oy = a.origin
+        canvas = target(dst).canvas
+        canvas.save()
+        canvas.clipRect(skia.Rect.MakeXYWH(ox, oy, a.width, a.height))
+        canvas.drawImage(scratch.image, ox, oy, NEAREST, self._over)
+        canvas.restore()
 
     def wipe(
         self, dst: Surface, a: Surface, b: Surface, t: float, direction: str, soft_edge: float
@@ -121,13 +129,15 @@ class SkiaCompositor:
         reverse = direction in REVERSED
         dst_t = target(dst)
         self._over.setAlpha(255)
-        self._draw_span(dst_t.canvas, target(b).image, 0, b_end, n, horizontal, reverse, w, h)
-        self._draw_span(dst_t.canvas, target(a).image, b_end, n, n, horizontal, reverse, w, h)
+        o = a.origin
+        self._draw_span(dst_t.canvas, target(b).image, o, 0, b_end, n, horizontal, reverse, w, h)
+        self._draw_span(dst_t.canvas, target(a).image, o, b_end, n, n, horizontal, reverse, w, h)
 
     def _draw_span(
         self,
         canvas,
         image,
+        origin: tuple[int, int],
         p0: int,
         p1: int,
         n: int,
@@ -140,7 +150,7 @@ class SkiaCompositor:
             return
         canvas.save()
         canvas.clipRect(_span_rect(p0, p1, n, horizontal, reverse, w, h))
-        canvas.drawImage(image, 0, 0, NEAREST, self._over)
+        canvas.drawImage(image, origin[0], origin[1], NEAREST, self._over)
         canvas.restore()
 
 
