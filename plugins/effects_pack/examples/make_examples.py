@@ -17,6 +17,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+from wavyte_effects_pack.kernels import cube
 
 from wavyte_core import builder as b
 from wavyte_core.dump import composition_to_json
@@ -40,18 +41,9 @@ def write_assets() -> None:
     cv2.circle(img, (80, 50), 30, (90, 200, 110, 255), 2, cv2.LINE_AA)  # green spill rim
     bgr = img[..., :3]
     cv2.imwrite(str(assets / "greenscreen.png"), bgr)
-    n = 9
-    lines = ['TITLE "wavyte teal-orange"', f"LUT_3D_SIZE {n}", ""]
-    for bi in range(n):
-        for gi in range(n):
-            for ri in range(n):
-                r, g, bb = ri / (n - 1), gi / (n - 1), bi / (n - 1)
-                luma = 0.2126 * r + 0.7152 * g + 0.0722 * bb
-                s = luma * luma * (3 - 2 * luma)  # S-curve contrast
-                k = s - luma
-                out = (r + k + 0.08 * (luma - 0.3), g + k + 0.02, bb + k - 0.08 * (luma - 0.6))
-                lines.append(" ".join(f"{min(max(v, 0.0), 1.0):.6f}" for v in out))
-    (assets / "teal_orange.cube").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the "teal_orange" preset as a file, to show a .cube loaded from the asset root
+    lut = cube.preset_lut("teal_orange", size=9)
+    (assets / "teal_orange.cube").write_text(cube.cube_text(lut), encoding="utf-8")
 
 
 def _base() -> b.CompositionBuilder:

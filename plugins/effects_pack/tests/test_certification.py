@@ -23,7 +23,7 @@ class TestColorAdjust(EffectContract):
 class TestLut(EffectContract):
     kind = fx.Lut
     neutral_params = {"file": "grade.cube", "strength": 0}
-    example_params = [{"file": "grade.cube"}, {"file": "grade.cube", "strength": 0.5}]
+    example_params = [{"file": "grade.cube"}, {"preset": "mono", "strength": 0.5}]
 
     @pytest.fixture
     def assets_root(self, tmp_path: Path) -> Path:

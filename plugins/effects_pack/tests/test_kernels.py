@@ -125,6 +125,14 @@ def test_cube_1d() -> None:
     assert out[0, 0].tolist() == [255, 255, 128, 255]
 
 
+@pytest.mark.parametrize("name", cube.PRESETS)
+def test_cube_presets_round_trip_through_cube_text(name: str) -> None:
+    lut = cube.preset_lut(name, size=5)
+    back = cube.parse_cube(cube.cube_text(lut), "p.cube")
+    assert back.size == 5 and np.allclose(back.data, lut.data, atol=1e-6)
+    assert not np.allclose(lut.data, cube.preset_lut("warm" if name != "warm" else "cool", 5).data)
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [

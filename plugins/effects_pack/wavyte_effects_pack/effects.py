@@ -46,6 +46,11 @@ class _PackEffect(Effect):
         return False
 
 
+#: The LUT presets (kept in sync with `kernels.cube.PRESETS`; declared here so that importing
+#: this module does not import OpenCV).
+_LUT_PRESETS = ("teal_orange", "warm", "cool", "mono")
+
+
 def _visible(colour: tuple[int, int, int, int]) -> bool:
     return colour[3] > 0
 
@@ -125,28 +130,34 @@ class ColorAdjust(_PackEffect):
 
 
 class Lut(_PackEffect):
-    """A 3D (or 1D) ``.cube`` colour lookup table, trilinear, mixed with the original by
-    ``strength``.
+    """A colour lookup table — a ``.cube`` file or a built-in preset — applied with
+    trilinear interpolation and mixed with the original by ``strength``.
 
     ``file`` is relative to the asset root. It is parsed once at load (errors name the
     file and line) and expanded into a 256³ table (64 MB, shared by every instance using
-    the same file), so each frame costs one lookup per pixel. The LUT maps the straight
-    (un-premultiplied) colour; alpha is unchanged.
+    the same LUT), so each frame costs one lookup per pixel. The LUT maps the straight
+    (un-premultiplied) colour; alpha is unchanged. Give ``file`` or ``preset``, not both;
+    with neither the effect does nothing.
     """
 
     name = "fx.lut"
-    description = "Apply a .cube colour LUT (trilinear), mixed by strength."
+    description = "Apply a .cube colour LUT or a preset look (trilinear), mixed by strength."
     params = (
         Param(
-            "file",
-            "string",
-            required=True,
-            description="Path of the .cube file, relative to the asset root.",
+            "file", "string", "", description="Path of a .cube file, relative to the asset root."
+        ),
+        Param(
+            "preset",
+            "enum",
+            "none",
+            choices=("none", *_LUT_PRESETS),
+            description="A built-in look instead of a file.",
         ),
         Param(
             "strength", "number", 1.0, min=0, max=1, description="0 = original, 1 = fully graded."
         ),
     )
+    examples = ({"preset": "teal_orange"}, {"preset": "mono", "strength": 0.6})
 
     def __init__(self) -> None:
         super().__init__()
@@ -156,18 +167,22 @@ class Lut(_PackEffect):
         self._table: np.ndarray | None = None
 
     def setup(self, p: Params, ctx: SetupContext) -> None:
-        if not p.file.lower().endswith(".cube"):
+        if p.file and p.preset != "none":
+            raise ValueError("param 'preset' cannot be combined with param 'file'")
+        if p.file and not p.file.lower().endswith(".cube"):
             raise ValueError(f"param 'file' must name a .cube file, got {p.file!r}")
         if ctx.assets_root is None:
             return
-        path = ctx.resolve(p.file)
         try:
-            self._table = self._k.cached_table(path)
+            if p.file:
+                self._table = self._k.cached_table(ctx.resolve(p.file))
+            elif p.preset != "none":
+                self._table = self._k.preset_table(p.preset)
         except self._k.CubeError as exc:
             raise ValueError(f"param 'file': {exc}") from None
 
     def is_identity(self, p: Params) -> bool:
-        return p.strength == 0
+        return p.strength == 0 or (not p.file and p.preset == "none")
 
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):

@@ -27,9 +27,13 @@ __all__ = [
     "CubeError",
     "CubeLut",
     "apply_lut",
+    "PRESETS",
     "cached_table",
+    "cube_text",
     "lut_table",
     "parse_cube",
+    "preset_lut",
+    "preset_table",
     "read_cube",
 ]
 
@@ -202,6 +206,56 @@ def cached_table(path: Path) -> np.ndarray:
         except UnicodeDecodeError:
             raise CubeError(f"{path}: not a text file") from None
         table = lut_table(parse_cube(text, str(path)))
+        if len(_TABLES) >= _TABLES_KEEP:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = table
+    return table
+
+
+# ------------------------------------------------------------------ presets
+
+#: Built-in looks, generated as 17-point 3D LUTs (no file needed).
+PRESETS = ("teal_orange", "warm", "cool", "mono")
+
+
+def preset_lut(name: str, size: int = 17) -> CubeLut:
+    """A built-in look as a `CubeLut` (the same data a ``.cube`` file would hold)."""
+    v = np.linspace(0.0, 1.0, size)
+    b, g, r = np.meshgrid(v, v, v, indexing="ij")  # [b][g][r], red fastest like .cube
+    luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    s_curve = luma * luma * (3.0 - 2.0 * luma) - luma  # contrast added to every channel
+    if name == "teal_orange":  # warm highlights, teal shadows, more contrast
+        out = (
+            r + s_curve + 0.08 * (luma - 0.3),
+            g + s_curve + 0.02,
+            b + s_curve - 0.08 * (luma - 0.6),
+        )
+    elif name == "warm":
+        out = (r * 1.06 + 0.02, g * 1.01 + 0.01, b * 0.88)
+    elif name == "cool":
+        out = (r * 0.9, g * 0.98 + 0.01, b * 1.08 + 0.03)
+    elif name == "mono":  # black and white with an S-curve
+        y = luma + 1.2 * s_curve
+        out = (y, y, y)
+    else:
+        raise ValueError(f"unknown LUT preset {name!r} (one of {', '.join(PRESETS)})")
+    data = np.clip(np.stack(out, axis=-1), 0.0, 1.0)
+    return CubeLut(name, size, True, data, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
+
+
+def cube_text(lut: CubeLut) -> str:
+    """A 3D `CubeLut` as ``.cube`` file text."""
+    rows = lut.data.reshape(-1, 3)
+    head = [f'TITLE "{lut.title}"', f"LUT_3D_SIZE {lut.size}", ""]
+    return "\n".join(head + [f"{r:.6f} {g:.6f} {b:.6f}" for r, g, b in rows]) + "\n"
+
+
+def preset_table(name: str) -> np.ndarray:
+    """`lut_table` of a preset, shared like file tables."""
+    key = "preset:" + name
+    table = _TABLES.get(key)
+    if table is None:
+        table = lut_table(preset_lut(name))
         if len(_TABLES) >= _TABLES_KEEP:
             _TABLES.pop(next(iter(_TABLES)))
         _TABLES[key] = table
