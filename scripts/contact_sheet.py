@@ -21,7 +21,7 @@ from wavyte_core.api import load, render_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "plugins" / "effects_pack" / "examples"
-TILE_W, TILE_H, LABEL_H, GAP, COLS = 240, 135, 24, 8, 4
+TILE_W, TILE_H, LABEL_H, GAP, COLS = 224, 126, 22, 6, 5
 BG = (28, 20, 18)  # BGR
 
 
@@ -51,7 +51,7 @@ def sheet(tiles: list[tuple[str, np.ndarray]]) -> np.ndarray:
         cv2.putText(
             out,
             label,
-            (x + 4, y + TILE_H + 17),
+            (x + 3, y + TILE_H + 16),
             cv2.FONT_HERSHEY_SIMPLEX,
             0.5,
             (235, 235, 235),
