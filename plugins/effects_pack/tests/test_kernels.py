@@ -238,21 +238,22 @@ def test_grain_deterministic_premultiplied() -> None:
     n3 = stylize.grain_noise(42, 4, 32, 32, True, np.empty((32, 32), np.uint8))
     assert np.array_equal(n1, n2) and not np.array_equal(n1, n3)
     out = np.empty_like(img)
-    stylize.apply_grain(img, out, n1, 0.0, Scratch())
+    stylize.apply_grain(img, out, *stylize.grain_halves(n1, 0.0, Scratch()), Scratch())
     assert np.array_equal(out, img)
-    stylize.apply_grain(img, out, n1, 0.3, Scratch())
+    stylize.apply_grain(img, out, *stylize.grain_halves(n1, 0.3, Scratch()), Scratch())
     assert_premul(out)
     assert (out[:4] == 0).all() and np.array_equal(out[..., 3], img[..., 3])
     assert not np.array_equal(out, img)
     colour = stylize.grain_noise(42, 3, 32, 32, False, np.empty((32, 32, 3), np.uint8))
-    stylize.apply_grain(img, out, colour, 0.3, Scratch())
+    stylize.apply_grain(img, out, *stylize.grain_halves(colour, 0.3, Scratch()), Scratch())
     assert_premul(out)
 
 
 def test_grain_known_value() -> None:
     img = solid(1, 1, (100, 100, 100, 255))
     out = np.empty_like(img)
-    stylize.apply_grain(img, out, np.full((1, 1), 228, np.uint8), 0.5, Scratch())
+    halves = stylize.grain_halves(np.full((1, 1), 228, np.uint8), 0.5, Scratch())
+    stylize.apply_grain(img, out, *halves, Scratch())
     assert out[0, 0].tolist() == [150, 150, 150, 255]  # + 0.5 · (228 - 128)
 
 
@@ -319,14 +320,17 @@ def test_transition_kernels_exact_endpoints(t: float) -> None:
         assert np.array_equal(out, want), direction
     tr.zoom(a, b, t, out, 0.5, (0.5, 0.5), sc)
     assert np.abs(out.astype(int) - want).max() <= 1
+    m8 = np.empty((24, 32), np.uint8)
     for m in (
-        tr.iris_mask(t, 24, 32, (0.3, 0.6), 4.0, f),
-        tr.radial_mask(t, 24, 32, 1.0, f),
-        tr.radial_mask(t, 24, 32, 0.0, f),
+        tr.iris_mask(t, 24, 32, (0.3, 0.6), 4.0, f, m8),
+        tr.radial_mask(t, 24, 32, 1.0, f, m8),
+        tr.radial_mask(t, 24, 32, 0.0, f, m8),
     ):
-        assert np.all(m == t)
+        assert np.all(m == round(255 * t))
+        tr.mix_u8(a, b, m, out, sc)
+        assert np.array_equal(out, want)
     assert np.all(tr.windowslice_columns(t, 32, 10.0, 0.5, f) == bool(t))
-    assert np.all(tr.randomsquares_grid(t, 10, 10, 0.5, 7, f) == t)
+    assert np.all(tr.randomsquares_grid(t, 10, 10, 0.5, 7, f) == round(255 * t))
     tr.directionalwarp(a, b, t, out, (-1.0, 1.0), 0.1, f, sc)
     assert np.array_equal(out, want)
 
@@ -343,9 +347,9 @@ def test_slide_and_push_midway() -> None:
 def test_iris_and_mix_midway() -> None:
     a, b = _ab(41, 41)
     f, sc = tr.Fields(), Scratch()
-    m = tr.iris_mask(0.5, 41, 41, (0.5, 0.5), 1.0, f)
+    m = tr.iris_mask(0.5, 41, 41, (0.5, 0.5), 1.0, f, np.empty((41, 41), np.uint8))
     out = np.empty_like(a)
-    tr.mix_mask(a, b, m, out, sc)
+    tr.mix_u8(a, b, m, out, sc)
     assert out[20, 20].tolist() == b[0, 0].tolist() and out[0, 0].tolist() == a[0, 0].tolist()
     assert_premul(out)
 
@@ -354,11 +358,11 @@ def test_gl_ports_progress_is_monotonic() -> None:
     f = tr.Fields()
     prev = None
     for t in np.linspace(0, 1, 11):
-        cov = float(tr.radial_mask(float(t), 20, 20, 0.5, f).mean())
+        cov = float(tr.radial_mask(float(t), 20, 20, 0.5, f, np.empty((20, 20), np.uint8)).mean())
         if prev is not None:
             assert cov >= prev
         prev = cov
     cols = [int(tr.windowslice_columns(float(t), 100, 10.0, 0.5, f).sum()) for t in (0.2, 0.5, 0.8)]
     assert cols[0] < cols[1] < cols[2]
     sq = [float(tr.randomsquares_grid(float(t), 10, 10, 0.5, 3, f).mean()) for t in (0.3, 0.6)]
-    assert 0 < sq[0] < sq[1] < 1
+    assert 0 < sq[0] < sq[1] < 255

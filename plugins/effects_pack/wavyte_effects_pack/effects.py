@@ -452,19 +452,20 @@ class Grain(_PackEffect):
 
         self._k = stylize
         self._noise_key: tuple[Any, ...] | None = None
-        self._noise: np.ndarray | None = None
+        self._noise: tuple[np.ndarray, np.ndarray] | None = None
 
     def is_identity(self, p: Params) -> bool:
         return p.amount == 0
 
-    def _canvas_noise(self, p: Params, ctx: EffectContext) -> np.ndarray:
-        """The frame's noise over the whole canvas (kept while the key is unchanged)."""
+    def _canvas_noise(self, p: Params, ctx: EffectContext) -> tuple[np.ndarray, np.ndarray]:
+        """The frame's grain over the whole canvas, as the positive and negative halves
+        of ``amount · (noise - 128)`` (kept while the key is unchanged)."""
         import cv2
 
         w, h = ctx.canvas
         seed = (ctx.seed ^ (p.seed * 0x9E3779B97F4A7C15)) & 0xFFFFFFFFFFFFFFFF
         frame = ctx.frame if p.animated else 0
-        key = (w, h, seed, frame, p.size, p.mono)
+        key = (w, h, seed, frame, p.size, p.mono, p.amount)
         if key == self._noise_key:
             return self._noise  # type: ignore[return-value]
         c = () if p.mono else (3,)
@@ -477,15 +478,15 @@ class Grain(_PackEffect):
             full = self.scratch.get("noise", (h, w, *c))
             cv2.resize(grid, (w, h), dst=full, interpolation=cv2.INTER_LINEAR)
             grid = full
-        self._noise_key, self._noise = key, grid
-        return grid
+        self._noise_key, self._noise = key, self._k.grain_halves(grid, p.amount, self.scratch)
+        return self._noise
 
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):
             return
         x0, y0, x1, y1 = ctx.box
-        noise = self._canvas_noise(p, ctx)[y0:y1, x0:x1]
-        self._k.apply_grain(src, dst, noise, p.amount, self.scratch)
+        pos, neg = self._canvas_noise(p, ctx)
+        self._k.apply_grain(src, dst, pos[y0:y1, x0:x1], neg[y0:y1, x0:x1], self.scratch)
 
 
 class Sharpen(_PackEffect):

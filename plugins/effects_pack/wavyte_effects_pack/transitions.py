@@ -174,11 +174,13 @@ class Iris(_PackTransition):
     def mix(self, a: np.ndarray, b: np.ndarray, dst: np.ndarray, t: float, p: Params) -> None:
         h, w = a.shape[:2]
         k = self._k
+        m = self.scratch.get("mask", (h, w))
         if p.mode == "open":
-            m = k.iris_mask(t, h, w, p.center, p.softness, self.fields)
-        else:
-            m = np.float32(1.0) - k.iris_mask(1.0 - t, h, w, p.center, p.softness, self.fields)
-        k.mix_mask(a, b, m, dst, self.scratch)
+            k.iris_mask(t, h, w, p.center, p.softness, self.fields, m)
+        else:  # a shrinking circle of a: the complement of an opening one, played backwards
+            k.iris_mask(1.0 - t, h, w, p.center, p.softness, self.fields, m)
+            np.subtract(np.uint8(255), m, out=m)
+        k.mix_u8(a, b, m, dst, self.scratch)
 
 
 class Radial(_PackTransition):
@@ -202,8 +204,10 @@ class Radial(_PackTransition):
 
     def mix(self, a: np.ndarray, b: np.ndarray, dst: np.ndarray, t: float, p: Params) -> None:
         h, w = a.shape[:2]
-        m = self._k.radial_mask(t, h, w, p.smoothness, self.fields)
-        self._k.mix_mask(a, b, m, dst, self.scratch)
+        m = self._k.radial_mask(
+            t, h, w, p.smoothness, self.fields, self.scratch.get("mask", (h, w))
+        )
+        self._k.mix_u8(a, b, m, dst, self.scratch)
 
 
 class WindowSlice(_PackTransition):
@@ -222,7 +226,10 @@ class WindowSlice(_PackTransition):
     def mix(self, a: np.ndarray, b: np.ndarray, dst: np.ndarray, t: float, p: Params) -> None:
         cols = self._k.windowslice_columns(t, a.shape[1], p.count, p.smoothness, self.fields)
         np.copyto(dst, a)
-        np.copyto(dst, b, where=cols[None, :, None])
+        # the slices are whole columns: copy b in spans (one numpy slice copy per slice)
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], cols, [False])).astype(np.int8)))
+        for x0, x1 in zip(edges[::2], edges[1::2], strict=True):
+            dst[:, x0:x1] = b[:, x0:x1]
 
 
 class RandomSquares(_PackTransition):
@@ -251,9 +258,9 @@ class RandomSquares(_PackTransition):
 
         h, w = a.shape[:2]
         grid = self._k.randomsquares_grid(t, p.columns, p.rows, p.smoothness, p.seed, self.fields)
-        m = self.scratch.get("mask", (h, w), np.float32)
+        m = self.scratch.get("mask", (h, w))
         cv2.resize(grid, (w, h), dst=m, interpolation=cv2.INTER_NEAREST)
-        self._k.mix_mask(a, b, m, dst, self.scratch)
+        self._k.mix_u8(a, b, m, dst, self.scratch)
 
 
 class DirectionalWarp(_PackTransition):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .premul import alpha_splat_opaque, premultiply, unpremultiply
+from .premul import alpha_plane, is_opaque, premultiply, unpremultiply
 from .scratch import Scratch
 
 __all__ = ["apply_chroma_key", "key_chroma"]
@@ -36,12 +36,22 @@ def apply_chroma_key(
     spill: float,
     scratch: Scratch,
 ) -> None:
-    """Key ``src`` into ``dst`` (same shape, may be the same array); ``key`` from `key_chroma`."""
+    """Key ``src`` into ``dst`` (same shape, may be the same array); ``key`` from `key_chroma`.
+
+    Only OpenCV calls (8-bit colour conversions, float32 single-plane arithmetic); an
+    opaque layer skips the un-premultiply.
+    """
     h, w = src.shape[:2]
-    a3 = alpha_splat_opaque(src, scratch.get("a3", (h, w, 4)))
-    straight = unpremultiply(src, a3, scratch.get("straight", (h, w, 4)))
+    alpha = alpha_plane(src, scratch.get("alpha", (h, w)))
     bgr = scratch.get("bgr", (h, w, 3))
-    cv2.cvtColor(straight, cv2.COLOR_BGRA2BGR, dst=bgr)
+    straight = scratch.get("straight", (h, w, 4))
+    a3 = scratch.get("a3", (h, w, 4))
+    if is_opaque(alpha):
+        cv2.cvtColor(src, cv2.COLOR_BGRA2BGR, dst=bgr)
+    else:
+        cv2.cvtColor(alpha, cv2.COLOR_GRAY2BGRA, dst=a3)
+        unpremultiply(src, a3, straight)
+        cv2.cvtColor(straight, cv2.COLOR_BGRA2BGR, dst=bgr)
     ycc = scratch.get("ycc", (h, w, 3))
     cv2.cvtColor(bgr, cv2.COLOR_BGR2YCrCb, dst=ycc)
     y, cr, cb = (scratch.get(n, (h, w)) for n in ("y", "cr", "cb"))
@@ -55,37 +65,31 @@ def apply_chroma_key(
     cv2.magnitude(dcr, dcb, dist)
     # matte = clamp((dist/255 - tolerance) / softness, 0, 1) · 255
     soft = max(softness, 1.0 / 255.0)
-    np.multiply(dist, 1.0 / soft, out=dist)
-    np.subtract(dist, tolerance * 255.0 / soft, out=dist)
-    np.clip(dist, 0.0, 255.0, out=dist)
+    cv2.subtract(dist, tolerance * 255.0, dst=dist)
+    cv2.max(dist, 0.0, dst=dist)
     matte = scratch.get("matte", (h, w))
-    cv2.convertScaleAbs(dist, dst=matte)
+    cv2.convertScaleAbs(dist, dst=matte, alpha=1.0 / soft)
     if spill > 0.0:
         kr, kb = kcr - 128.0, kcb - 128.0
         norm = float(np.hypot(kr, kb))
         if norm > 1e-6:
             ur, ub = kr / norm, kb / norm
-            # p = max(0, (chroma - grey) · û) · spill, then chroma -= p · û
-            cv2.add(dcr, kr, dst=dcr)  # back to chroma - 128
-            cv2.add(dcb, kb, dst=dcb)
+            # p = max(0, (chroma - grey) · û), then chroma -= spill · p · û
+            cv2.add(dcr, kr + 128.0, dst=dcr)  # back to the chroma itself (0..255)
+            cv2.add(dcb, kb + 128.0, dst=dcb)
             proj = scratch.get("proj", (h, w), np.float32)
-            cv2.addWeighted(dcr, ur, dcb, ub, 0.0, dst=proj)
-            np.maximum(proj, 0.0, out=proj)
-            np.multiply(proj, spill, out=proj)
-            cv2.scaleAdd(proj, -ur, dcr, dst=dcr)
-            cv2.scaleAdd(proj, -ub, dcb, dst=dcb)
-            cv2.add(dcr, 128.0, dst=dcr)
-            cv2.add(dcb, 128.0, dst=dcb)
+            cv2.addWeighted(dcr, ur, dcb, ub, -128.0 * (ur + ub), dst=proj)
+            cv2.max(proj, 0.0, dst=proj)
+            cv2.scaleAdd(proj, -spill * ur, dcr, dst=dcr)
+            cv2.scaleAdd(proj, -spill * ub, dcb, dst=dcb)
             cv2.convertScaleAbs(dcr, dst=cr)
             cv2.convertScaleAbs(dcb, dst=cb)
             cv2.merge([y, cr, cb], dst=ycc)
             cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR, dst=bgr)
     # straight BGRA with the keyed alpha, then premultiply by it
-    alpha = scratch.get("alpha", (h, w))
-    cv2.extractChannel(src, 3, dst=alpha)
     cv2.multiply(alpha, matte, dst=alpha, scale=1.0 / 255.0)
-    b, g, r = (scratch.get(n, (h, w)) for n in ("b", "g", "r"))
-    cv2.split(bgr, [b, g, r])
-    cv2.merge([b, g, r, alpha], dst=straight)
-    alpha_splat_opaque(straight, a3)
+    cv2.cvtColor(bgr, cv2.COLOR_BGR2BGRA, dst=straight)
+    cv2.insertChannel(alpha, straight, 3)
+    cv2.cvtColor(alpha, cv2.COLOR_GRAY2BGRA, dst=a3)
     premultiply(straight, a3, dst)
+    cv2.insertChannel(alpha, dst, 3)

@@ -2,11 +2,11 @@
 
 Why a matrix: exposure (×2^ev), brightness (+b), contrast (around mid grey), saturation
 (towards Rec. 709 luma) and hue rotation (the CSS ``hue-rotate`` matrix) are all affine in
-the straight colour ``c``: ``c' = M c + o``. On premultiplied pixels that is
-``c_p' = M c_p + o·a``, still linear, so the whole adjustment is one `cv2.transform` of
-the BGRA pixels with ``o`` in the alpha column, then a clamp of each colour to alpha
-(the premultiplied form of clamping the straight colour to [0, 1]). No un-premultiply,
-no rounding loss on semi-transparent pixels.
+the straight colour ``c``: ``c' = M c + o``, so the whole adjustment is one 3×4
+`cv2.transform` of the straight BGR pixels (OpenCV vectorises the 3-channel 8-bit
+transform; its 4-channel one is ≈7× slower). Opaque layers (photos, video) are
+transformed as they are; a layer with any transparency is un-premultiplied first and
+re-premultiplied after, which gives bit-identical results on its opaque pixels.
 
 Like CSS filters, the maths runs on the encoded (sRGB) values, not in linear light.
 """
@@ -18,7 +18,7 @@ import math
 import cv2
 import numpy as np
 
-from .premul import clamp_to_alpha
+from .premul import alpha_plane, is_opaque, premultiply, unpremultiply
 from .scratch import Scratch
 
 __all__ = ["LUMA_709", "apply_color_matrix", "color_matrix", "is_identity_matrix"]
@@ -92,6 +92,22 @@ def is_identity_matrix(m: np.ndarray) -> bool:
 
 
 def apply_color_matrix(src: np.ndarray, dst: np.ndarray, m: np.ndarray, scratch: Scratch) -> None:
-    """``dst = clamp(m · src)`` per pixel, colour clamped to [0, alpha]; ``dst`` may be ``src``."""
-    cv2.transform(src, m, dst=dst)
-    clamp_to_alpha(dst, scratch.get("a4", src.shape))
+    """``dst`` = ``src`` with the colour matrix ``m`` (from `color_matrix`) applied to the
+    straight colour, clamped to [0, 1], re-premultiplied; alpha kept. ``dst`` may be ``src``."""
+    h, w = src.shape[:2]
+    m34 = np.hstack([m[:3, :3], m[:3, 3:4] * np.float32(255.0)]).astype(np.float32)
+    a = alpha_plane(src, scratch.get("alpha", (h, w)))
+    bgr = scratch.get("bgr", (h, w, 3))
+    if is_opaque(a):
+        cv2.cvtColor(src, cv2.COLOR_BGRA2BGR, dst=bgr)
+        cv2.transform(bgr, m34, dst=bgr)
+        cv2.cvtColor(bgr, cv2.COLOR_BGR2BGRA, dst=dst)
+        return
+    a3 = scratch.get("a3", (h, w, 4))
+    cv2.cvtColor(a, cv2.COLOR_GRAY2BGRA, dst=a3)  # (a, a, a, 255)
+    straight = unpremultiply(src, a3, scratch.get("straight", (h, w, 4)))
+    cv2.cvtColor(straight, cv2.COLOR_BGRA2BGR, dst=bgr)
+    cv2.transform(bgr, m34, dst=bgr)
+    cv2.cvtColor(bgr, cv2.COLOR_BGR2BGRA, dst=straight)
+    premultiply(straight, a3, dst)
+    cv2.insertChannel(a, dst, 3)

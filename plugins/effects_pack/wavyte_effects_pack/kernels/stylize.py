@@ -22,6 +22,7 @@ __all__ = [
     "apply_vignette",
     "content_box",
     "corner_coverage",
+    "grain_halves",
     "grain_noise",
     "vignette_mask",
 ]
@@ -104,43 +105,63 @@ def grain_noise(seed: int, frame: int, h: int, w: int, mono: bool, out: np.ndarr
     return out
 
 
+def grain_halves(
+    noise: np.ndarray, amount: float, scratch: Scratch
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split uniform noise bytes into the positive and negative halves of
+    ``amount · (noise - 128)`` (uint8 each, same shape as ``noise``).
+
+    Call it on the whole canvas's noise, then slice: the values of a pixel then never
+    depend on which region is processed.
+    """
+    mid = (
+        np.full(noise.shape, 128, np.uint8) if noise.ndim == 3 else scratch.get("mid", noise.shape)
+    )
+    if noise.ndim == 2:
+        mid.fill(128)
+    pos = scratch.get("pos", noise.shape)
+    neg = scratch.get("neg", noise.shape)
+    cv2.subtract(noise, mid, dst=pos)  # max(n - 128, 0)
+    cv2.subtract(mid, noise, dst=neg)  # max(128 - n, 0)
+    cv2.convertScaleAbs(pos, dst=pos, alpha=amount)
+    cv2.convertScaleAbs(neg, dst=neg, alpha=amount)
+    return pos, neg
+
+
 def apply_grain(
     src: np.ndarray,
     dst: np.ndarray,
-    noise: np.ndarray,
-    amount: float,
+    pos: np.ndarray,
+    neg: np.ndarray,
     scratch: Scratch,
 ) -> None:
-    """Add ``amount · (noise - 128)`` straight-colour levels, scaled by alpha.
+    """Add ``pos - neg`` straight-colour levels (from `grain_halves`), scaled by alpha.
 
-    ``noise`` is (h, w) uint8 (the same for B, G, R) or (h, w, 3). Fully transparent pixels
-    stay transparent; colour is clamped to [0, alpha].
+    ``pos``/``neg`` are (h, w) uint8 (the same for B, G, R) or (h, w, 3). Fully transparent
+    pixels stay transparent; colour is clamped to [0, alpha]. Everything is saturating
+    8-bit OpenCV (one add, one subtract) instead of 16-bit temporaries.
     """
     h, w = src.shape[:2]
     a = alpha_plane(src, scratch.get("alpha", (h, w)))
-    k = amount / 255.0
-    delta = scratch.get("delta", (h, w, 4), np.int16)
-    if noise.ndim == 2:
-        d1 = scratch.get("d1", (h, w), np.int16)
-        # (n - 128) · a · k  =  n·a·k - 128·a·k
-        cv2.multiply(noise, a, dst=d1, scale=k, dtype=cv2.CV_16S)
-        tmp = scratch.get("tmp", (h, w), np.int16)
-        cv2.multiply(a, 128.0 * k, dst=tmp, dtype=cv2.CV_16S)
-        cv2.subtract(d1, tmp, dst=d1)
-        zero = scratch.zeros("zero", (h, w), np.int16)
-        cv2.merge([d1, d1, d1, zero], dst=delta)
-    else:
-        a3 = scratch.get("a3", (h, w, 3))
-        cv2.merge([a, a, a], dst=a3)
-        d3 = scratch.get("d3", (h, w, 3), np.int16)
-        cv2.multiply(noise, a3, dst=d3, scale=k, dtype=cv2.CV_16S)
-        t3 = scratch.get("t3", (h, w, 3), np.int16)
-        cv2.multiply(a3, (128.0 * k,) * 3, dst=t3, dtype=cv2.CV_16S)
-        cv2.subtract(d3, t3, dst=d3)
-        zero = scratch.zeros("zero", (h, w), np.int16)
-        cv2.merge([*cv2.split(d3), zero], dst=delta)
-    cv2.add(src, delta, dst=dst, dtype=cv2.CV_8U)
-    clamp_to_alpha(dst, scratch.get("a4", (h, w, 4)))
+    zero = scratch.zeros("zero", (h, w))
+    d4 = scratch.get("d4", (h, w, 4))
+    for i, half in enumerate((pos, neg)):
+        if half.ndim == 2:
+            p = scratch.get(f"p{i}", (h, w))
+            cv2.multiply(half, a, dst=p, scale=1.0 / 255.0)
+            cv2.merge([p, p, p, zero], dst=d4)
+        else:
+            a3 = scratch.get("a3", (h, w, 3))
+            cv2.merge([a, a, a], dst=a3)
+            p3 = scratch.get(f"p3{i}", (h, w, 3))
+            cv2.multiply(half, a3, dst=p3, scale=1.0 / 255.0)
+            cv2.cvtColor(p3, cv2.COLOR_BGR2BGRA, dst=d4)
+            cv2.insertChannel(zero, d4, 3)
+        if i == 0:
+            cv2.add(src, d4, dst=dst)
+        else:
+            cv2.subtract(dst, d4, dst=dst)
+    clamp_to_alpha(dst, scratch.get("a4", (h, w, 4)), a)
 
 
 # ------------------------------------------------------------------------------ sharpen
@@ -178,7 +199,7 @@ def apply_sharpen(
     blurred = scratch.get("blurred", pad.shape)
     cv2.GaussianBlur(pad, (0, 0), sigma, dst=blurred, borderType=cv2.BORDER_REPLICATE)
     cv2.addWeighted(src, 1.0 + amount, blurred[r : r + h, r : r + w], -amount, 0.0, dst=dst)
-    clamp_to_alpha(dst, scratch.get("a4", src.shape))
+    clamp_to_alpha(dst, scratch.get("a4", src.shape), scratch.get("alpha", src.shape[:2]))
 
 
 # ------------------------------------------------------------------------------ corners

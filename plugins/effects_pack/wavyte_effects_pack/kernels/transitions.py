@@ -24,11 +24,13 @@ __all__ = [
     "Fields",
     "directionalwarp",
     "iris_mask",
-    "mix_mask",
+    "mix_u8",
     "push",
     "radial_mask",
+    "ramp_u8",
     "randomsquares_grid",
     "slide",
+    "smooth_u8",
     "smoothstep",
     "windowslice_columns",
     "zoom",
@@ -67,14 +69,42 @@ class Fields:
 
 # --------------------------------------------------------------------------- mixing
 
+#: smoothstep over 0..255 as an 8-bit lookup table.
+_SMOOTH_LUT = np.rint(
+    255.0 * (lambda t: t * t * (3.0 - 2.0 * t))(np.arange(256, dtype=np.float64) / 255.0)
+).astype(np.uint8)
 
-def mix_mask(
-    a: np.ndarray, b: np.ndarray, m: np.ndarray, out: np.ndarray, scratch: Scratch
-) -> None:
-    """``out = a·(1 - m) + b·m`` with ``m`` a float32 (h, w) field in [0, 1]."""
-    inv = scratch.get("inv_m", m.shape, np.float32)
-    np.subtract(np.float32(1.0), m, out=inv)
-    cv2.blendLinear(a, b, inv, m, dst=out)
+
+def ramp_u8(x: np.ndarray, lo: float, hi: float, out: np.ndarray, tmp: np.ndarray) -> np.ndarray:
+    """``clamp((x - lo) / (hi - lo), 0, 1) · 255`` rounded into the uint8 ``out``, for a
+    float32 field ``x`` (lo < hi; ``tmp``: float32 scratch of its shape); two OpenCV
+    passes (the max keeps convertScaleAbs's absolute value away from negatives)."""
+    span = max(hi - lo, 1e-6)
+    cv2.max(x, float(lo), dst=tmp)
+    cv2.convertScaleAbs(tmp, dst=out, alpha=255.0 / span, beta=-255.0 * lo / span)
+    return out
+
+
+def smooth_u8(lin: np.ndarray) -> np.ndarray:
+    """smoothstep applied in place to a linear 0..255 ramp."""
+    cv2.LUT(lin, _SMOOTH_LUT, dst=lin)
+    return lin
+
+
+def mix_u8(a: np.ndarray, b: np.ndarray, m: np.ndarray, out: np.ndarray, scratch: Scratch) -> None:
+    """``out = (a·(255 - m) + b·m) / 255`` with ``m`` a uint8 (h, w) weight of ``b``.
+
+    Saturating 8-bit OpenCV ops only (a float blend costs several times more at 1080p);
+    each term is rounded, so the result stays premultiplied, and m = 0 / 255 give exactly
+    ``a`` / ``b``.
+    """
+    m4 = scratch.get("m4", a.shape)
+    cv2.merge([m, m, m, m], dst=m4)
+    tb = scratch.get("tb", a.shape)
+    cv2.multiply(b, m4, dst=tb, scale=1.0 / 255.0)
+    cv2.bitwise_not(m4, dst=m4)
+    cv2.multiply(a, m4, dst=out, scale=1.0 / 255.0)
+    cv2.add(out, tb, dst=out)
 
 
 # --------------------------------------------------------------------------- motion
@@ -158,10 +188,16 @@ def zoom(
 
 
 def iris_mask(
-    t: float, h: int, w: int, center: tuple[float, float], softness: float, fields: Fields
+    t: float,
+    h: int,
+    w: int,
+    center: tuple[float, float],
+    softness: float,
+    fields: Fields,
+    out: np.ndarray,
 ) -> np.ndarray:
-    """Weight of ``b``: a circle around ``center`` (canvas fractions) growing from nothing
-    to past the farthest corner, with an edge ramp ``softness`` px wide (at least 1)."""
+    """uint8 weight of ``b``: a circle around ``center`` (canvas fractions) growing from
+    nothing to past the farthest corner, with a linear edge ``softness`` px wide (≥ 1)."""
     cx, cy = center[0] * w, center[1] * h
 
     def make() -> np.ndarray:
@@ -173,13 +209,16 @@ def iris_mask(
     far = math.hypot(max(cx, w - cx), max(cy, h - cy))
     soft = max(softness, 1.0)
     radius = t * (far + soft) - soft / 2.0
-    m = (np.float32(radius) - d) / np.float32(soft) + np.float32(0.5)
-    np.clip(m, 0.0, 1.0, out=m)
-    return m
+    tmp = fields.get(("tmp", h, w), lambda: np.empty((h, w), np.float32))
+    ramp_u8(d, radius - soft / 2.0, radius + soft / 2.0, out, tmp)  # 0 inside .. 255 outside
+    cv2.bitwise_not(out, dst=out)
+    return out
 
 
-def radial_mask(t: float, h: int, w: int, smoothness: float, fields: Fields) -> np.ndarray:
-    """Weight of ``b`` for gl-transitions "Radial" (Xaychru): a clock hand sweeping
+def radial_mask(
+    t: float, h: int, w: int, smoothness: float, fields: Fields, out: np.ndarray
+) -> np.ndarray:
+    """uint8 weight of ``b`` for gl-transitions "Radial" (Xaychru): a clock hand sweeping
     around the centre. Adapted so the sweep starts and ends exactly at ``t`` = 0, 1."""
 
     def make() -> np.ndarray:
@@ -189,7 +228,11 @@ def radial_mask(t: float, h: int, w: int, smoothness: float, fields: Fields) -> 
     theta = fields.get(("radial", h, w), make)
     s = max(smoothness, 1e-3)
     thr = -math.pi - s + t * (2.0 * math.pi + s)
-    return np.float32(1.0) - smoothstep(0.0, s, theta - np.float32(thr))
+    # b where theta < thr: 1 - smoothstep(0, s, theta - thr) = smoothstep of the reversed ramp
+    tmp = fields.get(("tmp", h, w), lambda: np.empty((h, w), np.float32))
+    ramp_u8(theta, thr, thr + s, out, tmp)
+    cv2.bitwise_not(out, dst=out)
+    return smooth_u8(out)
 
 
 def windowslice_columns(
@@ -224,7 +267,7 @@ def _hash01(ix: np.ndarray, iy: np.ndarray, seed: int) -> np.ndarray:
 def randomsquares_grid(
     t: float, cols: int, rows: int, smoothness: float, seed: int, fields: Fields
 ) -> np.ndarray:
-    """Weight of ``b`` per cell ((rows, cols) float32) for gl-transitions "randomsquares"
+    """uint8 weight of ``b`` per cell ((rows, cols)) for gl-transitions "randomsquares"
     (gre): each square switches at its own random time."""
 
     def make() -> np.ndarray:
@@ -233,7 +276,8 @@ def randomsquares_grid(
 
     r = fields.get(("squares", rows, cols, seed), make)
     s = max(smoothness, 1e-3)
-    return smoothstep(0.0, -s, r - np.float32(t * (1.0 + s)))
+    m = smoothstep(0.0, -s, r - np.float32(t * (1.0 + s)))
+    return np.rint(m * np.float32(255.0)).astype(np.uint8)
 
 
 def directionalwarp(
@@ -282,4 +326,6 @@ def directionalwarp(
     np.multiply(ys, m, out=mapy)
     mapy += cy
     cv2.remap(b, mapx, mapy, cv2.INTER_LINEAR, dst=wb, borderMode=cv2.BORDER_CONSTANT)
-    cv2.blendLinear(wa, wb, inv, m, dst=out)
+    m8 = scratch.get("m8", (h, w))
+    cv2.convertScaleAbs(m, dst=m8, alpha=255.0)
+    mix_u8(wa, wb, m8, out, scratch)
