@@ -46,7 +46,11 @@ class TestDropShadow(EffectContract):
 class TestGlow(EffectContract):
     kind = fx.Glow
     neutral_params = {"intensity": 0}
-    example_params = [{}, {"radius": 4, "colour": [0, 128, 255], "intensity": 4}]
+    example_params = [
+        {},
+        {"radius": 4, "colour": [0, 128, 255], "intensity": 4},
+        {"radius": 22, "intensity": 3},  # the 4× downsampled blur
+    ]
 
 
 class TestOutline(EffectContract):

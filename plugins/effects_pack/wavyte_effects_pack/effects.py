@@ -252,7 +252,9 @@ class DropShadow(_PackEffect):
         if self._copy_if_identity(src, dst, p):
             return
         dx, dy = p.offset
-        self._k.apply_drop_shadow(src, dst, dx, dy, p.radius, p.colour, p.opacity, self.scratch)
+        self._k.apply_drop_shadow(
+            src, dst, dx, dy, p.radius, p.colour, p.opacity, self.scratch, (ctx.box[0], ctx.box[1])
+        )
 
 
 class Glow(_PackEffect):
@@ -297,7 +299,9 @@ class Glow(_PackEffect):
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):
             return
-        self._k.apply_glow(src, dst, p.radius, p.colour, p.intensity, self.scratch)
+        self._k.apply_glow(
+            src, dst, p.radius, p.colour, p.intensity, self.scratch, (ctx.box[0], ctx.box[1])
+        )
 
 
 class Outline(_PackEffect):

@@ -11,13 +11,15 @@ the colour), re-premultiplies with the new alpha.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 
 from .premul import alpha_plane, is_opaque, premultiply, unpremultiply
 from .scratch import Scratch
 
-__all__ = ["apply_chroma_key", "key_chroma"]
+__all__ = ["apply_chroma_key", "chroma_tables", "key_chroma"]
 
 
 def key_chroma(rgb: tuple[int, int, int]) -> tuple[float, float]:
@@ -25,6 +27,35 @@ def key_chroma(rgb: tuple[int, int, int]) -> tuple[float, float]:
     px = np.array([[[rgb[2], rgb[1], rgb[0]]]], dtype=np.uint8)
     ycc = cv2.cvtColor(px, cv2.COLOR_BGR2YCrCb)[0, 0]
     return float(ycc[1]), float(ycc[2])
+
+
+@lru_cache(maxsize=8)
+def chroma_tables(
+    key: tuple[float, float], tolerance: float, softness: float, spill: float
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Lookup tables over every 8-bit (Cr, Cb) pair, indexed by ``Cr << 8 | Cb``:
+    the matte (uint8, 255 = kept) and, when ``spill`` > 0, the spill-suppressed chroma
+    packed as uint16 ``Cr' << 8 | Cb'``. Both are functions of the chroma only, so a frame
+    costs two table lookups instead of float maths per pixel."""
+    cr = np.repeat(np.arange(256, dtype=np.float64), 256)
+    cb = np.tile(np.arange(256, dtype=np.float64), 256)
+    kcr, kcb = key
+    dist = np.hypot(cr - kcr, cb - kcb)
+    # matte = clamp((dist/255 - tolerance) / softness, 0, 1) · 255
+    soft = max(softness, 1.0 / 255.0)
+    matte = np.rint(np.clip((dist - tolerance * 255.0) / soft, 0.0, 255.0)).astype(np.uint8)
+    if spill <= 0.0:
+        return matte, None
+    kr, kb = kcr - 128.0, kcb - 128.0
+    norm = float(np.hypot(kr, kb))
+    if norm <= 1e-6:
+        return matte, None
+    ur, ub = kr / norm, kb / norm
+    # p = max(0, (chroma - grey) · û), then chroma -= spill · p · û
+    proj = np.maximum((cr - 128.0) * ur + (cb - 128.0) * ub, 0.0) * spill
+    cr2 = np.clip(np.rint(cr - proj * ur), 0, 255).astype(np.uint16)
+    cb2 = np.clip(np.rint(cb - proj * ub), 0, 255).astype(np.uint16)
+    return matte, (cr2 << 8) | cb2
 
 
 def apply_chroma_key(
@@ -38,10 +69,11 @@ def apply_chroma_key(
 ) -> None:
     """Key ``src`` into ``dst`` (same shape, may be the same array); ``key`` from `key_chroma`.
 
-    Only OpenCV calls (8-bit colour conversions, float32 single-plane arithmetic); an
-    opaque layer skips the un-premultiply.
+    OpenCV colour conversions plus two lookups in 64 K-entry tables (`chroma_tables`,
+    cache-resident); an opaque layer skips the un-premultiply.
     """
     h, w = src.shape[:2]
+    matte_t, spill_t = chroma_tables(key, tolerance, softness, spill)
     alpha = alpha_plane(src, scratch.get("alpha", (h, w)))
     bgr = scratch.get("bgr", (h, w, 3))
     straight = scratch.get("straight", (h, w, 4))
@@ -54,42 +86,20 @@ def apply_chroma_key(
         cv2.cvtColor(straight, cv2.COLOR_BGRA2BGR, dst=bgr)
     ycc = scratch.get("ycc", (h, w, 3))
     cv2.cvtColor(bgr, cv2.COLOR_BGR2YCrCb, dst=ycc)
-    y, cr, cb = (scratch.get(n, (h, w)) for n in ("y", "cr", "cb"))
-    cv2.split(ycc, [y, cr, cb])
-    kcr, kcb = key
-    dcr = scratch.get("dcr", (h, w), np.float32)
-    dcb = scratch.get("dcb", (h, w), np.float32)
-    cv2.subtract(cr, kcr, dst=dcr, dtype=cv2.CV_32F)
-    cv2.subtract(cb, kcb, dst=dcb, dtype=cv2.CV_32F)
-    dist = scratch.get("dist", (h, w), np.float32)
-    cv2.magnitude(dcr, dcb, dist)
-    # matte = clamp((dist/255 - tolerance) / softness, 0, 1) · 255
-    soft = max(softness, 1.0 / 255.0)
-    cv2.subtract(dist, tolerance * 255.0, dst=dist)
-    cv2.max(dist, 0.0, dst=dist)
+    # (Cb, Cr) bytes side by side read as one little-endian uint16 = Cr << 8 | Cb
+    pair = scratch.get("pair", (h, w, 2))
+    cv2.mixChannels([ycc], [pair], [2, 0, 1, 1])
+    idx = pair.view(np.uint16).reshape(h, w)
     matte = scratch.get("matte", (h, w))
-    cv2.convertScaleAbs(dist, dst=matte, alpha=1.0 / soft)
-    if spill > 0.0:
-        kr, kb = kcr - 128.0, kcb - 128.0
-        norm = float(np.hypot(kr, kb))
-        if norm > 1e-6:
-            ur, ub = kr / norm, kb / norm
-            # p = max(0, (chroma - grey) · û), then chroma -= spill · p · û
-            cv2.add(dcr, kr + 128.0, dst=dcr)  # back to the chroma itself (0..255)
-            cv2.add(dcb, kb + 128.0, dst=dcb)
-            proj = scratch.get("proj", (h, w), np.float32)
-            cv2.addWeighted(dcr, ur, dcb, ub, -128.0 * (ur + ub), dst=proj)
-            cv2.max(proj, 0.0, dst=proj)
-            cv2.scaleAdd(proj, -spill * ur, dcr, dst=dcr)
-            cv2.scaleAdd(proj, -spill * ub, dcb, dst=dcb)
-            cv2.convertScaleAbs(dcr, dst=cr)
-            cv2.convertScaleAbs(dcb, dst=cb)
-            cv2.merge([y, cr, cb], dst=ycc)
-            cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR, dst=bgr)
+    np.take(matte_t, idx, out=matte)
+    if spill_t is not None:
+        moved = scratch.get("moved", (h, w), np.uint16)
+        np.take(spill_t, idx, out=moved)
+        cv2.mixChannels([moved.view(np.uint8).reshape(h, w, 2)], [ycc], [0, 2, 1, 1])
+        cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR, dst=bgr)
     # straight BGRA with the keyed alpha, then premultiply by it
     cv2.multiply(alpha, matte, dst=alpha, scale=1.0 / 255.0)
     cv2.cvtColor(bgr, cv2.COLOR_BGR2BGRA, dst=straight)
     cv2.insertChannel(alpha, straight, 3)
     cv2.cvtColor(alpha, cv2.COLOR_GRAY2BGRA, dst=a3)
     premultiply(straight, a3, dst)
-    cv2.insertChannel(alpha, dst, 3)

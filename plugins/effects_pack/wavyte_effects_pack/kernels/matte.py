@@ -29,17 +29,25 @@ __all__ = [
 Rgba = tuple[int, int, int, int]  # straight-alpha RGBA8, as in the format
 
 
-def _blur_extent(radius: float) -> int:
-    """How far a Gaussian of ``sigma = radius / 2`` reaches (OpenCV's 8-bit kernel size)."""
+def _blur_plan(radius: float) -> tuple[int, float, int]:
+    """(factor, sigma at that factor, reach in px) of the matte blur (sigma = radius / 2).
+
+    Wide blurs run on a 2× or 4× downsampled matte (block means on a canvas-aligned grid,
+    Gaussian, bilinear back up): a soft shadow or glow looks the same and costs 4–16×
+    less. ``reach`` bounds how far the result spreads (OpenCV's 8-bit kernel reaches at
+    most round(3·sigma) + 1 samples; the bilinear upsampling adds one more).
+    """
     if radius <= 0:
-        return 0
+        return 1, 0.0, 0
     sigma = radius / 2.0
-    return int(round(sigma * 3)) + 1
+    f = 1 if sigma < 3.0 else 2 if sigma < 8.0 else 4
+    s = sigma / f
+    return f, s, f * (int(round(3.0 * s)) + 2)
 
 
 def shadow_margin(dx: float, dy: float, radius: float) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) growth of a drop shadow."""
-    e = _blur_extent(radius)
+    e = _blur_plan(radius)[2]
     return (
         e + max(0, math.ceil(-dx)),
         e + max(0, math.ceil(-dy)),
@@ -49,7 +57,7 @@ def shadow_margin(dx: float, dy: float, radius: float) -> tuple[int, int, int, i
 
 
 def glow_margin(radius: float) -> tuple[int, int, int, int]:
-    e = _blur_extent(radius)
+    e = _blur_plan(radius)[2]
     return (e, e, e, e)
 
 
@@ -94,9 +102,35 @@ def _under(
     cv2.add(src, under, dst=dst)
 
 
-def _blur_plane(plane: np.ndarray, radius: float) -> None:
-    if radius > 0:
-        cv2.GaussianBlur(plane, (0, 0), radius / 2.0, dst=plane, borderType=cv2.BORDER_CONSTANT)
+def _blur_plane(
+    plane: np.ndarray, radius: float, origin: tuple[int, int], scratch: Scratch
+) -> None:
+    """Blur the (h, w) matte in place; ``origin`` is its top-left corner on the canvas.
+
+    Outside the plane the matte is zero (the layer is transparent there). For a
+    downsampled blur the plane is zero-padded by the reach and onto the canvas grid of
+    the factor, so a pixel's value never depends on which region of the layer is
+    processed (the certification contract checks that).
+    """
+    f, s, reach = _blur_plan(radius)
+    if f == 1:
+        if s > 0:
+            cv2.GaussianBlur(plane, (0, 0), s, dst=plane, borderType=cv2.BORDER_CONSTANT)
+        return
+    h, w = plane.shape
+    ox, oy = origin
+    left = reach + (ox - reach) % f
+    top = reach + (oy - reach) % f
+    right = reach + (-(left + w + reach)) % f
+    bottom = reach + (-(top + h + reach)) % f
+    ph, pw = top + h + bottom, left + w + right
+    padded = scratch.get("blur_pad", (ph, pw))
+    cv2.copyMakeBorder(plane, top, bottom, left, right, cv2.BORDER_CONSTANT, dst=padded, value=0)
+    small = scratch.get("blur_small", (ph // f, pw // f))
+    cv2.resize(padded, (pw // f, ph // f), dst=small, interpolation=cv2.INTER_AREA)
+    cv2.GaussianBlur(small, (0, 0), s, dst=small, borderType=cv2.BORDER_CONSTANT)
+    cv2.resize(small, (pw, ph), dst=padded, interpolation=cv2.INTER_LINEAR)
+    np.copyto(plane, padded[top : top + h, left : left + w])
 
 
 def apply_drop_shadow(
@@ -108,6 +142,7 @@ def apply_drop_shadow(
     color: Rgba,
     opacity: float,
     scratch: Scratch,
+    origin: tuple[int, int] = (0, 0),
 ) -> None:
     """The layer over its shadow: its alpha moved by (dx, dy) (bilinear for fractional
     offsets), blurred with sigma ``radius / 2``, coloured ``color`` × ``opacity``."""
@@ -126,7 +161,7 @@ def apply_drop_shadow(
         cv2.warpAffine(
             a, shift, (w, h), dst=matte, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
         )
-    _blur_plane(matte, radius)
+    _blur_plane(matte, radius, origin, scratch)
     _under(src, dst, matte, color, opacity, scratch)
 
 
@@ -137,12 +172,13 @@ def apply_glow(
     color: Rgba,
     intensity: float,
     scratch: Scratch,
+    origin: tuple[int, int] = (0, 0),
 ) -> None:
     """The layer over an outer glow: its alpha blurred (sigma ``radius / 2``), multiplied
     by ``intensity`` (saturating, so > 1 spreads the glow) and coloured ``color``."""
     h, w = src.shape[:2]
     matte = alpha_plane(src, scratch.get("matte", (h, w)))
-    _blur_plane(matte, radius)
+    _blur_plane(matte, radius, origin, scratch)
     _under(src, dst, matte, color, intensity, scratch)
 
 
