@@ -184,6 +184,13 @@ def apply_sharpen(
     """
     h, w = src.shape[:2]
     sigma = max(radius, 1e-3) / 2.0
+    if all(open_sides) or not any(open_sides):  # one border rule: no padded copy needed
+        border = cv2.BORDER_REPLICATE if open_sides[0] else cv2.BORDER_CONSTANT
+        blurred = scratch.get("blurred", src.shape)
+        cv2.GaussianBlur(src, (0, 0), sigma, dst=blurred, borderType=border)
+        cv2.addWeighted(src, 1.0 + amount, blurred, -amount, 0.0, dst=dst)
+        clamp_to_alpha(dst, scratch.get("a4", src.shape), scratch.get("alpha", src.shape[:2]))
+        return
     r = int(round(sigma * 3)) + 1  # OpenCV's 8-bit Gaussian reach (rounding aside)
     pad = scratch.get("pad", (h + 2 * r, w + 2 * r, 4))
     cv2.copyMakeBorder(src, r, r, r, r, cv2.BORDER_REPLICATE, dst=pad)
