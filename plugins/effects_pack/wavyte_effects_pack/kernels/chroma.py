@@ -89,7 +89,8 @@ def apply_chroma_key(
     # (Cb, Cr) bytes side by side read as one little-endian uint16 = Cr << 8 | Cb
     pair = scratch.get("pair", (h, w, 2))
     cv2.mixChannels([ycc], [pair], [2, 0, 1, 1])
-    idx = pair.view(np.uint16).reshape(h, w)
+    idx = scratch.get("idx", (h, w), np.intp)  # intp: np.take then needs no converted copy
+    np.copyto(idx, pair.view(np.uint16).reshape(h, w))
     matte = scratch.get("matte", (h, w))
     np.take(matte_t, idx, out=matte)
     if spill_t is not None:

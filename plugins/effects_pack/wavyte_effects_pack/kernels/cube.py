@@ -278,7 +278,8 @@ def apply_lut(src: np.ndarray, dst: np.ndarray, table: np.ndarray, scratch: Scra
         a3 = scratch.get("a3", (h, w, 4))
         cv2.cvtColor(a, cv2.COLOR_GRAY2BGRA, dst=a3)
         straight = unpremultiply(src, a3, scratch.get("straight", (h, w, 4)))
-    idx = scratch.get("idx", (h, w), np.uint32)
+    # the index as intp up front: np.take would otherwise allocate a converted copy
+    idx = scratch.get("idx", (h, w), np.intp)
     np.bitwise_and(straight.view(np.uint32).reshape(h, w), 0x00FFFFFF, out=idx)
     mapped = scratch.get("mapped", (h, w), np.uint32)
     np.take(table, idx, out=mapped)
