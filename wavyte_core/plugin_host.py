@@ -141,14 +141,27 @@ def bind_effect(spec: EffectKindSpec, raw: Any, path: str, ctx: SetupContext | N
 class BoundEffect:
     """One plugin effect instance of a clip after load."""
 
-    __slots__ = ("fx", "bound", "seed", "canvas", "dynamic", "_static")
+    __slots__ = (
+        "fx",
+        "bound",
+        "seed",
+        "canvas",
+        "dynamic",
+        "_static",
+        "_varying",
+        "_last_params",
+        "_last",
+    )
 
     def __init__(self, fx: Effect, bound: BoundParams, seed: int, canvas: tuple[int, int]) -> None:
         self.fx = fx
         self.bound = bound
         self.seed = seed
         self.canvas = canvas
-        self.dynamic = bound.sample is not None or type(fx).frame_varying
+        self._varying = bool(type(fx).frame_varying)
+        self.dynamic = bound.sample is not None or self._varying
+        self._last_params: Params | None = None
+        self._last: PluginEffectPass | None = None
         self._static = None if self.dynamic else self._make(bound.first, 0)
 
     def _make(self, p: Params, frame: int) -> PluginEffectPass | None:
@@ -158,11 +171,17 @@ class BoundEffect:
         return PluginEffectPass(fx, p, fx.margins(p), frame, self.seed, self.canvas)
 
     def pass_at(self, local: int) -> PluginEffectPass | None:
-        """The pass at clip-local frame ``local`` (None: identity, skipped)."""
+        """The pass at clip-local frame ``local`` (None: identity, skipped). The plugin's
+        ``is_identity``/``margins`` run only when the sampled values change."""
         if not self.dynamic:
             return self._static
         sample = self.bound.sample
-        return self._make(sample(local) if sample is not None else self.bound.first, local)
+        p = sample(local) if sample is not None else self.bound.first
+        if p == self._last_params and not self._varying:
+            return self._last
+        made = self._make(p, local)
+        self._last_params, self._last = p, made
+        return made
 
 
 class PluginEffectPass:
