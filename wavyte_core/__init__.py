@@ -1,8 +1,15 @@
-"""wavyte: programmatic video from Wavyte-format timelines (JSON or Python)."""
+"""wavyte: programmatic video from Wavyte-format timelines (JSON or Python).
+
+The public names are imported on first use (PEP 562), so ``import wavyte_core`` and the
+CLI's start-up do not pay for numpy, the model and the render pipeline until they are
+needed (issue 10: short start-up).
+"""
 
 from __future__ import annotations
 
-from .api import RenderJob, check, load, open_job, render, render_frame
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AnimationError,
     AssetError,
@@ -12,9 +19,22 @@ from .errors import (
     RenderError,
     WavyteError,
 )
-from .model import Composition
+
+if TYPE_CHECKING:
+    from .api import RenderJob, check, load, open_job, render, render_frame
+    from .model import Composition
 
 __version__ = "0.3.0"
+
+_LAZY = {
+    "RenderJob": "api",
+    "check": "api",
+    "load": "api",
+    "open_job": "api",
+    "render": "api",
+    "render_frame": "api",
+    "Composition": "model",
+}
 
 __all__ = [
     "AnimationError",
@@ -33,3 +53,16 @@ __all__ = [
     "render",
     "render_frame",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

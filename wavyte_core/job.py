@@ -202,11 +202,13 @@ class Job:
         self.background = background
         self.assets: PreparedAssets | None = None
         try:
-            self._prepare()
-            if workers > 1:
+            if workers > 1:  # spawn first: the workers start up while this process prepares
                 from .parallel import WorkerPool
 
-                self.pool = WorkerPool(self, workers)
+                self.pool = WorkerPool(self, workers, wait=False)
+            self._prepare()
+            if self.pool is not None:
+                self.pool.wait_ready()
         except BaseException:
             self.close()
             raise

@@ -3,7 +3,9 @@ temporary-file convention and the audio mix of a render range."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -32,8 +34,59 @@ class RenderReport:
 
 
 def temp_path_for(target: Path) -> Path:
-    """A hidden sibling of ``target`` with the same suffix (muxers pick formats by it)."""
+    """A hidden sibling of ``target`` with the same suffix (muxers pick formats by it).
+
+    Every output goes through here once, so this is also where the part files of killed
+    renders into the same folder are removed (`remove_stale_parts`)."""
+    remove_stale_parts(target.parent)
     return target.with_name(f".{target.stem}.part-{os.getpid()}{target.suffix}")
+
+
+_PART_NAME = re.compile(r"^\..+\.part-(\d+)(\.[^.]*)?$")
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Delete the hidden ``.NAME.part-PID.EXT`` files in ``folder`` whose process is gone
+    (a render killed with SIGKILL cannot clean up after itself). A part file of a live
+    process, of this process, or that is not a regular file is left alone. Process ids
+    are this machine's: renders from several hosts into one network folder are not
+    told apart."""
+    removed: list[Path] = []
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return removed
+    with entries:
+        for entry in entries:
+            m = _PART_NAME.match(entry.name)
+            if m is None or not entry.is_file(follow_symlinks=False):
+                continue
+            pid = int(m.group(1))
+            if pid == os.getpid() or process_alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """True while process ``pid`` exists and is not a zombie."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OverflowError:
+        return False
+    try:  # a zombie has exited; only its parent has not collected it yet
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 def mixed_audio(job: Job, start: int, end: int) -> np.ndarray | None:

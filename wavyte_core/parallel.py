@@ -49,9 +49,16 @@ class WorkerPool:
 
     One reader thread per worker turns its messages into ``(kind, wid, payload)`` on a
     single queue; a worker that dies shows up there as ``("error", ...)``, never a hang.
+
+    Start-up overlaps the parent's own preparation: with ``wait=False`` the processes are
+    spawned (their Python start, imports and asset preparation run meanwhile) and
+    `wait_ready` blocks later, after the parent has prepared. Workers never outlive the
+    parent: each watches its parent process id and exits when it is re-parented, and also
+    exits on the end of its command pipe; the shared-memory segments are unlinked by
+    ``close`` or, if the parent is killed, by multiprocessing's resource tracker.
     """
 
-    def __init__(self, job: Any, workers: int) -> None:
+    def __init__(self, job: Any, workers: int, *, wait: bool = True) -> None:
         self.frame_bytes = job.width * job.height * 4
         self.chunk = _chunk_size(self.frame_bytes)
         self.nslots = self.chunk * 2
@@ -84,7 +91,14 @@ class WorkerPool:
             c_rx, p_tx = os.pipe()
             p_rx, c_tx = os.pipe()
             proc = subprocess.Popen(
-                [sys.executable, "-m", "wavyte_core.worker", str(c_rx), str(c_tx)],
+                [
+                    sys.executable,
+                    "-m",
+                    "wavyte_core.worker",
+                    str(c_rx),
+                    str(c_tx),
+                    str(os.getpid()),
+                ],
                 pass_fds=(c_rx, c_tx),
                 stdin=subprocess.DEVNULL,
             )
@@ -98,8 +112,13 @@ class WorkerPool:
             threading.Thread(
                 target=self._read, args=(wid, Connection(p_rx, writable=False)), daemon=True
             ).start()
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Block until every worker has prepared its job (before the first frame)."""
         try:
-            for _ in range(workers):  # every worker prepared before the first frame
+            for _ in range(len(self.procs)):
                 self.get()
         except BaseException:
             self.close()

@@ -1,24 +1,68 @@
-"""``wavyte``: render, frame, validate, eval, plugins."""
+"""``wavyte``: render, frame, validate, eval, plugins, conformance, bench, effects, schema,
+new-plugin.
+
+Start-up (issue 10): a command's module is imported only when that command runs (or when
+``--help`` lists it), and each module imports its heavy libraries inside the command. Add
+a command with one line: ``command("name", "module:function")``.
+"""
 
 from __future__ import annotations
 
-import typer
+from importlib import import_module
+from typing import Any
 
-from . import (
-    bench,
-    conformance,
-    effects,
-    eval_cmd,
-    frame,
-    new_plugin,
-    plugins,
-    render,
-    schema_cmd,
-    validate,
-)
+import typer
+from typer.core import TyperGroup
+
+#: Command name → ``"module:function"`` inside ``wavyte_core.cli``, in ``--help`` order.
+COMMANDS: dict[str, str] = {}
+
+
+def command(name: str, target: str) -> None:
+    """Register a lazily imported command."""
+    COMMANDS[name] = target
+
+
+command("render", "render:render")
+command("frame", "frame:frame")
+command("validate", "validate:validate")
+command("eval", "eval_cmd:eval_frame")
+command("plugins", "plugins:plugins")
+command("conformance", "conformance:conformance")
+command("bench", "bench:bench")
+command("effects", "effects:effects")
+command("schema", "schema_cmd:schema")
+command("new-plugin", "new_plugin:new_plugin")
+
+
+class _LazyGroup(TyperGroup):
+    """A Typer group that builds a registered command from its module on first use."""
+
+    _loaded: dict[str, Any] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        eager = [n for n in super().list_commands(ctx) if n not in COMMANDS]
+        return [*COMMANDS, *eager]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        cmd = self._loaded.get(cmd_name)
+        if cmd is None:
+            module, func = target.split(":")
+            fn: Any = getattr(import_module(f"{__package__}.{module}"), func)
+            single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+            single.command(cmd_name)(fn)
+            cmd = typer.main.get_command(single)
+            cmd.name = cmd_name
+            self._loaded[cmd_name] = cmd
+        return cmd
+
 
 app = typer.Typer(
     name="wavyte",
+    cls=_LazyGroup,
     help="Programmatic video: render Wavyte-format compositions to MP4 and PNG.",
     no_args_is_help=True,
     add_completion=False,
@@ -41,18 +85,6 @@ def _root(
     ),
 ) -> None:
     """Programmatic video: render Wavyte-format compositions to MP4 and PNG."""
-
-
-app.command("render")(render.render)
-app.command("frame")(frame.frame)
-app.command("validate")(validate.validate)
-app.command("eval")(eval_cmd.eval_frame)
-app.command("plugins")(plugins.plugins)
-app.command("conformance")(conformance.conformance)
-app.command("bench")(bench.bench)
-app.command("effects")(effects.effects)
-app.command("schema")(schema_cmd.schema)
-app.command("new-plugin")(new_plugin.new_plugin)
 
 
 def main() -> None:
