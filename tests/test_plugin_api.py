@@ -414,8 +414,11 @@ def test_a_failing_plugin_is_one_error_naming_its_kind() -> None:
             return [Boom]
 
     r = Registry.build([("boom", P())])
-    with job(doc([{"kind": "test.boom"}]), r) as j, pytest.raises(
-        PluginError, match=r"test\.boom: apply at clip frame 0 failed: RuntimeError\('kaput'\)"
+    with (
+        job(doc([{"kind": "test.boom"}]), r) as j,
+        pytest.raises(
+            PluginError, match=r"test\.boom: apply at clip frame 0 failed: RuntimeError\('kaput'\)"
+        ),
     ):
         j.frame(0)
     with pytest.raises(
