@@ -14,7 +14,7 @@ import pytest
 from tests.fx_sample_plugin import Reveal, Shift, Tint
 from tests.test_e2e_render import clip, ident
 from wavyte_core import api
-from wavyte_core.errors import CompositionError
+from wavyte_core.errors import CompositionError, PluginError
 from wavyte_core.hookspecs import hookimpl
 from wavyte_core.params import Param, ParamSet
 from wavyte_core.plugin import Effect, Margins, Transition
@@ -394,3 +394,34 @@ def test_validation_only_load_does_not_set_up(reg: Registry, tmp_path: Path) -> 
 def test_margins_helper() -> None:
     assert Margins.uniform(2.2) == Margins(3, 3, 3, 3)
     assert not Margins() and Margins(top=1)
+
+
+def test_a_failing_plugin_is_one_error_naming_its_kind() -> None:
+    class Boom(Effect):
+        name = "test.boom"
+        params = (Param("when", "enum", default="apply", choices=("apply", "setup")),)
+
+        def setup(self, p: Any, ctx: Any) -> None:
+            if p.when == "setup":
+                raise TypeError("bad table")
+
+        def apply(self, src: np.ndarray, dst: np.ndarray, p: Any, ctx: Any) -> None:
+            raise RuntimeError("kaput")
+
+    class P:
+        @hookimpl
+        def wavyte_register_effects(self) -> list:
+            return [Boom]
+
+    r = Registry.build([("boom", P())])
+    with (
+        job(doc([{"kind": "test.boom"}]), r) as j,
+        pytest.raises(
+            PluginError, match=r"test\.boom: apply at clip frame 0 failed: RuntimeError\('kaput'\)"
+        ),
+    ):
+        j.frame(0)
+    with pytest.raises(
+        PluginError, match=r"effects\[0\]\.params: test\.boom setup failed: TypeError"
+    ):
+        job(doc([{"kind": "test.boom", "params": {"when": "setup"}}]), r)

@@ -9,11 +9,15 @@ three reuse rules from DESIGN.md §5:
   direct draw) keeps its pixels while its evaluated state is unchanged (rule 11): a static
   blurred background is blurred once;
 - plain layers are drawn straight into the frame when the compositor allows it (rule 9);
-- an isolated layer's surface covers only its region of the canvas (its device bounds,
-  grown by what its effects spread, on a 32-pixel grid) when the compositor places
-  surfaces at their origin (``layer_regions``): a small blurred or cross-faded layer pays
-  for its region, not for full-canvas clears and blends (rule 9). The grid keeps a moving
-  layer on the same surface size for many frames;
+- the surface of a layer isolated for pixel effects or a paired transition covers only
+  its region of the canvas (its device bounds, grown by what its effects spread, on a
+  32-pixel grid) when the compositor places surfaces at their origin (``layer_regions``):
+  a small blurred or cross-faded layer pays for its region, not for full-canvas clears
+  and blends (rule 9). The grid keeps a moving layer on one surface size for many frames.
+  Plain layers isolated only because the compositor has no direct draw (the exact numpy
+  compositor) keep canvas-sized surfaces: a rasterizer resampling an image under a
+  matrix shifted by the region origin may round a level apart (skia's inverse matrix),
+  which would break byte parity with direct drawing;
 - the frame after its longest unchanged prefix of ops is snapshotted once, and later frames
   start from that snapshot instead of redrawing the prefix (a static background under a
   moving title costs one copy).
@@ -135,6 +139,7 @@ class FrameRenderer:
         self._invalidate = rasterizer.invalidate
         self.pool = SurfacePool(width, height)
         self.width, self.height = width, height
+        self._canvas = (0, 0, width, height)
         self.regions = bool(getattr(compositor, "layer_regions", False))
         #: How far each clip's pixel effects spread its content (None: unknown → canvas).
         self._pads = [_effects_pad(rt.pixel) for rt in clips]
@@ -244,7 +249,10 @@ class FrameRenderer:
                 rt.draw(dst, layer[1], f32(layer[2] * opacity), layer[3])  # type: ignore[misc]
                 self.stats.layers_drawn += 1
                 return
-            src = self._layer(rt, layer, used, self._region(rt, layer))
+            # Plain layers isolated only because the compositor cannot draw directly keep
+            # the canvas: rasterizers resample images under a shifted matrix a level apart.
+            region = self._region(rt, layer) if layer[4] else self._canvas
+            src = self._layer(rt, layer, used, region)
             self.rast.flush(dst)
             t0 = perf_counter() if self.timer is not None else 0.0
             self.comp.over(dst, src, opacity)
@@ -258,7 +266,7 @@ class FrameRenderer:
             if getattr(rta.t_out, "layer_regions", False):
                 region = _union(self._region(rta, la), self._region(rtb, lb))
             else:
-                region = (0, 0, self.width, self.height)
+                region = self._canvas
             a = self._layer(rta, la, used, region)
             b = self._layer(rtb, lb, used, region)
             self.rast.flush(dst)

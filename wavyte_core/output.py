@@ -27,6 +27,8 @@ class RenderReport:
     render_seconds: float = 0.0
     encode_wait_seconds: float = 0.0
     stage_ms: dict[str, float] = field(default_factory=dict)
+    #: ``time.perf_counter()`` when the encoder had written the first frame (None: none).
+    first_frame_at: float | None = None
 
     @property
     def fps(self) -> float:

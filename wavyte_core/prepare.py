@@ -20,7 +20,7 @@ from .model import AudioAsset, Composition, ImageAsset, PathAsset, SvgAsset, Tex
 from .paths import resolve_asset_path
 from .prepared import AudioPcm, ImagePixels, Prepared, PreparedAssets, SvgRaster, VideoSource
 from .svgpath import parse_svg_path
-from .svgsize import svg_natural_size
+from .svgsize import MAX_SVG_BYTES, svg_natural_size
 from .text import FontCache, shape_text
 from .video_cursors import share_if_reused
 
@@ -72,7 +72,7 @@ def natural_svg_size(
     key: str, asset: SvgAsset, root: Path
 ) -> tuple[bytes, Path, tuple[float, float]]:
     path = resolve_asset_path(root, asset.source, _field(key, "Svg", "source"))
-    data = _read(path, _field(key, "Svg", "source"))
+    data = _read(path, _field(key, "Svg", "source"), MAX_SVG_BYTES)
     try:
         size = svg_natural_size(data)
     except ValueError as exc:
@@ -80,11 +80,33 @@ def natural_svg_size(
     return data, path, size
 
 
-def _read(path: Path, field: str) -> bytes:
+def _read(path: Path, field: str, limit: int) -> bytes:
+    """The file's bytes; a file larger than ``limit`` is refused before it is read."""
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise AssetError(str(path), f"file is {size} bytes, larger than the limit of {limit}")
         return path.read_bytes()
     except OSError as exc:
         raise AssetError(field, f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def check_image_header(path: Path) -> None:
+    """Refuse an image whose header claims more than `MAX_IMAGE_PIXELS` before any decoder
+    allocates for it (a decompression bomb: a few KB claiming 50000×50000). Formats the
+    header reader does not know are left to the decoder and the check after decoding."""
+    try:
+        import imagesize
+
+        w, h = imagesize.get(str(path))
+    except Exception:  # unknown or unreadable header: the decoder reports it
+        return
+    if w > 0 and h > 0 and w * h > MAX_IMAGE_PIXELS:
+        raise AssetError(
+            str(path),
+            f"image header claims {w}x{h}, larger than the limit of {MAX_IMAGE_PIXELS} pixels "
+            "(refused before decoding)",
+        )
 
 
 def _prepare_one(
@@ -113,6 +135,7 @@ def _prepare_one(
         return shape_text(asset, face)
     if isinstance(asset, ImageAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Image", "source"))
+        check_image_header(path)
         pixels = media.decoder.decode_image(path)
         h, w = pixels.shape[:2]
         if w * h > MAX_IMAGE_PIXELS:

@@ -76,6 +76,8 @@ class EncoderThread:
             maxsize=maxsize
         )
         self._failure: BaseException | None = None
+        #: ``perf_counter()`` when the first frame had been written (start-up reports).
+        self.first_write: float | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="wavyte-encoder", daemon=True)
         self._thread.start()
@@ -90,6 +92,8 @@ class EncoderThread:
             try:
                 if not self._stop.is_set():
                     self._write(buf)
+                    if self.first_write is None:
+                        self.first_write = time.perf_counter()
             except BaseException as exc:  # reported on the producer thread
                 self._failure = exc
                 self._stop.set()
@@ -210,6 +214,7 @@ def render_to_file(
             enc.abort()
             tmp.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - t0
+    report.first_frame_at = enc.first_write
     if job.timer is not None:
         report.stage_ms = job.timer.ms()
     return report

@@ -120,10 +120,14 @@ def svg_natural_size(data: bytes) -> tuple[float, float]:
     """The SVG's natural size in px, following usvg (see the module docstring).
 
     Raises ``ValueError`` for a file over 64 MB, malformed XML, a root that is not
-    ``<svg>``, or a zero/negative size.
+    ``<svg>``, a zero/negative size, or an XML entity declaration: SVG assets do not need
+    entities, and refusing them shuts out external entities (reading files outside the
+    asset root) and entity-expansion bombs whatever the XML parser in a backend does.
     """
     if len(data) > MAX_SVG_BYTES:
         raise ValueError(f"SVG file too large ({len(data)} bytes; limit {MAX_SVG_BYTES})")
+    if b"<!ENTITY" in data:
+        raise ValueError("XML entity declarations (<!ENTITY>) are not allowed in SVG assets")
     try:
         root = ET.fromstring(data)
     except ET.ParseError as e:

@@ -1,4 +1,5 @@
-"""``wavyte``: render, frame, validate, eval, plugins, conformance, bench.
+"""``wavyte``: render, frame, validate, eval, plugins, conformance, bench, effects, schema,
+new-plugin.
 
 Start-up (issue 10): a command's module is imported only when that command runs (or when
 ``--help`` lists it), and each module imports its heavy libraries inside the command. Add
@@ -7,11 +8,16 @@ a command with one line: ``command("name", "module:function")``.
 
 from __future__ import annotations
 
+import time
 from importlib import import_module
 from typing import Any
 
-import typer
-from typer.core import TyperGroup
+#: When the CLI started (after the interpreter's own start-up): the origin of the
+#: ``first_frame_s`` figure of ``wavyte render --json``.
+STARTED = time.perf_counter()
+
+import typer  # noqa: E402  (after STARTED on purpose)
+from typer.core import TyperGroup  # noqa: E402
 
 #: Command name → ``"module:function"`` inside ``wavyte_core.cli``, in ``--help`` order.
 COMMANDS: dict[str, str] = {}

@@ -83,6 +83,7 @@ def render(
                     "render_s": round(report.seconds, 4),
                     "fps": round(report.fps, 2),
                     "ms_per_frame": round(1000 * report.seconds / max(report.frames, 1), 3),
+                    "first_frame_s": _since_start(report.first_frame_at),
                 }
             )
         )
@@ -92,6 +93,13 @@ def render(
             f"{report.fps:.1f} fps, {1000 * report.seconds / max(report.frames, 1):.2f} ms/frame",
             err=True,
         )
+
+
+def _since_start(t: float | None) -> float | None:
+    """Seconds from the CLI's start to ``t`` (a ``perf_counter`` value)."""
+    from .main import STARTED
+
+    return None if t is None else round(t - STARTED, 4)
 
 
 def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str):  # noqa: ANN001, ANN202
