@@ -43,3 +43,30 @@ def test_lut_setup_errors(tmp_path: Path, params: dict, fragments: list[str]) ->
 
 def test_lut_validation_only_does_no_io(tmp_path: Path) -> None:
     _bind({"file": "not-there-yet.cube"}, None)  # `wavyte validate`: no asset root, no I/O
+
+
+def test_broken_lut_through_wavyte_render(tmp_path: Path) -> None:
+    """The path a user takes: one ``error:`` line naming the file and line, exit code 2,
+    no output file."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from wavyte_core.cli.main import app
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    doc = json.loads((examples / "lut.json").read_text())
+    (tmp_path / "assets").mkdir()
+    shutil.copy(examples / "assets" / "landscape.jpg", tmp_path / "assets")
+    doc["tracks"][0]["clips"][0]["effects"][0]["params"]["file"] = "bad.cube"
+    (tmp_path / "bad.cube").write_text("LUT_3D_SIZE 2\n0 0 0\n1 1\n")
+    comp = tmp_path / "comp.json"
+    comp.write_text(json.dumps(doc))
+    out = tmp_path / "out.mp4"
+    r = CliRunner().invoke(app, ["render", str(comp), "-o", str(out)])
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), r.output
+    assert "effects[0].params" in lines[0] and "bad.cube:3" in lines[0]
+    assert not out.exists()
