@@ -291,41 +291,59 @@ def directionalwarp(
     scratch: Scratch,
 ) -> None:
     """gl-transitions "directionalwarp" (pschroen): a soft diagonal front sweeps across;
-    behind it ``a`` shrinks towards the centre and ``b`` unfolds from it."""
+    behind it ``a`` shrinks towards the centre and ``b`` unfolds from it.
+
+    Per frame: the front's weight from a precomputed linear field (OpenCV float ops into
+    scratch), two remaps and an 8-bit mix; no temporaries are allocated.
+    """
     h, w = a.shape[:2]
     dx, dy = direction
     n = math.hypot(dx, dy) or 1.0
     vx, vy = dx / n, dy / n
     l1 = abs(vx) + abs(vy)
     vx, vy = vx / l1, vy / l1
-    u, v = fields.uv(h, w)
-    d = vx * 0.5 + vy * 0.5
     s = max(smoothness, 1e-3)
-    front = np.float32(d - 0.5 + t * (1.0 + s))
-    m = np.float32(1.0) - smoothstep(-s, 0.0, (np.float32(vx) * u + np.float32(vy) * v) - front)
-    # sample positions in pixels: centre + (p - centre) · k, with k = 1 - m for a, m for b
+    front = (vx * 0.5 + vy * 0.5) - 0.5 + t * (1.0 + s)
+
+    def linear() -> np.ndarray:
+        u, v = fields.uv(h, w)
+        return (np.float32(vx) * u + np.float32(vy) * v).astype(np.float32)
+
+    cx, cy = (w - 1) / 2.0, (h - 1) / 2.0
+    lin = fields.get(("dw_lin", h, w, vx, vy), linear)
     xs = fields.get(
-        ("xs", w), lambda: (np.arange(w, dtype=np.float32) - np.float32((w - 1) / 2))[None, :]
+        ("dw_xs", h, w),
+        lambda: np.repeat(np.arange(w, dtype=np.float32)[None, :] - np.float32(cx), h, 0),
     )
     ys = fields.get(
-        ("ys", h), lambda: (np.arange(h, dtype=np.float32) - np.float32((h - 1) / 2))[:, None]
+        ("dw_ys", h, w),
+        lambda: np.repeat(np.arange(h, dtype=np.float32)[:, None] - np.float32(cy), w, 1),
     )
-    cx, cy = np.float32((w - 1) / 2), np.float32((h - 1) / 2)
+    xs2 = fields.get(("dw_xs2", h, w), lambda: xs + np.float32(2.0 * cx))
+    ys2 = fields.get(("dw_ys2", h, w), lambda: ys + np.float32(2.0 * cy))
+    # k = smoothstep(-s, 0, lin - front) is the weight of a (1 - m in the shader)
+    k = scratch.get("dw_k", (h, w), np.float32)
+    k2 = scratch.get("dw_k2", (h, w), np.float32)
+    cv2.addWeighted(lin, 1.0 / s, lin, 0.0, (s - front) / s, dst=k)
+    cv2.max(k, 0.0, dst=k)
+    cv2.min(k, 1.0, dst=k)
+    cv2.multiply(k, k, dst=k2)  # t²
+    cv2.addWeighted(k, -2.0, k, 0.0, 3.0, dst=k)  # 3 - 2t
+    cv2.multiply(k, k2, dst=k)  # t²(3 - 2t)
+    # sample positions: centre + (p - centre)·k for a, centre + (p - centre)·(1 - k) for b
     mapx = scratch.get("mapx", (h, w), np.float32)
     mapy = scratch.get("mapy", (h, w), np.float32)
     wa = scratch.get("wa", a.shape)
     wb = scratch.get("wb", a.shape)
-    inv = np.float32(1.0) - m
-    np.multiply(xs, inv, out=mapx)
-    mapx += cx
-    np.multiply(ys, inv, out=mapy)
-    mapy += cy
+    cv2.multiply(xs, k, dst=mapx)
+    cv2.add(mapx, cx, dst=mapx)
+    cv2.multiply(ys, k, dst=mapy)
+    cv2.add(mapy, cy, dst=mapy)
     cv2.remap(a, mapx, mapy, cv2.INTER_LINEAR, dst=wa, borderMode=cv2.BORDER_CONSTANT)
-    np.multiply(xs, m, out=mapx)
-    mapx += cx
-    np.multiply(ys, m, out=mapy)
-    mapy += cy
+    cv2.subtract(xs2, mapx, dst=mapx)  # (p - c)(1 - k) + c = (p + c) - ((p - c)k + c)
+    cv2.subtract(ys2, mapy, dst=mapy)
     cv2.remap(b, mapx, mapy, cv2.INTER_LINEAR, dst=wb, borderMode=cv2.BORDER_CONSTANT)
     m8 = scratch.get("m8", (h, w))
-    cv2.convertScaleAbs(m, dst=m8, alpha=255.0)
+    cv2.convertScaleAbs(k, dst=m8, alpha=255.0)
+    cv2.bitwise_not(m8, dst=m8)  # weight of b = 1 - k
     mix_u8(wa, wb, m8, out, scratch)
