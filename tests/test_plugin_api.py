@@ -193,6 +193,20 @@ def test_broken_declarations_are_reported_by_plugin_name(kind: Any, message: str
             "params.at",
             "a point param needs a Vec2 procedural",
         ),
+        (
+            {
+                "tint": {
+                    "Procedural": {
+                        "kind": {
+                            "kind": "Scalar",
+                            "params": {"Spring": {"stiffness": 1, "damping": 0, "target": 9}},
+                        }
+                    }
+                }
+            },
+            "params.tint",
+            "procedurals drive number, int and point params only",
+        ),
     ],
 )
 def test_bad_params_name_the_json_path_and_param(

@@ -405,6 +405,8 @@ def _component(anim: m.Anim, k: int, n: int, path: str) -> m.Anim:
             return m.Procedural(m.ProcScalarKind(kind.x if k == 0 else kind.y))
         if n == 2:
             raise CompositionError(path, "a point param needs a Vec2 procedural")
+        if n != 1:
+            raise CompositionError(path, "procedurals drive number, int and point params only")
         return anim
     node = anim.node  # Expr
     if isinstance(node, m.Mix):
