@@ -64,8 +64,9 @@ class ColorAdjust(_PackEffect):
     Applied in that order to the straight colour, on the encoded (sRGB) values like CSS
     filters: exposure multiplies by 2^ev, brightness adds, contrast scales around mid grey,
     saturation mixes with the Rec. 709 luma, hue rotates around the grey axis. All five
-    are one affine colour matrix, applied to the premultiplied pixels directly (no
-    un-premultiply), then colour is clamped to [0, alpha]. Alpha is unchanged.
+    are one affine colour matrix (one OpenCV transform per frame), clamped to [0, 1].
+    Opaque layers are transformed as they are; layers with transparency are
+    un-premultiplied first. Alpha is unchanged.
     """
 
     name = "fx.color_adjust"

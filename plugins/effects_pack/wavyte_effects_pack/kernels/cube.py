@@ -34,7 +34,6 @@ __all__ = [
     "parse_cube",
     "preset_lut",
     "preset_table",
-    "read_cube",
 ]
 
 _MAX_3D = 256
@@ -128,15 +127,6 @@ def parse_cube(text: str, name: str = "<cube>") -> CubeLut:
     if size3:
         data = data.reshape(size3, size3, size3, 3)
     return CubeLut(title, size3 or size1, bool(size3), data, dmin, dmax)
-
-
-def read_cube(path: Path) -> CubeLut:
-    """Read and parse a file; I/O and decode errors become `CubeError` naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CubeError(f"{path}: cannot read: {exc}") from None
-    return parse_cube(text, str(path))
 
 
 def _axis_weights(n: int, lo: float, hi: float) -> np.ndarray:
