@@ -7,7 +7,9 @@ needed (issue 10: short start-up).
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -66,3 +68,17 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """Importing a submodule binds it to the package attribute of the same name: importing
+    ``wavyte_core.load`` (the loader module) must not replace ``wavyte_core.load`` (the API
+    function, still lazy). Eager imports had the function win by import order."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
