@@ -439,3 +439,12 @@ def test_a_failing_plugin_is_one_error_naming_its_kind() -> None:
         PluginError, match=r"effects\[0\]\.params: test\.boom setup failed: TypeError"
     ):
         job(doc([{"kind": "test.boom", "params": {"when": "setup"}}]), r)
+
+
+def test_expr_nodes_remap_vector_params() -> None:
+    ps = ParamSet("effect 'x.y'", (Param("p", "point", default=[0, 0]),))
+    ramp = kf((0, [0, 0]), (4, [4, 8]))
+    b = ps.bind({"p": {"Expr": {"Delay": {"inner": ramp, "by": 2}}}}, "params")
+    assert [b.sample(f).p for f in (0, 2, 3, 6)] == [(0, 0), (0, 0), (1, 2), (4, 8)]
+    mix = {"Expr": {"Mix": {"a": ramp, "b": kf((0, [10, 10])), "t": kf((0, 0.5))}}}
+    assert ps.bind({"p": mix}, "params").sample(4).p == (7.0, 9.0)

@@ -20,10 +20,8 @@ from __future__ import annotations
 import math
 import re
 import struct
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 from . import model as m
@@ -646,19 +644,3 @@ def load_composition_file(path: str | Path) -> m.Composition:
         if e.path:
             raise
         raise CompositionError("", f"{p}: {e.rule}") from None
-
-
-class _LoadModule(ModuleType):
-    """This module shares its name with the public function ``wavyte_core.load``: once the
-    module is imported, Python sets the package attribute ``load`` to it, shadowing the
-    lazily imported function (PEP 562 only serves missing names). Calling the module
-    therefore does what the function does, so ``wavyte_core.load(path)`` works whatever
-    was imported first, at no start-up cost."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> m.Composition:
-        from .api import load
-
-        return load(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _LoadModule

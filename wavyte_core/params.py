@@ -36,8 +36,8 @@ import keyword
 import math
 import re
 from collections import namedtuple
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from . import model as m
@@ -418,12 +418,4 @@ def _component(anim: m.Anim, k: int, n: int, path: str) -> m.Anim:
 
 
 def _replace_inner(node: Any, inner: m.Anim) -> Any:
-    from dataclasses import replace
-
     return replace(node, inner=inner)
-
-
-def bind_all(
-    sets: Sequence[tuple[ParamSet, Any, str]], *, secs_per_frame: float, seed: int
-) -> list[BoundParams]:
-    return [s.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed) for s, raw, path in sets]

@@ -11,7 +11,6 @@ hand numpy views of the right region to the plugin's ``apply``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from .errors import CompositionError, PluginError, WavyteError
@@ -388,6 +387,3 @@ def _union(
         min(max(a[2], b[2]), w),
         min(max(a[3], b[3]), h),
     )
-
-
-PassAt = Callable[[int], Any]
