@@ -151,7 +151,7 @@ class SegmentTask:
                 workers=1,
                 gop=shared.gop,
                 threads=SEGMENT_X264_THREADS,
-                audio=False,
+                with_audio=False,
                 on_frame=on_frame,
             )
             data = path.read_bytes()

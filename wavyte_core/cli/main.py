@@ -1,4 +1,5 @@
-"""``wavyte``: render, batch, frame, validate, eval, plugins, conformance, bench.
+"""``wavyte``: render, batch, frame, validate, eval, plugins, conformance, bench, effects, schema,
+new-plugin.
 
 Start-up (issue 10): a command's module is imported only when that command runs (or when
 ``--help`` lists it), and each module imports its heavy libraries inside the command. Add
@@ -38,6 +39,7 @@ command("bench", "bench:bench")
 command("effects", "effects:effects")
 command("schema", "schema_cmd:schema")
 command("new-plugin", "new_plugin:new_plugin")
+command("preview", "preview:preview")
 
 
 class _LazyGroup(TyperGroup):
