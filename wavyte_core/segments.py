@@ -44,6 +44,7 @@ from .output import RenderReport, temp_path_for
 
 #: Default GOP: two seconds of frames (a common streaming keyframe interval).
 DEFAULT_GOP_SECONDS = 2
+AAC_FRAME = 1024  # samples per AAC frame
 #: x264 threads of every segment encode. Fixed, never "auto", so that the bitstream does
 #: not depend on the worker's core count (x264 output depends on its frame-thread count).
 SEGMENT_X264_THREADS = 2
@@ -289,7 +290,7 @@ def mux_audio(video: Path, out: Path, pcm: np.ndarray, frames: int, fps: Fractio
     import av
 
     from .audio import MIX_SAMPLE_RATE
-    from .encoder_pyav import AAC_FRAME, frame_to_sample
+    from .encoder_pyav import frame_to_sample
 
     total = frame_to_sample(frames, fps)
     with (
