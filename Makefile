@@ -15,9 +15,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml plugins/backend_skia/pyproject.
 	$(BIN)/pip install -q -e . $(PLUGINS)
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml
-	$(BIN)/pip install -q -e '.[dev]' -e plugins/decoder_opencv
+$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml scripts/install-chromium
+	$(BIN)/pip install -q -e '.[dev,preview]' -e plugins/decoder_opencv
 	scripts/install-cairo $(BIN)/pip
+	scripts/install-chromium $(BIN)/pip
 	touch $@
 
 demo: $(VENV)/.installed

@@ -184,16 +184,36 @@ def test_odd_canvas_is_a_clear_error(workdir: Path) -> None:
     assert r.returncode == 0, r.stderr
 
 
-def _worker_pids() -> set[int]:
+def _worker_pids(parent: int) -> set[int]:
+    """The live ``wavyte_core.worker`` processes started by ``parent`` (other renders on the
+    machine, e.g. parallel test runs, are not ours to count)."""
     pids = set()
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
-                if b"wavyte_core.worker" in (d / "cmdline").read_bytes():
-                    pids.add(int(d.name))
+                if b"wavyte_core.worker" not in (d / "cmdline").read_bytes():
+                    continue
+                status = (d / "status").read_text()
             except OSError:
                 continue
+            fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+            if int(fields.get("PPid", "0").strip()) == parent and not fields.get(
+                "State", ""
+            ).startswith("Z"):
+                pids.add(int(d.name))
     return pids
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        if "State:\tZ" not in state:
+            alive.add(pid)
+    return alive
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -226,12 +246,15 @@ def test_interrupted_render_leaves_nothing(tmp_path: Path, workers: str) -> None
     ):
         time.sleep(0.05)
     time.sleep(0.5)
+    ours = _worker_pids(p.pid)
+    if workers == "2":
+        assert ours, "the render should run in worker processes"
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=30)
     assert p.returncode != 0
     assert "Traceback" not in err
     assert sorted(f.name for f in tmp_path.iterdir()) == ["c.json"]
     deadline = time.time() + 10
-    while _worker_pids() and time.time() < deadline:
+    while _alive(ours) and time.time() < deadline:
         time.sleep(0.1)
-    assert not _worker_pids(), "worker processes left behind"
+    assert not _alive(ours), "worker processes left behind"

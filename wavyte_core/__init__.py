@@ -25,6 +25,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .api import RenderJob, check, load, open_job, render, render_frame
     from .model import Composition
+    from .preview import preview
 
 __version__ = "0.3.0"
 
@@ -36,6 +37,7 @@ _LAZY = {
     "render": "api",
     "render_frame": "api",
     "Composition": "model",
+    "preview": "preview",
 }
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "check",
     "load",
     "open_job",
+    "preview",
     "render",
     "render_frame",
 ]

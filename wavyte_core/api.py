@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .codecs import OUTPUT_OPTIONS, resolve_output
 from .errors import CompositionError
 from .job import DEFAULT_BACKGROUND, Backends, Job, parse_clip_effects
 from .load import load_composition_file, loads_composition
@@ -68,23 +69,46 @@ class RenderJob(Job):
         *,
         start: int = 0,
         end: int | None = None,
-        crf: int = 23,
-        preset: str = "medium",
+        codec: str | None = None,
+        alpha: bool = False,
+        crf: int | None = None,
+        preset: str | None = None,
+        bitrate: str | int | None = None,
+        profile: str | None = None,
+        pix_fmt: str | None = None,
+        palette: str | None = None,
+        dither: str | None = None,
+        qscale: int | None = None,
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> RenderReport:
-        """Encode frames ``[start, end)`` to ``out``. Frames are drawn by the job's worker
-        pool (``open_job(workers=N)``) or, with ``workers=N`` here, by a pool made for this
-        call; the file is byte-identical whatever the worker count."""
+        """Encode frames ``[start, end)`` to ``out``: a video file, a GIF, or an image
+        sequence (``out/frame_%05d.png``, numbered by frame index). ``codec`` (h264, h265,
+        vp9, prores, gif, png, jpeg; default from the suffix) and its quality options are
+        listed in `wavyte_core.codecs.CODECS`; options left None take the codec's defaults.
+        ``alpha=True`` keeps transparency (prores, vp9, png) and needs a job opened with
+        ``alpha=True``. Everything is checked before the first frame is drawn.
+
+        Frames are drawn by the job's worker pool (``open_job(workers=N)``) or, with
+        ``workers=N`` here, by a pool made for this call; the file is byte-identical
+        whatever the worker count."""
         return render_to_file(
             self,
             out,
             start=start,
             end=end,
-            crf=crf,
-            preset=preset,
             workers=workers,
             progress=progress,
+            codec=codec,
+            alpha=alpha,
+            crf=crf,
+            preset=preset,
+            bitrate=bitrate,
+            profile=profile,
+            pix_fmt=pix_fmt,
+            palette=palette,
+            dither=dither,
+            qscale=qscale,
         )
 
     def save_png(self, n: int, out: str | Path) -> None:
@@ -104,10 +128,14 @@ def open_job(
     registry: Registry | None = None,
     timings: bool = False,
     workers: int = 1,
+    alpha: bool = False,
 ) -> RenderJob:
     """Prepare ``comp`` for rendering. ``backend`` sets rasterizer and compositor at once.
     ``workers > 1`` starts that many persistent render processes now (each prepares the
-    assets once); `RenderJob.close` stops them."""
+    assets once); `RenderJob.close` stops them. ``alpha=True`` (for transparent outputs)
+    makes the default background transparent."""
+    if alpha and background is DEFAULT_BACKGROUND:
+        background = None
     b = backend or "skia"
     backends = Backends(rasterizer or b, compositor or b, decoder, encoder)
     return RenderJob(
@@ -124,7 +152,8 @@ def open_job(
 def render(
     comp: Composition | str | Path, out: str | Path, *, assets_root: str | Path | None = None, **kw
 ) -> RenderReport:
-    """One call: load (if given a path), prepare, render to ``out``."""
+    """One call: load (if given a path), check the output request, prepare, render to
+    ``out``. Keywords are those of `open_job` and `RenderJob.render`."""
     if not isinstance(comp, Composition):
         root = Path(comp).parent if assets_root is None else Path(assets_root)
         comp = load(comp)
@@ -145,8 +174,10 @@ def render(
             "timings",
         )
     }
-    with open_job(comp, assets_root=root, **job_kw) as job:
-        return job.render(out, **kw)
+    out_kw = {k: kw.pop(k) for k in list(kw) if k in OUTPUT_OPTIONS}
+    spec = resolve_output(out, **out_kw)  # a bad output request fails before any work
+    with open_job(comp, assets_root=root, alpha=spec.alpha, **job_kw) as job:
+        return render_to_file(job, spec, **kw)
 
 
 def render_frame(comp: Composition, n: int, *, assets_root: str | Path = ".", **kw) -> np.ndarray:

@@ -52,10 +52,14 @@ def wavyte_register_encoders() -> list[RoleSpec]:
         RoleSpec(
             name="pyav",
             factory=_pyav_encoder,
-            capabilities=frozenset({"mp4", "mov", "mkv", "h264", "aac"}),
+            capabilities=frozenset(
+                {"mp4", "mov", "mkv", "webm", "gif", "sequence", "alpha", "aac", "opus"}
+                | {"h264", "h265", "vp9", "prores", "png", "jpeg"}
+            ),
             check=_check_av,
             install_hint="pip install av",
-            description="H.264/AAC through PyAV's bundled FFmpeg libraries (no system ffmpeg)",
+            description="H.264/HEVC/VP9/ProRes (+AAC/Opus), GIF, PNG/JPEG sequences, alpha, "
+            "through PyAV's bundled FFmpeg libraries (no system ffmpeg)",
         ),
         RoleSpec(
             name="null",

@@ -14,10 +14,11 @@ from .roles import EncodeSettings
 
 
 class NullSession:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sequence: bool = False) -> None:
         self.path = path
         self.frames_written = 0
-        path.write_bytes(b"")
+        if not sequence:  # an image sequence writes no files at all
+            path.write_bytes(b"")
 
     def write(self, frame: np.ndarray) -> None:
         self.frames_written += 1
@@ -33,4 +34,4 @@ class NullEncoder:
     name = "null"
 
     def open(self, path: Path, settings: EncodeSettings) -> NullSession:
-        return NullSession(Path(path))
+        return NullSession(Path(path), settings.muxer == "image2")

@@ -1,4 +1,5 @@
-"""The core's PyAV encoder: MP4/MOV/MKV with H.264 (libx264) video and AAC audio.
+"""The core's PyAV encoder: every format of `codecs.CODECS` (H.264, HEVC, VP9, ProRes in
+MP4/MOV/MKV/WebM with AAC or Opus audio; PNG/JPEG image sequences; GIF in `encoder_gif`).
 
 Replaces the reference's ``ffmpeg`` child process (wavyte-format.md §6) with the FFmpeg
 libraries in-process: no PATH check, no pipe, no zombie process after a killed render.
@@ -11,8 +12,12 @@ yuv420p with swscale (BT.601 limited range, like the CLI) *inside* ``encode`` be
 frame reaches libx264 — so libx264's lookahead holds the converted copy, never the
 caller's buffer, which may be reused as soon as ``write`` returns.
 
-Audio, when given, is encoded alongside the video in 1024-sample AAC frames, keeping the
-file interleaved; its total length is cut or zero-padded to exactly
+With ``settings.alpha`` the frame is un-premultiplied once into a scratch buffer
+(`flatten.Unpremultiplier`) — swscale treats BGRA as straight alpha — and that buffer
+is handed over the same way; the swscale conversion copies it before ``encode`` returns.
+
+Audio, when given, is encoded alongside the video (PyAV re-chunks it to the codec's frame
+size: 1024 for AAC, 960 for Opus), keeping the file interleaved; its total length is cut or zero-padded to exactly
 ``frame_to_sample(frames written)`` so audio and video end together (§5.2).
 """
 
@@ -21,18 +26,27 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .audio import MIX_SAMPLE_RATE
 from .audio import frame_to_sample as audio_frame_to_sample
+from .codecs import AUDIO_CODECS, MUXERS
 from .errors import RenderError
+from .flatten import Unpremultiplier
 from .model import Fps
 from .roles import EncodeSettings
 
-AAC_FRAME = 1024
-_CONTAINER_FORMATS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
+if TYPE_CHECKING:
+    from .encoder_gif import GifSession
+
+AUDIO_CHUNK = 1024  # samples per frame handed to PyAV (it re-chunks for the codec)
 _FASTSTART_FORMATS = frozenset({"mp4", "mov"})
+_SMPTE170M = 6  # AVCOL_SPC/PRI/TRC_SMPTE170M: BT.601 (525-line), what swscale's default is
+_LIMITED_RANGE = 1  # AVCOL_RANGE_MPEG
+_EVEN_WIDTH = frozenset({"yuv420p", "yuvj420p", "nv12", "yuv420p10le", "yuva420p", "yuv422p10le"})
+_EVEN_HEIGHT = frozenset({"yuv420p", "yuvj420p", "nv12", "yuv420p10le", "yuva420p"})
 
 
 def frame_to_sample(n: int, fps: Fraction) -> int:
@@ -41,13 +55,18 @@ def frame_to_sample(n: int, fps: Fraction) -> int:
 
 
 class PyAVEncoder:
-    """`wavyte_core.roles.Encoder` writing H.264 (+AAC) through PyAV."""
+    """`wavyte_core.roles.Encoder` writing every format of `codecs.CODECS` through PyAV."""
 
     name = "pyav"
 
-    def open(self, path: Path, settings: EncodeSettings) -> PyAVEncoderSession:
+    def open(self, path: Path, settings: EncodeSettings) -> PyAVEncoderSession | GifSession:
         """Open the output file and configure the streams; nothing is written until frames
-        arrive. Raises `RenderError` for settings the codec cannot take."""
+        arrive. Raises `RenderError` for settings the codec cannot take. For an image
+        sequence ``path`` is the file pattern (``dir/frame_%05d.png``)."""
+        if settings.codec == "gif":
+            from .encoder_gif import GifSession
+
+            return GifSession(Path(path), settings)
         return PyAVEncoderSession(Path(path), settings)
 
 
@@ -58,30 +77,21 @@ class PyAVEncoderSession:
         import av  # the core imports PyAV only when it encodes
 
         self._av = av
-        fmt = _CONTAINER_FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            known = ", ".join(sorted(_CONTAINER_FORMATS))
+        fmt = s.muxer or MUXERS.get(path.suffix.lower())
+        if fmt is None or fmt == "gif":
+            known = ", ".join(sorted(k for k, v in MUXERS.items() if v != "gif"))
             raise RenderError(f"{path}: unsupported output container {path.suffix!r} (use {known})")
-        if s.width <= 0 or s.height <= 0:
-            raise RenderError(f"output size must be positive, got {s.width}x{s.height}")
-        if s.pix_fmt in ("yuv420p", "yuvj420p", "nv12") and (s.width % 2 or s.height % 2):
-            raise RenderError(
-                f"output size {s.width}x{s.height} must have an even width and height for {s.pix_fmt}"
-            )
-        fps = Fraction(s.fps)
-        if fps <= 0:
-            raise RenderError(f"fps must be > 0, got {fps}")
-        if s.audio is not None and (
-            s.audio.ndim != 2 or s.audio.shape[1] != 2 or s.audio.dtype != np.float32
-        ):
-            raise RenderError(
-                f"audio must be float32 (n, 2) at 48 kHz, got {s.audio.dtype} {s.audio.shape}"
-            )
+        fps = check_settings(s)
+        if s.audio is not None and fmt not in AUDIO_CODECS:
+            raise RenderError(f"{path}: {fmt} output carries no audio")
         self._fps = fps
         self._size = (s.height, s.width)
         self._frames = 0
         self._closed = False
+        self._unpremul = Unpremultiplier(s.height, s.width) if s.alpha else None
         container_options = {"movflags": "+faststart"} if fmt in _FASTSTART_FORMATS else {}
+        if fmt == "image2":
+            container_options = {"start_number": str(s.first_frame)}
         try:
             self._container = av.open(
                 str(path), mode="w", format=fmt, container_options=container_options
@@ -95,7 +105,7 @@ class PyAVEncoderSession:
             self._audio_pos = 0
             if s.audio is not None:
                 self._pcm = s.audio
-                self._audio = self._container.add_stream("aac", rate=MIX_SAMPLE_RATE)
+                self._audio = self._container.add_stream(s.audio_codec, rate=MIX_SAMPLE_RATE)
                 self._audio.layout = "stereo"
                 self._audio.time_base = Fraction(1, MIX_SAMPLE_RATE)
         except BaseException:
@@ -115,19 +125,32 @@ class PyAVEncoderSession:
         cc = stream.codec_context
         cc.time_base = stream.time_base
         cc.framerate = fps
-        if s.codec in ("libx264", "libx265"):
-            stream.options = {"crf": str(s.crf), "preset": s.preset}
-        # Frame threading beats the default slice threading for x264 (DESIGN.md, measured).
-        cc.thread_type = "FRAME"
+        options = codec_options(s)
+        if s.bitrate is not None:
+            cc.bit_rate = s.bitrate
+        if s.pix_fmt.startswith(("yuv", "yuva")) and not s.pix_fmt.startswith("yuvj"):
+            # swscale converts BGRA with the BT.601 matrix, limited range: say so in the
+            # stream, or players guess BT.709 for HD sizes and shift the colours. (prores_ks
+            # does not carry these tags into .mov; its files stay untagged.)
+            cc.colorspace = cc.color_primaries = cc.color_trc = _SMPTE170M
+            cc.color_range = _LIMITED_RANGE
+        if s.codec == "libx265" and self._container.format.name in ("mp4", "mov"):
+            cc.codec_tag = "hvc1"  # what Apple players and browsers look for
+        stream.options = options
+        # Frame threading beats the default slice threading for x264 (DESIGN.md, measured);
+        # the other codecs pick their own kind (prores_ks: slices; libvpx: row-mt).
+        cc.thread_type = "FRAME" if s.codec == "libx264" else "AUTO"
         if s.threads > 0:
             cc.thread_count = s.threads
         return stream
 
     def write(self, frame: np.ndarray) -> None:
-        """Encode one opaque premultiplied BGRA (H, W, 4) frame; the buffer is not kept."""
+        """Encode one premultiplied BGRA (H, W, 4) frame; the buffer is not kept."""
         if self._closed:
             raise RenderError("write() after the encoder session was closed")
         av = self._av
+        if self._unpremul is not None:
+            frame = self._unpremul(frame)
         vf = av.VideoFrame.from_numpy_buffer(frame, format="bgra")
         vf.pts = self._frames
         self._frames += 1
@@ -140,14 +163,14 @@ class PyAVEncoderSession:
             raise RenderError(f"encoding frame {self._frames - 1} failed: {exc}") from None
 
     def _encode_audio_until(self, end: int, final: bool) -> list:
-        """Encode whole AAC frames up to sample ``end`` (and the partial tail if ``final``)."""
+        """Encode whole chunks up to sample ``end`` (and the partial tail if ``final``)."""
         av = self._av
         pcm = self._pcm
         stream = self._audio
         packets: list = []
         pos = self._audio_pos
-        while end - pos >= AAC_FRAME or (final and end > pos):
-            n = min(AAC_FRAME, end - pos)
+        while end - pos >= AUDIO_CHUNK or (final and end > pos):
+            n = min(AUDIO_CHUNK, end - pos)
             planar = np.zeros((2, n), dtype=np.float32)
             avail = min(max(len(pcm) - pos, 0), n)
             if avail:
@@ -192,3 +215,49 @@ class PyAVEncoderSession:
     @property
     def frames_written(self) -> int:
         return self._frames
+
+
+def check_settings(s: EncodeSettings) -> Fraction:
+    """Sanity checks every session makes (the CLI and API checked the request already)."""
+    if s.width <= 0 or s.height <= 0:
+        raise RenderError(f"output size must be positive, got {s.width}x{s.height}")
+    if (s.pix_fmt in _EVEN_WIDTH and s.width % 2) or (s.pix_fmt in _EVEN_HEIGHT and s.height % 2):
+        raise RenderError(
+            f"output size {s.width}x{s.height} must have an even width and height for {s.pix_fmt}"
+        )
+    fps = Fraction(s.fps)
+    if fps <= 0:
+        raise RenderError(f"fps must be > 0, got {fps}")
+    if s.audio is not None and (
+        s.audio.ndim != 2 or s.audio.shape[1] != 2 or s.audio.dtype != np.float32
+    ):
+        raise RenderError(
+            f"audio must be float32 (n, 2) at 48 kHz, got {s.audio.dtype} {s.audio.shape}"
+        )
+    return fps
+
+
+def codec_options(s: EncodeSettings) -> dict[str, str]:
+    """The FFmpeg encoder options (AVOptions) for the settings' quality fields."""
+    o: dict[str, str] = {}
+    if s.codec in ("libx264", "libx265"):
+        if s.bitrate is None and s.crf is not None:
+            o["crf"] = str(s.crf)
+        if s.preset is not None:
+            o["preset"] = s.preset
+        if s.profile is not None:
+            o["profile"] = s.profile
+        if s.codec == "libx265":
+            o["x265-params"] = "log-level=error"  # x265 prints its banner to stderr otherwise
+    elif s.codec == "libvpx-vp9":
+        if s.bitrate is None:
+            o["crf"] = str(s.crf if s.crf is not None else 32)
+            o["b"] = "0"  # constant quality
+        o.update({"deadline": "good", "cpu-used": "4", "row-mt": "1"})
+    elif s.codec == "prores_ks":
+        o["profile"] = s.profile or ("4444" if s.alpha else "hq")
+        o["vendor"] = "apl0"  # Final Cut / QuickTime read it as Apple's own
+    elif s.codec == "mjpeg":
+        q = str(s.qscale if s.qscale is not None else 3)
+        o.update({"qmin": q, "qmax": q})
+    return o

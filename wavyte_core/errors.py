@@ -48,3 +48,9 @@ class PluginError(WavyteError):
 
 class RenderError(WavyteError):
     """Rendering or encoding failed (bad output settings, encoder failure, ...)."""
+
+
+class WavyteWarning(UserWarning):
+    """Something a user should know that does not stop the work (audio dropped by an output
+    that cannot carry it, a GIF rate browsers will not honour). The CLI prints these as one
+    ``warning:`` line each."""

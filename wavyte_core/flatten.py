@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["flatten_onto", "unpremultiply_to_rgba"]
+__all__ = ["Unpremultiplier", "flatten_onto", "unpremultiply_to_rgba"]
 
 
 def _mul_div255(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -79,3 +79,52 @@ def unpremultiply_to_rgba(frame_bgra_premul: np.ndarray) -> np.ndarray:
         out[..., dst_c] = _UNPREMUL_LUT[base + frame_bgra_premul[..., src_c]]
     out[..., 3] = a
     return out
+
+
+class Unpremultiplier:
+    """Straight-alpha BGRA from premultiplied BGRA frames of one size, into its own buffer.
+
+    For encoders that keep alpha (ProRes 4444, VP9 with alpha, PNG sequences): swscale
+    treats BGRA as straight alpha, so each frame is un-premultiplied once before it is
+    handed over, with the rule of `unpremultiply_to_rgba`. Every buffer is allocated once,
+    here. Opaque and fully transparent pixels are unchanged by the rule (premultiplied
+    colour is 0 where a = 0), so when few pixels are partially transparent — an overlay's
+    anti-aliased edges — the frame is copied and only those pixels go through the lookup
+    table; otherwise the whole frame does, with 16-bit indices.
+    """
+
+    def __init__(self, height: int, width: int) -> None:
+        self.out = np.empty((height, width, 4), np.uint8)
+        self._a1 = np.empty((height, width), np.uint8)
+        self._partial = np.empty((height, width), np.bool_)
+        self._base = np.empty((height, width), np.uint16)
+        self._idx = np.empty((height, width), np.uint16)
+        self._chan = np.empty((height, width), np.uint8)
+
+    def __call__(self, frame_bgra_premul: np.ndarray) -> np.ndarray:
+        """The straight-alpha frame; valid until the next call."""
+        out = self.out
+        a = frame_bgra_premul[..., 3]
+        np.subtract(a, np.uint8(1), out=self._a1)  # 0 < a < 255 ⇔ a − 1 < 254 (uint8 wraps)
+        np.less(self._a1, np.uint8(254), out=self._partial)
+        n = int(np.count_nonzero(self._partial))
+        if n * 8 > self._partial.size:
+            base, idx, chan = self._base, self._idx, self._chan
+            np.copyto(base, a)
+            base <<= 8
+            for c in range(3):
+                np.bitwise_or(base, frame_bgra_premul[..., c], out=idx)
+                np.take(_UNPREMUL_LUT, idx, out=chan, mode="clip")  # no bounds buffering
+                out[..., c] = chan
+            out[..., 3] = a
+            return out
+        np.copyto(out, frame_bgra_premul)
+        if n == 0:
+            return out
+        flat = np.flatnonzero(self._partial)  # n indices: small on this path
+        px = frame_bgra_premul.reshape(-1, 4)[flat]
+        dst = out.reshape(-1, 4)
+        lut_base = px[:, 3].astype(np.intp) << 8
+        for c in range(3):
+            dst[flat, c] = _UNPREMUL_LUT[lut_base + px[:, c]]
+        return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .audio import build_audio_manifest, frame_to_sample, mix_manifest
+from .errors import RenderError
 from .flatten import unpremultiply_to_rgba
 from .job import Job
 
@@ -29,6 +31,7 @@ class RenderReport:
     stage_ms: dict[str, float] = field(default_factory=dict)
     #: ``time.perf_counter()`` when the encoder had written the first frame (None: none).
     first_frame_at: float | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def fps(self) -> float:
@@ -72,6 +75,25 @@ def remove_stale_parts(folder: Path) -> list[Path]:
     return removed
 
 
+def remove_stale_part_dirs(folder: Path) -> list[Path]:
+    """Like `remove_stale_parts`, for the hidden ``.NAME.part-PID`` folders of image
+    sequences whose render was killed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _PART_NAME.match(entry.name)
+        if m is None or m.group(2) or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid = int(m.group(1))
+        if pid != os.getpid() and not process_alive(pid):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
 def process_alive(pid: int) -> bool:
     """True while process ``pid`` exists and is not a zombie."""
     if pid <= 0:
@@ -89,6 +111,63 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return True
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+class FileTarget:
+    """One output file, written to a hidden sibling and renamed over the target on success."""
+
+    def __init__(self, target: Path) -> None:
+        if target.is_dir():
+            raise RenderError(f"{target} is a directory")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.target = target
+        self.temp = temp_path_for(target)  # what the encoder opens
+
+    def commit(self) -> None:
+        os.replace(self.temp, self.target)
+
+    def discard(self) -> None:
+        self.temp.unlink(missing_ok=True)
+
+
+class SequenceTarget:
+    """An image sequence (``out/frame_%05d.png``), never left half-written under its name.
+
+    Frames are encoded into a hidden folder; nothing appears under the target names until
+    every frame is encoded and the encoder closed. Then, if the target folder did not exist,
+    the hidden folder is renamed to it — the sequence appears at once; otherwise each file
+    is renamed into the folder (each replace is atomic; files of other frame ranges in the
+    folder are left alone, so ranges rendered separately combine). A failed or interrupted
+    render deletes the hidden folder and leaves the target folder as it was.
+    """
+
+    def __init__(self, pattern: Path) -> None:
+        folder = pattern.parent
+        if folder.exists() and not folder.is_dir():
+            raise RenderError(f"{folder} is not a folder")
+        self.folder = folder
+        self.fresh = not folder.exists()
+        tag = f".part-{os.getpid()}"
+        if self.fresh:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            self.tmpdir = folder.parent / f".{folder.name}{tag}"
+        else:
+            self.tmpdir = folder / f".wavyte{tag}"
+        remove_stale_part_dirs(self.tmpdir.parent)
+        shutil.rmtree(self.tmpdir, ignore_errors=True)  # a leftover of this pid's crash
+        self.tmpdir.mkdir()
+        self.temp = self.tmpdir / pattern.name  # the pattern the encoder writes
+
+    def commit(self) -> None:
+        if self.fresh:
+            os.replace(self.tmpdir, self.folder)
+            return
+        for f in sorted(self.tmpdir.iterdir()):
+            os.replace(f, self.folder / f.name)
+        self.tmpdir.rmdir()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 def mixed_audio(job: Job, start: int, end: int) -> np.ndarray | None:
@@ -123,10 +202,9 @@ def iter_frames(job: Job, start: int = 0, end: int | None = None, *, copy: bool 
         yield f, (surf.buf.copy() if copy else surf.buf)
 
 
-def write_png(path: str | Path, frame_bgra_premul: np.ndarray) -> None:
-    """Write a premultiplied BGRA frame as an un-premultiplied RGBA PNG, atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+def png_bytes(frame_bgra_premul: np.ndarray, level: int = 6) -> bytes:
+    """A premultiplied BGRA frame as the bytes of an un-premultiplied RGBA PNG (zlib
+    ``level``: 6 for files, lower where encoding speed matters, as in the preview)."""
     rgba = unpremultiply_to_rgba(frame_bgra_premul)
     h, w = rgba.shape[:2]
     raw = np.empty((h, 1 + w * 4), dtype=np.uint8)
@@ -141,12 +219,19 @@ def write_png(path: str | Path, frame_bgra_premul: np.ndarray) -> None:
             + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
         )
 
-    png = (
+    return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
+        + chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
         + chunk(b"IEND", b"")
     )
+
+
+def write_png(path: str | Path, frame_bgra_premul: np.ndarray) -> None:
+    """Write a premultiplied BGRA frame as an un-premultiplied RGBA PNG, atomically."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    png = png_bytes(frame_bgra_premul)
     tmp = temp_path_for(target)
     try:
         tmp.write_bytes(png)

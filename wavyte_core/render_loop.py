@@ -18,6 +18,7 @@ import os
 import queue
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
@@ -26,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RenderError
+from .codecs import OutputSpec, resolve_output
+from .errors import RenderError, WavyteWarning
 from .job import Job
-from .output import RenderReport, mixed_audio, temp_path_for
-from .roles import EncodeSettings
+from .output import FileTarget, RenderReport, SequenceTarget, mixed_audio
 
 RING = 4  # frame buffers in flight: 1 drawing, up to 2 queued, 1 encoding
 
@@ -151,51 +152,65 @@ def default_workers() -> int:
 
 def render_to_file(
     job: Job,
-    out: str | Path,
+    out: str | Path | OutputSpec,
     *,
     start: int = 0,
     end: int | None = None,
-    crf: int = 23,
-    preset: str = "medium",
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    **options: Any,
 ) -> RenderReport:
-    """Render frames ``[start, end)`` of the job's composition to ``out`` (MP4/MOV/MKV).
+    """Render frames ``[start, end)`` of the job's composition to ``out``: a video file, a
+    GIF or an image sequence (``out/frame_%05d.png``), chosen by `codecs.resolve_output`
+    from the suffix and ``options`` (``codec``, ``alpha``, ``crf``, ``preset``, ``bitrate``,
+    ``profile``, ``pix_fmt``, ``palette``, ``dither``, ``qscale``). Everything is checked
+    before the first frame is drawn.
 
     With ``workers > 1`` frames are drawn by worker processes into shared memory
     (`parallel`): the job's persistent pool when it has one of that size, else a pool made
     for this call. ``None`` means the job's own worker count. The output is
     byte-identical to ``workers=1``.
     """
+    if isinstance(out, OutputSpec):
+        if options:
+            raise RenderError(f"options {sorted(options)} given with a resolved OutputSpec")
+        spec = out
+    else:
+        spec = resolve_output(out, **options)
     comp = job.comp
     end = comp.duration if end is None else end
     if not (0 <= start < end <= comp.duration):
         raise RenderError(f"frame range {start}:{end} is empty or outside 0:{comp.duration}")
     w, h = comp.canvas.width, comp.canvas.height
-    if w % 2 or h % 2:
-        raise RenderError(f"canvas {w}x{h}: H.264 with yuv420p needs an even width and height")
-    if job.background is None or job.background[3] != 255:
-        raise RenderError("video output needs an opaque background (alpha 255)")
+    spec.check_canvas(w, h)
+    check_background(job.background, spec.alpha)
     workers = job.workers if workers is None else workers
     if workers < 1:
         raise RenderError(f"workers must be >= 1 (got {workers})")
-    target = Path(out)
-    if target.is_dir():
-        raise RenderError(f"{target} is a directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path_for(target)
-    settings = EncodeSettings(
-        width=w,
-        height=h,
-        fps=Fraction(comp.fps.num, comp.fps.den),
-        crf=crf,
-        preset=preset,
-        audio=mixed_audio(job, start, end),
-    )
-    encoder = job.registry.create("encoder", job.backends.encoder)
+    fps = Fraction(comp.fps.num, comp.fps.den)
     report = RenderReport()
+    audio = mixed_audio(job, start, end)
+    if audio is not None and spec.audio_codec is None:
+        _warn(
+            report,
+            f"{spec.target}: {spec.codec.name} output carries no audio; the "
+            "composition's audio is not written",
+        )
+    if spec.codec.name == "gif" and fps > 50:
+        _warn(
+            report,
+            f"{spec.target}: GIF delays are 1/100 s and browsers show delays under "
+            f"2/100 s as 1/10 s, so {float(fps):g} fps will play slower; 50 fps or less is safe",
+        )
+    target = SequenceTarget(spec.target) if spec.sequence else FileTarget(spec.target)
+    settings = spec.settings(w, h, fps, audio, first_frame=start)
     t0 = time.perf_counter()
-    session = encoder.open(tmp, settings)
+    try:
+        encoder = job.registry.create("encoder", job.backends.encoder)
+        session = encoder.open(target.temp, settings)
+    except BaseException:
+        target.discard()
+        raise
     write = session.write if job.timer is None else job.timer.wrap("encode", session.write)
     enc = EncoderThread(session, write, maxsize=RING - 2)
     ok = False
@@ -207,17 +222,35 @@ def render_to_file(
 
             render_parallel(job, enc, start, end, workers, report, progress)
         enc.finish()
-        os.replace(tmp, target)
+        target.commit()
         ok = True
     finally:
         if not ok:
             enc.abort()
-            tmp.unlink(missing_ok=True)
+            target.discard()
     report.seconds = time.perf_counter() - t0
     report.first_frame_at = enc.first_write
     if job.timer is not None:
         report.stage_ms = job.timer.ms()
     return report
+
+
+def check_background(background: tuple[int, int, int, int] | None, alpha: bool) -> None:
+    """Opaque outputs need an opaque background; alpha outputs a transparent one (else the
+    alpha channel would be 255 everywhere)."""
+    opaque = background is not None and background[3] == 255
+    if alpha and opaque:
+        raise RenderError(
+            "alpha output needs a transparent background (open the job with alpha=True, or "
+            "a background whose alpha is below 255)"
+        )
+    if not alpha and not opaque:
+        raise RenderError("video output needs an opaque background (alpha 255), or alpha=True")
+
+
+def _warn(report: RenderReport, message: str) -> None:
+    report.warnings.append(message)
+    warnings.warn(message, WavyteWarning, stacklevel=3)
 
 
 def _render_inline(

@@ -176,21 +176,36 @@ class Decoder(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class EncodeSettings:
+    """What an encoder session writes. Built by `codecs.OutputSpec.settings` after the
+    request was checked; every field is a keyword with a default, so new options extend it
+    without breaking encoders that ignore them."""
+
     width: int
     height: int
     fps: Fraction
-    crf: int = 23
-    preset: str = "medium"
-    codec: str = "libx264"
+    crf: int | None = 23  # None: bitrate mode, or a codec without crf
+    preset: str | None = "medium"
+    codec: str = "libx264"  # FFmpeg encoder name
     pix_fmt: str = "yuv420p"
     threads: int = 0  # 0 = let the codec decide
-    audio: np.ndarray | None = None  # float32 (n, 2) at 48 kHz, muxed as AAC
+    audio: np.ndarray | None = None  # float32 (n, 2) at 48 kHz
+    audio_codec: str = "aac"  # FFmpeg audio encoder (libopus in WebM)
+    #: Frames keep their alpha: the session un-premultiplies them once (DESIGN.md §3).
+    alpha: bool = False
+    bitrate: int | None = None  # bits/s; replaces crf
+    profile: str | None = None
+    muxer: str | None = None  # FFmpeg muxer; None: chosen from the file suffix
+    palette: str = "video"  # GIF: one palette for the whole file, or one per frame
+    dither: str = "sierra2_4a"  # GIF dithering (FFmpeg paletteuse)
+    qscale: int | None = None  # JPEG quantiser (2 best … 31)
+    first_frame: int = 0  # number of the first file of an image sequence
 
 
 class EncoderSession(Protocol):
     def write(self, frame: np.ndarray) -> None:
-        """Encode one opaque BGRA frame. Called once per output frame, in order, from the
-        encoder thread. The frame buffer must not be kept after return."""
+        """Encode one premultiplied BGRA frame (opaque unless the settings ask for alpha).
+        Called once per output frame, in order, from the encoder thread. The frame buffer
+        must not be kept after return."""
         ...
 
     def close(self) -> None:

@@ -290,9 +290,19 @@ class HandWrittenScene:
 
 
 class EncodeOnly:
-    """Setup for the encoder-alone floor: the engine's frames spooled to a raw file."""
+    """Setup for the encoder-alone floor: the engine's frames spooled to a raw file.
 
-    def __init__(self, scene: SceneDoc, spool_dir: Path | None = None) -> None:
+    ``alpha`` renders on a transparent background (for the alpha codecs of the codec axis);
+    ``limit`` keeps only the first frames."""
+
+    def __init__(
+        self,
+        scene: SceneDoc,
+        spool_dir: Path | None = None,
+        *,
+        alpha: bool = False,
+        limit: int | None = None,
+    ) -> None:
         import wavyte_core as wv
 
         comp = wv.load(scene.json_bytes())
@@ -300,11 +310,12 @@ class EncodeOnly:
         self.width, self.height = comp.canvas.width, comp.canvas.height
         self.fps = Fraction(comp.fps.num, comp.fps.den)
         self.sequence: list[int] = []  # distinct-frame index per output frame
-        self._file = tempfile.TemporaryFile(dir=spool_dir)  # noqa: SIM115 (lives until run() closes it)
+        self._file = tempfile.TemporaryFile(dir=spool_dir)  # noqa: SIM115 (closed by close())
         prev: np.ndarray | None = None
-        with wv.open_job(comp, assets_root=scene.root) as job:
+        end = comp.duration if limit is None else min(limit, comp.duration)
+        with wv.open_job(comp, assets_root=scene.root, alpha=alpha) as job:
             self.registry = job.registry
-            for _, frame in job.frames(0, comp.duration, copy=False):
+            for _, frame in job.frames(0, end, copy=False):
                 if prev is None or not np.array_equal(prev, frame):
                     self._file.write(memoryview(frame).cast("B"))
                     prev = frame.copy()
@@ -313,12 +324,17 @@ class EncodeOnly:
                     self.sequence.append(self.sequence[-1])
         self._file.flush()
 
-    def run(self, out: Path, crf: int = 23, preset: str = "medium") -> FloorResult:
+    def run(
+        self, out: Path, crf: int = 23, preset: str = "medium", settings: Any = None
+    ) -> FloorResult:
+        """Encode the spooled frames to ``out`` (H.264 with ``crf``/``preset``, or with the
+        given `EncodeSettings`); can run several times, `close` when done."""
         from wavyte_core.roles import EncodeSettings
 
-        settings = EncodeSettings(
-            width=self.width, height=self.height, fps=self.fps, crf=crf, preset=preset
-        )
+        if settings is None:
+            settings = EncodeSettings(
+                width=self.width, height=self.height, fps=self.fps, crf=crf, preset=preset
+            )
         encoder = self.registry.create("encoder", "pyav")
         buf = np.empty((self.height, self.width, 4), np.uint8)
         view = memoryview(buf).cast("B")
@@ -337,5 +353,7 @@ class EncodeOnly:
             session.write(buf)
         session.close()
         total = time.perf_counter() - t0
-        self._file.close()
         return FloorResult(total - read, len(self.sequence), read)
+
+    def close(self) -> None:
+        self._file.close()

@@ -6,7 +6,9 @@ timed; the timed body is the whole render or encode of the scene. Prints one JSO
 
 SPEC keys: ``kind`` (engine | render_only | encode_only | hand_written), ``scene``,
 ``width``, ``height``, ``frames``, ``cache``, and for engine runs ``rasterizer``,
-``compositor``, ``decoder``, ``encoder``, ``workers``; ``crf``, ``preset``.
+``compositor``, ``decoder``, ``encoder``, ``workers``; ``crf``, ``preset``. Kind ``codecs``
+(the codec axis) takes ``codecs`` (names such as ``vp9`` or ``prores+alpha``) and
+``codec_frames`` and measures them all in one process on one spool of frames.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
             enc = EncodeOnly(scene, Path(tmp))
             r = enc.run(out, crf, preset)
+            enc.close()
             return {
                 "seconds": r.seconds,
                 "frames": r.frames,
@@ -69,7 +72,51 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                 "bytes": out.stat().st_size,
                 "distinct_frames": len(set(enc.sequence)),
             }
+        if kind == "codecs":
+            return {"codecs": _codecs(spec, scene, Path(tmp))}
     raise ValueError(f"unknown measurement kind {kind!r}")
+
+
+def _codecs(spec: dict[str, Any], scene: scenes.SceneDoc, tmp: Path) -> dict[str, Any]:
+    """The codec axis: the engine's encoder alone on the scene's frames (spooled once, and
+    once more on a transparent background for ``+alpha`` entries), one codec after another
+    with its default settings. Returns ``{codec: {seconds, frames, bytes} | {error}}``."""
+    from wavyte_core.codecs import CODECS, resolve_output
+    from wavyte_core.errors import WavyteError
+
+    from .floor import EncodeOnly
+
+    limit = spec.get("codec_frames")
+    sources: dict[bool, EncodeOnly] = {}
+    out: dict[str, Any] = {}
+    try:
+        for name in spec["codecs"]:
+            codec, _, flag = name.partition("+")
+            alpha = flag == "alpha"
+            if alpha not in sources:
+                sources[alpha] = EncodeOnly(scene, tmp, alpha=alpha, limit=limit)
+            src = sources[alpha]
+            prof = CODECS[codec]
+            folder = tmp / name.replace("+", "_")
+            folder.mkdir()
+            target = folder / (
+                f"f_%05d{prof.suffixes[0]}" if prof.sequence else f"out{prof.suffixes[0]}"
+            )
+            try:
+                ospec = resolve_output(target, codec=codec, alpha=alpha)
+                ospec.check_canvas(src.width, src.height)
+                r = src.run(target, settings=ospec.settings(src.width, src.height, src.fps))
+            except WavyteError as exc:
+                out[name] = {"error": str(exc)}
+                continue
+            size = sum(f.stat().st_size for f in folder.iterdir())
+            out[name] = {"seconds": r.seconds, "frames": r.frames, "bytes": size}
+            for f in folder.iterdir():
+                f.unlink()
+    finally:
+        for src in sources.values():
+            src.close()
+    return out
 
 
 def _engine(

@@ -8,7 +8,10 @@ times:
 - ``render_only``: the same job's frames iterated without encoding (throughput);
 - ``encode_only`` (floor): the engine's encoder alone on the same frames, same settings;
 - ``hand_written`` (floor): the minimal skia + PyAV loop of `floor`, same settings;
-- ``peer``: the same scene in MoviePy 2.x (`peer`), when asked for and available.
+- ``peer``: the same scene in MoviePy 2.x (`peer`), when asked for and available;
+- ``codec`` (the codec axis, first scene only): the encoder alone on that scene's frames for
+  every output codec (`CODEC_AXIS`), ms/frame with default settings, all codecs of one
+  size measured in one process on one spool of frames (at most ``codec_frames`` frames).
 
 Results are medians over the repeats with their spread; ratios are computed in `report`.
 """
@@ -37,6 +40,19 @@ DEFAULT_SCENES = ("bench", "bench_blur8", "animated", "video", "many_layers", "b
 DEFAULT_SIZES = ((640, 360), (1920, 1080))
 DEFAULT_COMBO = {"rasterizer": "skia", "compositor": "skia", "decoder": "pyav", "encoder": "pyav"}
 ROLES = ("rasterizer", "compositor", "decoder", "encoder")
+#: Every output codec, plus the alpha variants (which include the un-premultiply).
+CODEC_AXIS = (
+    "h264",
+    "h265",
+    "vp9",
+    "prores",
+    "gif",
+    "png",
+    "jpeg",
+    "prores+alpha",
+    "vp9+alpha",
+    "png+alpha",
+)
 
 
 @dataclass
@@ -56,6 +72,8 @@ class BenchConfig:
     )  # role -> names to keep (empty: all installed)
     peer_repeats: int | None = None  # None: same as repeats
     timeout: float = 3600.0
+    codecs: list[str] = field(default_factory=lambda: list(CODEC_AXIS))
+    codec_frames: int = 90
 
 
 @dataclass
@@ -64,10 +82,11 @@ class Row:
 
     scene: str
     size: str
-    kind: str  # engine | render_only | encode_only | hand_written | peer
+    kind: str  # engine | render_only | encode_only | hand_written | peer | codec
     label: str
     combo: dict[str, str] | None = None
     workers: int = 1
+    codec: str | None = None
     runs: list[dict[str, Any]] = field(default_factory=list)
     unavailable: str | None = None
     # derived
@@ -172,6 +191,11 @@ def plan(cfg: BenchConfig) -> list[Row]:
                 )
         if cfg.peer:
             rows.append(Row(name, size, "peer", "peer: MoviePy 2.x"))
+        if name == cfg.scenes[0]:
+            for codec in cfg.codecs:
+                rows.append(
+                    Row(name, size, "codec", f"codec: {codec} (encoder alone)", codec=codec)
+                )
     return rows
 
 
@@ -190,7 +214,11 @@ def run_suite(cfg: BenchConfig, progress: Callable[[str], None] | None = None) -
         groups.setdefault((row.scene, row.size), []).append(row)
     peer_reason: str | None = None
     done = 0
-    total = sum(cfg.peer_repeats or cfg.repeats if r.kind == "peer" else cfg.repeats for r in rows)
+    total = sum(
+        cfg.peer_repeats or cfg.repeats if r.kind == "peer" else cfg.repeats
+        for r in rows
+        if r.kind != "codec"
+    ) + cfg.repeats * len({(r.scene, r.size) for r in rows if r.kind == "codec"})
     for group in groups.values():
         for rep in range(max(cfg.repeats, cfg.peer_repeats or 0)):
             for row in group:
@@ -204,6 +232,12 @@ def run_suite(cfg: BenchConfig, progress: Callable[[str], None] | None = None) -
                         row.unavailable = peer_reason
                     else:
                         peer_reason = _peer_run(row, w, h, cfg)
+                    continue
+                if row.kind == "codec":
+                    if rep < cfg.repeats and row is next(r for r in group if r.kind == "codec"):
+                        done += 1
+                        say(f"[{done}/{total}] {row.scene} {row.size} codec axis (run {rep + 1})")
+                        _codec_run(group, w, h, cfg)
                     continue
                 if rep >= cfg.repeats or any("unavailable" in r or "error" in r for r in row.runs):
                     continue  # a missing capability or a failure does not change between repeats
@@ -233,6 +267,32 @@ def run_suite(cfg: BenchConfig, progress: Callable[[str], None] | None = None) -
         },
         "rows": [asdict(r) for r in rows],
     }
+
+
+def _codec_run(group: list[Row], w: int, h: int, cfg: BenchConfig) -> None:
+    """One run of the codec axis for a scene and size: every codec in one process."""
+    rows = [r for r in group if r.kind == "codec"]
+    spec = {
+        "kind": "codecs",
+        "scene": rows[0].scene,
+        "width": w,
+        "height": h,
+        "frames": cfg.frames,
+        "cache": str(cfg.cache),
+        "codecs": [r.codec for r in rows],
+        "codec_frames": cfg.codec_frames,
+    }
+    result = measure(spec, cfg.timeout)
+    for r in rows:
+        if "codecs" not in result:
+            r.runs.append({"error": result.get("error", "no result")})
+        else:
+            r.runs.append(
+                {
+                    **result["codecs"].get(r.codec, {"error": "not measured"}),
+                    "peak_rss_mb": result.get("peak_rss_mb", 0.0),
+                }
+            )
 
 
 def _peer_run(row: Row, w: int, h: int, cfg: BenchConfig) -> str | None:

@@ -23,7 +23,7 @@ def test_bench_smoke_writes_json_md_and_chart(tmp_path):
     assert doc["config"]["frames"] == 30 and doc["config"]["sizes"] == ["640x360"]
     assert doc["meta"]["cpu_count"] >= 1 and doc["meta"]["versions"]["skia-python"]
     kinds = {r["kind"] for r in doc["rows"]}
-    assert {"encode_only", "hand_written", "engine", "render_only"} <= kinds
+    assert {"encode_only", "hand_written", "engine", "render_only", "codec"} <= kinds
     engine = [r for r in doc["rows"] if r["kind"] == "engine"]
     assert len(engine) == len(installed_combos())  # every installed combination, none skipped
     for r in doc["rows"]:

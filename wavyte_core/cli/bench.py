@@ -42,12 +42,18 @@ def bench(
     render_only: bool = typer.Option(
         True, "--render-only/--no-render-only", help="Also time rendering without encoding."
     ),
+    codec: list[str] = typer.Option(
+        [],
+        "--codec",
+        help="Codec axis (encoder alone on the first scene's frames): only these, e.g. vp9 or "
+        "prores+alpha (default: every codec and alpha variant; 'none' skips the axis).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines or table."),
 ) -> None:
     """Benchmark every installed backend combination against the floors (and MoviePy)."""
     try:
         from conformance.bench.report import add_ratios, print_table, write_all
-        from conformance.bench.runner import DEFAULT_SCENES, BenchConfig, run_suite
+        from conformance.bench.runner import CODEC_AXIS, DEFAULT_SCENES, BenchConfig, run_suite
         from conformance.bench.scenes import SCENES
     except ImportError as exc:
         raise fail(
@@ -57,6 +63,9 @@ def bench(
     unknown = [s for s in scene if s not in SCENES]
     if unknown:
         raise fail(f"--scene {unknown[0]!r}: expected one of {', '.join(SCENES)}")
+    bad = [c for c in codec if c not in (*CODEC_AXIS, "none")]
+    if bad:
+        raise fail(f"--codec {bad[0]!r}: expected none or one of {', '.join(CODEC_AXIS)}")
     sizes = [_parse_size(s) for s in size]
     try:
         counts = sorted({int(n) for n in workers.split(",") if n.strip()})
@@ -79,6 +88,8 @@ def bench(
             "encoder": encoder,
         },
     )
+    if codec:
+        cfg.codecs = [c for c in codec if c != "none"]
     if sizes:
         cfg.sizes = sizes
     if smoke:
@@ -90,6 +101,7 @@ def bench(
             False,
         )
         cfg.workers = counts[:1]
+        cfg.codecs = cfg.codecs if codec else ["jpeg", "png+alpha"]
     doc = add_ratios(run_suite(cfg, progress=None if quiet else lambda m: typer.echo(m, err=True)))
     paths = write_all(doc, out)
     if not quiet:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
-from ..errors import WavyteError
+from ..errors import WavyteError, WavyteWarning
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -32,6 +33,24 @@ def user_errors() -> Iterator[None]:
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         raise fail(f"{where}{exc.strerror or exc}") from None
+
+
+@contextmanager
+def print_warnings() -> Iterator[None]:
+    """Show every `WavyteWarning` raised inside as one ``warning:`` line on stderr, when it
+    happens (before a long render, not after)."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+        if issubclass(category, WavyteWarning):
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    previous = warnings.showwarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", WavyteWarning)
+        warnings.showwarning = show
+        yield
 
 
 def parse_color(text: str) -> tuple[int, int, int, int]:

@@ -38,6 +38,7 @@ command("bench", "bench:bench")
 command("effects", "effects:effects")
 command("schema", "schema_cmd:schema")
 command("new-plugin", "new_plugin:new_plugin")
+command("preview", "preview:preview")
 
 
 class _LazyGroup(TyperGroup):

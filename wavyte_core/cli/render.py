@@ -6,52 +6,116 @@ from pathlib import Path
 
 import typer
 
-from .common import assets_root, fail, parse_color, parse_frames, user_errors
+from ..codecs import DITHERS, codec_help, option_help
+from .common import assets_root, parse_color, parse_frames, print_warnings, user_errors
+
+_QUALITY = "Quality (each codec takes its own; see the README's codec table)"
 
 
 def render(
     comp_path: Path = typer.Argument(..., metavar="COMP", help="Composition JSON file."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output video (.mp4, .mov, .mkv)."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        help="Output: a video (.mp4 .mov .mkv .webm), a .gif, or an image sequence "
+        "pattern such as out/frame_%05d.png (files numbered by frame index).",
+    ),
     frames: str | None = typer.Option(None, "--frames", help="Frame range A:B (half-open)."),
+    codec: str | None = typer.Option(
+        None,
+        "--codec",
+        "-c",
+        help=f"Codec (default from the suffix; .mov + --alpha = prores). {codec_help()}.",
+    ),
+    alpha: bool = typer.Option(
+        False,
+        "--alpha",
+        help="Keep transparency (prores 4444, vp9 yuva420p, png): rendered on a transparent "
+        "background unless --background has alpha.",
+    ),
     backend: str = typer.Option("skia", help="Rasterizer and compositor."),
     rasterizer: str | None = typer.Option(None, help="Override the rasterizer."),
     compositor: str | None = typer.Option(None, help="Override the compositor."),
     decoder: str = typer.Option("pyav", help="Image/video/audio decoder."),
     encoder: str = typer.Option("pyav", help="Video encoder."),
-    crf: int = typer.Option(23, min=0, max=51, help="x264 constant rate factor."),
+    crf: int | None = typer.Option(
+        None,
+        help=f"Constant quality, lower is better: {option_help('crf')}.",
+        rich_help_panel=_QUALITY,
+    ),
+    preset: str | None = typer.Option(
+        None,
+        help="h264/h265 speed preset: ultrafast … veryslow (medium).",
+        rich_help_panel=_QUALITY,
+    ),
+    bitrate: str | None = typer.Option(
+        None,
+        help="Target bitrate instead of crf (h264, h265, vp9), e.g. 8M or 2500k.",
+        rich_help_panel=_QUALITY,
+    ),
+    profile: str | None = typer.Option(
+        None,
+        help=f"Codec profile. {option_help('profile')}.",
+        rich_help_panel=_QUALITY,
+    ),
+    pix_fmt: str | None = typer.Option(
+        None,
+        "--pix-fmt",
+        help=f"Pixel format. {option_help('pix_fmt')}.",
+        rich_help_panel=_QUALITY,
+    ),
+    palette: str | None = typer.Option(
+        None,
+        help="gif: video (one palette for the whole GIF, default) or frame (one per frame).",
+        rich_help_panel=_QUALITY,
+    ),
+    dither: str | None = typer.Option(
+        None,
+        help=f"gif dithering: {', '.join(DITHERS)} (default {DITHERS[0]}).",
+        rich_help_panel=_QUALITY,
+    ),
+    qscale: int | None = typer.Option(
+        None, help="jpeg: quantiser 2 (best) … 31 (3).", rich_help_panel=_QUALITY
+    ),
     workers: int | None = typer.Option(
         None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."
     ),
-    preset: str = typer.Option("medium", help="x264 preset (ultrafast … veryslow)."),
-    background: str = typer.Option("#12141c", help="Opaque background colour #rrggbb."),
+    background: str | None = typer.Option(
+        None, help="Background #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha)."
+    ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's folder)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
 ) -> None:
-    """Render a composition to a video file."""
+    """Render a composition to a video, a GIF or an image sequence."""
     from ..api import load, open_job
-    from ..render_loop import default_workers
+    from ..codecs import resolve_output
+    from ..render_loop import check_background, default_workers
 
-    presets = {
-        "ultrafast",
-        "superfast",
-        "veryfast",
-        "faster",
-        "fast",
-        "medium",
-        "slow",
-        "slower",
-        "veryslow",
-        "placebo",
-    }
-    if preset not in presets:
-        raise fail(f"--preset {preset!r}: expected one of {', '.join(sorted(presets))}")
-    bg = parse_color(background)
-    with user_errors():
+    bg = parse_color(background) if background is not None else None
+    with user_errors(), print_warnings():
+        spec = resolve_output(
+            out,
+            codec=codec,
+            alpha=alpha,
+            crf=crf,
+            preset=preset,
+            bitrate=bitrate,
+            profile=profile,
+            pix_fmt=pix_fmt,
+            palette=palette,
+            dither=dither,
+            qscale=qscale,
+        )
+        if bg is None:
+            bg = None if alpha else parse_color("#12141c")
+        check_background(bg, alpha)
         comp = load(comp_path)
         start, end = parse_frames(frames, comp.duration)
+        spec.check_canvas(comp.canvas.width, comp.canvas.height)
         nworkers = workers or default_workers()
         t0 = time.perf_counter()
         with open_job(
@@ -67,14 +131,16 @@ def render(
         ) as job:
             prep = time.perf_counter() - t0
             if quiet or json_report:
-                report = job.render(out, start=start, end=end, crf=crf, preset=preset)
+                report = job_render(job, spec, start, end, None)
             else:
-                report = _with_progress(job, out, start, end, crf, preset)
+                report = _with_progress(job, spec, start, end)
     if json_report:
         typer.echo(
             json.dumps(
                 {
                     "output": str(out),
+                    "codec": spec.codec.name,
+                    "alpha": spec.alpha,
                     "frames": report.frames,
                     "rendered": report.rendered,
                     "elided": report.elided,
@@ -84,12 +150,14 @@ def render(
                     "fps": round(report.fps, 2),
                     "ms_per_frame": round(1000 * report.seconds / max(report.frames, 1), 3),
                     "first_frame_s": _since_start(report.first_frame_at),
+                    "warnings": report.warnings,
                 }
             )
         )
     elif not quiet:
         typer.echo(
-            f"wrote {out}: {report.frames} frames ({report.elided} unchanged) in {report.seconds:.2f} s, "
+            f"wrote {out} ({spec.codec.name}{', alpha' if spec.alpha else ''}): "
+            f"{report.frames} frames ({report.elided} unchanged) in {report.seconds:.2f} s, "
             f"{report.fps:.1f} fps, {1000 * report.seconds / max(report.frames, 1):.2f} ms/frame",
             err=True,
         )
@@ -102,7 +170,13 @@ def _since_start(t: float | None) -> float | None:
     return None if t is None else round(t - STARTED, 4)
 
 
-def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str):  # noqa: ANN001, ANN202
+def job_render(job, spec, start: int, end: int, progress):  # noqa: ANN001, ANN201
+    from ..render_loop import render_to_file
+
+    return render_to_file(job, spec, start=start, end=end, progress=progress)
+
+
+def _with_progress(job, spec, start: int, end: int):  # noqa: ANN001, ANN202
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -127,4 +201,4 @@ def _with_progress(job, out: Path, start: int, end: int, crf: int, preset: str):
                 el = time.perf_counter() - t0
                 bar.update(task, completed=done, fps=f"{done / el:.0f}" if el > 0 else "-")
 
-        return job.render(out, start=start, end=end, crf=crf, preset=preset, progress=progress)
+        return job_render(job, spec, start, end, progress)
