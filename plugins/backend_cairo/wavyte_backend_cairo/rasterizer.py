@@ -18,10 +18,19 @@ from dataclasses import dataclass
 import cairo
 import numpy as np
 
+from wavyte_core.errors import RenderError
 from wavyte_core.prepared import PathGeometry, ShapedText
 from wavyte_core.roles import Affine, Surface
 
-from .native import cached_target, drawable, integer_translation, target, to_matrix, wrap_pixels
+from .native import (
+    NATIVE_KEY,
+    cached_target,
+    drawable,
+    integer_translation,
+    target,
+    to_matrix,
+    wrap_pixels,
+)
 from .paths import build_path
 
 #: Filter for transformed images. Measured against skia's exact bilinear on the bench
@@ -136,7 +145,7 @@ class CairoRasterizer:
         ctx.append_path(path)  # transformed to device space as it is appended
         ctx.identity_matrix()
         ctx.set_source_rgba(r, g, b, a)
-        ctx.fill()
+        _checked_fill(surface, ctx)
 
     def draw_image(self, surface: Surface, handle: CairoImage, m: Affine, opacity: float) -> None:
         if opacity <= 0.0:
@@ -150,7 +159,7 @@ class CairoRasterizer:
         ctx.set_source(handle.nearest if integer_translation(m) else handle.filtered)
         ctx.rectangle(0.0, 0.0, handle.width, handle.height)
         if opacity >= 1.0:
-            ctx.fill()
+            _checked_fill(surface, ctx)
         else:
             ctx.save()
             ctx.clip()
@@ -172,3 +181,16 @@ class CairoRasterizer:
         else:
             image.surface.mark_dirty()
         self.draw_image(surface, image, m, opacity)
+
+
+def _checked_fill(surface: Surface, ctx: cairo.Context) -> None:
+    """``ctx.fill()``; cairo fails ("out of memory") on geometry beyond its fixed-point
+    range (found by fuzzing: transforms near 1e16). Its context error is sticky, so the
+    surface's wrappers are dropped and the failure becomes a `RenderError`."""
+    try:
+        ctx.fill()
+    except cairo.Error as exc:
+        surface.native.pop(NATIVE_KEY, None)
+        raise RenderError(
+            f"cairo cannot draw this layer (coordinates out of range?): {exc}"
+        ) from None
