@@ -15,8 +15,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml plugins/backend_skia/pyproject.
 	$(BIN)/pip install -q -e . $(PLUGINS)
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml scripts/install-chromium
-	$(BIN)/pip install -q -e '.[dev,preview]' -e plugins/decoder_opencv
+$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml plugins/effects_pack/pyproject.toml scripts/install-chromium plugins/executor_ray/pyproject.toml
+	$(BIN)/pip install -q -e '.[dev,preview]' -e plugins/decoder_opencv -e plugins/effects_pack
+	$(BIN)/pip install -q -e plugins/executor_ray
 	scripts/install-cairo $(BIN)/pip
 	scripts/install-chromium $(BIN)/pip
 	touch $@

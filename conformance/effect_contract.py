@@ -138,7 +138,8 @@ def _registry(kind: Any) -> Registry:
     installed = default_registry()
     table = installed.effects if issubclass(kind, Effect) else installed.transitions
     spec = table.get(kind.name.strip().lower())
-    if spec is not None and (spec.effect or spec.transition) is kind:
+    cls = getattr(spec, "effect" if issubclass(kind, Effect) else "transition", None)
+    if spec is not None and cls is kind:
         return installed
     return Registry.build([("contract-subject", _Plug(kind))])
 

@@ -75,3 +75,13 @@ def test_validate_reports_a_bad_plugin_param_in_one_line(
     ]
     p.write_text(json.dumps(doc([{"kind": "test.level", "params": {"level": 2}}])))
     assert runner.invoke(app, ["validate", str(p)]).exit_code == 0
+
+
+def test_effects_kind_shows_one_kind_in_full(installed: Registry) -> None:
+    r = runner.invoke(app, ["effects", "Acme.Tint"], env={"COLUMNS": "160"})
+    assert r.exit_code == 0, r.output
+    assert "acme.tint (effect)" in r.output and "amount" in r.output
+    r = runner.invoke(app, ["effects", "blur", "--json"])
+    assert json.loads(r.output)["examples"] == [{"radius_px": 4}, {"radius_px": 8, "sigma": 2.5}]
+    r = runner.invoke(app, ["effects", "acme.nope"])
+    assert r.exit_code == 2 and "unknown effect or transition kind 'acme.nope'" in r.output

@@ -14,7 +14,7 @@ import pytest
 from tests.fx_sample_plugin import Reveal, Shift, Tint
 from tests.test_e2e_render import clip, ident
 from wavyte_core import api
-from wavyte_core.errors import CompositionError
+from wavyte_core.errors import CompositionError, PluginError
 from wavyte_core.hookspecs import hookimpl
 from wavyte_core.params import Param, ParamSet
 from wavyte_core.plugin import Effect, Margins, Transition
@@ -192,6 +192,20 @@ def test_broken_declarations_are_reported_by_plugin_name(kind: Any, message: str
             },
             "params.at",
             "a point param needs a Vec2 procedural",
+        ),
+        (
+            {
+                "tint": {
+                    "Procedural": {
+                        "kind": {
+                            "kind": "Scalar",
+                            "params": {"Spring": {"stiffness": 1, "damping": 0, "target": 9}},
+                        }
+                    }
+                }
+            },
+            "params.tint",
+            "procedurals drive number, int and point params only",
         ),
     ],
 )
@@ -394,3 +408,43 @@ def test_validation_only_load_does_not_set_up(reg: Registry, tmp_path: Path) -> 
 def test_margins_helper() -> None:
     assert Margins.uniform(2.2) == Margins(3, 3, 3, 3)
     assert not Margins() and Margins(top=1)
+
+
+def test_a_failing_plugin_is_one_error_naming_its_kind() -> None:
+    class Boom(Effect):
+        name = "test.boom"
+        params = (Param("when", "enum", default="apply", choices=("apply", "setup")),)
+
+        def setup(self, p: Any, ctx: Any) -> None:
+            if p.when == "setup":
+                raise TypeError("bad table")
+
+        def apply(self, src: np.ndarray, dst: np.ndarray, p: Any, ctx: Any) -> None:
+            raise RuntimeError("kaput")
+
+    class P:
+        @hookimpl
+        def wavyte_register_effects(self) -> list:
+            return [Boom]
+
+    r = Registry.build([("boom", P())])
+    with (
+        job(doc([{"kind": "test.boom"}]), r) as j,
+        pytest.raises(
+            PluginError, match=r"test\.boom: apply at clip frame 0 failed: RuntimeError\('kaput'\)"
+        ),
+    ):
+        j.frame(0)
+    with pytest.raises(
+        PluginError, match=r"effects\[0\]\.params: test\.boom setup failed: TypeError"
+    ):
+        job(doc([{"kind": "test.boom", "params": {"when": "setup"}}]), r)
+
+
+def test_expr_nodes_remap_vector_params() -> None:
+    ps = ParamSet("effect 'x.y'", (Param("p", "point", default=[0, 0]),))
+    ramp = kf((0, [0, 0]), (4, [4, 8]))
+    b = ps.bind({"p": {"Expr": {"Delay": {"inner": ramp, "by": 2}}}}, "params")
+    assert [b.sample(f).p for f in (0, 2, 3, 6)] == [(0, 0), (0, 0), (1, 2), (4, 8)]
+    mix = {"Expr": {"Mix": {"a": ramp, "b": kf((0, [10, 10])), "t": kf((0, 0.5))}}}
+    assert ps.bind({"p": mix}, "params").sample(4).p == (7.0, 9.0)

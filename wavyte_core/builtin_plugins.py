@@ -26,6 +26,12 @@ def _null_encoder():  # noqa: ANN202
     return NullEncoder()
 
 
+def _local_executor():  # noqa: ANN202
+    from .executor import LocalExecutor
+
+    return LocalExecutor()
+
+
 def _check_av() -> str | None:
     try:
         import av  # noqa: F401
@@ -67,6 +73,18 @@ def wavyte_register_encoders() -> list[RoleSpec]:
             capabilities=frozenset({"discard"}),
             description="discards frames (render-only throughput through the real render loop)",
         ),
+    ]
+
+
+@hookimpl
+def wavyte_register_executors() -> list[RoleSpec]:
+    return [
+        RoleSpec(
+            name="local",
+            factory=_local_executor,
+            capabilities=frozenset({"batch", "segments"}),
+            description="this machine: worker processes (one task at a time each), or in-process",
+        )
     ]
 
 

@@ -247,6 +247,8 @@ def codec_options(s: EncodeSettings) -> dict[str, str]:
             o["preset"] = s.preset
         if s.profile is not None:
             o["profile"] = s.profile
+        if s.codec == "libx264":
+            o.update(_gop_options(s.gop))
         if s.codec == "libx265":
             o["x265-params"] = "log-level=error"  # x265 prints its banner to stderr otherwise
     elif s.codec == "libvpx-vp9":
@@ -261,3 +263,19 @@ def codec_options(s: EncodeSettings) -> dict[str, str]:
         q = str(s.qscale if s.qscale is not None else 3)
         o.update({"qmin": q, "qmax": q})
     return o
+
+
+def _gop_options(gop: int | None) -> dict[str, str]:
+    """x264 options for a fixed closed GOP (`EncodeSettings.gop`): a keyframe exactly every
+    ``gop`` frames and nowhere else, headers independent of the content (``stitchable``),
+    so separately encoded segments join by remux."""
+    if gop is None:
+        return {}
+    if gop < 1:
+        raise RenderError(f"gop must be >= 1 frame, got {gop}")
+    return {
+        "g": str(gop),
+        "keyint_min": str(gop),
+        "sc_threshold": "0",
+        "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0:stitchable=1",
+    }

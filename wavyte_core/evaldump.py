@@ -126,4 +126,6 @@ def fingerprint(ev: Evaluator, graph: FrameGraph) -> bytes:
                 _NAN if po is None else po,
             )
         )
+        if n.fx:  # frame-dependent effect passes (animated plugin params)
+            out.append(repr(n.fx).encode())
     return b"".join(out)

@@ -13,9 +13,14 @@ factory so that ``wavyte plugins`` stays fast and a broken backend cannot break 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pluggy
 
 from .specs import EffectKindSpec, RoleSpec, TransitionKindSpec
+
+if TYPE_CHECKING:
+    from .plugin import Effect, Transition
 
 hookspec = pluggy.HookspecMarker("wavyte")
 hookimpl = pluggy.HookimplMarker("wavyte")
@@ -59,18 +64,36 @@ def wavyte_register_encoders() -> list[RoleSpec]:
 
 
 @hookspec
-def wavyte_register_effects() -> list[EffectKindSpec]:
-    """Return the effect kinds this plugin provides.
+def wavyte_register_effects() -> list[type[Effect] | EffectKindSpec]:
+    """Return the effect kinds this plugin provides: `wavyte_core.plugin.Effect`
+    subclasses (third-party kinds are namespaced, ``acme.glow``) or, for the core's
+    built-ins, `EffectKindSpec` values.
 
-    Called once per process. Each kind's ``parse`` runs once per effect instance when a
-    composition is loaded; the parsed ops run per frame on the clip's layer.
+    Called once per process; each class's declaration is checked then (a broken one is
+    reported by plugin name). Per composition, each effect instance is validated against
+    the declared params and its class instantiated once, at load; per rendered frame only
+    the kind's ``apply`` runs (and only when the layer or the evaluated params changed).
     """
 
 
 @hookspec
-def wavyte_register_transitions() -> list[TransitionKindSpec]:
-    """Return the transition kinds this plugin provides.
+def wavyte_register_transitions() -> list[type[Transition] | TransitionKindSpec]:
+    """Return the transition kinds this plugin provides: `wavyte_core.plugin.Transition`
+    subclasses (namespaced) or, for the core's built-ins, `TransitionKindSpec` values.
 
-    Called once per process. Each kind's ``parse`` runs once per transition spec at load;
-    the parsed transition composites paired layers per frame.
+    Called once per process. Each transition spec of a composition is validated and bound
+    once at load (a plugin kind's bad params are an error naming the param); per frame the
+    bound transition composites the paired layers.
+    """
+
+
+@hookspec
+def wavyte_register_executors() -> list[RoleSpec]:
+    """Return the executors this plugin provides (where batch rows and render segments run).
+
+    Called once per process at registry construction. An executor's factory is called once
+    per batch or segmented render and returns a `wavyte_core.executor.Executor`; its
+    ``open(options)`` starts the workers (local processes, Ray actors) once for the whole
+    run. Nothing of an executor is called per frame: workers receive whole tasks (a batch
+    row, a segment of frames) and return encoded files.
     """

@@ -82,6 +82,7 @@ def parse_clip_effects(
 
     out: list[ClipEffects] = []
     fps = comp.fps.num / comp.fps.den if comp.fps.den else 0.0
+    spf = comp.fps.den / comp.fps.num if comp.fps.num else 1 / 30  # §1.3, one division
     canvas = (comp.canvas.width, comp.canvas.height)
     for ti, track in enumerate(comp.tracks):
         for ci, clip in enumerate(track.clips):
@@ -107,7 +108,7 @@ def parse_clip_effects(
                     )
                 if spec.effect is not None:
                     ops.append(
-                        bind_effect(spec, fx.params, f"{where}.params", ctx(f"{where}.params"))
+                        bind_effect(spec, fx.params, f"{where}.params", ctx(f"{where}.params"), spf)
                     )
                     continue
                 try:

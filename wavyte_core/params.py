@@ -36,8 +36,8 @@ import keyword
 import math
 import re
 from collections import namedtuple
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from . import model as m
@@ -405,6 +405,8 @@ def _component(anim: m.Anim, k: int, n: int, path: str) -> m.Anim:
             return m.Procedural(m.ProcScalarKind(kind.x if k == 0 else kind.y))
         if n == 2:
             raise CompositionError(path, "a point param needs a Vec2 procedural")
+        if n != 1:
+            raise CompositionError(path, "procedurals drive number, int and point params only")
         return anim
     node = anim.node  # Expr
     if isinstance(node, m.Mix):
@@ -416,12 +418,4 @@ def _component(anim: m.Anim, k: int, n: int, path: str) -> m.Anim:
 
 
 def _replace_inner(node: Any, inner: m.Anim) -> Any:
-    from dataclasses import replace
-
     return replace(node, inner=inner)
-
-
-def bind_all(
-    sets: Sequence[tuple[ParamSet, Any, str]], *, secs_per_frame: float, seed: int
-) -> list[BoundParams]:
-    return [s.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed) for s, raw, path in sets]

@@ -128,8 +128,9 @@ class EffectContext:
 
     ``box`` is where the ``src``/``dst`` arrays sit on the canvas; ``content`` is the part
     of the arrays (array coordinates) where ``src`` may be non-transparent (outside it
-    ``src`` is 0). ``frame`` is the clip-local frame and ``seed`` the clip's stable seed:
-    use them (never global randomness) for noise, so renders are deterministic.
+    ``src`` is 0). ``frame`` is the clip-local frame (a kind whose pixels depend on it must
+    set ``frame_varying``) and ``seed`` the clip's stable seed: use them (never global
+    randomness) for noise, so renders are deterministic.
     """
 
     box: Box

@@ -11,10 +11,9 @@ hand numpy views of the right region to the plugin's ``apply``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-from .errors import CompositionError, WavyteError
+from .errors import CompositionError, PluginError, WavyteError
 from .params import BoundParams, Params, ParamSet
 from .plugin import (
     Effect,
@@ -120,14 +119,27 @@ def _setup(obj: Any, first: Params, ctx: SetupContext) -> None:
         raise
     except ValueError as exc:
         raise CompositionError(ctx.path, str(exc)) from None
+    except Exception as exc:  # a plugin bug: reported by kind, not as a traceback
+        raise PluginError(f"{ctx.path}: {type(obj).name} setup failed: {exc!r}") from exc
 
 
-def bind_effect(spec: EffectKindSpec, raw: Any, path: str, ctx: SetupContext | None) -> EffectOp:
+def _plugin_failed(kind: str, what: str, exc: Exception) -> PluginError:
+    return PluginError(f"{kind}: {what} failed: {exc!r}")
+
+
+def bind_effect(
+    spec: EffectKindSpec,
+    raw: Any,
+    path: str,
+    ctx: SetupContext | None,
+    secs_per_frame: float = 1 / 30,
+) -> EffectOp:
     """Validate and bind one plugin effect instance (at load). ``ctx`` None: validate only
-    (no instance, no ``setup``)."""
+    (no instance, no ``setup``). ``secs_per_frame`` is the composition's ``den/num``."""
     assert spec.param_set is not None and spec.effect is not None
-    spf = 1.0 / ctx.fps if ctx is not None and ctx.fps > 0 else 1 / 30
-    bound = spec.param_set.bind(raw, path, secs_per_frame=spf, seed=ctx.seed if ctx else 0)
+    bound = spec.param_set.bind(
+        raw, path, secs_per_frame=secs_per_frame, seed=ctx.seed if ctx else 0
+    )
     if ctx is None:
         return EffectOp()
     fx = spec.effect()
@@ -141,28 +153,51 @@ def bind_effect(spec: EffectKindSpec, raw: Any, path: str, ctx: SetupContext | N
 class BoundEffect:
     """One plugin effect instance of a clip after load."""
 
-    __slots__ = ("fx", "bound", "seed", "canvas", "dynamic", "_static")
+    __slots__ = (
+        "fx",
+        "bound",
+        "seed",
+        "canvas",
+        "dynamic",
+        "_static",
+        "_varying",
+        "_last_params",
+        "_last",
+    )
 
     def __init__(self, fx: Effect, bound: BoundParams, seed: int, canvas: tuple[int, int]) -> None:
         self.fx = fx
         self.bound = bound
         self.seed = seed
         self.canvas = canvas
-        self.dynamic = bound.sample is not None or type(fx).frame_varying
+        self._varying = bool(type(fx).frame_varying)
+        self.dynamic = bound.sample is not None or self._varying
+        self._last_params: Params | None = None
+        self._last: PluginEffectPass | None = None
         self._static = None if self.dynamic else self._make(bound.first, 0)
 
     def _make(self, p: Params, frame: int) -> PluginEffectPass | None:
         fx = self.fx
-        if fx.is_identity(p):
-            return None
-        return PluginEffectPass(fx, p, fx.margins(p), frame, self.seed, self.canvas)
+        try:
+            if fx.is_identity(p):
+                return None
+            m = fx.margins(p)
+        except Exception as exc:
+            raise _plugin_failed(type(fx).name, "is_identity/margins", exc) from exc
+        return PluginEffectPass(fx, p, m, frame, self.seed, self.canvas)
 
     def pass_at(self, local: int) -> PluginEffectPass | None:
-        """The pass at clip-local frame ``local`` (None: identity, skipped)."""
+        """The pass at clip-local frame ``local`` (None: identity, skipped). The plugin's
+        ``is_identity``/``margins`` run only when the sampled values change."""
         if not self.dynamic:
             return self._static
         sample = self.bound.sample
-        return self._make(sample(local) if sample is not None else self.bound.first, local)
+        p = sample(local) if sample is not None else self.bound.first
+        if p == self._last_params and not self._varying:
+            return self._last
+        made = self._make(p, local)
+        self._last_params, self._last = p, made
+        return made
 
 
 class PluginEffectPass:
@@ -240,7 +275,12 @@ class PluginEffectPass:
         ctx = EffectContext(
             (x0 + ox, y0 + oy, x1 + ox, y1 + oy), cb, self.canvas, self.frame, self.seed
         )
-        self.fx.apply(sv, dst.buf[y0:y1, x0:x1], self.params, ctx)
+        try:
+            self.fx.apply(sv, dst.buf[y0:y1, x0:x1], self.params, ctx)
+        except Exception as exc:
+            raise _plugin_failed(
+                type(self.fx).name, f"apply at clip frame {self.frame}", exc
+            ) from exc
 
 
 def _rel(b: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -316,7 +356,10 @@ class PluginTransition(ParsedTransition):
         tt = min(max(float(t), 0.0), 1.0)
         ox, oy = a.origin
         ctx = TransitionContext((x0 + ox, y0 + oy, x1 + ox, y1 + oy), self.canvas, self.seed)
-        self.tr.apply(av, bv, s.buf[y0:y1, x0:x1], tt, self.params, ctx)
+        try:
+            self.tr.apply(av, bv, s.buf[y0:y1, x0:x1], tt, self.params, ctx)
+        except Exception as exc:
+            raise _plugin_failed(self.kind, f"apply at progress {tt:g}", exc) from exc
         compositor.over(dst, s, 1.0)
 
     def __eq__(self, other: object) -> bool:
@@ -344,6 +387,3 @@ def _union(
         min(max(a[2], b[2]), w),
         min(max(a[3], b[3]), h),
     )
-
-
-PassAt = Callable[[int], Any]

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .asset_cache import cached
 from .errors import AssetError, CompositionError, WavyteError
 from .model import AudioAsset, Composition, ImageAsset, PathAsset, SvgAsset, TextAsset, VideoAsset
 from .paths import resolve_asset_path
@@ -127,7 +128,7 @@ def _prepare_one(
         field = _field(key, "Text", "font_source")
         path = resolve_asset_path(root, asset.font_source, field)
         try:
-            face = fonts.load(path)
+            face = cached("font", path, None, partial(fonts.load, path))
         except WavyteError:
             raise
         except Exception as exc:
@@ -136,7 +137,9 @@ def _prepare_one(
     if isinstance(asset, ImageAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Image", "source"))
         check_image_header(path)
-        pixels = media.decoder.decode_image(path)
+        pixels = cached(
+            "image", path, type(media.decoder), partial(media.decoder.decode_image, path)
+        )
         h, w = pixels.shape[:2]
         if w * h > MAX_IMAGE_PIXELS:
             raise AssetError(
@@ -155,7 +158,12 @@ def _prepare_one(
         pw = min(max(math.ceil(nw * sx), 1), MAX_SVG_RASTER_SIDE)
         ph = min(max(math.ceil(nh * sy), 1), MAX_SVG_RASTER_SIDE)
         try:
-            pixels = svg_renderer.render_svg(data, path.parent, pw, ph, nw, nh)
+            pixels = cached(
+                "svg",
+                path,
+                (type(svg_renderer), pw, ph),
+                partial(svg_renderer.render_svg, data, path.parent, pw, ph, nw, nh),
+            )
         except Exception as exc:
             raise AssetError(str(path), f"cannot render SVG: {exc}") from None
         pixels.flags.writeable = False
@@ -170,7 +178,11 @@ def _prepare_one(
         return VideoSource(session, session.width, session.height, audio)
     if isinstance(asset, AudioAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Audio", "source"))
-        pcm = None if asset.muted or asset.volume <= 0 else media.audio.decode_audio(path)
+        pcm = (
+            None
+            if asset.muted or asset.volume <= 0
+            else cached("audio", path, type(media.audio), partial(media.audio.decode_audio, path))
+        )
         if pcm is None and not (asset.muted or asset.volume <= 0):
             raise AssetError(str(path), "the file has no audio stream")
         import numpy as np

@@ -26,13 +26,14 @@ from . import hookspecs
 from .errors import PluginError
 from .specs import EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
 
-Role = Literal["rasterizer", "compositor", "decoder", "encoder"]
-ROLES: tuple[Role, ...] = ("rasterizer", "compositor", "decoder", "encoder")
+Role = Literal["rasterizer", "compositor", "decoder", "encoder", "executor"]
+ROLES: tuple[Role, ...] = ("rasterizer", "compositor", "decoder", "encoder", "executor")
 _ROLE_HOOKS: dict[str, str] = {
     "rasterizer": "wavyte_register_rasterizers",
     "compositor": "wavyte_register_compositors",
     "decoder": "wavyte_register_decoders",
     "encoder": "wavyte_register_encoders",
+    "executor": "wavyte_register_executors",
     "effect": "wavyte_register_effects",
     "transition": "wavyte_register_transitions",
 }

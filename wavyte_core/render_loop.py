@@ -14,6 +14,7 @@ DESIGN.md §5 rules 7 and 10:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import queue
 import threading
@@ -158,6 +159,10 @@ def render_to_file(
     end: int | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    gop: int | None = None,
+    threads: int = 0,
+    with_audio: bool = True,
+    on_frame: Callable[[np.ndarray], None] | None = None,
     **options: Any,
 ) -> RenderReport:
     """Render frames ``[start, end)`` of the job's composition to ``out``: a video file, a
@@ -170,6 +175,10 @@ def render_to_file(
     (`parallel`): the job's persistent pool when it has one of that size, else a pool made
     for this call. ``None`` means the job's own worker count. The output is
     byte-identical to ``workers=1``.
+
+    ``gop``/``threads`` go to `EncodeSettings` (fixed closed GOP, x264 thread count);
+    ``with_audio=False`` leaves the sound out (segments: it is muxed once after the join);
+    ``on_frame(buf)`` sees every frame just before the encoder does, on the encoder thread.
     """
     if isinstance(out, OutputSpec):
         if options:
@@ -189,7 +198,7 @@ def render_to_file(
         raise RenderError(f"workers must be >= 1 (got {workers})")
     fps = Fraction(comp.fps.num, comp.fps.den)
     report = RenderReport()
-    audio = mixed_audio(job, start, end)
+    audio = mixed_audio(job, start, end) if with_audio else None
     if audio is not None and spec.audio_codec is None:
         _warn(
             report,
@@ -204,6 +213,8 @@ def render_to_file(
         )
     target = SequenceTarget(spec.target) if spec.sequence else FileTarget(spec.target)
     settings = spec.settings(w, h, fps, audio, first_frame=start)
+    if gop is not None or threads:
+        settings = dataclasses.replace(settings, gop=gop, threads=threads)
     t0 = time.perf_counter()
     try:
         encoder = job.registry.create("encoder", job.backends.encoder)
@@ -212,6 +223,8 @@ def render_to_file(
         target.discard()
         raise
     write = session.write if job.timer is None else job.timer.wrap("encode", session.write)
+    if on_frame is not None:
+        write = partial(_observed_write, on_frame, write)
     enc = EncoderThread(session, write, maxsize=RING - 2)
     ok = False
     try:
@@ -233,6 +246,13 @@ def render_to_file(
     if job.timer is not None:
         report.stage_ms = job.timer.ms()
     return report
+
+
+def _observed_write(
+    on_frame: Callable[[np.ndarray], None], write: Callable[[np.ndarray], None], buf: np.ndarray
+) -> None:
+    on_frame(buf)
+    write(buf)
 
 
 def check_background(background: tuple[int, int, int, int] | None, alpha: bool) -> None:

@@ -199,6 +199,9 @@ class EncodeSettings:
     dither: str = "sierra2_4a"  # GIF dithering (FFmpeg paletteuse)
     qscale: int | None = None  # JPEG quantiser (2 best … 31)
     first_frame: int = 0  # number of the first file of an image sequence
+    #: Fixed closed GOP of this many frames (keyint = min-keyint, no scene cut): segments
+    #: encoded with it can be joined by remux. None: the codec's own keyframe placement.
+    gop: int | None = None
 
 
 class EncoderSession(Protocol):

@@ -9,6 +9,9 @@ import typer
 
 
 def effects(
+    kind: str | None = typer.Argument(
+        None, metavar="[KIND]", help="Show one kind in full (params, docs, examples)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable list of every kind."),
     markdown: bool = typer.Option(False, "--markdown", help="The Markdown reference page."),
     out: Path | None = typer.Option(
@@ -18,8 +21,24 @@ def effects(
     """List installed effect and transition kinds with their declared params."""
     from ..kinds_doc import describe_kinds, kinds_markdown, param_summary
     from ..registry import default_registry
+    from .common import fail
 
     reg = default_registry()
+    if kind is not None:
+        text = kinds_markdown(reg, kind)
+        if not text:
+            have = ", ".join(reg.effect_kinds() + reg.transition_kinds())
+            raise fail(f"unknown effect or transition kind '{kind}' (installed: {have})")
+        if as_json:
+            key = kind.strip().lower()
+            found = [k for k in describe_kinds(reg) if k["kind"] == key or key in k["aliases"]]
+            typer.echo(json.dumps(found[0], indent=2))
+            return
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+        return
     if as_json or markdown:
         text = json.dumps(describe_kinds(reg), indent=2) + "\n" if as_json else kinds_markdown(reg)
         if out is not None:

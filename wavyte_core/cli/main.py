@@ -1,4 +1,5 @@
-"""``wavyte``: render, frame, validate, eval, plugins, conformance, bench.
+"""``wavyte``: render, batch, frame, validate, eval, plugins, conformance, bench, effects, schema,
+new-plugin.
 
 Start-up (issue 10): a command's module is imported only when that command runs (or when
 ``--help`` lists it), and each module imports its heavy libraries inside the command. Add
@@ -28,6 +29,7 @@ def command(name: str, target: str) -> None:
 
 
 command("render", "render:render")
+command("batch", "batch:batch")
 command("frame", "frame:frame")
 command("validate", "validate:validate")
 command("eval", "eval_cmd:eval_frame")

@@ -89,10 +89,28 @@ def render(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
+    executor: str | None = typer.Option(
+        None,
+        "--executor",
+        help="Render in segments on an executor: local, ray (wavyte plugins lists them).",
+    ),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", help="Ray cluster: auto or ray://host:10001 (default: start one)."
+    ),
+    segments: int | None = typer.Option(
+        None, "--segments", min=1, help="Split into at most N segments (whole GOPs each)."
+    ),
+    segment_frames: int | None = typer.Option(
+        None, "--segment-frames", min=1, help="Segment length in frames (a multiple of --gop)."
+    ),
+    gop: int | None = typer.Option(
+        None, "--gop", min=1, help="Fixed keyframe interval of segments (default: 2 s)."
+    ),
 ) -> None:
     """Render a composition to a video, a GIF or an image sequence."""
     from ..api import load, open_job
     from ..codecs import resolve_output
+    from ..errors import RenderError
     from ..render_loop import check_background, default_workers
 
     bg = parse_color(background) if background is not None else None
@@ -113,6 +131,25 @@ def render(
         if bg is None:
             bg = None if alpha else parse_color("#12141c")
         check_background(bg, alpha)
+        if (
+            executor is not None
+            or segments is not None
+            or segment_frames is not None
+            or ray_address
+        ):
+            if spec.codec.encoder != "libx264" or spec.alpha or spec.bitrate is not None:
+                raise RenderError(
+                    "segmented renders write H.264 MP4 with --crf (no --alpha, --bitrate)"
+                )
+            from .render_segmented import render_segmented_cli
+
+            assert bg is not None
+            return render_segmented_cli(
+                comp_path, out, frames, backend, rasterizer, compositor, decoder, encoder,
+                spec.crf if spec.crf is not None else 23, workers, spec.preset or "medium", bg,
+                assets, quiet, json_report, executor or "local", ray_address, segments,
+                segment_frames, gop,
+            )  # fmt: skip
         comp = load(comp_path)
         start, end = parse_frames(frames, comp.duration)
         spec.check_canvas(comp.canvas.width, comp.canvas.height)

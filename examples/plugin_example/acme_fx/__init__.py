@@ -1,0 +1,1 @@
+"""acme-fx: an example third-party wavyte plugin (see README.md)."""

@@ -1,0 +1,1 @@
+"""wavyte's Ray executor (plugin ``ray``): see `wavyte_executor_ray.executor`."""

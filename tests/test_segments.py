@@ -1,0 +1,176 @@
+"""Segmented renders on the local executor: the plan, the join, identical output, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+import wavyte_core as wv
+from tests.media import decode_video
+from tests.scaleout_media import write_assets, write_card
+from wavyte_core.encoder_pyav import frame_to_sample
+from wavyte_core.errors import RenderError
+from wavyte_core.executor import ExecutorOptions, open_executor
+from wavyte_core.segments import (
+    SegmentPlan,
+    frame_hash,
+    probe,
+    render_in_segments,
+    render_segmented,
+)
+
+FRAMES = 40
+GOP = 6
+
+
+@pytest.fixture(scope="module")
+def card(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("seg")
+    write_assets(d, audio_seconds=1.0)  # shorter than the video: the mix pads with silence
+    return write_card(d / "card.json", 160, 90, FRAMES, audio=True)
+
+
+@pytest.fixture(scope="module")
+def reference_hashes(card: Path) -> list[str]:
+    with wv.open_job(wv.load(card), assets_root=card.parent) as job:
+        return [frame_hash(f) for _, f in job.frames()]
+
+
+def test_plan_lengths_are_whole_gops():
+    plan = SegmentPlan.make(0, 100, 8, segments=3)
+    assert plan.length == 40 and plan.ranges == [(0, 40), (40, 80), (80, 100)]
+    assert SegmentPlan.make(10, 35, 5, segment_frames=10).ranges == [(10, 20), (20, 30), (30, 35)]
+    assert SegmentPlan.make(0, 7, 8, segments=4).ranges == [(0, 7)]  # shorter than one GOP
+    with pytest.raises(RenderError, match="multiple of the GOP"):
+        SegmentPlan.make(0, 100, 8, segment_frames=12)
+    with pytest.raises(RenderError, match="segment count or a segment length"):
+        SegmentPlan.make(0, 100, 8)
+
+
+def _check_joined(path: Path, plan: SegmentPlan, fps: Fraction) -> None:
+    facts = probe(path)
+    assert facts.frames == plan.frames
+    starts = [a - plan.start for a, _ in plan.ranges]
+    assert facts.keyframes == list(range(0, plan.frames, plan.gop))  # closed GOP, no scene cuts
+    assert set(starts) <= set(facts.keyframes)
+    assert facts.pts_increasing and facts.dts_increasing
+    assert facts.duration == plan.frames / fps
+    assert facts.audio_samples == frame_to_sample(plan.frames, fps)
+
+
+def test_local_workers_give_the_single_process_file(card: Path, tmp_path: Path, reference_hashes):
+    comp = wv.load(card)
+    plan = SegmentPlan.make(0, FRAMES, GOP, segments=3)
+    one = render_in_segments(
+        comp,
+        tmp_path / "one.mp4",
+        options=ExecutorOptions(workers=1),
+        segments=3,
+        gop=GOP,
+        assets_root=card.parent,
+        hash_frames=True,
+    )
+    two = render_in_segments(
+        comp,
+        tmp_path / "two.mp4",
+        options=ExecutorOptions(workers=2),
+        segments=3,
+        gop=GOP,
+        assets_root=card.parent,
+        hash_frames=True,
+    )
+    assert one.segments == 3 and one.frames == FRAMES
+    assert one.frame_hashes == reference_hashes == two.frame_hashes
+    assert (tmp_path / "one.mp4").read_bytes() == (tmp_path / "two.mp4").read_bytes()
+    _check_joined(tmp_path / "one.mp4", plan, Fraction(30))
+    frames, _ = decode_video(tmp_path / "one.mp4")
+    assert len(frames) == FRAMES
+
+
+def test_killed_local_worker_is_replaced(card: Path, tmp_path: Path):
+    """A worker process killed mid-render: a new pool runs its segments again."""
+    comp = wv.load(card)
+    plan = SegmentPlan.make(0, FRAMES, GOP, segments=5)
+    ref = tmp_path / "ref.mp4"
+    render_segmented(comp, ref, open_executor("local", ExecutorOptions(workers=1)), plan,
+                     assets_root=card.parent)  # fmt: skip
+    session = open_executor("local", ExecutorOptions(workers=2))
+    killed: list[int] = []
+
+    def kill_once(done: int, total: int) -> None:
+        if not killed:
+            killed.append(session.pids[0])
+            os.kill(killed[0], signal.SIGKILL)
+
+    try:
+        out = tmp_path / "survivor.mp4"
+        render_segmented(comp, out, session, plan, assets_root=card.parent, progress=kill_once)
+        assert killed and killed[0] not in session.pids
+    finally:
+        session.close()
+    assert out.read_bytes() == ref.read_bytes()
+
+
+def test_partial_range_without_sound(card: Path, tmp_path: Path, reference_hashes):
+    doc = json.loads(card.read_text())
+    doc["tracks"][0]["clips"] = [c for c in doc["tracks"][0]["clips"] if c["id"] != "tone"]
+    quiet = card.parent / "quiet.json"
+    quiet.write_text(json.dumps(doc))
+    rep = render_in_segments(
+        wv.load(quiet),
+        tmp_path / "mid.mp4",
+        options=ExecutorOptions(workers=1),
+        segment_frames=2 * GOP,
+        gop=GOP,
+        start=5,
+        end=33,
+        assets_root=card.parent,
+        hash_frames=True,
+    )
+    assert rep.frame_hashes == reference_hashes[5:33]
+    facts = probe(tmp_path / "mid.mp4")
+    assert facts.frames == 28 and facts.keyframes == [0, 6, 12, 18, 24]
+    assert facts.audio_samples is None
+
+
+def _wavyte(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "wavyte_core.cli.main", *args], capture_output=True, text=True
+    )
+
+
+def test_cli_segmented_render_equals_api(card: Path, tmp_path: Path):
+    api = tmp_path / "api.mp4"
+    render_in_segments(
+        wv.load(card),
+        api,
+        options=ExecutorOptions(workers=1),
+        segments=2,
+        gop=GOP,
+        assets_root=card.parent,
+    )
+    cli = tmp_path / "cli.mp4"
+    r = _wavyte("render", str(card), "-o", str(cli), "--executor", "local", "--segments", "2",
+                "--gop", str(GOP), "-w", "1", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["segments"] == 2 and rep["frames"] == FRAMES and rep["gop"] == GOP
+    assert cli.read_bytes() == api.read_bytes()
+
+
+def test_cli_bad_segment_options(card: Path, tmp_path: Path):
+    out = tmp_path / "bad.mp4"
+    r = _wavyte("render", str(card), "-o", str(out), "--segment-frames", "10", "--gop", "6")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1].startswith("error: --segment-frames 10")
+    assert not out.exists() and not list(tmp_path.iterdir())
+    r = _wavyte("render", str(card), "-o", str(out), "--executor", "nope", "--segments", "2")
+    assert r.returncode == 2 and "unknown executor 'nope'" in r.stderr
+    assert not out.exists()
