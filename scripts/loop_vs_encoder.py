@@ -103,12 +103,19 @@ def main() -> None:
     ap.add_argument("--crf", type=int, default=23)
     ap.add_argument("--out", type=Path, default=None, help="Also write a Markdown table here.")
     a = ap.parse_args()
+    import wavyte_core as wv
+
     comps = a.comps or default_comps()
     rows = []
     for comp in comps:
         comp = comp.resolve()
         enc, whole, loop, first = [], [], [], []
         frames = 0
+        try:
+            wv.load(comp)
+        except wv.WavyteError as e:  # e.g. an example that needs a plugin not installed here
+            print(f"skipped {comp}: {e}", file=sys.stderr, flush=True)
+            continue
         for _ in range(a.repeats):
             with tempfile.TemporaryDirectory() as d:
                 dt, frames = encoder_alone(comp, a.preset, a.crf, Path(d))
