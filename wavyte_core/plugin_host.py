@@ -51,51 +51,42 @@ def check_kind_name(name: str, what: str) -> None:
 # ------------------------------------------------------------------ registration
 
 
+def _kind_fields(cls: type, base: type, role: str) -> dict[str, Any]:
+    """What an effect and a transition spec share, from the kind class (checked once)."""
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise ValueError(f"{cls!r} is not a wavyte_core.plugin.{base.__name__} subclass")
+    name = cls.name.strip().lower()
+    check_kind_name(name, role)
+    owner = f"{role} '{name}'"
+    ps = ParamSet(owner, tuple(cls.params))
+    return {
+        "name": name,
+        "parse": None,
+        "aliases": tuple(a.strip().lower() for a in cls.aliases),
+        "description": cls.description,
+        "params": ps.params,
+        "param_set": ps,
+        "doc": kind_doc(cls),
+        "examples": _examples(ps, cls.examples, owner),
+    }
+
+
 def effect_spec(cls: type[Effect]) -> EffectKindSpec:
     """The spec of an `Effect` subclass (its declaration checked, once per process)."""
-    if not (isinstance(cls, type) and issubclass(cls, Effect)):
-        raise ValueError(f"{cls!r} is not a wavyte_core.plugin.Effect subclass")
-    name = cls.name.strip().lower()
-    check_kind_name(name, "effect")
-    ps = ParamSet(f"effect '{name}'", tuple(cls.params))
-    return EffectKindSpec(
-        name=name,
-        parse=None,
-        aliases=tuple(a.strip().lower() for a in cls.aliases),
-        description=cls.description,
-        params=ps.params,
-        param_set=ps,
-        effect=cls,
-        doc=kind_doc(cls),
-        examples=_examples(ps, cls.examples, f"effect '{name}'"),
-    )
+    return EffectKindSpec(effect=cls, **_kind_fields(cls, Effect, "effect"))
 
 
 def transition_spec(cls: type[Transition]) -> TransitionKindSpec:
     """The spec of a `Transition` subclass. Transition params are constant over a
     transition, so none may be animatable."""
-    if not (isinstance(cls, type) and issubclass(cls, Transition)):
-        raise ValueError(f"{cls!r} is not a wavyte_core.plugin.Transition subclass")
-    name = cls.name.strip().lower()
-    check_kind_name(name, "transition")
+    fields = _kind_fields(cls, Transition, "transition")
     for p in cls.params:
         if p.animatable:
             raise ValueError(
-                f"transition '{name}' param '{p.name}': transition params are constant "
-                "over a transition; declare animatable=False"
+                f"transition '{fields['name']}' param '{p.name}': transition params are "
+                "constant over a transition; declare animatable=False"
             )
-    ps = ParamSet(f"transition '{name}'", tuple(cls.params))
-    return TransitionKindSpec(
-        name=name,
-        parse=None,
-        aliases=tuple(a.strip().lower() for a in cls.aliases),
-        description=cls.description,
-        params=ps.params,
-        param_set=ps,
-        transition=cls,
-        doc=kind_doc(cls),
-        examples=_examples(ps, cls.examples, f"transition '{name}'"),
-    )
+    return TransitionKindSpec(transition=cls, **fields)
 
 
 def _examples(ps: ParamSet, examples: Any, owner: str) -> tuple[dict[str, Any], ...]:
