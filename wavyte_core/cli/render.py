@@ -113,6 +113,7 @@ def render(
     from ..errors import RenderError
     from ..render_loop import check_background, default_workers
 
+    imported = time.perf_counter()
     bg = parse_color(background) if background is not None else None
     with user_errors(), print_warnings():
         spec = resolve_output(
@@ -151,6 +152,7 @@ def render(
                 segment_frames, gop,
             )  # fmt: skip
         comp = load(comp_path)
+        loaded = time.perf_counter()
         start, end = parse_frames(frames, comp.duration)
         spec.check_canvas(comp.canvas.width, comp.canvas.height)
         nworkers = workers or default_workers()
@@ -182,11 +184,14 @@ def render(
                     "rendered": report.rendered,
                     "elided": report.elided,
                     "workers": nworkers,
+                    "import_s": _since_start(imported),
+                    "load_s": round(loaded - imported, 4),
                     "prepare_s": round(prep, 4),
                     "render_s": round(report.seconds, 4),
                     "fps": round(report.fps, 2),
                     "ms_per_frame": round(1000 * report.seconds / max(report.frames, 1), 3),
                     "first_frame_s": _since_start(report.first_frame_at),
+                    "total_s": _since_start(time.perf_counter()),
                     "warnings": report.warnings,
                 }
             )
