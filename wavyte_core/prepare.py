@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from .asset_cache import cached
 from .errors import AssetError, CompositionError, WavyteError
+from .imageheader import image_size
 from .model import AudioAsset, Composition, ImageAsset, PathAsset, SvgAsset, TextAsset, VideoAsset
 from .paths import resolve_asset_path
 from .prepared import AudioPcm, ImagePixels, Prepared, PreparedAssets, SvgRaster, VideoSource
@@ -96,12 +97,10 @@ def check_image_header(path: Path) -> None:
     """Refuse an image whose header claims more than `MAX_IMAGE_PIXELS` before any decoder
     allocates for it (a decompression bomb: a few KB claiming 50000×50000). Formats the
     header reader does not know are left to the decoder and the check after decoding."""
-    try:
-        import imagesize
-
-        w, h = imagesize.get(str(path))
-    except Exception:  # unknown or unreadable header: the decoder reports it
+    size = image_size(path)
+    if size is None:  # unknown or unreadable header: the decoder reports it
         return
+    w, h = size
     if w > 0 and h > 0 and w * h > MAX_IMAGE_PIXELS:
         raise AssetError(
             str(path),
