@@ -24,6 +24,9 @@ class CompositionError(WavyteError):
         self.rule = rule
         super().__init__(f"{path}: {rule}" if path else rule)
 
+    def __reduce__(self) -> tuple:  # pickled by worker processes (parallel.py)
+        return (type(self), (self.path, self.rule))
+
 
 class AnimationError(WavyteError):
     """An animation cannot be sampled (e.g. a procedural Transform2D)."""
@@ -40,6 +43,9 @@ class AssetError(WavyteError):
         self.source = source
         self.rule = rule
         super().__init__(f"{source}: {rule}")
+
+    def __reduce__(self) -> tuple:  # pickled by worker processes (parallel.py)
+        return (type(self), (self.source, self.rule))
 
 
 class PluginError(WavyteError):

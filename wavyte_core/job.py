@@ -21,7 +21,7 @@ import numpy as np
 from .affine import IDENTITY, max_scale, mul, transform_to_affine
 from .affine import scale as scale_affine
 from .anim import compile_anim, is_constant
-from .errors import CompositionError, PluginError
+from .errors import CompositionError, PluginError, RenderError
 from .evaluate import Evaluator, FrameGraph, unpaired_opacity
 from .frame_renderer import ClipRuntime, FrameRenderer
 from .layout import solve_layout
@@ -31,6 +31,7 @@ from .plugin_host import bind_effect, bind_transition
 from .prepare import natural_svg_size, prepare_assets
 from .prepared import (
     AudioPcm,
+    Deferred,
     ImagePixels,
     PathGeometry,
     PreparedAssets,
@@ -185,38 +186,77 @@ class Job:
         registry: Registry | None = None,
         timings: bool = False,
         workers: int = 1,
+        audio: bool = True,
     ) -> None:
+        """``workers > 1`` starts a pool of render processes that prepare and draw; this
+        process then prepares only sound and takes the asset sizes (for the layout) from
+        the workers — it prepares its own drawing state on first use (``render_into``).
+        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it)."""
         self.comp = comp
         self.pool: Any = None
         self.timer = StageTimer() if timings else None
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
+        self.audio = audio
         self.effects = parse_clip_effects(comp, reg, self.root)
-        self.rast = reg.create("rasterizer", backends.rasterizer)
-        self.compositor = reg.create("compositor", backends.compositor)
-        needs_decoder = any(
-            isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in comp.assets.values()
-        )
-        self.decoder = reg.create("decoder", backends.decoder) if needs_decoder else None
-        self.audio_decoder = self._audio_decoder() if needs_decoder else None
         self.background = background
         self.assets: PreparedAssets | None = None
+        self._renderer: FrameRenderer | None = None
+        self.rast: Any = None
+        self.compositor: Any = None
+        self.decoder: Any = None
+        self.audio_decoder: Any = None
         try:
-            if workers > 1:  # spawn first: the workers start up while this process prepares
+            if workers > 1:
+                # The workers start first: their interpreter start, imports and preparation
+                # run while this process checks the backends and decodes the sound.
+                for role in ("rasterizer", "compositor"):
+                    reg.spec(role, getattr(backends, role))  # unknown or unavailable: now
+                if self._needs_decoder():
+                    reg.spec("decoder", backends.decoder)
                 from .parallel import WorkerPool
 
                 self.pool = WorkerPool(self, workers, wait=False)
-            self._prepare()
-            if self.pool is not None:
-                self.pool.wait_ready()
+                if audio and self._has_sound():
+                    if "audio" in reg.spec("decoder", backends.decoder).capabilities:
+                        self.decoder = reg.create("decoder", backends.decoder)
+                    self.audio_decoder = self._audio_decoder()
+                self.assets = prepare_assets(
+                    comp, self.root, None, svg_renderer=None, svg_scales={},
+                    audio_decoder=self.audio_decoder, visual=False,
+                )  # fmt: skip
+                sizes = self.pool.wait_ready()
+                self._layout(sizes)
+            else:
+                self._create_roles()
+                self._prepare()
         except BaseException:
             self.close()
             raise
 
     # ----------------------------------------------------------------- preparation
 
+    def _needs_decoder(self) -> bool:
+        return any(
+            isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in self.comp.assets.values()
+        )
+
+    def _has_sound(self) -> bool:
+        return any(isinstance(a, (VideoAsset, AudioAsset)) for a in self.comp.assets.values())
+
+    def _create_roles(self) -> None:
+        reg, backends = self.registry, self.backends
+        self.rast = reg.create("rasterizer", backends.rasterizer)
+        self.compositor = reg.create("compositor", backends.compositor)
+        if self._needs_decoder():
+            if self.decoder is None:
+                self.decoder = reg.create("decoder", backends.decoder)
+            if self.audio_decoder is None:
+                self.audio_decoder = self._audio_decoder() if self.audio else self.decoder
+
     def _prepare(self) -> None:
+        """Everything this process needs to draw: assets, layout, evaluator, renderer."""
         comp = self.comp
         sizes: dict[str, tuple[float, float]] = {}
         for key, asset in comp.assets.items():
@@ -230,17 +270,24 @@ class Job:
             svg_renderer=self._svg_renderer() if sizes else None,
             svg_scales=svg_scales,
             audio_decoder=self.audio_decoder,
+            audio=self.audio,
         )
-        for key, item in zip(self.assets.keys, self.assets.items, strict=True):
-            sizes[key] = item.size
-        self.layout = solve_layout(comp, sizes)
+        self._layout(self.assets.sizes())
+        self._renderer = self._build_renderer()
+
+    def _layout(self, sizes: dict[str, tuple[float, float]]) -> None:
+        self.sizes = sizes
+        self.layout = solve_layout(self.comp, sizes)
         self.evaluator = Evaluator(
-            comp, self.layout, effect_passes=[fx.pixel_at for fx in self.effects]
+            self.comp, self.layout, effect_passes=[fx.pixel_at for fx in self.effects]
         )
+
+    def _build_renderer(self) -> FrameRenderer:
+        comp = self.comp
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
-        self.renderer = FrameRenderer(
+        return FrameRenderer(
             runtimes,
             self.rast,
             self.compositor,
@@ -250,6 +297,41 @@ class Job:
             unpaired_opacity=unpaired_opacity,
             timer=self.timer,
         )
+
+    @property
+    def renderer(self) -> FrameRenderer:
+        """The frame renderer; a pool's parent prepares its drawing state on first use."""
+        if self._renderer is None:
+            self._prepare_to_draw()
+            assert self._renderer is not None
+        return self._renderer
+
+    def _prepare_to_draw(self) -> None:
+        """A pool's parent asked to draw (``job.frame(n)``, ``render(workers=1)``): prepare
+        the visual assets here too, keeping the sound already decoded."""
+        sound = self.assets
+        sizes = self.sizes
+        self.assets = None
+        audio = self.audio
+        self.audio = False  # decoded already: kept below
+        try:
+            self._create_roles()
+            self._prepare()
+        finally:
+            self.audio = audio
+            if sound is not None:
+                sound.close()
+        assert self.assets is not None
+        if self.assets.sizes() != sizes:  # pragma: no cover (same code, same files)
+            raise RenderError("asset sizes differ between this process and its workers")
+        if sound is not None:
+            for i, item in enumerate(sound.items):
+                if isinstance(item, AudioPcm):
+                    self.assets.items[i] = item
+                elif isinstance(item, Deferred) and item.video:
+                    src = self.assets.items[i]
+                    assert isinstance(src, VideoSource)
+                    src.audio = item.video_audio
 
     def _audio_decoder(self) -> Any:
         """The job's decoder when it decodes audio, else any installed one that does."""
@@ -391,7 +473,7 @@ class Job:
         return self.timer.wrap("evaluate", fn) if self.timer is not None else fn
 
     def render_into(self, graph: FrameGraph, dst: Surface) -> None:
-        self.renderer.render(graph, dst)
+        (self._renderer or self.renderer).render(graph, dst)
 
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
@@ -406,6 +488,8 @@ class Job:
                 out[key] = item.samples
             elif isinstance(item, VideoSource):
                 out[key] = item.audio
+            elif isinstance(item, Deferred) and item.video:
+                out[key] = item.video_audio
         return out
 
     @property

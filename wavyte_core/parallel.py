@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RenderError
+from .errors import RenderError, WavyteError
 from .output import RenderReport
 
 SLOT_BUDGET_BYTES = 128 * 1024 * 1024  # per worker
@@ -115,14 +115,23 @@ class WorkerPool:
         if wait:
             self.wait_ready()
 
-    def wait_ready(self) -> None:
-        """Block until every worker has prepared its job (before the first frame)."""
+    def wait_ready(self) -> dict[str, tuple[float, float]]:
+        """Block until every worker has prepared its job (before the first frame); return
+        the asset sizes they report (the same from each: same code, same files)."""
+        sizes: dict[str, tuple[float, float]] | None = None
         try:
             for _ in range(len(self.procs)):
-                self.get()
+                kind, wid, payload = self.get()
+                if kind != "ready":  # pragma: no cover (protocol)
+                    raise RenderError(f"worker {wid}: expected ready, got {kind}")
+                if sizes is None:
+                    sizes = payload
+                elif payload != sizes:  # pragma: no cover
+                    raise RenderError("workers disagree on asset sizes")
         except BaseException:
             self.close()
             raise
+        return sizes or {}
 
     def collect_timings(self, job: Any) -> None:
         """Fold the workers' stage timings since the last call into the job's timer."""
@@ -148,6 +157,8 @@ class WorkerPool:
             code = self.procs[wid].wait()
             if code != 0:
                 self.inbox.put(("error", wid, f"worker process {wid} died (exit code {code})"))
+        except Exception as exc:  # an unreadable message: an error, never a silent hang
+            self.inbox.put(("error", wid, f"worker {wid}: unreadable message: {exc!r}"))
         finally:
             rx.close()
 
@@ -158,6 +169,8 @@ class WorkerPool:
     def get(self) -> tuple[str, int, Any]:
         kind, wid, payload = self.inbox.get()
         if kind == "error":
+            if isinstance(payload, WavyteError):
+                raise payload  # e.g. an AssetError naming the file, as without workers
             raise RenderError(payload)
         return kind, wid, payload
 

@@ -20,7 +20,15 @@ from .errors import AssetError, CompositionError, WavyteError
 from .imageheader import image_size
 from .model import AudioAsset, Composition, ImageAsset, PathAsset, SvgAsset, TextAsset, VideoAsset
 from .paths import resolve_asset_path
-from .prepared import AudioPcm, ImagePixels, Prepared, PreparedAssets, SvgRaster, VideoSource
+from .prepared import (
+    AudioPcm,
+    Deferred,
+    ImagePixels,
+    Prepared,
+    PreparedAssets,
+    SvgRaster,
+    VideoSource,
+)
 from .svgpath import parse_svg_path
 from .svgsize import MAX_SVG_BYTES, svg_natural_size
 from .text import FontCache, shape_text
@@ -44,20 +52,32 @@ def prepare_assets(
     svg_renderer: Any | None,
     svg_scales: dict[str, tuple[float, float]],
     audio_decoder: Any | None = None,
+    visual: bool = True,
+    audio: bool = True,
 ) -> PreparedAssets:
     """Prepare every asset (sorted key order). ``svg_scales`` maps an Svg asset key to the
     largest (sx, sy) any of its clips reaches; ``svg_renderer`` has ``render_svg``;
-    ``audio_decoder`` decodes sound when ``decoder`` has no audio (default: ``decoder``)."""
+    ``audio_decoder`` decodes sound when ``decoder`` has no audio (default: ``decoder``).
+
+    With a worker pool the work is split, so nothing is decoded twice: the workers prepare
+    with ``audio=False`` (they never mix sound: Audio assets get empty PCM, videos no
+    sound), the parent with ``visual=False`` (it draws nothing: visual assets become
+    `Deferred`, and only the sound of Audio and Video assets is decoded)."""
     keys = tuple(sorted(comp.assets))
     out = PreparedAssets(keys=keys)
     fonts = FontCache()
     uses = Counter(clip.asset for track in comp.tracks for clip in track.clips)
-    media = _Media(decoder, audio_decoder or decoder, uses)
+    media = _Media(decoder, audio_decoder or decoder, uses, audio)
     try:
         for key in keys:
-            out.items.append(
-                _prepare_one(key, comp.assets[key], root, media, fonts, svg_renderer, svg_scales)
-            )
+            asset = comp.assets[key]
+            if visual or isinstance(asset, AudioAsset):
+                item = _prepare_one(key, asset, root, media, fonts, svg_renderer, svg_scales)
+            elif isinstance(asset, VideoAsset):
+                item = Deferred(True, _video_audio(key, asset, root, media))
+            else:
+                item = Deferred()
+            out.items.append(item)
     except BaseException:
         out.close()
         raise
@@ -68,6 +88,17 @@ class _Media(NamedTuple):
     decoder: Any
     audio: Any
     uses: Counter[str]
+    decode_audio: bool = True
+
+
+def _video_audio(key: str, asset: VideoAsset, root: Path, media: _Media) -> Any:
+    """A video's sound as float PCM, or None (muted, silent, not wanted, or no decoder)."""
+    if not media.decode_audio or asset.muted or asset.volume <= 0:
+        return None
+    if not hasattr(media.audio, "decode_audio"):
+        return None
+    path = resolve_asset_path(root, asset.source, _field(key, "Video", "source"))
+    return media.audio.decode_audio(path)
 
 
 def natural_svg_size(
@@ -171,18 +202,20 @@ def _prepare_one(
         path = resolve_asset_path(root, asset.source, _field(key, "Video", "source"))
         session = media.decoder.open_video(path)
         session = share_if_reused(session, partial(media.decoder.open_video, path), media.uses[key])
-        audio = None
-        if not asset.muted and asset.volume > 0 and hasattr(media.audio, "decode_audio"):
-            audio = media.audio.decode_audio(path)
+        try:
+            audio = _video_audio(key, asset, root, media)
+        except BaseException:
+            session.close()
+            raise
         return VideoSource(session, session.width, session.height, audio)
     if isinstance(asset, AudioAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Audio", "source"))
         pcm = (
             None
-            if asset.muted or asset.volume <= 0
+            if asset.muted or asset.volume <= 0 or not media.decode_audio
             else cached("audio", path, type(media.audio), partial(media.audio.decode_audio, path))
         )
-        if pcm is None and not (asset.muted or asset.volume <= 0):
+        if pcm is None and media.decode_audio and not (asset.muted or asset.volume <= 0):
             raise AssetError(str(path), "the file has no audio stream")
         import numpy as np
 

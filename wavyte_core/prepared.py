@@ -150,7 +150,18 @@ class AudioPcm:
         return 0.0, 0.0
 
 
-Prepared = PathGeometry | ShapedText | ImagePixels | SvgRaster | VideoSource | AudioPcm
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A visual asset this process has not prepared: the parent of a worker pool draws
+    nothing itself, so its workers alone decode images, rasterise SVGs, shape text and
+    open video sessions (issue 10: nothing decoded twice). ``video_audio`` is a Video
+    asset's sound, which only the parent mixes (None for other assets or a silent video)."""
+
+    video: bool = False
+    video_audio: np.ndarray | None = None
+
+
+Prepared = PathGeometry | ShapedText | ImagePixels | SvgRaster | VideoSource | AudioPcm | Deferred
 
 
 @dataclass(slots=True)
@@ -159,6 +170,10 @@ class PreparedAssets:
 
     keys: tuple[str, ...]
     items: list[Prepared] = field(default_factory=list)
+
+    def sizes(self) -> dict[str, tuple[float, float]]:
+        """Intrinsic layout size per asset key (the layout's input)."""
+        return {k: it.size for k, it in zip(self.keys, self.items, strict=True)}  # type: ignore[union-attr]
 
     def close(self) -> None:
         for it in self.items:

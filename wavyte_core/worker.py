@@ -6,8 +6,9 @@ spawn). Protocol over two pipes (pickled messages):
 parent → worker: ``("init", spec)`` once; then any of ``("free", slot)`` (the parent is
 done with a slot), ``("task", [frames])`` (render these, in order), ``("timings", None)``
 (send and reset the stage timings), ``("stop", None)``; closing the pipe also stops it.
-worker → parent: ``("ready", None)``, ``("frame", (frame, slot))``, ``("timings", dict)``,
-or ``("error", message)``.
+worker → parent: ``("ready", sizes)`` (each asset's layout size: the parent prepares no
+visual asset itself), ``("frame", (frame, slot))``, ``("timings", dict)``, or
+``("error", message or WavyteError)``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def serve(rx: Connection, tx: Connection) -> None:
             backends=spec["backends"],
             background=spec["background"],
             timings=spec["timings"],
+            audio=False,  # the parent mixes the sound; the workers only draw
         )
         shm = shared_memory.SharedMemory(name=spec["shm"])
         _untrack(shm)
@@ -61,7 +63,7 @@ def serve(rx: Connection, tx: Connection) -> None:
         job.render_into(job.evaluate(0), slots[0])
         if job.timer is not None:
             job.timer.totals = dict.fromkeys(job.timer.totals, 0.0)
-        tx.send(("ready", None))
+        tx.send(("ready", job.assets.sizes() if job.assets is not None else {}))
         evaluate, render_into = job.evaluate, job.render_into
         while True:
             while todo and free:
@@ -83,7 +85,7 @@ def serve(rx: Connection, tx: Connection) -> None:
     except EOFError:
         return  # the parent went away: just exit
     except WavyteError as exc:
-        _send_quietly(tx, ("error", str(exc)))
+        _send_quietly(tx, ("error", _portable(exc)))
     except BaseException:
         _send_quietly(tx, ("error", f"worker crashed:\n{traceback.format_exc()}"))
     finally:
@@ -92,6 +94,18 @@ def serve(rx: Connection, tx: Connection) -> None:
         if shm is not None:
             with contextlib.suppress(BufferError):
                 shm.close()
+
+
+def _portable(exc: Exception) -> Exception | str:
+    """The error itself when it survives pickling (the parent raises the same type, e.g.
+    an `AssetError` naming the file), else its message."""
+    import pickle
+
+    try:
+        back = pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return str(exc)
+    return back if type(back) is type(exc) and str(back) == str(exc) else str(exc)
 
 
 def _untrack(shm: shared_memory.SharedMemory) -> None:
