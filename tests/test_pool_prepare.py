@@ -72,7 +72,9 @@ def test_pool_parent_decodes_sound_only_and_draws_on_demand(tmp_path: Path) -> N
         got = [f for n, f in job.frames(0, 20) if n in (0, 15)]  # drawn by the workers
         assert all(np.array_equal(a, b) for a, b in zip(want_frames, got, strict=True))
         # The parent draws when asked to: it prepares then, keeping the decoded sound.
-        assert all(np.array_equal(job.frame(f), w) for f, w in zip((0, 15), want_frames, strict=True))
+        assert all(
+            np.array_equal(job.frame(f), w) for f, w in zip((0, 15), want_frames, strict=True)
+        )
         items = dict(zip(job.assets.keys, job.assets.items, strict=True))
         assert isinstance(items["img"], ImagePixels) and isinstance(items["v"], VideoSource)
         again = mixed_audio(job, 0, 20)
