@@ -174,7 +174,11 @@ def _cached_job(spec: SegmentJobSpec) -> Any:
 
         release_cached_jobs()
         job = Job(
-            spec.comp, assets_root=spec.root, backends=spec.backends, background=spec.background
+            spec.comp,
+            assets_root=spec.root,
+            backends=spec.backends,
+            background=spec.background,
+            audio=False,  # segments are video only; the sound is mixed once after the join
         )
         _JOBS[spec.key] = job
     return job
