@@ -28,7 +28,7 @@ from .layout import solve_layout
 from .model import AudioAsset, Composition, ImageAsset, SvgAsset, VideoAsset
 from .plugin import SetupContext
 from .plugin_host import bind_effect, bind_transition
-from .prepare import natural_svg_size, prepare_assets
+from .prepare import prepare_assets
 from .prepared import (
     AudioPcm,
     Deferred,
@@ -258,16 +258,14 @@ class Job:
     def _prepare(self) -> None:
         """Everything this process needs to draw: assets, layout, evaluator, renderer."""
         comp = self.comp
-        sizes: dict[str, tuple[float, float]] = {}
-        for key, asset in comp.assets.items():
-            if isinstance(asset, SvgAsset):
-                sizes[key] = natural_svg_size(key, asset, self.root)[2]
-        svg_scales = self._svg_scales() if sizes else {}
+        # SVG files are read and measured once, in prepare_assets (not here as well).
+        has_svg = any(isinstance(a, SvgAsset) for a in comp.assets.values())
+        svg_scales = self._svg_scales() if has_svg else {}
         self.assets = prepare_assets(
             comp,
             self.root,
             self.decoder,
-            svg_renderer=self._svg_renderer() if sizes else None,
+            svg_renderer=self._svg_renderer() if has_svg else None,
             svg_scales=svg_scales,
             audio_decoder=self.audio_decoder,
             audio=self.audio,
