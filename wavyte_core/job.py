@@ -226,7 +226,7 @@ class Job:
                     comp, self.root, None, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False,
                 )  # fmt: skip
-                sizes = self.pool.wait_ready()
+                sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
             else:
                 self._create_roles()

@@ -115,12 +115,16 @@ class WorkerPool:
         if wait:
             self.wait_ready()
 
-    def wait_ready(self) -> dict[str, tuple[float, float]]:
-        """Block until every worker has prepared its job (before the first frame); return
-        the asset sizes they report (the same from each: same code, same files)."""
+    def wait_ready(self, every: bool = True) -> dict[str, tuple[float, float]]:
+        """Block until every worker (``every=False``: the first one) has prepared its job;
+        return the asset sizes it reports (the same from each: same code, same files).
+
+        Tasks may be sent to a worker that is still preparing: it reads them once ready,
+        so the first frames need not wait for the slowest worker. Its late ``ready`` is
+        then skipped by the readers of the inbox, which only take the kinds they expect."""
         sizes: dict[str, tuple[float, float]] | None = None
         try:
-            for _ in range(len(self.procs)):
+            for _ in range(len(self.procs) if every else 1):
                 kind, wid, payload = self.get()
                 if kind != "ready":  # pragma: no cover (protocol)
                     raise RenderError(f"worker {wid}: expected ready, got {kind}")
