@@ -113,3 +113,12 @@ def test_asset_errors_survive_pickling() -> None:
     for exc in (AssetError("a.png", "gone"), CompositionError("tracks[0]", "bad")):
         back = pickle.loads(pickle.dumps(exc))
         assert type(back) is type(exc) and str(back) == str(exc) and back.args == exc.args
+
+
+def test_pool_without_sound_decodes_nothing_here(tmp_path: Path) -> None:
+    comp = _media_comp(tmp_path)
+    with Job(comp, assets_root=tmp_path, workers=2, audio=False) as job:
+        assert job.assets is not None
+        items = dict(zip(job.assets.keys, job.assets.items, strict=True))
+        assert isinstance(items["tone"], AudioPcm) and len(items["tone"].samples) == 0
+        assert items["v"] == Deferred(True, None) and job.decoder is None

@@ -224,7 +224,7 @@ class Job:
                     self.audio_decoder = self._audio_decoder()
                 self.assets = prepare_assets(
                     comp, self.root, None, svg_renderer=None, svg_scales={},
-                    audio_decoder=self.audio_decoder, visual=False,
+                    audio_decoder=self.audio_decoder, visual=False, audio=audio,
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
