@@ -11,7 +11,8 @@ one run, side by side:
 - ``encode``: the same encoder (PyAV, libx264, same preset, crf and audio) fed the same
   frames from memory, in this process, nothing else;
 - ``import``: seconds from the CLI's start until the render command has imported the
-  pipeline (its ``import_s``; the rasterizer's library is imported later, in preparation);
+  pipeline and PyAV (its ``import_s``; the plugins are imported by ``load``, the
+  rasterizer's library in preparation);
 - ``first``: seconds from the CLI's start to the first encoded frame.
 
 ``--bytecode`` lets the ``wavyte`` child use and write ``__pycache__`` even when this

@@ -7,7 +7,8 @@ Runs ``wavyte render COMP -o out.mp4 --frames A:B --workers N --json`` as a fres
 ``--repeats`` times and prints the medians of: wall seconds, the child's CPU seconds
 (user + system, all its threads: on a shared machine CPU time is steadier than wall time),
 the CPU seconds of its main thread alone (the encoder's and BLAS's threads left out),
-and the report's own figures — ``import_s`` (CLI start → pipeline imported), ``load_s``,
+and the report's own figures — ``import_s`` (CLI start → pipeline and PyAV imported),
+``load_s`` (parse, validate, plugin registry),
 ``prepare_s``, ``first_frame_s`` (CLI start → first frame handed to the encoder),
 ``render_s`` and ``total_s`` (CLI start → report). ``wall − total_s`` is the interpreter's
 own start-up and exit.

@@ -113,7 +113,6 @@ def render(
     from ..errors import RenderError
     from ..render_loop import check_background, default_workers
 
-    imported = time.perf_counter()
     bg = parse_color(background) if background is not None else None
     with user_errors(), print_warnings():
         spec = resolve_output(
@@ -129,6 +128,8 @@ def render(
             dither=dither,
             qscale=qscale,
         )
+        # The pipeline and PyAV (which resolve_output asks for its encoders) are imported.
+        imported = time.perf_counter()
         if bg is None:
             bg = None if alpha else parse_color("#12141c")
         check_background(bg, alpha)
@@ -151,6 +152,7 @@ def render(
                 assets, quiet, json_report, executor or "local", ray_address, segments,
                 segment_frames, gop,
             )  # fmt: skip
+        t_load = time.perf_counter()
         comp = load(comp_path)
         loaded = time.perf_counter()
         start, end = parse_frames(frames, comp.duration)
@@ -185,7 +187,7 @@ def render(
                     "elided": report.elided,
                     "workers": nworkers,
                     "import_s": _since_start(imported),
-                    "load_s": round(loaded - imported, 4),
+                    "load_s": round(loaded - t_load, 4),
                     "prepare_s": round(prep, 4),
                     "render_s": round(report.seconds, 4),
                     "fps": round(report.fps, 2),
