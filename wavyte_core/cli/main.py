@@ -16,8 +16,9 @@ from importlib import import_module
 from typing import Any
 
 #: When the CLI started (after the interpreter's own start-up): the origin of the
-#: ``first_frame_s`` figure of ``wavyte render --json``.
-STARTED = time.perf_counter()
+#: ``first_frame_s`` figure of ``wavyte render --json``. Under ``python -m
+#: wavyte_core.cli.main`` this module also runs as ``__main__``, first: keep its time.
+STARTED: float = getattr(sys.modules.get("__main__"), "STARTED", None) or time.perf_counter()
 
 import typer  # noqa: E402  (after STARTED on purpose)
 from typer.core import TyperGroup  # noqa: E402
