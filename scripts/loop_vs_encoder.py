@@ -120,6 +120,7 @@ def main() -> None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     import wavyte_core as wv
 
+    load_before = os.getloadavg()[0]
     comps = a.comps or default_comps()
     rows = []
     for comp in comps:
@@ -171,8 +172,11 @@ def main() -> None:
     if a.out is not None:
         a.out.parent.mkdir(parents=True, exist_ok=True)
         cmd = "scripts/loop_vs_encoder.py " + " ".join(sys.argv[1:])
+        load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
         a.out.write_text(
-            f"Measured with `.venv/bin/python {cmd}`, medians of {a.repeats}.\n\n{table}\n"
+            f"Measured with `.venv/bin/python {cmd}`, medians of {a.repeats} ({load}; "
+            "2 cores shared with other work).\n\n"
+            f"{table}\n"
         )
 
 
