@@ -24,7 +24,11 @@ CLI's start-up does not pay for it. Scratch buffers are cached per shape in a
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +36,16 @@ import numpy as np
 
 from .roles import Surface
 
-__all__ = ["MAX_BLUR_RADIUS", "BlurScratch", "blur_q16", "blur_surface", "gaussian_kernel_q16"]
+__all__ = [
+    "MAX_BLUR_RADIUS",
+    "BlurScratch",
+    "blur_q16",
+    "blur_surface",
+    "blur_threads",
+    "blur_threads_per_worker",
+    "gaussian_kernel_q16",
+    "set_blur_threads",
+]
 
 #: The largest radius the format accepts (§1.11: "Blur.radius_px must be <= 256").
 MAX_BLUR_RADIUS = 256
@@ -127,18 +140,109 @@ def _opencv() -> Any:
     return _cv2
 
 
-def _row_pass(cv2: Any, src: np.ndarray, dst: np.ndarray, k: np.ndarray, clamp: bool) -> None:
+def _threads_default() -> int:
+    env = os.environ.get("WAVYTE_BLUR_THREADS", "")
+    if env.strip().isdigit() and int(env) > 0:
+        return min(int(env), _MAX_THREADS)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _MAX_THREADS))
+
+
+#: Threads one blur may use (the process's CPUs unless WAVYTE_BLUR_THREADS says otherwise;
+#: render workers set it to their share of the machine).
+_MAX_THREADS = 8
+_threads = _threads_default()
+_pool: ThreadPoolExecutor | None = None
+#: Below this many channel values a pass runs on the calling thread (hand-off costs more).
+_PARALLEL_MIN_VALUES = 1 << 17
+#: Rows of float scratch per band: about 256 KiB, so a band stays in L2 between the
+#: conversion, the convolution and the rounding.
+_BAND_BYTES = 1 << 18
+
+
+def set_blur_threads(n: int) -> None:
+    """Use ``n`` threads per blur from now on (1 = the calling thread only)."""
+    global _threads, _pool
+    n = max(1, min(int(n), _MAX_THREADS))
+    if n != _threads and _pool is not None:
+        _pool.shutdown(wait=True)
+        _pool = None
+    _threads = n
+
+
+def blur_threads() -> int:
+    return _threads
+
+
+def blur_threads_per_worker(workers: int) -> int:
+    """The blur threads each of ``workers`` render processes should use: their share of the
+    CPUs, so parallel workers do not oversubscribe the machine."""
+    return max(1, _threads_default() // max(1, workers))
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=_threads, thread_name_prefix="wavyte-blur")
+    return _pool
+
+
+def _rows_pass(
+    cv2: Any,
+    src: np.ndarray,
+    dst: np.ndarray,
+    k: np.ndarray,
+    clamp: bool,
+    scratch: BlurScratch,
+    slot: int,
+) -> None:
     """``dst = min(floor((Σ q_k · src[x + k − r] + 32768) / 65536), 255)`` along rows, with
-    clamp-to-edge; ``src`` and ``dst`` are float arrays of one shape."""
-    depth = cv2.CV_32F if dst.dtype == np.float32 else cv2.CV_64F
-    if k.shape[1] <= _DIRECT_TAPS_MAX:
-        cv2.filter2D(src, depth, k, dst=dst, delta=0.5, borderType=cv2.BORDER_REPLICATE)
-    else:
-        one = np.ones((1, 1), dtype=k.dtype)
-        cv2.sepFilter2D(src, depth, k, one, dst=dst, delta=0.5, borderType=cv2.BORDER_REPLICATE)
-    np.floor(dst, out=dst)
-    if clamp:
-        np.minimum(dst, 255.0, out=dst)
+    clamp-to-edge; ``src`` and ``dst`` are uint8 (n, w, c).
+
+    Works in bands of rows: convert to float, convolve, round down — the float band stays in
+    cache. The kernel has one row, so a band's convolution reads no row outside it. The
+    float → uint8 cast truncates, which is ``floor`` for these non-negative values.
+    """
+    n, w, c = src.shape
+    ft = k.dtype.type
+    band = max(1, _BAND_BYTES // (w * c * k.dtype.itemsize))
+    f = scratch.get(f"f{slot}", (min(band, n), w, c), ft)
+    a = scratch.get(f"a{slot}", (min(band, n), w, c), ft)
+    depth = cv2.CV_32F if ft is np.float32 else cv2.CV_64F
+    direct = k.shape[1] <= _DIRECT_TAPS_MAX
+    one = None if direct else np.ones((1, 1), dtype=k.dtype)
+    for r0 in range(0, n, band):
+        r1 = min(r0 + band, n)
+        fb, ab = f[: r1 - r0], a[: r1 - r0]
+        np.copyto(fb, src[r0:r1])
+        if direct:
+            cv2.filter2D(fb, depth, k, dst=ab, delta=0.5, borderType=cv2.BORDER_REPLICATE)
+        else:  # sepFilter2D never switches to a (rounding) DFT
+            cv2.sepFilter2D(fb, depth, k, one, dst=ab, delta=0.5, borderType=cv2.BORDER_REPLICATE)
+        if clamp:
+            np.minimum(ab, 255.0, out=ab)
+        np.copyto(dst[r0:r1], ab, casting="unsafe")  # integers 0..255: the cast is exact
+
+
+def _pass(
+    cv2: Any, src: np.ndarray, dst: np.ndarray, k: np.ndarray, clamp: bool, scratch: BlurScratch
+) -> None:
+    """One horizontal pass over all rows, split across the blur threads when it pays."""
+    n = src.shape[0]
+    parts = min(_threads, n) if src.size >= _PARALLEL_MIN_VALUES else 1
+    if parts <= 1:
+        _rows_pass(cv2, src, dst, k, clamp, scratch, 0)
+        return
+    bounds = [n * i // parts for i in range(parts + 1)]
+    futures = [
+        _executor().submit(_rows_pass, cv2, src[b0:b1], dst[b0:b1], k, clamp, scratch, i)
+        for i, (b0, b1) in enumerate(itertools.pairwise(bounds))
+    ]
+    for fut in futures:
+        fut.result()
 
 
 def blur_q16(
@@ -164,20 +268,41 @@ def blur_q16(
         scratch = BlurScratch()
     cv2 = _opencv()
     k, clamp = _scaled_kernel(int(radius), float(np.float32(sigma)))
-    ft = k.dtype.type
-    f = scratch.get("in", (h, w, c), ft)
-    np.copyto(f, src)
-    a = scratch.get("h", (h, w, c), ft)
-    _row_pass(cv2, f, a, k, clamp)
-    at = scratch.get("ht", (w, h, c), ft)
-    cv2.transpose(a, dst=at)
-    bt = scratch.get("vt", (w, h, c), ft)
-    _row_pass(cv2, at, bt, k, clamp)
-    u = scratch.get("u8t", (w, h, c), np.uint8)
-    np.copyto(u, bt, casting="unsafe")  # integers 0..255: the cast is exact
-    out = scratch.get("out", (h, w, c), np.uint8)
-    cv2.transpose(u, dst=out)
+    if c == 4 and not clamp and _opaque(src):
+        # A constant channel blurs to itself (Σq = 65536, clamp-to-edge): blur B, G, R
+        # only and write alpha 255 back — a quarter less work for the common opaque
+        # background (a photo or video filling the canvas).
+        out3 = _blur_channels(cv2, src[..., :3], k, clamp, scratch)
+        cv2.cvtColor(out3, cv2.COLOR_BGR2BGRA, dst=dst)
+        return
+    out = _blur_channels(cv2, src, k, clamp, scratch)
     np.copyto(dst, out)
+
+
+def _opaque(src: np.ndarray) -> bool:
+    """Every pixel's alpha is 255 (BGRA bytes read as little-endian uint32 ≥ 0xFF000000).
+
+    Σq = 65536 whenever no pass clamps (§4.6's middle-weight clamp only ever raises the
+    sum), so then ``(255 · 65536 + 32768) >> 16 = 255`` at every pixel of both passes."""
+    if src.strides[-1] != 1 or src.strides[-2] != 4 or sys.byteorder != "little":
+        return bool((src[..., 3] == 255).all())
+    return bool((src.view(np.uint32) >= 0xFF000000).all())
+
+
+def _blur_channels(
+    cv2: Any, src: np.ndarray, k: np.ndarray, clamp: bool, scratch: BlurScratch
+) -> np.ndarray:
+    """Both passes over ``src`` (H, W, C); returns a scratch (H, W, C) array."""
+    h, w, c = src.shape
+    rows = scratch.get(f"rows{c}", (h, w, c), np.uint8)
+    _pass(cv2, src, rows, k, clamp, scratch)
+    cols_in = scratch.get(f"cols_in{c}", (w, h, c), np.uint8)
+    cv2.transpose(rows, dst=cols_in)
+    cols = scratch.get(f"cols{c}", (w, h, c), np.uint8)
+    _pass(cv2, cols_in, cols, k, clamp, scratch)
+    out = scratch.get(f"out{c}", (h, w, c), np.uint8)
+    cv2.transpose(cols, dst=out)
+    return out
 
 
 def blur_surface(
