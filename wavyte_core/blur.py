@@ -272,11 +272,16 @@ def blur_q16(
         # A constant channel blurs to itself (Σq = 65536, clamp-to-edge): blur B, G, R
         # only and write alpha 255 back — a quarter less work for the common opaque
         # background (a photo or video filling the canvas).
-        out3 = _blur_channels(cv2, src[..., :3], k, clamp, scratch)
+        cols3 = _blur_channels(cv2, src[..., :3], k, clamp, scratch)
+        out3 = scratch.get("out3", (h, w, 3), np.uint8)
+        cv2.transpose(cols3, dst=out3)
         cv2.cvtColor(out3, cv2.COLOR_BGR2BGRA, dst=dst)
         return
-    out = _blur_channels(cv2, src, k, clamp, scratch)
-    np.copyto(dst, out)
+    cols = _blur_channels(cv2, src, k, clamp, scratch)
+    if dst.flags.c_contiguous or dst.strides[1:] == (4, 1):
+        cv2.transpose(cols, dst=dst)  # OpenCV writes through a strided row view
+    else:
+        np.copyto(dst, cols.transpose(1, 0, 2))
 
 
 def _opaque(src: np.ndarray) -> bool:
@@ -292,7 +297,8 @@ def _opaque(src: np.ndarray) -> bool:
 def _blur_channels(
     cv2: Any, src: np.ndarray, k: np.ndarray, clamp: bool, scratch: BlurScratch
 ) -> np.ndarray:
-    """Both passes over ``src`` (H, W, C); returns a scratch (H, W, C) array."""
+    """Both passes over ``src`` (H, W, C); returns the result transposed, (W, H, C), in
+    scratch (the caller transposes it straight into its destination)."""
     h, w, c = src.shape
     rows = scratch.get(f"rows{c}", (h, w, c), np.uint8)
     _pass(cv2, src, rows, k, clamp, scratch)
@@ -300,9 +306,16 @@ def _blur_channels(
     cv2.transpose(rows, dst=cols_in)
     cols = scratch.get(f"cols{c}", (w, h, c), np.uint8)
     _pass(cv2, cols_in, cols, k, clamp, scratch)
-    out = scratch.get(f"out{c}", (h, w, c), np.uint8)
-    cv2.transpose(cols, dst=out)
-    return out
+    return cols
+
+
+def _clear_outside(buf: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
+    """Zero every pixel of ``buf`` outside ``[x0, x1) × [y0, y1)`` (as 32-bit words)."""
+    words = buf.view(np.uint32)
+    words[:y0].fill(0)
+    words[y1:].fill(0)
+    words[y0:y1, :x0].fill(0)
+    words[y0:y1, x1:].fill(0)
 
 
 def blur_surface(
@@ -320,7 +333,7 @@ def blur_surface(
     h, w = src.buf.shape[:2]
     x0, y0 = max(b[0] - radius, 0), max(b[1] - radius, 0)
     x1, y1 = min(b[2] + radius, w), min(b[3] + radius, h)
-    dst.fill((0, 0, 0, 0))
+    _clear_outside(dst.buf, x0, y0, x1, y1)
     if x1 > x0 and y1 > y0:
         blur_q16(src.buf[y0:y1, x0:x1], dst.buf[y0:y1, x0:x1], radius, sigma, scratch)
     dst.bounds = (x0, y0, x1, y1)
