@@ -186,7 +186,7 @@ def blur_threads_per_worker(workers: int) -> int:
 def _executor() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=_threads, thread_name_prefix="wavyte-blur")
+        _pool = ThreadPoolExecutor(max_workers=_threads - 1, thread_name_prefix="wavyte-blur")
     return _pool
 
 
@@ -236,13 +236,18 @@ def _pass(
     if parts <= 1:
         _rows_pass(cv2, src, dst, k, clamp, scratch, 0)
         return
-    bounds = [n * i // parts for i in range(parts + 1)]
+    spans = list(itertools.pairwise(n * i // parts for i in range(parts + 1)))
+    pool = _executor()
     futures = [
-        _executor().submit(_rows_pass, cv2, src[b0:b1], dst[b0:b1], k, clamp, scratch, i)
-        for i, (b0, b1) in enumerate(itertools.pairwise(bounds))
+        pool.submit(_rows_pass, cv2, src[b0:b1], dst[b0:b1], k, clamp, scratch, i)
+        for i, (b0, b1) in enumerate(spans[1:], start=1)
     ]
-    for fut in futures:
-        fut.result()
+    b0, b1 = spans[0]
+    try:  # the calling thread takes the first part itself: one hand-off fewer
+        _rows_pass(cv2, src[b0:b1], dst[b0:b1], k, clamp, scratch, 0)
+    finally:
+        for fut in futures:
+            fut.result()
 
 
 def blur_q16(
