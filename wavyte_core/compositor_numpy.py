@@ -32,7 +32,7 @@ import numpy as np
 from .blur import BlurScratch, blur_surface
 from .roles import Surface
 
-__all__ = ["NumpyCompositor", "placed", "r255"]
+__all__ = ["NumpyCompositor", "opencv", "placed", "r255"]
 
 _F0 = np.float32(0.0)
 _F1 = np.float32(1.0)
@@ -53,8 +53,9 @@ _MD.setflags(write=False)
 _cv2: Any = None
 
 
-def _opencv() -> Any:
-    """OpenCV, imported on first use (importing it costs ≈30 ms at startup)."""
+def opencv() -> Any:
+    """OpenCV, imported on first use (≈30–60 ms): jobs whose layers blend or blur call
+    this while preparing (`job.Job`), so the import is not paid inside the frame loop."""
     global _cv2
     if _cv2 is None:
         import cv2
@@ -171,7 +172,7 @@ class NumpyCompositor:
         np.subtract(_U32_255, inv32, out=inv32)
         inv32 *= _U32_REPLICATE
         inv = inv32.view(np.uint8).reshape(shape)
-        cv2 = _opencv()
+        cv2 = opencv()
         acc = self._scratch.view("acc", shape, np.uint8)
         _checked(cv2.multiply(d, inv, dst=acc, scale=_INV255), acc)  # mul_div255(d, 255 − sa)
         if op != 255:  # mul_div255(x, 255) == x
@@ -189,7 +190,7 @@ class NumpyCompositor:
         ``tt`` is an int, or a uint16 array broadcastable to ``a`` (a per-column/row mask);
         ``out`` must be C-contiguous.
         """
-        cv2 = _opencv()
+        cv2 = opencv()
         ta = self._scratch.view("xf_a", a.shape, np.uint8)
         if isinstance(tt, np.ndarray):
             fb = self._scratch.view("xf_fb", a.shape, np.uint8)
