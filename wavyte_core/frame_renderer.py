@@ -248,26 +248,31 @@ class FrameRenderer:
         """``ops`` with those unchanged since the previous frame moved ahead of changed ones
         wherever their boxes are disjoint from everything they pass (see the module
         docstring for why the pixels cannot change). An op that overlaps an op held back
-        is held back too, behind it, so overlapping ops never swap."""
-        if not self.reorder:
+        is held back too, behind it, so overlapping ops never swap. Linear in the number
+        of ops; boxes are computed only when an unchanged op has to pass changed ones."""
+        if not self.reorder or not self._prev_ops:
             return ops
-        prev = self._prev_ops
-        if not prev:
-            return ops
+        before = {op[1][0]: op for op in self._prev_ops}  # an op by its first clip
         out: list[tuple] = []
         held: list[tuple] = []
         boxes: list[tuple[int, int, int, int]] = []
         for op in ops:
-            unchanged = op in prev
-            if unchanged and not held:
+            if before.get(op[1][0]) != op:
+                held.append(op)
+                continue
+            if not held:
                 out.append(op)
                 continue
+            for i in range(len(boxes), len(held)):
+                boxes.append(self._op_box(held[i]))
             box = self._op_box(op)
-            if unchanged and all(_disjoint(box, b) for b in boxes):
+            if all(_disjoint(box, b) for b in boxes):
                 out.append(op)
             else:
                 held.append(op)
                 boxes.append(box)
+        if not held:
+            return ops
         out.extend(held)
         return out
 
