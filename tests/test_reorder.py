@@ -113,3 +113,45 @@ def test_overlapping_ops_keep_their_order() -> None:
         for b in plan[i + 1 :]:
             if not _disjoint(r._op_box(a), r._op_box(b)):
                 assert pos[id(a)] < pos[id(b)], (a[1][0], b[1][0])
+
+
+def test_a_static_blurred_layer_in_the_snapshot_is_blurred_once() -> None:
+    # The photo holds still, then moves, under a static blurred box: the snapshot taken
+    # while both held still breaks when the photo moves, and the box's cached pixels must
+    # still be there (it is not drawn and blurred again).
+    b = CompositionBuilder(width=W, height=H, fps=30, duration=N, seed=1)
+    b.image("photo", "landscape.jpg")
+    b.path("box", "M0,0 L50,0 L50,30 L0,30 Z")
+    b.path("star", STAR)
+    still_then_move = keyframes(
+        [
+            (0, transform(scale=0.3)),
+            (10, transform(scale=0.3)),
+            (N - 1, transform(x=-30, scale=0.3)),
+        ]
+    )
+    b.track("bg").clip("photo", asset="photo", start=0, end=N, transform=still_then_move)
+    b.track("top", z_base=1).clip(
+        "soft", asset="box", start=0, end=N, transform=transform(x=90, y=50), effects=[blur(4)]
+    )
+    spin = keyframes(
+        [
+            (0, transform(x=200, y=30, anchor=(50, 50), scale=0.3)),
+            (N - 1, transform(x=200, y=30, rotation_rad=2.0, anchor=(50, 50), scale=0.3)),
+        ]
+    )  # keeps every frame changing while the photo holds still
+    b.track("spin", z_base=2).clip("star", asset="star", start=0, end=N, transform=spin)
+    with open_job(b.build(), assets_root=ASSETS) as job:
+        rt = next(rt for rt in job.renderer.clips if rt.pixel)
+        calls: list[int] = []
+        draw = rt.draw
+
+        def counted(*args: object) -> None:
+            calls.append(1)
+            draw(*args)  # type: ignore[misc]
+
+        rt.draw = counted
+        frames = [buf for _, buf in job.frames()]
+        assert job.renderer.stats.prefix_hits > 0
+    assert len(calls) == 1
+    assert not np.array_equal(frames[10], frames[N - 1])

@@ -232,7 +232,9 @@ class FrameRenderer:
             dst.fill(self.bg)
             self._invalidate(dst)
         keep = _common_prefix(ops, self._prev_ops)
-        used: set[int] = set()
+        # Layers inside the snapshot keep their cached pixels: when the snapshot breaks (a
+        # layer under them changes), a static blurred layer is not blurred again.
+        used: set[int] = {i for i in _clip_indices(ops[:start]) if i in self._cache}
         for i in range(start, len(ops)):
             if i == keep and i > 0 and i != len(snap_ops):
                 self._snapshot(dst, ops[:i])
@@ -446,6 +448,16 @@ def _effects_pad(effects: tuple[PixelEffect, ...]) -> int | None:
             return None
         total += pad
     return total
+
+
+def _clip_indices(ops: list[tuple]) -> list[int]:
+    """The clips drawn by ``ops`` (a pair op draws two)."""
+    out = []
+    for op in ops:
+        out.append(op[1][0])
+        if op[0] == 1:
+            out.append(op[2][0])
+    return out
 
 
 def _disjoint(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
