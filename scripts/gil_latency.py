@@ -8,6 +8,12 @@ the GIL for the whole of each draw call, so the encoder thread waits for the ren
 thread's next switch point. This renders every frame of a composition (no encoder) while
 a probe thread sleeps 0.2 ms in a loop, and prints how late the probe wakes up: that is
 the wait the encoder thread sees, for each GIL switch interval (ms) given.
+
+A 1 ms interval during `render_to_file` cut that wait (p99 ≈ 10–30 ms → 2–3 ms on the
+demo) but was reverted: its effect on the loop's wall time was not measurable on the
+shared machine, and segmented renders (tests/test_segments.py) produced MP4s that were not
+byte-identical in some runs under load while it was in place (same frame hashes, so a
+timing dependence on the encoding side that a shorter GIL slice makes more likely).
 """
 
 from __future__ import annotations

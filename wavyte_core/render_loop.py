@@ -17,11 +17,10 @@ import contextlib
 import dataclasses
 import os
 import queue
-import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -229,14 +228,13 @@ def render_to_file(
     enc = EncoderThread(session, write, maxsize=RING - 2)
     ok = False
     try:
-        with _short_gil_slices():
-            if workers == 1:
-                _render_inline(job, enc, start, end, report, progress)
-            else:
-                from .parallel import render_parallel
+        if workers == 1:
+            _render_inline(job, enc, start, end, report, progress)
+        else:
+            from .parallel import render_parallel
 
-                render_parallel(job, enc, start, end, workers, report, progress)
-            enc.finish()
+            render_parallel(job, enc, start, end, workers, report, progress)
+        enc.finish()
         target.commit()
         ok = True
     finally:
@@ -248,29 +246,6 @@ def render_to_file(
     if job.timer is not None:
         report.stage_ms = job.timer.ms()
     return report
-
-
-#: GIL switch interval while rendering into the encoder thread (Python's default: 5 ms).
-GIL_SLICE_S = 0.001
-
-
-@contextlib.contextmanager
-def _short_gil_slices() -> Iterator[None]:
-    """Shorten the interpreter's GIL switch interval for the render loop, then restore it.
-
-    Why: skia-python keeps the GIL through every draw call, and the encoder thread needs
-    the GIL back each time PyAV returns from a GIL-free section (convert, send, receive,
-    mux: several times per frame). With the 5 ms default a thread waiting for the GIL
-    while the render thread draws the demo waited ≈30 ms at the 99th percentile (40 ms at
-    worst), long enough for x264's threads to run dry; with 1 ms, 2.7 ms (worst 6 ms: one
-    long skia call). Measured with ``scripts/gil_latency.py``. Process-wide, hence
-    restored afterwards."""
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(min(old, GIL_SLICE_S))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(old)
 
 
 def _observed_write(
