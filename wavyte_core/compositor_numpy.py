@@ -19,7 +19,7 @@ per-line factor it is ``cv2.multiply(x, y, scale=1/255)``, whose float32 product
 nearest and cannot land on a tie (``x·y/255`` is never within 1/510 of one); saturating
 sums are ``cv2.add``. Together with the copy taken when the source of an ``over`` is
 opaque everywhere (then ``mul_div255(d, 0) + s == s``), this made a 960×540 crossfade of
-two opaque layers ≈4× cheaper than the uint16 numpy arithmetic it replaces.
+two opaque layers ≈3× cheaper (4.3 → 1.5 ms CPU) than the uint16 arithmetic it replaces.
 """
 
 from __future__ import annotations
