@@ -171,13 +171,58 @@ def test_float64_route_when_weights_sum_above_one() -> None:
     pass switches to float64, still saturating at 255 like ``min(…, 255)``."""
     import cv2
 
-    from wavyte_core.blur import _row_pass
+    from wavyte_core.blur import _rows_pass
 
     q = np.array([30000, 40000, 30000], dtype=np.int64)  # Σq = 100000
     k = (q / 65536.0).reshape(1, -1)
     src = np.array([[[255], [255], [0], [128], [255]]], dtype=np.uint8)
-    out = np.empty(src.shape, np.float64)
-    _row_pass(cv2, src.astype(np.float64), out, k, clamp=True)
+    out = np.empty_like(src)
+    _rows_pass(cv2, src, out, k, True, BlurScratch(), 0)
     p = np.pad(src[0, :, 0].astype(np.int64), 1, mode="edge")
     want = [min((int(q @ p[i : i + 3]) + 32768) >> 16, 255) for i in range(5)]
-    assert out[0, :, 0].astype(int).tolist() == want
+    assert out[0, :, 0].tolist() == want
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_threaded_bands_exact_against_int64_reference(threads: int) -> None:
+    """Large enough to split each pass across threads and into several row bands per
+    thread (with a short last band): the bytes do not depend on the split."""
+    from conformance.exact_math import blur as int64_blur
+    from wavyte_core import blur as blur_mod
+
+    rng = np.random.default_rng(threads)
+    src = rng.integers(0, 256, (181, 307, 4), dtype=np.uint8)
+    assert src.size >= blur_mod._PARALLEL_MIN_VALUES
+    before = blur_mod.blur_threads()
+    blur_mod.set_blur_threads(threads)
+    try:
+        dst = np.empty_like(src)
+        blur_q16(src, dst, 21, 9.5, BlurScratch())
+    finally:
+        blur_mod.set_blur_threads(before)
+    np.testing.assert_array_equal(dst, int64_blur(src, 21, 9.5))
+
+
+@pytest.mark.parametrize("shape", [(9, 13, 4), (181, 307, 4)])
+def test_opaque_layer_shortcut_exact(shape: tuple[int, int, int]) -> None:
+    """An all-opaque layer takes the three-channel route (alpha stays 255 by §4.6's
+    arithmetic): same bytes as the int64 transcription, also in place inside a canvas, and
+    one translucent pixel sends it back to the four-channel route, still exact."""
+    from conformance.exact_math import blur as int64_blur
+
+    rng = np.random.default_rng(shape[0])
+    src = rng.integers(0, 256, shape, dtype=np.uint8)
+    src[..., 3] = 255
+    want = int64_blur(src, 11, 4.5)
+    assert (want[..., 3] == 255).all()
+    dst = np.zeros_like(src)
+    blur_q16(src, dst, 11, 4.5)
+    np.testing.assert_array_equal(dst, want)
+    canvas = np.full((shape[0] + 4, shape[1] + 6, 4), 9, dtype=np.uint8)
+    canvas[2:-2, 3:-3] = src
+    blur_q16(canvas[2:-2, 3:-3], canvas[2:-2, 3:-3], 11, 4.5)
+    np.testing.assert_array_equal(canvas[2:-2, 3:-3], want)
+    assert (canvas[:2] == 9).all() and (canvas[:, :3] == 9).all()
+    src[shape[0] // 2, shape[1] // 3, 3] = 254
+    blur_q16(src, dst, 11, 4.5)
+    np.testing.assert_array_equal(dst, int64_blur(src, 11, 4.5))

@@ -137,13 +137,63 @@ def comp() -> NumpyCompositor:
 # ----------------------------------------------------------------------- mul_div255
 
 
-def test_fast_mul_div255_equals_definition_for_all_pairs(comp):
-    x = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(256, 256, 1)
-    y = np.tile(np.arange(256, dtype=np.uint16), 256).reshape(256, 256, 1)
-    out = np.empty((256, 256, 1), dtype=np.uint16)
-    comp._mul_div255(x, y, out)
-    expected = (x.astype(np.int64) * y + 127) // 255
-    assert np.array_equal(out, expected)
+def _all_pairs(channels: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x, y: every pair of bytes, as (256, 256 // channels, channels) arrays; and
+    ``(x·y + 127) // 255`` for each."""
+    x = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(256, -1, channels)
+    y = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(256, -1, channels)
+    return x, y, ((x.astype(np.int64) * y + 127) // 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("channels", [1, 4])
+def test_crossfade_kernel_per_pixel_factors_equal_definition_for_all_pairs(comp, channels):
+    # cv2.multiply(x, y, scale=1/255) rounds x·y/255 to nearest: exact for every pair.
+    x, y, want = _all_pairs(channels)
+    out = np.empty_like(x)
+    # factor array: mul_div255(x, 255 − y) + mul_div255(0, y) == mul_div255(x, 255 − y)
+    comp._crossfade_into(out, x, np.zeros_like(x), (255 - y).astype(np.uint16))
+    assert np.array_equal(out, want)
+    comp._crossfade_into(out, np.zeros_like(x), x, y.astype(np.uint16))
+    assert np.array_equal(out, want)
+
+
+def test_crossfade_kernel_constant_factor_equals_definition_for_all_pairs(comp):
+    x = np.arange(256, dtype=np.uint8).reshape(1, 64, 4)
+    for k in range(256):
+        want = ((x.astype(np.int64) * k + 127) // 255).astype(np.uint8)
+        out = np.empty_like(x)
+        comp._crossfade_into(out, np.zeros_like(x), x, k)
+        assert np.array_equal(out, want), k
+        comp._crossfade_into(out, x, np.zeros_like(x), 255 - k)
+        assert np.array_equal(out, want), k
+
+
+def test_over_per_pixel_product_equals_definition_for_all_pairs(comp):
+    # over at full opacity of a source whose alpha is 255 − y onto x: colour channels get
+    # mul_div255(x, y) + s; with s = 0 colour that is exactly the product.
+    x, y, want = _all_pairs(1)
+    h, w = x.shape[:2]
+    dst = np.repeat(x, 4, axis=2)
+    src = np.zeros((h, w, 4), dtype=np.uint8)
+    src[..., 3] = 255 - y[..., 0]
+    d = surf(dst)
+    comp.over(d, surf(src), 1.0)
+    live = src[..., 3] > 0  # alpha 0: the early return keeps dst
+    assert np.array_equal(d.buf[..., :3][live], np.repeat(want, 3, axis=2)[live])
+    assert np.array_equal(d.buf[~live], dst[~live])
+
+
+def test_over_opaque_source_is_a_copy(comp):
+    rng = np.random.default_rng(8)
+    dst = random_premul(rng)
+    src = rng.integers(0, 256, dst.shape, dtype=np.uint8)
+    src[..., 3] = 255
+    d = surf(dst)
+    comp.over(d, surf(src), 1.0)
+    assert np.array_equal(d.buf, src)
+    d = surf(dst)
+    comp.over(d, surf(src), 0.6)  # not at full opacity: blended
+    assert np.array_equal(d.buf, ref_over_img(dst, src, 0.6))
 
 
 def test_r255_rounds_half_away_in_f32():

@@ -4,18 +4,22 @@ Why integer math: the format defines the blur bit for bit (kernel weights rounde
 ``min((acc + 32768) >> 16, 255)`` per pass, clamp-to-edge), so every compositor produces
 the same bytes and the numpy compositor can be the exact reference.
 
-How it is fast and still exact: each pass is one OpenCV SIMD float32 convolution with
+How it is fast and still exact: each pass is an OpenCV SIMD float32 convolution with
 replicated borders. Every product ``q_k · x`` and every partial sum is an integer below
 2^24 (Σq = 65536, x ≤ 255), so float32 holds it exactly whatever order the taps are summed
 in; the kernel is scaled by 2^-16 (exact) and the convolution's ``delta`` adds 0.5, so the
-result is ``(acc + 32768) / 65536`` exactly and ``floor`` of it is the format's ``>> 16``.
-The vertical pass runs as a horizontal one on the transposed image (OpenCV's row filter is
-~3× faster than its column filter on interleaved BGRA). A kernel whose clamped weights sum
-above 65536 (possible only in theory, §4.6's middle-weight clamp) switches to float64, where
-the sums stay exact too. Kernels with more taps than OpenCV's direct-convolution limit go
-through ``sepFilter2D``, which never switches to a (rounding) DFT. Measured: ≈3.5× faster
-than the previous whole-array numpy accumulation (DESIGN.md §5; figures in
-docs/blur-speed.md).
+result is ``(acc + 32768) / 65536`` exactly, and the float → uint8 cast (truncation) is the
+format's ``>> 16``. A pass runs over bands of rows small enough that the float copy stays in
+L2 between conversion, convolution and rounding, split across the process's CPUs (threads:
+OpenCV and numpy release the GIL); between the passes the image is uint8. The vertical pass
+runs as a horizontal one on the transposed image (OpenCV's row filter is ~3× faster than
+its column filter on interleaved BGRA). An opaque layer (alpha 255 everywhere — a photo or
+video behind everything) blurs B, G, R only: a constant channel blurs to itself. A kernel
+whose clamped weights sum above 65536 (possible only in theory, §4.6's middle-weight clamp)
+switches to float64, where the sums stay exact too. Kernels with more taps than OpenCV's
+direct-convolution limit go through ``sepFilter2D``, which never switches to a (rounding)
+DFT. Figures: ``scripts/blur_speed.py``; the bound is the convolution itself (2 × 81
+multiply-adds per channel value at radius 40, ≈ 30 G/s per core with OpenCV's AVX2 code).
 
 OpenCV (``opencv-python-headless``) is imported on first use, not at import time, so the
 CLI's start-up does not pay for it. Scratch buffers are cached per shape in a
@@ -24,7 +28,11 @@ CLI's start-up does not pay for it. Scratch buffers are cached per shape in a
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +40,16 @@ import numpy as np
 
 from .roles import Surface
 
-__all__ = ["MAX_BLUR_RADIUS", "BlurScratch", "blur_q16", "blur_surface", "gaussian_kernel_q16"]
+__all__ = [
+    "MAX_BLUR_RADIUS",
+    "BlurScratch",
+    "blur_q16",
+    "blur_surface",
+    "blur_threads",
+    "blur_threads_per_worker",
+    "gaussian_kernel_q16",
+    "set_blur_threads",
+]
 
 #: The largest radius the format accepts (§1.11: "Blur.radius_px must be <= 256").
 MAX_BLUR_RADIUS = 256
@@ -127,18 +144,114 @@ def _opencv() -> Any:
     return _cv2
 
 
-def _row_pass(cv2: Any, src: np.ndarray, dst: np.ndarray, k: np.ndarray, clamp: bool) -> None:
+def _threads_default() -> int:
+    env = os.environ.get("WAVYTE_BLUR_THREADS", "")
+    if env.strip().isdigit() and int(env) > 0:
+        return min(int(env), _MAX_THREADS)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _MAX_THREADS))
+
+
+#: Threads one blur may use (the process's CPUs unless WAVYTE_BLUR_THREADS says otherwise;
+#: render workers set it to their share of the machine).
+_MAX_THREADS = 8
+_threads = _threads_default()
+_pool: ThreadPoolExecutor | None = None
+#: Below this many channel values a pass runs on the calling thread (hand-off costs more).
+_PARALLEL_MIN_VALUES = 1 << 17
+#: Rows of float scratch per band: about 256 KiB, so a band stays in L2 between the
+#: conversion, the convolution and the rounding.
+_BAND_BYTES = 1 << 18
+
+
+def set_blur_threads(n: int) -> None:
+    """Use ``n`` threads per blur from now on (1 = the calling thread only)."""
+    global _threads, _pool
+    n = max(1, min(int(n), _MAX_THREADS))
+    if n != _threads and _pool is not None:
+        _pool.shutdown(wait=True)
+        _pool = None
+    _threads = n
+
+
+def blur_threads() -> int:
+    return _threads
+
+
+def blur_threads_per_worker(workers: int) -> int:
+    """The blur threads each of ``workers`` render processes should use: their share of the
+    CPUs, so parallel workers do not oversubscribe the machine."""
+    return max(1, _threads_default() // max(1, workers))
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=_threads - 1, thread_name_prefix="wavyte-blur")
+    return _pool
+
+
+def _rows_pass(
+    cv2: Any,
+    src: np.ndarray,
+    dst: np.ndarray,
+    k: np.ndarray,
+    clamp: bool,
+    scratch: BlurScratch,
+    slot: int,
+) -> None:
     """``dst = min(floor((Σ q_k · src[x + k − r] + 32768) / 65536), 255)`` along rows, with
-    clamp-to-edge; ``src`` and ``dst`` are float arrays of one shape."""
-    depth = cv2.CV_32F if dst.dtype == np.float32 else cv2.CV_64F
-    if k.shape[1] <= _DIRECT_TAPS_MAX:
-        cv2.filter2D(src, depth, k, dst=dst, delta=0.5, borderType=cv2.BORDER_REPLICATE)
-    else:
-        one = np.ones((1, 1), dtype=k.dtype)
-        cv2.sepFilter2D(src, depth, k, one, dst=dst, delta=0.5, borderType=cv2.BORDER_REPLICATE)
-    np.floor(dst, out=dst)
-    if clamp:
-        np.minimum(dst, 255.0, out=dst)
+    clamp-to-edge; ``src`` and ``dst`` are uint8 (n, w, c).
+
+    Works in bands of rows: convert to float, convolve, round down — the float band stays in
+    cache. The kernel has one row, so a band's convolution reads no row outside it. The
+    float → uint8 cast truncates, which is ``floor`` for these non-negative values.
+    """
+    n, w, c = src.shape
+    ft = k.dtype.type
+    band = max(1, _BAND_BYTES // (w * c * k.dtype.itemsize))
+    f = scratch.get(f"f{slot}", (min(band, n), w, c), ft)
+    a = scratch.get(f"a{slot}", (min(band, n), w, c), ft)
+    depth = cv2.CV_32F if ft is np.float32 else cv2.CV_64F
+    direct = k.shape[1] <= _DIRECT_TAPS_MAX
+    one = None if direct else np.ones((1, 1), dtype=k.dtype)
+    for r0 in range(0, n, band):
+        r1 = min(r0 + band, n)
+        fb, ab = f[: r1 - r0], a[: r1 - r0]
+        np.copyto(fb, src[r0:r1])
+        if direct:
+            cv2.filter2D(fb, depth, k, dst=ab, delta=0.5, borderType=cv2.BORDER_REPLICATE)
+        else:  # sepFilter2D never switches to a (rounding) DFT
+            cv2.sepFilter2D(fb, depth, k, one, dst=ab, delta=0.5, borderType=cv2.BORDER_REPLICATE)
+        if clamp:
+            np.minimum(ab, 255.0, out=ab)
+        np.copyto(dst[r0:r1], ab, casting="unsafe")  # integers 0..255: the cast is exact
+
+
+def _pass(
+    cv2: Any, src: np.ndarray, dst: np.ndarray, k: np.ndarray, clamp: bool, scratch: BlurScratch
+) -> None:
+    """One horizontal pass over all rows, split across the blur threads when it pays."""
+    n = src.shape[0]
+    parts = min(_threads, n) if src.size >= _PARALLEL_MIN_VALUES else 1
+    if parts <= 1:
+        _rows_pass(cv2, src, dst, k, clamp, scratch, 0)
+        return
+    spans = list(itertools.pairwise(n * i // parts for i in range(parts + 1)))
+    pool = _executor()
+    futures = [
+        pool.submit(_rows_pass, cv2, src[b0:b1], dst[b0:b1], k, clamp, scratch, i)
+        for i, (b0, b1) in enumerate(spans[1:], start=1)
+    ]
+    b0, b1 = spans[0]
+    try:  # the calling thread takes the first part itself: one hand-off fewer
+        _rows_pass(cv2, src[b0:b1], dst[b0:b1], k, clamp, scratch, 0)
+    finally:
+        for fut in futures:
+            fut.result()
 
 
 def blur_q16(
@@ -164,20 +277,54 @@ def blur_q16(
         scratch = BlurScratch()
     cv2 = _opencv()
     k, clamp = _scaled_kernel(int(radius), float(np.float32(sigma)))
-    ft = k.dtype.type
-    f = scratch.get("in", (h, w, c), ft)
-    np.copyto(f, src)
-    a = scratch.get("h", (h, w, c), ft)
-    _row_pass(cv2, f, a, k, clamp)
-    at = scratch.get("ht", (w, h, c), ft)
-    cv2.transpose(a, dst=at)
-    bt = scratch.get("vt", (w, h, c), ft)
-    _row_pass(cv2, at, bt, k, clamp)
-    u = scratch.get("u8t", (w, h, c), np.uint8)
-    np.copyto(u, bt, casting="unsafe")  # integers 0..255: the cast is exact
-    out = scratch.get("out", (h, w, c), np.uint8)
-    cv2.transpose(u, dst=out)
-    np.copyto(dst, out)
+    if c == 4 and not clamp and _opaque(src):
+        # A constant channel blurs to itself (Σq = 65536, clamp-to-edge): blur B, G, R
+        # only and write alpha 255 back — a quarter less work for the common opaque
+        # background (a photo or video filling the canvas).
+        cols3 = _blur_channels(cv2, src[..., :3], k, clamp, scratch)
+        out3 = scratch.get("out3", (h, w, 3), np.uint8)
+        cv2.transpose(cols3, dst=out3)
+        cv2.cvtColor(out3, cv2.COLOR_BGR2BGRA, dst=dst)
+        return
+    cols = _blur_channels(cv2, src, k, clamp, scratch)
+    if dst.flags.c_contiguous or dst.strides[1:] == (4, 1):
+        cv2.transpose(cols, dst=dst)  # OpenCV writes through a strided row view
+    else:
+        np.copyto(dst, cols.transpose(1, 0, 2))
+
+
+def _opaque(src: np.ndarray) -> bool:
+    """Every pixel's alpha is 255 (BGRA bytes read as little-endian uint32 ≥ 0xFF000000).
+
+    Σq = 65536 whenever no pass clamps (§4.6's middle-weight clamp only ever raises the
+    sum), so then ``(255 · 65536 + 32768) >> 16 = 255`` at every pixel of both passes."""
+    if src.strides[-1] != 1 or src.strides[-2] != 4 or sys.byteorder != "little":
+        return bool((src[..., 3] == 255).all())
+    return bool((src.view(np.uint32) >= 0xFF000000).all())
+
+
+def _blur_channels(
+    cv2: Any, src: np.ndarray, k: np.ndarray, clamp: bool, scratch: BlurScratch
+) -> np.ndarray:
+    """Both passes over ``src`` (H, W, C); returns the result transposed, (W, H, C), in
+    scratch (the caller transposes it straight into its destination)."""
+    h, w, c = src.shape
+    rows = scratch.get(f"rows{c}", (h, w, c), np.uint8)
+    _pass(cv2, src, rows, k, clamp, scratch)
+    cols_in = scratch.get(f"cols_in{c}", (w, h, c), np.uint8)
+    cv2.transpose(rows, dst=cols_in)
+    cols = scratch.get(f"cols{c}", (w, h, c), np.uint8)
+    _pass(cv2, cols_in, cols, k, clamp, scratch)
+    return cols
+
+
+def _clear_outside(buf: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
+    """Zero every pixel of ``buf`` outside ``[x0, x1) × [y0, y1)`` (as 32-bit words)."""
+    words = buf.view(np.uint32)
+    words[:y0].fill(0)
+    words[y1:].fill(0)
+    words[y0:y1, :x0].fill(0)
+    words[y0:y1, x1:].fill(0)
 
 
 def blur_surface(
@@ -195,7 +342,7 @@ def blur_surface(
     h, w = src.buf.shape[:2]
     x0, y0 = max(b[0] - radius, 0), max(b[1] - radius, 0)
     x1, y1 = min(b[2] + radius, w), min(b[3] + radius, h)
-    dst.fill((0, 0, 0, 0))
+    _clear_outside(dst.buf, x0, y0, x1, y1)
     if x1 > x0 and y1 > y0:
         blur_q16(src.buf[y0:y1, x0:x1], dst.buf[y0:y1, x0:x1], radius, sigma, scratch)
     dst.bounds = (x0, y0, x1, y1)

@@ -94,9 +94,13 @@ def run_task(shared: Any, task: Task) -> TaskResult:
     return res
 
 
-def _warm_worker() -> None:
-    """Import the render stack once per worker process, before the first task."""
+def _warm_worker(blur_threads: int) -> None:
+    """Import the render stack once per worker process, before the first task, and give
+    the process its share of the CPUs for blurs."""
     from . import job  # noqa: F401
+    from .blur import set_blur_threads
+
+    set_blur_threads(blur_threads)
 
 
 class LocalExecutor:
@@ -122,8 +126,13 @@ class LocalSession:
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         # spawn: no fork of a process that runs threads (encoder, progress bar).
+        from .blur import blur_threads_per_worker
+
         return cf.ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_worker
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm_worker,
+            initargs=(blur_threads_per_worker(self.workers),),
         )
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]:

@@ -283,6 +283,10 @@ class Job:
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
+        if any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
+            from .compositor_numpy import opencv
+
+            opencv()  # the exact blur and blend kernels: imported now, not in the first frame
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
         return FrameRenderer(

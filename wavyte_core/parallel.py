@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from .blur import blur_threads_per_worker
 from .errors import RenderError, WavyteError
 from .output import RenderReport
 
@@ -76,6 +77,7 @@ class WorkerPool:
             "background": job.background,
             "timings": job.timer is not None,
             "nslots": self.nslots,
+            "blur_threads": blur_threads_per_worker(workers),
         }
         for wid in range(workers):
             shm = shared_memory.SharedMemory(create=True, size=self.frame_bytes * self.nslots)

@@ -28,6 +28,7 @@ import numpy as np
 
 
 def serve(rx: Connection, tx: Connection) -> None:
+    from .blur import set_blur_threads
     from .errors import WavyteError
     from .job import Job
     from .roles import Surface
@@ -37,6 +38,7 @@ def serve(rx: Connection, tx: Connection) -> None:
     try:
         kind, spec = rx.recv()
         assert kind == "init"
+        set_blur_threads(spec.get("blur_threads", 1))
         job = Job(
             spec["comp"],
             assets_root=spec["root"],

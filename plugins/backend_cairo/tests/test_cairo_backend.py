@@ -34,6 +34,7 @@ from conformance.contract import (  # noqa: E402
     rect_path,
 )
 from wavyte_core.compositor_numpy import NumpyCompositor  # noqa: E402
+from wavyte_core.errors import RenderError  # noqa: E402
 from wavyte_core.prepared import PathGeometry, ShapedText  # noqa: E402
 from wavyte_core.roles import Compositor, Rasterizer, Surface  # noqa: E402
 from wavyte_core.svgpath import parse_svg_path  # noqa: E402
@@ -128,6 +129,21 @@ def test_singular_transform_draws_nothing(ras: CairoRasterizer) -> None:
     ras.draw_image(s, ras.prepare_image(np.full((4, 4, 4), 255, np.uint8)), (1, 0, 2, 0, 0, 0), 1.0)
     assert not s.buf.any()
     ras.fill_path(s, path, IDENTITY, WHITE, 1.0)  # the context was left usable
+    assert s.buf.all()
+
+
+@pytest.mark.parametrize("opacity", [1.0, 0.5])
+def test_out_of_range_image_transform_is_a_render_error(
+    ras: CairoRasterizer, opacity: float
+) -> None:
+    """Found by fuzzing: cairo's fixed point overflows ("out of memory") on an image
+    under a matrix with a 1e12 shear, also through the clipped ``paint_with_alpha`` of a translucent
+    image. It is a `RenderError`, and the surface draws again afterwards."""
+    s = Surface.alloc(8, 8)
+    img = ras.prepare_image(np.full((4, 4, 4), 255, np.uint8))
+    with pytest.raises(RenderError, match="cairo cannot draw this layer"):
+        ras.draw_image(s, img, (0.0, 1.0, 1.0, 1e12, 0.0, 0.0), opacity)
+    ras.fill_path(s, ras.prepare_path(rect_path(0, 0, 8, 8)), IDENTITY, WHITE, 1.0)
     assert s.buf.all()
 
 

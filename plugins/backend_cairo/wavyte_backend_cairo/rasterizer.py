@@ -13,6 +13,7 @@ clip, no path), so the compositor can share it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cairo
@@ -145,7 +146,7 @@ class CairoRasterizer:
         ctx.append_path(path)  # transformed to device space as it is appended
         ctx.identity_matrix()
         ctx.set_source_rgba(r, g, b, a)
-        _checked_fill(surface, ctx)
+        _checked(surface, ctx.fill)
 
     def draw_image(self, surface: Surface, handle: CairoImage, m: Affine, opacity: float) -> None:
         if opacity <= 0.0:
@@ -159,12 +160,16 @@ class CairoRasterizer:
         ctx.set_source(handle.nearest if integer_translation(m) else handle.filtered)
         ctx.rectangle(0.0, 0.0, handle.width, handle.height)
         if opacity >= 1.0:
-            _checked_fill(surface, ctx)
+            _checked(surface, ctx.fill)
         else:
-            ctx.save()
-            ctx.clip()
-            ctx.paint_with_alpha(opacity)
-            ctx.restore()
+
+            def paint() -> None:
+                ctx.save()
+                ctx.clip()
+                ctx.paint_with_alpha(opacity)
+                ctx.restore()
+
+            _checked(surface, paint)
         ctx.identity_matrix()
 
     def draw_pixels(self, surface: Surface, pixels: np.ndarray, m: Affine, opacity: float) -> None:
@@ -183,12 +188,13 @@ class CairoRasterizer:
         self.draw_image(surface, image, m, opacity)
 
 
-def _checked_fill(surface: Surface, ctx: cairo.Context) -> None:
-    """``ctx.fill()``; cairo fails ("out of memory") on geometry beyond its fixed-point
-    range (found by fuzzing: transforms near 1e16). Its context error is sticky, so the
-    surface's wrappers are dropped and the failure becomes a `RenderError`."""
+def _checked(surface: Surface, draw: Callable[[], None]) -> None:
+    """Run a cairo drawing call (``ctx.fill``, a clipped ``paint_with_alpha``); cairo fails
+    ("out of memory") on geometry beyond its fixed-point range (found by fuzzing:
+    transforms near 1e16). Its context error is sticky, so the surface's wrappers are
+    dropped and the failure becomes a `RenderError`."""
     try:
-        ctx.fill()
+        draw()
     except cairo.Error as exc:
         surface.native.pop(NATIVE_KEY, None)
         raise RenderError(

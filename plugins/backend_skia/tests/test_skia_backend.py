@@ -16,7 +16,7 @@ skia = pytest.importorskip("skia")
 
 from wavyte_backend_skia import plugin  # noqa: E402
 from wavyte_backend_skia.compositor import SkiaCompositor  # noqa: E402
-from wavyte_backend_skia.native import NATIVE_KEY, target  # noqa: E402
+from wavyte_backend_skia.native import NATIVE_KEY, NEAREST, target  # noqa: E402
 from wavyte_backend_skia.rasterizer import SkiaRasterizer  # noqa: E402
 
 from conformance.contract import (  # noqa: E402
@@ -104,15 +104,43 @@ def test_render_svg_scales_to_the_raster_size(ras: SkiaRasterizer, tmp_path: Pat
 
 def test_cached_source_wrapper_sees_new_content(comp: SkiaCompositor) -> None:
     src = Surface.alloc(8, 8)
-    src.buf[...] = (10, 20, 30, 255)
+    src.buf[...] = (10, 20, 30, 200)  # not opaque: a skia blend, not the copy
     dst = Surface.alloc(8, 8)
     comp.over(dst, src, 1.0)
-    assert dst.buf[0, 0].tolist() == [10, 20, 30, 255]
+    assert dst.buf[0, 0].tolist() == [10, 20, 30, 200]
     wrapper = src.native[NATIVE_KEY]
-    src.buf[...] = (90, 80, 70, 255)
+    src.buf[...] = (90, 80, 70, 200)
+    dst.buf[...] = 0
     comp.over(dst, src, 1.0)
     assert src.native[NATIVE_KEY] is wrapper
-    assert dst.buf[4, 4].tolist() == [90, 80, 70, 255]
+    assert dst.buf[4, 4].tolist() == [90, 80, 70, 200]
+
+
+@pytest.mark.parametrize("precise", [True, False])
+def test_over_of_an_opaque_source_equals_skias_blend(precise: bool) -> None:
+    # The opaque fast path copies; skia's own blend of the same source must give the same
+    # bytes (s + d·(1 − 1) == s), wherever the source is placed.
+    rng = np.random.default_rng(11)
+    comp = SkiaCompositor(precise=precise)
+    for origin in [(0, 0), (7, 3), (13, 9)]:
+        d = rng.integers(0, 256, (40, 50, 4), dtype=np.uint8)
+        d[..., :3] = np.minimum(d[..., :3], d[..., 3:4])
+        s = rng.integers(0, 256, (31, 37, 4), dtype=np.uint8)
+        s[..., 3] = 255
+        src = Surface(s.copy(), origin=origin)
+        fast = Surface(d.copy())
+        comp.over(fast, src, 1.0)
+        blended = Surface(d.copy())
+        paint = comp._over
+        paint.setAlpha(255)
+        target(blended).canvas.drawImage(target(src).image, *origin, NEAREST, paint)
+        assert np.array_equal(fast.buf, blended.buf), origin
+        assert not np.array_equal(fast.buf, d)
+    # a source reaching outside the frame is not copied: skia clips it
+    src = Surface(np.full((10, 10, 4), 255, dtype=np.uint8), origin=(45, 35))
+    dst = Surface.alloc(50, 40)
+    comp.over(dst, src, 1.0)
+    assert (dst.buf[35:, 45:] == 255).all() and not dst.buf[:35].any()
 
 
 # -- the shared role contracts (conformance/contract.py) ----------------------------------------

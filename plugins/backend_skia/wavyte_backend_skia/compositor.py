@@ -3,9 +3,10 @@
 skia's 8-bit pipeline rounds a little differently from the format's integer math: on
 random premultiplied layers ``over`` is within 2 levels of the exact result, and
 ``crossfade``/soft ``wipe`` (three chained 8-bit blends) within 4 (≈4% of channels off by
-2 or more). ``SkiaCompositor(precise=True)`` uses skia's float pipeline instead (crossfade
-exact, over ≤ 1) at several times the cost. The numpy reference compositor is the exact
-one. Blur is the core's exact §4.6 kernel in numpy (`wavyte_core.blur`): skia's own blur differs by 5–7
+2 or more). ``SkiaCompositor(precise=True)`` (the default) uses skia's float pipeline
+instead (over ≤ 1) at several times the cost, and the exact numpy kernels for crossfades
+and soft wipes, which skia's float pipeline matched byte for byte on crossfades but ≈4×
+slower. The numpy reference compositor is the exact one. Blur is the core's exact §4.6 kernel in numpy (`wavyte_core.blur`): skia's own blur differs by 5–7
 levels on a r 8, σ 4 test image.
 
 ``direct_draw`` is True: drawing a plain layer straight into the frame with paint alpha is
@@ -18,7 +19,7 @@ import numpy as np
 import skia
 
 from wavyte_core.blur import BlurScratch, blur_surface
-from wavyte_core.compositor_numpy import NumpyCompositor, r255
+from wavyte_core.compositor_numpy import NumpyCompositor, placed, r255
 from wavyte_core.roles import Surface
 
 from .native import NEAREST, target
@@ -30,6 +31,7 @@ F32_HALF = F32(0.5)
 F32_TWO = F32(2.0)
 HORIZONTAL = frozenset({"ltr", "rtl"})
 REVERSED = frozenset({"rtl", "btt"})
+OPAQUE_U32 = np.uint32(0xFF000000)  # a BGRA pixel as little-endian uint32: alpha on top
 
 
 class SkiaCompositor:
@@ -48,6 +50,7 @@ class SkiaCompositor:
         self._src = skia.Paint(BlendMode=skia.BlendMode.kSrc)
         self._plus = skia.Paint(BlendMode=skia.BlendMode.kPlus)
         self._lerp = skia.Paint(BlendMode=skia.BlendMode.kSrc)
+        self._precise = precise
         if precise:
             for paint in (self._over, self._src, self._plus, self._lerp):
                 paint.setColorFilter(IDENTITY_FILTER)
@@ -82,12 +85,20 @@ class SkiaCompositor:
         op = r255(min(opacity, 1.0))
         if op == 0:
             return
+        ox, oy = src.origin
+        if op == 255 and _opaque_inside(dst, src):
+            # s + d·(1 − 1) is s in both pipelines: a copy (checked against skia by the tests)
+            np.copyto(placed(dst, src), src.buf)
+            return
         paint = self._over
         paint.setAlpha(op)
-        ox, oy = src.origin
         target(dst).canvas.drawImage(target(src).image, ox, oy, NEAREST, paint)
 
     def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
+        """§4.5 crossfade. The ends are skia overs; in between, when ``precise``, the exact
+        numpy crossfade (OpenCV kernels). skia's float pipeline gave the same bytes (checked on every colour
+        pair at every factor, and on random premultiplied layers over random frames) at
+        ≈4× the cost: three full-region float blends where an opaque mix is one copy."""
         tt = r255(min(max(t, 0.0), 1.0))
         if tt == 0:
             self.over(dst, a, 1.0)
@@ -95,7 +106,10 @@ class SkiaCompositor:
         if tt == 255:
             self.over(dst, b, 1.0)
             return
-        scratch = target(self._scratch_for(dst))
+        if self._precise:
+            self._exact.crossfade(dst, a, b, t)
+            return
+        scratch = target(self._scratch_for(dst))  # the 8-bit pipeline (precise=False)
         self._src.setAlpha(255 - tt)
         self._plus.setAlpha(tt)
         scratch.canvas.drawImage(target(a).image, 0, 0, NEAREST, self._src)
@@ -152,6 +166,19 @@ class SkiaCompositor:
         canvas.clipRect(_span_rect(p0, p1, n, horizontal, reverse, w, h))
         canvas.drawImage(image, origin[0], origin[1], NEAREST, self._over)
         canvas.restore()
+
+
+def _opaque_inside(dst: Surface, src: Surface) -> bool:
+    """``src`` lies inside ``dst`` at its origin and every pixel of it is opaque. A layer
+    with a transparent corner (most isolated layers) is answered without a full scan."""
+    ox, oy = src.origin
+    buf = src.buf
+    h, w = buf.shape[:2]
+    if ox < 0 or oy < 0 or ox + w > dst.width or oy + h > dst.height or h == 0 or w == 0:
+        return False
+    if buf[0, 0, 3] != 255 or buf[-1, -1, 3] != 255:
+        return False
+    return bool(buf.view(np.uint32).min() >= OPAQUE_U32)
 
 
 def _clamp_int(x: F32, n: int) -> int:
