@@ -7,6 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from tests.media import decode_video
 from tests.scaleout_media import write_assets, write_card
 from wavyte_core.encoder_pyav import frame_to_sample
 from wavyte_core.errors import RenderError
-from wavyte_core.executor import ExecutorOptions, open_executor
+from wavyte_core.executor import ExecutorOptions, TaskResult, open_executor
 from wavyte_core.segments import (
     SegmentPlan,
     frame_hash,
@@ -113,9 +115,46 @@ def test_killed_local_worker_is_replaced(card: Path, tmp_path: Path):
         out = tmp_path / "survivor.mp4"
         render_segmented(comp, out, session, plan, assets_root=card.parent, progress=kill_once)
         assert killed and killed[0] not in session.pids
+        # The session still works whether or not the death broke that run's pool (a worker
+        # killed after its last task fails no future): its next run gets live workers.
+        again = tmp_path / "again.mp4"
+        render_segmented(comp, again, session, plan, assets_root=card.parent)
+        assert killed[0] not in session.pids
     finally:
         session.close()
-    assert out.read_bytes() == ref.read_bytes()
+    assert out.read_bytes() == ref.read_bytes() == again.read_bytes()
+
+
+@dataclass(frozen=True)
+class _Square:
+    """A cheap executor task (module level: spawned workers import it)."""
+
+    key: int
+
+    def run(self, shared: object) -> TaskResult:
+        return TaskResult(self.key, data=bytes([self.key * self.key]))
+
+
+def test_worker_dead_between_runs_gets_a_new_pool():
+    """A worker that dies holding no task fails no future, but breaks the pool: the next
+    run must start a new pool instead of submitting to the broken one (which raises)."""
+    session = open_executor("local", ExecutorOptions(workers=2))
+    tasks = [_Square(i) for i in range(4)]
+    try:
+        first = {r.key: r.data for r in session.run(None, tasks)}
+        victim = session.pids[0]
+        os.kill(victim, signal.SIGKILL)
+        pool = session._pool  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60
+        while not pool._broken and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert pool._broken  # the pool noticed the death: a submit to it would raise
+        again = list(session.run(None, tasks))
+        assert all(r.error is None for r in again)
+        assert {r.key: r.data for r in again} == first
+        assert victim not in session.pids
+    finally:
+        session.close()
 
 
 def test_partial_range_without_sound(card: Path, tmp_path: Path, reference_hashes):

@@ -248,7 +248,7 @@ def codec_options(s: EncodeSettings) -> dict[str, str]:
         if s.profile is not None:
             o["profile"] = s.profile
         if s.codec == "libx264":
-            o.update(_gop_options(s.gop))
+            o.update(_x264_options(s.gop))
         if s.codec == "libx265":
             o["x265-params"] = "log-level=error"  # x265 prints its banner to stderr otherwise
     elif s.codec == "libvpx-vp9":
@@ -265,17 +265,27 @@ def codec_options(s: EncodeSettings) -> dict[str, str]:
     return o
 
 
-def _gop_options(gop: int | None) -> dict[str, str]:
-    """x264 options for a fixed closed GOP (`EncodeSettings.gop`): a keyframe exactly every
-    ``gop`` frames and nowhere else, headers independent of the content (``stitchable``),
-    so separately encoded segments join by remux."""
-    if gop is None:
-        return {}
-    if gop < 1:
-        raise RenderError(f"gop must be >= 1 frame, got {gop}")
-    return {
-        "g": str(gop),
-        "keyint_min": str(gop),
-        "sc_threshold": "0",
-        "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0:stitchable=1",
-    }
+#: x264's own parameters for every H.264 encode. ``cpu-independent=1`` makes x264 use its C
+#: MB-tree propagation (``mbtree_propagate_cost``/``_list``) instead of the SIMD versions,
+#: which approximate in float and so differ per instruction set. Without it the bytes depend
+#: on the CPU (a segment encoded on an AVX2 worker differs from one made on an AVX-512
+#: worker) and, worse, on memory: with AVX-512 the same frames and settings gave different
+#: bytes from one encode to the next in a process whose heap held other data (measured:
+#: 4 outputs in 30 encodes at 160x90; the flaky byte-equality tests of segments.py). With
+#: it the output equals x264's pure-C output (``asm=0``) on every CPU.
+X264_PARAMS = ("cpu-independent=1",)
+
+
+def _x264_options(gop: int | None) -> dict[str, str]:
+    """x264 options: `X264_PARAMS`, and with ``gop`` (`EncodeSettings.gop`) a fixed closed
+    GOP: a keyframe exactly every ``gop`` frames and nowhere else, headers independent of
+    the content (``stitchable``), so separately encoded segments join by remux."""
+    params = list(X264_PARAMS)
+    o: dict[str, str] = {}
+    if gop is not None:
+        if gop < 1:
+            raise RenderError(f"gop must be >= 1 frame, got {gop}")
+        o.update({"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0"})
+        params += [f"keyint={gop}", f"min-keyint={gop}", "scenecut=0", "open-gop=0", "stitchable=1"]
+    o["x264-params"] = ":".join(params)
+    return o

@@ -143,6 +143,7 @@ class LocalSession:
         pending = list(tasks)
         tries: dict[Any, int] = {}
         limit = 2 * self.workers  # in flight: each worker has its next task queued
+        self._drop_pool_if_broken()
         while pending:
             if self._pool is None:
                 self._pool = self._new_pool()
@@ -178,11 +179,25 @@ class LocalSession:
                             f"task {t.key!r}: worker died {tries[t.key]} times, giving up"
                         )
 
+    def _drop_pool_if_broken(self) -> None:
+        """Shut down a pool that lost a worker after its last task was already done.
+
+        A worker that dies while it holds no task breaks the pool without failing any
+        future: the run that saw it finishes, and the next ``submit`` would raise. So each
+        run starts by checking for a dead worker and starting a new pool instead."""
+        pool = self._pool
+        if pool is None:
+            return
+        procs = getattr(pool, "_processes", None) or {}
+        if getattr(pool, "_broken", False) or not all(p.is_alive() for p in procs.values()):
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
     @property
     def pids(self) -> list[int]:
-        """Process ids of the current worker processes (empty before the first task)."""
+        """Process ids of the current live worker processes (empty before the first task)."""
         procs = getattr(self._pool, "_processes", None) or {}
-        return sorted(procs)
+        return sorted(pid for pid, p in list(procs.items()) if p.is_alive())
 
     def close(self) -> None:
         if self._pool is not None:

@@ -5,8 +5,9 @@ joined by remux, audio mixed and muxed once.
   (`SegmentPlan`). Every segment is encoded by a fresh x264 with the same settings: closed
   GOP, keyint = min-keyint = GOP, no scene cut, stitchable headers, a fixed thread count.
   So keyframes fall exactly every GOP frames, segment starts included, and a segment's
-  bytes depend only on its frames and the settings — never on which worker made it, or
-  whether it was retried.
+  bytes depend only on its frames and the settings — never on which worker made it (nor
+  its CPU: x264 runs in cpu-independent mode, `encoder_pyav.X264_PARAMS`), or whether it
+  was retried.
 - **Join.** The coordinator writes segments into the output as soon as they are
   contiguous: packets are copied (no re-encode) with pts/dts shifted by the frames before
   the segment. Every segment must carry the same codec headers (SPS/PPS).
