@@ -281,7 +281,9 @@ def blur_q16(
         # A constant channel blurs to itself (Σq = 65536, clamp-to-edge): blur B, G, R
         # only and write alpha 255 back — a quarter less work for the common opaque
         # background (a photo or video filling the canvas).
-        cols3 = _blur_channels(cv2, src[..., :3], k, clamp, scratch)
+        src3 = scratch.get("src3", (h, w, 3), np.uint8)
+        cv2.cvtColor(src, cv2.COLOR_BGRA2BGR, dst=src3)  # contiguous: converts 2× faster
+        cols3 = _blur_channels(cv2, src3, k, clamp, scratch)
         out3 = scratch.get("out3", (h, w, 3), np.uint8)
         cv2.transpose(cols3, dst=out3)
         cv2.cvtColor(out3, cv2.COLOR_BGR2BGRA, dst=dst)
