@@ -4,22 +4,27 @@ Why integer math: the format defines the blur bit for bit (kernel weights rounde
 ``min((acc + 32768) >> 16, 255)`` per pass, clamp-to-edge), so every compositor produces
 the same bytes and the numpy compositor can be the exact reference.
 
-How it is fast and still exact: each pass is an OpenCV SIMD float32 convolution with
+How it is fast and still exact: a pass is a float32 convolution along rows with
 replicated borders. Every product ``q_k · x`` and every partial sum is an integer below
 2^24 (Σq = 65536, x ≤ 255), so float32 holds it exactly whatever order the taps are summed
-in; the kernel is scaled by 2^-16 (exact) and the convolution's ``delta`` adds 0.5, so the
-result is ``(acc + 32768) / 65536`` exactly, and the float → uint8 cast (truncation) is the
-format's ``>> 16``. A pass runs over bands of rows small enough that the float copy stays in
-L2 between conversion, convolution and rounding, split across the process's CPUs (threads:
-OpenCV and numpy release the GIL); between the passes the image is uint8. The vertical pass
-runs as a horizontal one on the transposed image (OpenCV's row filter is ~3× faster than
-its column filter on interleaved BGRA). An opaque layer (alpha 255 everywhere — a photo or
-video behind everything) blurs B, G, R only: a constant channel blurs to itself. A kernel
-whose clamped weights sum above 65536 (possible only in theory, §4.6's middle-weight clamp)
-switches to float64, where the sums stay exact too. Kernels with more taps than OpenCV's
-direct-convolution limit go through ``sepFilter2D``, which never switches to a (rounding)
-DFT. Figures: ``scripts/blur_speed.py``; the bound is the convolution itself (2 × 81
-multiply-adds per channel value at radius 40, ≈ 30 G/s per core with OpenCV's AVX2 code).
+in; the kernel is scaled by 2^-16 (exact) and 0.5 is added, so the result is
+``(acc + 32768) / 65536`` exactly, and the float → uint8 cast (truncation) is the format's
+``>> 16``. The vertical pass runs as a horizontal one on the transposed image; between the
+passes the image is uint8. Each pass is split into row bands across the process's CPUs
+(threads: the native code, OpenCV and numpy release the GIL).
+
+Two implementations of the row pass, with the same bytes (tests/test_blur.py runs both):
+
+- ``_rowblur.c``, an optional C extension loaded with ctypes: 64 outputs in vector
+  registers per step, AVX-512 or AVX2 chosen at run time (plain C elsewhere) — ≈2× OpenCV;
+- OpenCV's float32 ``filter2D`` (or ``sepFilter2D`` above 129 taps, which never switches to
+  a rounding DFT) on cache-sized bands, when the extension is not built, for the
+  theoretical Σq > 65536 kernels (§4.6's middle-weight clamp; float64, still exact) and for
+  strided rows. On this route an opaque layer blurs B, G, R only (a constant channel blurs
+  to itself), which pays there.
+
+Figures: ``scripts/blur_speed.py``. The bound is the convolution itself: 2 × 81
+multiply-adds per channel value at radius 40.
 
 OpenCV (``opencv-python-headless``) is imported on first use, not at import time, so the
 CLI's start-up does not pay for it. Scratch buffers are cached per shape in a
@@ -144,6 +149,61 @@ def _opencv() -> Any:
     return _cv2
 
 
+class _NativeRows:
+    """The C row pass (``wavyte_core/_rowblur.c``) through ctypes, which releases the GIL
+    for the call. ``isa``: 2 AVX-512, 1 AVX2, 0 plain C — the best this CPU runs unless
+    lowered (tests run every variant the CPU has)."""
+
+    def __init__(self, lib: Any) -> None:
+        import ctypes
+
+        p, i, lg = ctypes.c_void_p, ctypes.c_int, ctypes.c_long
+        self._fn = lib.wavyte_rowblur
+        self._fn.argtypes = [p, lg, p, lg, i, i, i, p, i, p, i]
+        self._fn.restype = None
+        lib.wavyte_rowblur_best_isa.restype = i
+        self.best_isa = int(lib.wavyte_rowblur_best_isa())
+        self.isa = self.best_isa
+
+    def __call__(
+        self,
+        src: np.ndarray,
+        dst: np.ndarray,
+        n: int,
+        w: int,
+        c: int,
+        k: np.ndarray,
+        r: int,
+        pad: np.ndarray,
+    ) -> None:
+        self._fn(
+            src.ctypes.data, src.strides[0], dst.ctypes.data, dst.strides[0],
+            n, w, c, k.ctypes.data, r, pad.ctypes.data, self.isa,
+        )  # fmt: skip
+
+
+_native: _NativeRows | None | bool = False  # False: not looked for yet
+
+
+def _native_rows() -> _NativeRows | None:
+    """The compiled row pass, or None (not built — it is optional — or WAVYTE_BLUR_NATIVE=0):
+    then OpenCV does the pass, with the same bytes."""
+    global _native
+    if _native is False:
+        _native = None
+        if os.environ.get("WAVYTE_BLUR_NATIVE", "1") != "0":
+            import ctypes
+            import importlib.util
+
+            try:
+                spec = importlib.util.find_spec("wavyte_core._rowblur")
+                if spec is not None and spec.origin:
+                    _native = _NativeRows(ctypes.CDLL(spec.origin))
+            except (ImportError, OSError, AttributeError):
+                _native = None
+    return _native  # type: ignore[return-value]
+
+
 def _threads_default() -> int:
     env = os.environ.get("WAVYTE_BLUR_THREADS", "")
     if env.strip().isdigit() and int(env) > 0:
@@ -211,6 +271,18 @@ def _rows_pass(
     float → uint8 cast truncates, which is ``floor`` for these non-negative values.
     """
     n, w, c = src.shape
+    native = _native_rows()
+    if (
+        native is not None
+        and not clamp
+        and k.dtype == np.float32
+        and src.strides[1:] == (c, 1)
+        and dst.strides[1:] == (c, 1)
+    ):
+        r = k.shape[1] // 2
+        pad = scratch.get(f"pad{slot}", ((w + 2 * r) * c,), np.float32)
+        native(src, dst, n, w, c, k, r, pad)
+        return
     ft = k.dtype.type
     band = max(1, _BAND_BYTES // (w * c * k.dtype.itemsize))
     f = scratch.get(f"f{slot}", (min(band, n), w, c), ft)
@@ -277,7 +349,7 @@ def blur_q16(
         scratch = BlurScratch()
     cv2 = _opencv()
     k, clamp = _scaled_kernel(int(radius), float(np.float32(sigma)))
-    if c == 4 and not clamp and _opaque(src):
+    if c == 4 and not clamp and _native_rows() is None and _opaque(src):
         # A constant channel blurs to itself (Σq = 65536, clamp-to-edge): blur B, G, R
         # only and write alpha 255 back — a quarter less work for the common opaque
         # background (a photo or video filling the canvas).
