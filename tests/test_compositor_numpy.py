@@ -374,3 +374,17 @@ def test_over_of_a_small_layer_only_touches_its_bounds(comp, opacity):
     outside = np.ones((20, 30), dtype=bool)
     outside[5:9, 11:14] = False
     assert np.array_equal(d.buf[outside], dst[outside])
+
+
+def test_is_opaque_reads_every_pixel_of_views() -> None:
+    """The shared opaque check (blur's three-channel route, the copy taken by `over`): true
+    only when every alpha is 255, on whole buffers and on strided views of a canvas."""
+    from wavyte_core.roles import is_opaque
+
+    canvas = np.zeros((6, 9, 4), np.uint8)
+    canvas[1:5, 2:8, 3] = 255
+    view = canvas[1:5, 2:8]
+    assert is_opaque(view) and not is_opaque(canvas)
+    canvas[3, 4, 3] = 254  # one interior pixel, corners still opaque
+    assert not is_opaque(view)
+    assert not is_opaque(canvas[:0])

@@ -36,14 +36,13 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from .roles import Surface
+from .roles import Surface, is_opaque
 
 __all__ = [
     "MAX_BLUR_RADIUS",
@@ -53,6 +52,7 @@ __all__ = [
     "blur_threads",
     "blur_threads_per_worker",
     "gaussian_kernel_q16",
+    "opencv",
     "set_blur_threads",
 ]
 
@@ -140,7 +140,9 @@ def _scaled_kernel(radius: int, sigma32: float) -> tuple[np.ndarray, bool]:
 _cv2: Any = None
 
 
-def _opencv() -> Any:
+def opencv() -> Any:
+    """OpenCV, imported on first use (≈30–60 ms): jobs whose layers blend or blur call
+    this while preparing (`job.Job`), so the import is not paid inside the frame loop."""
     global _cv2
     if _cv2 is None:
         import cv2
@@ -347,9 +349,9 @@ def blur_q16(
         return
     if scratch is None:
         scratch = BlurScratch()
-    cv2 = _opencv()
+    cv2 = opencv()
     k, clamp = _scaled_kernel(int(radius), float(np.float32(sigma)))
-    if c == 4 and not clamp and _native_rows() is None and _opaque(src):
+    if c == 4 and not clamp and _native_rows() is None and is_opaque(src):
         # A constant channel blurs to itself (Σq = 65536, clamp-to-edge): blur B, G, R
         # only and write alpha 255 back — a quarter less work for the common opaque
         # background (a photo or video filling the canvas).
@@ -365,16 +367,6 @@ def blur_q16(
         cv2.transpose(cols, dst=dst)  # OpenCV writes through a strided row view
     else:
         np.copyto(dst, cols.transpose(1, 0, 2))
-
-
-def _opaque(src: np.ndarray) -> bool:
-    """Every pixel's alpha is 255 (BGRA bytes read as little-endian uint32 ≥ 0xFF000000).
-
-    Σq = 65536 whenever no pass clamps (§4.6's middle-weight clamp only ever raises the
-    sum), so then ``(255 · 65536 + 32768) >> 16 = 255`` at every pixel of both passes."""
-    if src.strides[-1] != 1 or src.strides[-2] != 4 or sys.byteorder != "little":
-        return bool((src[..., 3] == 255).all())
-    return bool((src.view(np.uint32) >= 0xFF000000).all())
 
 
 def _blur_channels(

@@ -25,14 +25,13 @@ two opaque layers ≈3× cheaper (4.3 → 1.5 ms CPU) than the uint16 arithmetic
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
-from .blur import BlurScratch, blur_surface
-from .roles import Surface
+from .blur import BlurScratch, blur_surface, opencv
+from .roles import Surface, is_opaque
 
-__all__ = ["NumpyCompositor", "opencv", "placed", "r255"]
+__all__ = ["NumpyCompositor", "placed", "r255"]
 
 _F0 = np.float32(0.0)
 _F1 = np.float32(1.0)
@@ -43,25 +42,11 @@ _HALF64 = np.float64(0.5)
 _U32_255 = np.uint32(255)
 _U32_REPLICATE = np.uint32(0x01010101)
 _U8_255 = np.uint8(255)
-_U32_OPAQUE = np.uint32(0xFF000000)
 _INV255 = 1.0 / 255.0
 _DIRECTIONS = ("ltr", "rtl", "ttb", "btt")
 #: ``_MD[k][x] == (x·k + 127) // 255``: mul_div255 by a constant k as a lookup table.
 _MD = ((np.arange(256)[:, None] * np.arange(256)[None, :] + 127) // 255).astype(np.uint8)
 _MD.setflags(write=False)
-
-_cv2: Any = None
-
-
-def opencv() -> Any:
-    """OpenCV, imported on first use (≈30–60 ms): jobs whose layers blend or blur call
-    this while preparing (`job.Job`), so the import is not paid inside the frame loop."""
-    global _cv2
-    if _cv2 is None:
-        import cv2
-
-        _cv2 = cv2
-    return _cv2
 
 
 def r255(x: float) -> int:
@@ -142,7 +127,7 @@ class NumpyCompositor:
         if 0 in d.shape:
             return
         s32 = s.view(np.uint32)[..., 0]
-        if op == 255 and s32.min() >= _U32_OPAQUE:
+        if op == 255 and is_opaque(s):
             np.copyto(d, s)
             return
         # mul_div255(a, op) == 0  <=>  a·op <= 127  <=>  a <= 127 // op

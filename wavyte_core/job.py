@@ -284,7 +284,7 @@ class Job:
         comp = self.comp
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
         if any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
-            from .compositor_numpy import opencv
+            from .blur import opencv
 
             opencv()  # the exact blur and blend kernels: imported now, not in the first frame
         w, h = comp.canvas.width, comp.canvas.height

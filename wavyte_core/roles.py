@@ -56,6 +56,23 @@ class Surface:
         return self.buf.shape[0]
 
 
+def is_opaque(buf: np.ndarray) -> bool:
+    """Every pixel of a premultiplied BGRA buffer (or view) has alpha 255.
+
+    Whole pixels are read as little-endian uint32, alpha in the top byte (the pixel
+    contract's byte order). A layer with a transparent corner — most isolated layers — is
+    answered from two pixels, without a scan."""
+    h, w = buf.shape[:2]
+    if h == 0 or w == 0 or buf[0, 0, 3] != 255 or buf[-1, -1, 3] != 255:
+        return False
+    if buf.strides[1:] != (4, 1):
+        return bool((buf[..., 3] == 255).all())
+    return bool(buf.view(np.uint32).min() >= _U32_OPAQUE)
+
+
+_U32_OPAQUE = np.uint32(0xFF000000)
+
+
 @runtime_checkable
 class Rasterizer(Protocol):
     """Turns prepared assets into pixels on a surface, under an affine and an opacity.

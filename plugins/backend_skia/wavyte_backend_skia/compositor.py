@@ -20,7 +20,7 @@ import skia
 
 from wavyte_core.blur import BlurScratch, blur_surface
 from wavyte_core.compositor_numpy import NumpyCompositor, placed, r255
-from wavyte_core.roles import Surface
+from wavyte_core.roles import Surface, is_opaque
 
 from .native import NEAREST, target
 from .rasterizer import IDENTITY_FILTER
@@ -31,7 +31,6 @@ F32_HALF = F32(0.5)
 F32_TWO = F32(2.0)
 HORIZONTAL = frozenset({"ltr", "rtl"})
 REVERSED = frozenset({"rtl", "btt"})
-OPAQUE_U32 = np.uint32(0xFF000000)  # a BGRA pixel as little-endian uint32: alpha on top
 
 
 class SkiaCompositor:
@@ -169,16 +168,12 @@ class SkiaCompositor:
 
 
 def _opaque_inside(dst: Surface, src: Surface) -> bool:
-    """``src`` lies inside ``dst`` at its origin and every pixel of it is opaque. A layer
-    with a transparent corner (most isolated layers) is answered without a full scan."""
+    """``src`` lies inside ``dst`` at its origin and every pixel of it is opaque."""
     ox, oy = src.origin
-    buf = src.buf
-    h, w = buf.shape[:2]
-    if ox < 0 or oy < 0 or ox + w > dst.width or oy + h > dst.height or h == 0 or w == 0:
+    h, w = src.buf.shape[:2]
+    if ox < 0 or oy < 0 or ox + w > dst.width or oy + h > dst.height:
         return False
-    if buf[0, 0, 3] != 255 or buf[-1, -1, 3] != 255:
-        return False
-    return bool(buf.view(np.uint32).min() >= OPAQUE_U32)
+    return is_opaque(src.buf)
 
 
 def _clamp_int(x: F32, n: int) -> int:
