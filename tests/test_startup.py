@@ -120,10 +120,10 @@ def test_fast_exit_waits_for_a_live_thread(tmp_path) -> None:  # noqa: ANN001
     flag = tmp_path / "done"
     probe = (
         "import threading, time\n"
-        "from wavyte_core.cli.main import _fast_exit\n"
+        "from wavyte_core.fast_exit import exit_now\n"
         f"def late(): time.sleep(0.3); open({str(flag)!r}, 'w').write('x')\n"
         "threading.Thread(target=late).start()\n"
-        "_fast_exit(3)\n"
+        "exit_now(3)\n"
     )
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert r.returncode == 3 and flag.read_text() == "x"

@@ -8,8 +8,6 @@ a command with one line: ``command("name", "module:function")``.
 
 from __future__ import annotations
 
-import atexit
-import os
 import sys
 import time
 from importlib import import_module
@@ -99,40 +97,16 @@ def _root(
 
 
 def main() -> None:
-    """The console script. After the command, skip the interpreter's teardown.
+    """The console script; once the command is done the process ends without the
+    interpreter's teardown (`fast_exit`)."""
+    from wavyte_core.fast_exit import exit_now
 
-    Tearing down the modules of a render (numpy, PyAV, skia, the plugins: thousands of
-    objects) takes ≈0.1 s after the output is already written (issue 10, start-up). So
-    when the command has finished and no other thread is alive, the exit handlers run
-    (multiprocessing, shared memory, ``atexit`` users) and the process ends at once.
-    With a thread still running the ordinary exit is kept, which waits for it."""
     try:
         app()
         code: Any = 0
     except SystemExit as exc:
         code = exc.code
-    _fast_exit(code)
-
-
-def _fast_exit(code: Any) -> None:
-    import threading
-
-    if threading.active_count() > 1:
-        sys.exit(code)
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:  # sys.exit("message"): print it as the interpreter would
-        print(code, file=sys.stderr)
-        status = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: the interpreter's exit would say 120
-        status = status or 120
-    atexit._run_exitfuncs()
-    os._exit(status)
+    exit_now(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
