@@ -198,7 +198,6 @@ class Job:
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
-        self.audio = audio
         self.effects = parse_clip_effects(comp, reg, self.root)
         self.background = background
         self.assets: PreparedAssets | None = None
@@ -229,8 +228,8 @@ class Job:
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
             else:
-                self._create_roles()
-                self._prepare()
+                self._create_roles(audio)
+                self._prepare(audio)
         except BaseException:
             self.close()
             raise
@@ -245,7 +244,7 @@ class Job:
     def _has_sound(self) -> bool:
         return any(isinstance(a, (VideoAsset, AudioAsset)) for a in self.comp.assets.values())
 
-    def _create_roles(self) -> None:
+    def _create_roles(self, audio: bool) -> None:
         reg, backends = self.registry, self.backends
         self.rast = reg.create("rasterizer", backends.rasterizer)
         self.compositor = reg.create("compositor", backends.compositor)
@@ -253,9 +252,9 @@ class Job:
             if self.decoder is None:
                 self.decoder = reg.create("decoder", backends.decoder)
             if self.audio_decoder is None:
-                self.audio_decoder = self._audio_decoder() if self.audio else self.decoder
+                self.audio_decoder = self._audio_decoder() if audio else self.decoder
 
-    def _prepare(self) -> None:
+    def _prepare(self, audio: bool) -> None:
         """Everything this process needs to draw: assets, layout, evaluator, renderer."""
         comp = self.comp
         # SVG files are read and measured once, in prepare_assets (not here as well).
@@ -268,7 +267,7 @@ class Job:
             svg_renderer=self._svg_renderer() if has_svg else None,
             svg_scales=svg_scales,
             audio_decoder=self.audio_decoder,
-            audio=self.audio,
+            audio=audio,
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -314,13 +313,10 @@ class Job:
         sound = self.assets
         sizes = self.sizes
         self.assets = None
-        audio = self.audio
-        self.audio = False  # decoded already: kept below
         try:
-            self._create_roles()
-            self._prepare()
+            self._create_roles(audio=False)  # the sound is decoded already: kept below
+            self._prepare(audio=False)
         finally:
-            self.audio = audio
             if sound is not None:
                 sound.close()
         assert self.assets is not None
