@@ -14,7 +14,7 @@ import itertools
 import sys
 from dataclasses import dataclass
 
-from wavyte_core.registry import ROLES, Registry
+from wavyte_core.plugin.registry import ROLES, Registry
 
 from .metrics import Tolerance
 

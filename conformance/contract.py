@@ -1,7 +1,7 @@
 """The role contracts as abstract pytest classes (fsspec / pandas-extension style).
 
 A rasterizer or compositor plugin subclasses these in its own tests and names its factory;
-the tests only use the role interfaces of `wavyte_core.roles`, so one copy serves every
+the tests only use the role interfaces of `wavyte_core.plugin.roles`, so one copy serves every
 backend (first-party or third-party) instead of per-backend copies that drift apart::
 
     from conformance.contract import CompositorContract, RasterizerContract
@@ -27,9 +27,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from wavyte_core.compositor_numpy import NumpyCompositor
-from wavyte_core.prepared import PathGeometry, ShapedText, TextLine
-from wavyte_core.roles import Surface
+from wavyte_core.plugin.prepared import PathGeometry, ShapedText, TextLine
+from wavyte_core.plugin.roles import Surface
+from wavyte_core.render.compositor_numpy import NumpyCompositor
 
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 WHITE = (255, 255, 255, 255)

@@ -37,15 +37,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from wavyte_core.compositor_numpy import NumpyCompositor
 from wavyte_core.errors import CompositionError
-from wavyte_core.hookspecs import hookimpl
 from wavyte_core.plugin import Effect, SetupContext, Transition
-from wavyte_core.plugin_host import bind_effect, bind_transition, effect_spec, transition_spec
-from wavyte_core.registry import Registry, default_registry
-from wavyte_core.roles import Surface
-from wavyte_core.schema import params_schema
-from wavyte_core.specs import EffectKindSpec, TransitionKindSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.host import bind_effect, bind_transition, effect_spec, transition_spec
+from wavyte_core.plugin.registry import Registry, default_registry
+from wavyte_core.plugin.roles import Surface
+from wavyte_core.plugin.schema import params_schema
+from wavyte_core.plugin.specs import EffectKindSpec, TransitionKindSpec
+from wavyte_core.render.compositor_numpy import NumpyCompositor
 
 from .contract import random_premul
 from .kind_cases import clip_json, comp_json, rgba_pattern
@@ -161,8 +161,8 @@ def _image(root: Path, rgba: np.ndarray, name: str) -> str:
 
 
 def _render(doc: dict, reg: Registry, root: Path, frames: list[int], r: str, c: str) -> list:
-    from wavyte_core.job import Backends, Job
-    from wavyte_core.load import loads_composition
+    from wavyte_core.format.load import loads_composition
+    from wavyte_core.run.job import Backends, Job
 
     comp = loads_composition(json.dumps(doc))
     job = Job(

@@ -1,7 +1,7 @@
 """The format's integer composite and blur math (wavyte-format.md §4.5–§4.6), transcribed
 plainly, and the "exact" section that holds every compositor against it.
 
-This transcription is deliberately independent of `wavyte_core.compositor_numpy`: int64
+This transcription is deliberately independent of `wavyte_core.render.compositor_numpy`: int64
 arithmetic with the formulas as written (``(x·y + 127) // 255``, a direct tap-by-tap
 convolution, a scalar f32 wipe mask), no shared helpers. The numpy compositor must match
 it bit for bit; native compositors are measured against it (max difference, pixels).
@@ -188,8 +188,8 @@ def expected(op: ExactOp, dst: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.n
 def apply_compositor(
     compositor: object, op: ExactOp, dst: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
-    """Run ``op`` through a `wavyte_core.roles.Compositor` on fresh surfaces."""
-    from wavyte_core.roles import Surface
+    """Run ``op`` through a `wavyte_core.plugin.roles.Compositor` on fresh surfaces."""
+    from wavyte_core.plugin.roles import Surface
 
     d, sa, sb = Surface(dst.copy()), Surface(a.copy()), Surface(b.copy())
     p = op.params

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from wavyte_core.registry import Registry
+from wavyte_core.plugin.registry import Registry
 
 from .pngio import write_rgba_png
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wavyte_core.flatten import unpremultiply_to_rgba
+from wavyte_core.output.flatten import unpremultiply_to_rgba
 
 from .metrics import Metrics, amplified_difference
 from .pngio import encode_rgba_png

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from wavyte_core.api import RenderJob, load, open_job
-from wavyte_core.job import DEFAULT_BACKGROUND
-from wavyte_core.registry import Registry, default_registry
+from wavyte_core.plugin.registry import Registry, default_registry
+from wavyte_core.run.job import DEFAULT_BACKGROUND
 
 from .catalog import CASES_DIR, MEDIA_ROOT, Case, Catalog, RefTest, load_catalog
 from .combos import Combo, Expectation, enumerate_combos, expectation_for, missing_capabilities
@@ -513,7 +513,7 @@ class Runner:
         import tempfile
 
         from wavyte_core.api import check
-        from wavyte_core.load import loads_composition
+        from wavyte_core.format.load import loads_composition
 
         root = write_kind_assets(
             (self._media or Path(tempfile.gettempdir())) / "wavyte-conformance-kinds"

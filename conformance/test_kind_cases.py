@@ -11,9 +11,9 @@ from conformance.catalog import load_catalog
 from conformance.kind_cases import kind_cases
 from conformance.report import build_matrix
 from conformance.runner import Runner
-from wavyte_core.hookspecs import hookimpl
 from wavyte_core.plugin import Effect, Param, Transition
-from wavyte_core.registry import Registry
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.registry import Registry
 
 
 class Darken(Effect):

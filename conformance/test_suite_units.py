@@ -15,10 +15,10 @@ from conformance.metrics import Tolerance, compare
 from conformance.pngio import read_frame_png, write_frame_png
 from conformance.report import build_matrix, write_reports
 from conformance.runner import Runner
-from wavyte_core.compositor_numpy import NumpyCompositor
-from wavyte_core.hookspecs import hookimpl
-from wavyte_core.registry import Registry
-from wavyte_core.specs import RoleSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.registry import Registry
+from wavyte_core.plugin.specs import RoleSpec
+from wavyte_core.render.compositor_numpy import NumpyCompositor
 
 
 def test_metrics_count_and_psnr() -> None:

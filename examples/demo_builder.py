@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from wavyte_core import builder as b
-from wavyte_core.model import Composition
+from wavyte_core.format import builder as b
+from wavyte_core.format.model import Composition
 
 W, H, FPS, D = 960, 540, 30, 240
 
@@ -157,7 +157,7 @@ def build_demo() -> Composition:
 
 if __name__ == "__main__":
     import wavyte_core as wv
-    from wavyte_core.dump import composition_to_json
+    from wavyte_core.format.dump import composition_to_json
 
     here = Path(__file__).parent
     comp = build_demo()

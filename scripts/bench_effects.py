@@ -30,7 +30,7 @@ from wavyte_effects_pack.effects import EFFECTS
 from wavyte_effects_pack.transitions import TRANSITIONS
 
 from wavyte_core.plugin import EffectContext, SetupContext, TransitionContext
-from wavyte_core.plugin_host import effect_spec, transition_spec
+from wavyte_core.plugin.host import effect_spec, transition_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "plugins" / "effects_pack" / "examples"

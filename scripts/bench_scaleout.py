@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 import wavyte_core as wv  # noqa: E402
 from tests.scaleout_media import write_assets, write_card  # noqa: E402
-from wavyte_core.batch import Row, Template, read_rows  # noqa: E402
-from wavyte_core.executor import ExecutorOptions, open_executor  # noqa: E402
-from wavyte_core.segments import SegmentPlan, render_segmented  # noqa: E402
+from wavyte_core.run.batch import Row, Template, read_rows  # noqa: E402
+from wavyte_core.run.executor import ExecutorOptions, open_executor  # noqa: E402
+from wavyte_core.run.segments import SegmentPlan, render_segmented  # noqa: E402
 
 WAVYTE = [sys.executable, "-m", "wavyte_core.cli.main"]
 ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}

@@ -1,4 +1,4 @@
-"""Time the exact §4.6 blur (`wavyte_core.blur.blur_q16`) on a full canvas.
+"""Time the exact §4.6 blur (`wavyte_core.render.blur.blur_q16`) on a full canvas.
 
     .venv/bin/python scripts/blur_speed.py [--radius 40] [--repeats 20] [--threads N]
 
@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from wavyte_core.blur import BlurScratch, blur_q16, blur_threads, set_blur_threads
+from wavyte_core.render.blur import BlurScratch, blur_q16, blur_threads, set_blur_threads
 
 
 def main() -> None:

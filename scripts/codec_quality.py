@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import wavyte_core as wv  # noqa: E402
 from tests.codec_scene import decode_rgba, decode_sequence, make_scene, premultiply, psnr  # noqa: E402
-from wavyte_core.flatten import unpremultiply_to_rgba  # noqa: E402
+from wavyte_core.output.flatten import unpremultiply_to_rgba  # noqa: E402
 
 CASES = [
     ("h264", "out.mp4", {}),

@@ -1,4 +1,4 @@
-"""How long another thread waits for the GIL while the render thread draws (issue 10).
+"""How long another thread waits for the GIL while the render thread draws.
 
     .venv/bin/python scripts/gil_latency.py [examples/demo.json] [--intervals 5 1 0.2]
 

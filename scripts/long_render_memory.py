@@ -1,4 +1,4 @@
-"""Peak RSS of a long render does not grow with the video's length (issue 5).
+"""Peak RSS of a long render does not grow with the video's length.
 
     .venv/bin/python scripts/long_render_memory.py --minutes 10 --size 1920x1080 --preset ultrafast
 

@@ -1,4 +1,4 @@
-"""Render loop and whole process against the x264 encoder alone, per composition (issue 10).
+"""Render loop and whole process against the x264 encoder alone, per composition.
 
     .venv/bin/python scripts/loop_vs_encoder.py [COMP.json ...] [--out docs/loop-vs-encoder.md]
 
@@ -51,8 +51,8 @@ def default_comps() -> list[Path]:
 def encoder_alone(comp_path: Path, preset: str, crf: int, work: Path) -> tuple[float, int]:
     """Render every frame to a memory map first, then time the encoder on them alone."""
     import wavyte_core as wv
-    from wavyte_core.output import mixed_audio
-    from wavyte_core.roles import EncodeSettings
+    from wavyte_core.plugin.roles import EncodeSettings
+    from wavyte_core.run.frames import mixed_audio
 
     comp = wv.load(comp_path)
     w, h, n = comp.canvas.width, comp.canvas.height, comp.duration

@@ -24,12 +24,12 @@ from typing import Any
 import numpy as np
 
 from wavyte_core import api
-from wavyte_core.hookspecs import hookimpl
 from wavyte_core.plugin import Effect, EffectContext, Param
-from wavyte_core.plugin_host import PluginEffectPass
-from wavyte_core.registry import Registry
-from wavyte_core.roles import Surface
-from wavyte_core.schema import composition_schema
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.host import PluginEffectPass
+from wavyte_core.plugin.registry import Registry
+from wavyte_core.plugin.roles import Surface
+from wavyte_core.plugin.schema import composition_schema
 
 
 class Gain(Effect):

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import wavyte_core as wv  # noqa: E402
 from conformance.bench.scenes import build  # noqa: E402
-from wavyte_core.load import loads_composition  # noqa: E402
+from wavyte_core.format.load import loads_composition  # noqa: E402
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Render-thread CPU cost of a composition, and a digest of its frames (issue 10).
+"""Render-thread CPU cost of a composition, and a digest of its frames.
 
     .venv/bin/python scripts/render_cpu.py examples/demo.json [--repeats 5] [--backend skia]
 

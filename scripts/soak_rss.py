@@ -1,4 +1,4 @@
-"""Soak: the RSS of a long render stays flat (issue 10).
+"""Soak: the RSS of a long render stays flat.
 
     .venv/bin/python scripts/soak_rss.py --minutes 30 --size 1280x720 --out docs/soak-rss
 
@@ -63,7 +63,7 @@ def chart(samples: list[dict], out: Path, title: str) -> None:
     import numpy as np
     import skia
 
-    from wavyte_core.output import write_png
+    from wavyte_core.output.png import write_png
 
     w, h, left, right, top, bottom = 960, 480, 70, 20, 40, 50
     buf = np.zeros((h, w, 4), np.uint8)

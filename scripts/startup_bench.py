@@ -1,4 +1,4 @@
-"""What ``wavyte render`` costs outside its render loop (issue 10: short start-up).
+"""What ``wavyte render`` costs outside its render loop (short start-up).
 
     .venv/bin/python scripts/startup_bench.py [COMP.json ...] [--repeats 15] [--frames 0:1]
                                               [--workers 1] [--bytecode]

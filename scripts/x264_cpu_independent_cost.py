@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from wavyte_core import encoder_pyav
-from wavyte_core.encoder_pyav import PyAVEncoderSession
-from wavyte_core.roles import EncodeSettings
+from wavyte_core.output import encoder_pyav
+from wavyte_core.output.encoder_pyav import PyAVEncoderSession
+from wavyte_core.plugin.roles import EncodeSettings
 
 
 def frames(w: int, h: int, n: int) -> list[np.ndarray]:

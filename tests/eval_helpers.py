@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wavyte_core import model as m
+from wavyte_core.format import model as m
 
 BENCH_DEFAULT = (
     Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
@@ -68,6 +68,6 @@ def comp(
 
 def load_json_file(path: Path) -> m.Composition:
     """Load a composition with the real loader (no validation)."""
-    from wavyte_core.load import loads_composition
+    from wavyte_core.format.load import loads_composition
 
     return loads_composition(path.read_text())

@@ -7,9 +7,8 @@ import math
 import pytest
 
 from tests.eval_helpers import keys, tr
-from wavyte_core.anim import compile_anim, is_constant, sample_f64, sample_transform
 from wavyte_core.errors import AnimationError
-from wavyte_core.model import (
+from wavyte_core.format.model import (
     Delay,
     Ease,
     Envelope,
@@ -31,6 +30,7 @@ from wavyte_core.model import (
     Transform2D,
     constant,
 )
+from wavyte_core.timeline.anim import compile_anim, is_constant, sample_f64, sample_transform
 
 SPF30 = 1 / 30
 HOLD, LINEAR = InterpMode.Hold, InterpMode.Linear

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from wavyte_core.audio import (
+from wavyte_core.assets.audio import (
     MIX_SAMPLE_RATE,
     AudioSegment,
     build_audio_manifest,
@@ -17,7 +17,7 @@ from wavyte_core.audio import (
     total_samples,
 )
 from wavyte_core.errors import RenderError
-from wavyte_core.model import (
+from wavyte_core.format.model import (
     AudioAsset,
     Canvas,
     Clip,

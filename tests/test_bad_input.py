@@ -185,13 +185,13 @@ def test_odd_canvas_is_a_clear_error(workdir: Path) -> None:
 
 
 def _worker_pids(parent: int) -> set[int]:
-    """The live ``wavyte_core.worker`` processes started by ``parent`` (other renders on the
+    """The live ``wavyte_core.run.worker`` processes started by ``parent`` (other renders on the
     machine, e.g. parallel test runs, are not ours to count)."""
     pids = set()
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
-                if b"wavyte_core.worker" not in (d / "cmdline").read_bytes():
+                if b"wavyte_core.run.worker" not in (d / "cmdline").read_bytes():
                     continue
                 status = (d / "status").read_text()
             except OSError:

@@ -11,9 +11,9 @@ import pytest
 
 from tests.media import decode_video
 from tests.scaleout_media import card, write_assets, write_card
-from wavyte_core import asset_cache
-from wavyte_core.batch import BatchError, Row, RowError, Template, read_rows, run_batch
-from wavyte_core.executor import ExecutorOptions
+from wavyte_core.assets import asset_cache
+from wavyte_core.run.batch import BatchError, Row, RowError, Template, read_rows, run_batch
+from wavyte_core.run.executor import ExecutorOptions
 
 
 @pytest.fixture(scope="module")

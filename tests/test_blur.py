@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conformance.exact_math import blur_kernel as ref_kernel
-from wavyte_core.blur import BlurScratch, blur_q16, gaussian_kernel_q16
+from wavyte_core.render.blur import BlurScratch, blur_q16, gaussian_kernel_q16
 
 
 def ref_blur(src: np.ndarray, r: int, sigma: float) -> np.ndarray:
@@ -114,8 +114,8 @@ def test_blur_surface_on_content_bounds_equals_full_blur(
 ) -> None:
     """A layer that is transparent outside ``bounds`` blurs to the same bytes whether the
     whole canvas or only the content region is processed, also when chained."""
-    from wavyte_core.blur import blur_surface
-    from wavyte_core.roles import Surface
+    from wavyte_core.plugin.roles import Surface
+    from wavyte_core.render.blur import blur_surface
 
     rng = np.random.default_rng(radius)
     src = Surface.alloc(64, 48)
@@ -171,7 +171,7 @@ def test_float64_route_when_weights_sum_above_one() -> None:
     pass switches to float64, still saturating at 255 like ``min(…, 255)``."""
     import cv2
 
-    from wavyte_core.blur import _rows_pass
+    from wavyte_core.render.blur import _rows_pass
 
     q = np.array([30000, 40000, 30000], dtype=np.int64)  # Σq = 100000
     k = (q / 65536.0).reshape(1, -1)
@@ -188,7 +188,7 @@ def test_threaded_bands_exact_against_int64_reference(threads: int) -> None:
     """Large enough to split each pass across threads and into several row bands per
     thread (with a short last band): the bytes do not depend on the split."""
     from conformance.exact_math import blur as int64_blur
-    from wavyte_core import blur as blur_mod
+    from wavyte_core.render import blur as blur_mod
 
     rng = np.random.default_rng(threads)
     src = rng.integers(0, 256, (181, 307, 4), dtype=np.uint8)
@@ -229,7 +229,7 @@ def test_opaque_layer_shortcut_exact(shape: tuple[int, int, int]) -> None:
 
 
 def _routes() -> list[str]:
-    from wavyte_core import blur as blur_mod
+    from wavyte_core.render import blur as blur_mod
 
     native = blur_mod._native_rows()
     isas = range(native.best_isa + 1) if native is not None else []
@@ -253,7 +253,7 @@ def test_every_row_route_exact(
     this CPU goes) give the int64 transcription's bytes: wide rows, rows narrower than the
     kernel, three and four channels, opaque and translucent."""
     from conformance.exact_math import blur as int64_blur
-    from wavyte_core import blur as blur_mod
+    from wavyte_core.render import blur as blur_mod
 
     if route == "opencv":
         monkeypatch.setattr(blur_mod, "_native", None)
@@ -275,6 +275,6 @@ def test_every_row_route_exact(
 def test_native_row_pass_is_built_here() -> None:
     """`make` builds the optional C row pass on this machine (a silent fallback to OpenCV
     would keep the bytes but lose half the speed)."""
-    from wavyte_core import blur as blur_mod
+    from wavyte_core.render import blur as blur_mod
 
     assert blur_mod._native_rows() is not None

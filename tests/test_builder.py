@@ -8,8 +8,9 @@ from fractions import Fraction
 import pytest
 from test_load import minimal_doc
 
-from wavyte_core import model as m
-from wavyte_core.builder import (
+from wavyte_core.errors import CompositionError
+from wavyte_core.format import model as m
+from wavyte_core.format.builder import (
     CompositionBuilder,
     blur,
     const,
@@ -33,9 +34,8 @@ from wavyte_core.builder import (
     transform_post,
     wipe,
 )
-from wavyte_core.dump import composition_to_json
-from wavyte_core.errors import CompositionError
-from wavyte_core.load import loads_composition
+from wavyte_core.format.dump import composition_to_json
+from wavyte_core.format.load import loads_composition
 
 
 def test_minimal_document_equals_builder_output() -> None:

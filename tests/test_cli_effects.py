@@ -9,9 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.test_plugin_api import Plug, doc
-from wavyte_core import api, job, registry
 from wavyte_core.cli.main import app
-from wavyte_core.registry import Registry
+from wavyte_core.plugin import registry
+from wavyte_core.plugin.registry import Registry
+from wavyte_core.run import job
 
 runner = CliRunner()
 
@@ -20,7 +21,7 @@ runner = CliRunner()
 def installed(monkeypatch: pytest.MonkeyPatch) -> Registry:
     """The test kinds as if installed through an entry point."""
     reg = Registry.build([("testfx", Plug())])
-    for mod in (registry, api, job):
+    for mod in (registry, job):
         monkeypatch.setattr(mod, "default_registry", lambda: reg)
     return reg
 

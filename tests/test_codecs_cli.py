@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from tests.codec_scene import N, decode_rgba, make_scene
 from wavyte_core.cli.main import app
-from wavyte_core.codecs import CODECS, codec_table_markdown, resolve_output
 from wavyte_core.errors import RenderError
-from wavyte_core.flatten import Unpremultiplier, unpremultiply_to_rgba
+from wavyte_core.output.codecs import CODECS, codec_table_markdown, resolve_output
+from wavyte_core.output.flatten import Unpremultiplier, unpremultiply_to_rgba
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -172,7 +172,7 @@ def test_a_missing_encoder_is_named_before_any_work(
 ) -> None:
     """A PyAV wheel built without libvpx or libopus: the request fails at once, naming the
     missing encoder; what does not need it still works."""
-    import wavyte_core.codecs as codecs
+    import wavyte_core.output.codecs as codecs
 
     monkeypatch.setattr(codecs, "_available", lambda name: name != "libvpx-vp9")
     with pytest.raises(RenderError, match="no libvpx-vp9 encoder"):

@@ -29,7 +29,7 @@ from tests.codec_scene import (
     video_bytes,
 )
 from wavyte_core.errors import RenderError, WavyteWarning
-from wavyte_core.flatten import unpremultiply_to_rgba
+from wavyte_core.output.flatten import unpremultiply_to_rgba
 
 SAMPLES = N * 48000 // FPS
 
@@ -198,9 +198,9 @@ def test_sequence_of_a_failed_render_is_not_left(opaque: tuple, tmp_path: Path) 
 
 def test_gif_timing_accumulates_rounding(tmp_path: Path) -> None:
     """29.97 fps: delays of 3 and 4 cs whose sum is the exact length, rounded once."""
-    from wavyte_core.encoder_gif import centiseconds
-    from wavyte_core.encoder_pyav import PyAVEncoder
-    from wavyte_core.roles import EncodeSettings
+    from wavyte_core.output.encoder_gif import centiseconds
+    from wavyte_core.output.encoder_pyav import PyAVEncoder
+    from wavyte_core.plugin.roles import EncodeSettings
 
     fps = Fraction(30000, 1001)
     assert [centiseconds(i, fps) for i in range(5)] == [0, 3, 7, 10, 13]
@@ -237,7 +237,7 @@ def test_one_call_render_with_alpha(scene: Path, tmp_path: Path) -> None:
 
 
 def test_odd_canvas_is_refused_for_420_but_not_for_444(tmp_path: Path) -> None:
-    from wavyte_core.codecs import resolve_output
+    from wavyte_core.output.codecs import resolve_output
 
     with pytest.raises(RenderError, match="even"):
         resolve_output(tmp_path / "a.mp4").check_canvas(W + 1, H)

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from wavyte_core.compositor_numpy import NumpyCompositor, r255
-from wavyte_core.roles import Compositor, Surface
+from wavyte_core.plugin.roles import Compositor, Surface
+from wavyte_core.render.compositor_numpy import NumpyCompositor, r255
 
 F32 = np.float32
 
@@ -379,7 +379,7 @@ def test_over_of_a_small_layer_only_touches_its_bounds(comp, opacity):
 def test_is_opaque_reads_every_pixel_of_views() -> None:
     """The shared opaque check (blur's three-channel route, the copy taken by `over`): true
     only when every alpha is 255, on whole buffers and on strided views of a canvas."""
-    from wavyte_core.roles import is_opaque
+    from wavyte_core.plugin.roles import is_opaque
 
     canvas = np.zeros((6, 9, 4), np.uint8)
     canvas[1:5, 2:8, 3] = 255

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 import wavyte_core as wv
-from wavyte_core.dump import composition_to_json
+from wavyte_core.format.dump import composition_to_json
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 sys.path.insert(0, str(EXAMPLES))

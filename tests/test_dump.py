@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_load import minimal_doc
 
-from wavyte_core import model as m
-from wavyte_core.dump import composition_to_json, format_f32
-from wavyte_core.load import loads_composition
+from wavyte_core.format import model as m
+from wavyte_core.format.dump import composition_to_json, format_f32
+from wavyte_core.format.load import loads_composition
 
 BENCH = Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
 

@@ -290,9 +290,9 @@ class _CapturingEncoder:
 def test_two_workers_give_byte_identical_frames(tmp_path: Path) -> None:
     """A moving square over 40 frames (with a static stretch for elision): the frames the
     encoder receives from --workers 2 equal those of --workers 1, byte for byte."""
-    from wavyte_core.hookspecs import hookimpl
-    from wavyte_core.registry import Registry
-    from wavyte_core.specs import RoleSpec
+    from wavyte_core.plugin.hookspecs import hookimpl
+    from wavyte_core.plugin.registry import Registry
+    from wavyte_core.plugin.specs import RoleSpec
 
     made: list[_CapturingEncoder] = []
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from wavyte_core.ease import apply_ease
-from wavyte_core.model import Ease
+from wavyte_core.format.model import Ease
+from wavyte_core.timeline.ease import apply_ease
 
 ALL = list(Ease)
 

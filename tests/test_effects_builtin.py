@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 
-from wavyte_core.blur import blur_q16
-from wavyte_core.compositor_numpy import NumpyCompositor
-from wavyte_core.effects_builtin import EFFECT_KINDS, BlurPass, fold_effects
-from wavyte_core.roles import Surface
-from wavyte_core.specs import EffectOp
+from wavyte_core.plugin.roles import Surface
+from wavyte_core.plugin.specs import EffectOp
+from wavyte_core.render.blur import blur_q16
+from wavyte_core.render.builtin_effects import EFFECT_KINDS, BlurPass, fold_effects
+from wavyte_core.render.compositor_numpy import NumpyCompositor
 
 KINDS = {k.name: k for k in EFFECT_KINDS}
 opacity = KINDS["opacity_mul"].parse

@@ -9,9 +9,9 @@ import av
 import numpy as np
 import pytest
 
-from wavyte_core.encoder_pyav import PyAVEncoder, frame_to_sample
 from wavyte_core.errors import RenderError
-from wavyte_core.roles import EncodeSettings
+from wavyte_core.output.encoder_pyav import PyAVEncoder, frame_to_sample
+from wavyte_core.plugin.roles import EncodeSettings
 
 W, H, N = 64, 48, 30
 KNOWN = 17  # the frame whose colour is checked

@@ -6,9 +6,7 @@ import json
 import math
 
 from tests.eval_helpers import clip, comp, keys, tr
-from wavyte_core.evaldump import dump_frame_graph, fingerprint
-from wavyte_core.evaluate import Evaluator
-from wavyte_core.model import (
+from wavyte_core.format.model import (
     Ease,
     EffectInstance,
     InterpMode,
@@ -19,7 +17,9 @@ from wavyte_core.model import (
     VideoAsset,
     constant,
 )
-from wavyte_core.rng import digest_u64
+from wavyte_core.timeline.evaldump import dump_frame_graph, fingerprint
+from wavyte_core.timeline.evaluate import Evaluator
+from wavyte_core.timeline.rng import digest_u64
 
 FRAME18 = (
     '{"frame":18,"nodes":[{"clip_id":"c0","asset":"t0","z":0,'

@@ -8,25 +8,8 @@ import time
 import pytest
 
 from tests.eval_helpers import BENCH_DEFAULT, clip, comp, keys, load_json_file, tr
-from wavyte_core.affine import (
-    IDENTITY,
-    apply,
-    invert,
-    max_scale,
-    mul,
-    rotate,
-    scale,
-    transform_to_affine,
-    translate,
-)
 from wavyte_core.errors import AnimationError, EvaluationError
-from wavyte_core.evaluate import (
-    Evaluator,
-    transition_progress,
-    unpaired_opacity,
-    video_source_time,
-)
-from wavyte_core.model import (
+from wavyte_core.format.model import (
     AudioAsset,
     Ease,
     EffectInstance,
@@ -42,6 +25,23 @@ from wavyte_core.model import (
     TransitionSpec,
     VideoAsset,
     constant,
+)
+from wavyte_core.timeline.affine import (
+    IDENTITY,
+    apply,
+    invert,
+    max_scale,
+    mul,
+    rotate,
+    scale,
+    transform_to_affine,
+    translate,
+)
+from wavyte_core.timeline.evaluate import (
+    Evaluator,
+    transition_progress,
+    unpaired_opacity,
+    video_source_time,
 )
 
 P = PathAsset("M0,0 L10,0 L10,10 Z")

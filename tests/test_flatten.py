@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wavyte_core.flatten import flatten_onto, unpremultiply_to_rgba
+from wavyte_core.output.flatten import flatten_onto, unpremultiply_to_rgba
 
 
 def bgra(*rgba):

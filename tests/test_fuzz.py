@@ -1,4 +1,4 @@
-"""Property-based fuzzing of the loader and the renderer (issue 10).
+"""Property-based fuzzing of the loader and the renderer.
 
 - any JSON document either loads or raises a `WavyteError` (a `CompositionError` names
   the JSON path of the bad value), never another exception;
@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from tests.media import write_png
 from wavyte_core.api import load, open_job
 from wavyte_core.errors import CompositionError, WavyteError
-from wavyte_core.registry import default_registry
+from wavyte_core.plugin.registry import default_registry
 
 settings.register_profile(
     "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -1,5 +1,5 @@
 """Hostile assets are refused before they cost memory, and SVGs cannot reach outside the
-asset root (issue 10)."""
+asset root."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import wavyte_core as wv
 from tests.media import write_png
 from wavyte_core.errors import AssetError
-from wavyte_core.registry import default_registry
+from wavyte_core.plugin.registry import default_registry
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
@@ -97,7 +97,7 @@ def test_image_under_the_limit_still_decodes(tmp_path: Path) -> None:
 
 
 def test_huge_svg_file_refused_without_reading_it(tmp_path: Path) -> None:
-    from wavyte_core.svgsize import MAX_SVG_BYTES
+    from wavyte_core.assets.svgsize import MAX_SVG_BYTES
 
     big = tmp_path / "big.svg"
     with big.open("wb") as f:  # sparse: the size is there, the bytes are not

@@ -12,7 +12,7 @@ import imagesize
 import numpy as np
 import pytest
 
-from wavyte_core.imageheader import image_size
+from wavyte_core.assets.imageheader import image_size
 
 SIZES = [(1, 1), (37, 23), (640, 360), (3, 4001)]
 
@@ -91,8 +91,8 @@ def test_unknown_formats_fall_back_and_garbage_is_none(tmp_path: Path) -> None:
 
 
 def test_gif_bomb_refused(tmp_path: Path) -> None:
+    from wavyte_core.assets.prepare import check_image_header
     from wavyte_core.errors import AssetError
-    from wavyte_core.prepare import check_image_header
 
     path = tmp_path / "bomb.gif"
     path.write_bytes(b"GIF89a" + struct.pack("<HH", 50000, 40000) + b"\x00" * 20)

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from wavyte_core.errors import CompositionError
-from wavyte_core.jsonparse import JsonObject, parse_json, serde_f64, serde_int
+from wavyte_core.format.jsonparse import JsonObject, parse_json, serde_f64, serde_int
 
 
 def is_neg_zero(x: object) -> bool:

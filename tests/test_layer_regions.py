@@ -1,4 +1,4 @@
-"""Isolation surfaces sized to the layer (issue 10): a blurred or cross-faded small layer
+"""Isolation surfaces sized to the layer: a blurred or cross-faded small layer
 gets a surface covering its region of the canvas, and the frames are byte-identical to
 canvas-sized isolation on every installed compositor."""
 
@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 from wavyte_core.api import open_job
-from wavyte_core.builder import CompositionBuilder, blur, crossfade, keyframes, transform, wipe
-from wavyte_core.registry import default_registry
+from wavyte_core.format.builder import (
+    CompositionBuilder,
+    blur,
+    crossfade,
+    keyframes,
+    transform,
+    wipe,
+)
+from wavyte_core.plugin.registry import default_registry
 
 W, H, N = 320, 192, 30
 

@@ -6,15 +6,8 @@ import pytest
 
 from tests.eval_helpers import clip, comp
 from wavyte_core.errors import EvaluationError
-from wavyte_core.layout import align_offset, solve_layout
-from wavyte_core.model import (
-    Align,
-    AudioAsset,
-    Edges,
-    LayoutMode,
-    PathAsset,
-    Track,
-)
+from wavyte_core.format.model import Align, AudioAsset, Edges, LayoutMode, PathAsset, Track
+from wavyte_core.timeline.layout import align_offset, solve_layout
 
 
 def two_path_track(mode: LayoutMode) -> tuple:

@@ -1,4 +1,4 @@
-"""Nothing outlives a killed render (issue 10): worker processes and shared memory go
+"""Nothing outlives a killed render: worker processes and shared memory go
 away with a SIGKILLed parent, and the next render into the folder removes its part file."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wavyte_core.output import process_alive, remove_stale_parts
+from wavyte_core.output.targets import process_alive, remove_stale_parts
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, /dev/shm")
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from wavyte_core import model as m
 from wavyte_core.errors import CompositionError
-from wavyte_core.load import load_composition_file, loads_composition
+from wavyte_core.format import model as m
+from wavyte_core.format.load import load_composition_file, loads_composition
 
 TRANSFORM = {
     "translate": {"x": 180.0, "y": 180.0},

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from tests.test_plugin_api import doc
 from wavyte_core import api
 from wavyte_core.cli.main import app
-from wavyte_core.registry import Registry
+from wavyte_core.plugin.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 

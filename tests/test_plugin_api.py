@@ -15,10 +15,10 @@ from tests.fx_sample_plugin import Reveal, Shift, Tint
 from tests.test_e2e_render import clip, ident
 from wavyte_core import api
 from wavyte_core.errors import CompositionError, PluginError
-from wavyte_core.hookspecs import hookimpl
-from wavyte_core.params import Param, ParamSet
 from wavyte_core.plugin import Effect, Margins, Transition
-from wavyte_core.registry import Registry
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.params import Param, ParamSet
+from wavyte_core.plugin.registry import Registry
 
 
 class Level(Effect):

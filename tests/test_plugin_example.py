@@ -25,7 +25,7 @@ import pytest
 
 from conformance.metrics import compare
 from wavyte_core import api
-from wavyte_core.registry import Registry
+from wavyte_core.plugin.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ROOT / "examples" / "plugin_example"

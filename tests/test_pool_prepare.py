@@ -1,4 +1,4 @@
-"""With a worker pool nothing is decoded twice (issue 10, start-up): the parent decodes only
+"""With a worker pool nothing is decoded twice (start-up): the parent decodes only
 sound and takes the asset sizes from its workers; the workers draw and never decode sound.
 The parent still draws correctly when asked to (it then prepares its own drawing state),
 and an asset error raised in a worker keeps its type."""
@@ -15,9 +15,9 @@ import wavyte_core as wv
 from tests.media import write_png, write_tone, write_video_with_tone
 from tests.test_e2e_render import clip
 from wavyte_core.errors import AssetError
-from wavyte_core.job import Job
-from wavyte_core.output import mixed_audio
-from wavyte_core.prepared import AudioPcm, Deferred, ImagePixels, VideoSource
+from wavyte_core.plugin.prepared import AudioPcm, Deferred, ImagePixels, VideoSource
+from wavyte_core.run.frames import mixed_audio
+from wavyte_core.run.job import Job
 
 
 def _media_comp(root: Path, image: str = "img.png") -> wv.Composition:

@@ -30,7 +30,7 @@ from tests.preview_helpers import (
     write_comp,
 )
 from tests.test_e2e_render import clip
-from wavyte_core.flatten import unpremultiply_to_rgba
+from wavyte_core.output.flatten import unpremultiply_to_rgba
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (make .venv/.installed-dev)"

@@ -377,10 +377,10 @@ def test_functions_named_like_submodules_stay_callable() -> None:
     """``wv.load`` and ``wv.preview`` share their names with submodules; importing those
     submodules first (as the CLI and the tests do) must not shadow the functions."""
     code = (
-        "import wavyte_core.job, wavyte_core.load, wavyte_core.preview.source\n"
+        "import wavyte_core.run.job, wavyte_core.format.load, wavyte_core.preview.source\n"
         "import wavyte_core as wv\n"
         "assert callable(wv.load) and callable(wv.preview), (wv.load, wv.preview)\n"
-        "from wavyte_core.load import loads_composition\n"
+        "from wavyte_core.format.load import loads_composition\n"
         "from wavyte_core.preview import start_preview\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from wavyte_core.errors import PluginError
-from wavyte_core.hookspecs import hookimpl
-from wavyte_core.registry import Registry
-from wavyte_core.specs import RoleSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.registry import Registry
+from wavyte_core.plugin.specs import RoleSpec
 
 
 class CountingPlugin:
@@ -72,7 +72,7 @@ def test_name_conflicts_are_reported_not_replaced() -> None:
 
 
 def test_env_disables_an_entry_point_plugin() -> None:
-    code = "from wavyte_core.registry import Registry; r = Registry.build(); print(sorted(r.names('rasterizer')))"
+    code = "from wavyte_core.plugin.registry import Registry; r = Registry.build(); print(sorted(r.names('rasterizer')))"
     env = {"WAVYTE_DISABLE_PLUGINS": "skia", "PATH": ""}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True

@@ -1,4 +1,4 @@
-"""Unchanged ops move ahead of changed ones they do not overlap (issue 10, demo loop): the
+"""Unchanged ops move ahead of changed ones they do not overlap (demo loop): the
 snapshot then covers static titles above a spinning shape. The frames must be
 byte-identical to drawing in plan order on every installed compositor, and overlapping ops
 must never swap."""
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from wavyte_core.api import open_job
-from wavyte_core.builder import CompositionBuilder, blur, keyframes, sine, transform
-from wavyte_core.frame_renderer import _disjoint
-from wavyte_core.registry import default_registry
+from wavyte_core.format.builder import CompositionBuilder, blur, keyframes, sine, transform
+from wavyte_core.plugin.registry import default_registry
+from wavyte_core.render.frame_renderer import _disjoint
 
 ASSETS = Path(__file__).resolve().parents[1] / "examples" / "assets"
 W, H, N = 240, 136, 24

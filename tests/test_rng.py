@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wavyte_core.rng import (
+from wavyte_core.timeline.rng import (
     FNV_OFFSET,
     Rng64,
     asset_id,

@@ -14,8 +14,8 @@ import pytest
 from tests.test_plugin_api import Plug, doc, kf
 from wavyte_core import api
 from wavyte_core.errors import WavyteError
-from wavyte_core.registry import Registry
-from wavyte_core.schema import composition_schema
+from wavyte_core.plugin.registry import Registry
+from wavyte_core.plugin.schema import composition_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,10 +17,10 @@ import pytest
 import wavyte_core as wv
 from tests.media import decode_video
 from tests.scaleout_media import write_assets, write_card
-from wavyte_core.encoder_pyav import frame_to_sample
 from wavyte_core.errors import RenderError
-from wavyte_core.executor import ExecutorOptions, TaskResult, open_executor
-from wavyte_core.segments import (
+from wavyte_core.output.encoder_pyav import frame_to_sample
+from wavyte_core.run.executor import ExecutorOptions, TaskResult, open_executor
+from wavyte_core.run.segments import (
     SegmentPlan,
     frame_hash,
     probe,

@@ -1,4 +1,4 @@
-"""Start-up stays light (issue 10): the CLI and the package import no engine module or
+"""Start-up stays light: the CLI and the package import no engine module or
 heavy library until a command needs it, and the lazy public names behave like eager ones."""
 
 from __future__ import annotations
@@ -7,7 +7,16 @@ import json
 import subprocess
 import sys
 
-HEAVY = ["numpy", "av", "skia", "cv2", "cairo", "uharfbuzz", "wavyte_core.api", "wavyte_core.job"]
+HEAVY = [
+    "numpy",
+    "av",
+    "skia",
+    "cv2",
+    "cairo",
+    "uharfbuzz",
+    "wavyte_core.api",
+    "wavyte_core.run.job",
+]
 
 
 def _modules_after(code: str) -> set[str]:
@@ -44,7 +53,7 @@ def test_version_and_help_run_without_the_engine() -> None:
 def test_lazy_public_names_survive_submodule_imports() -> None:
     import wavyte_core
     import wavyte_core.api
-    import wavyte_core.load  # noqa: F401  (a submodule named like a public function)
+    import wavyte_core.format.load
 
     assert wavyte_core.load is wavyte_core.api.load
     assert wavyte_core.render_frame is wavyte_core.api.render_frame
@@ -74,13 +83,13 @@ def _png_comp(tmp_path) -> str:  # noqa: ANN001
 
 def test_render_imports_no_pydantic_and_no_url_libraries(tmp_path) -> None:  # noqa: ANN001
     """typer ≥ 0.29 would import pydantic for every command and ``imagesize`` pulls in
-    urllib/ssl/xml: neither belongs on the path of a render with a PNG (issue 10)."""
+    urllib/ssl/xml: neither belongs on the path of a render with a PNG."""
     args = [_png_comp(tmp_path), "-o", str(tmp_path / "o.mp4"), "--json", "--workers", "1"]
     code = (
         f"from wavyte_core.cli.main import app\napp(['render', *{args!r}], standalone_mode=False)"
     )
     loaded = _modules_after(code)
-    assert "wavyte_core.job" in loaded  # it did render
+    assert "wavyte_core.run.job" in loaded  # it did render
     assert not loaded & {"pydantic", "imagesize", "urllib.request", "http.client", "ssl"}
 
 
@@ -120,7 +129,7 @@ def test_fast_exit_waits_for_a_live_thread(tmp_path) -> None:  # noqa: ANN001
     flag = tmp_path / "done"
     probe = (
         "import threading, time\n"
-        "from wavyte_core.fast_exit import exit_now\n"
+        "from wavyte_core.run.fast_exit import exit_now\n"
         f"def late(): time.sleep(0.3); open({str(flag)!r}, 'w').write('x')\n"
         "threading.Thread(target=late).start()\n"
         "exit_now(3)\n"

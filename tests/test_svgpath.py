@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from wavyte_core.svgpath import arc_to_cubics, parse_svg_path, path_bbox
+from wavyte_core.assets.svgpath import arc_to_cubics, parse_svg_path, path_bbox
 
 
 def pts(d: str) -> list[tuple[float, float]]:

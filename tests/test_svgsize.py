@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wavyte_core.svgsize import MAX_SVG_BYTES, svg_natural_size
+from wavyte_core.assets.svgsize import MAX_SVG_BYTES, svg_natural_size
 
 NS = 'xmlns="http://www.w3.org/2000/svg"'
 

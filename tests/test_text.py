@@ -9,9 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wavyte_core.errors import AssetError
-from wavyte_core.model import TextAsset
-from wavyte_core.text import (
+from wavyte_core.assets.text import (
     FontCache,
     FontFace,
     break_opportunities,
@@ -19,6 +17,8 @@ from wavyte_core.text import (
     shape_glyphs,
     shape_text,
 )
+from wavyte_core.errors import AssetError
+from wavyte_core.format.model import TextAsset
 
 FONTS = Path(__file__).resolve().parents[1] / "examples" / "assets" / "fonts"
 DEJAVU = FONTS / "DejaVuSans.ttf"

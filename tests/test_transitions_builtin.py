@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wavyte_core.compositor_numpy import NumpyCompositor
-from wavyte_core.roles import Surface
-from wavyte_core.transitions_builtin import TRANSITION_KINDS, Crossfade, Wipe
+from wavyte_core.plugin.roles import Surface
+from wavyte_core.render.builtin_transitions import TRANSITION_KINDS, Crossfade, Wipe
+from wavyte_core.render.compositor_numpy import NumpyCompositor
 
 KINDS = {k.name: k for k in TRANSITION_KINDS}
 wipe = KINDS["wipe"].parse

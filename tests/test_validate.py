@@ -10,8 +10,8 @@ import pytest
 from test_load import clip0, minimal_doc
 
 from wavyte_core.errors import CompositionError
-from wavyte_core.load import loads_composition
-from wavyte_core.validate import MAX_CANVAS_PIXELS, MAX_CANVAS_SIDE, validate
+from wavyte_core.format.load import loads_composition
+from wavyte_core.format.validate import MAX_CANVAS_PIXELS, MAX_CANVAS_SIDE, validate
 
 
 def check(doc: dict[str, Any]) -> None:

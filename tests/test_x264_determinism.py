@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wavyte_core import encoder_pyav
-from wavyte_core.encoder_pyav import PyAVEncoderSession
-from wavyte_core.roles import EncodeSettings
+from wavyte_core.output import encoder_pyav
+from wavyte_core.output.encoder_pyav import PyAVEncoderSession
+from wavyte_core.plugin.roles import EncodeSettings
 
 W, H, N, GOP = 160, 90, 24, 6  # the segment tests' card: 10 macroblocks wide, GOP 6
 

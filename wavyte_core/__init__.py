@@ -2,7 +2,7 @@
 
 The public names are imported on first use (PEP 562), so ``import wavyte_core`` and the
 CLI's start-up do not pay for numpy, the model and the render pipeline until they are
-needed (issue 10: short start-up).
+needed (short start-up).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from wavyte_core.errors import (
     AnimationError,
     AssetError,
     CompositionError,
@@ -23,11 +23,11 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .api import RenderJob, check, load, open_job, render, render_frame
-    from .model import Composition
-    from .preview import preview
+    from wavyte_core.api import RenderJob, check, load, open_job, render, render_frame
+    from wavyte_core.format.model import Composition
+    from wavyte_core.preview import preview
 
-__version__ = "0.3.0"
+from wavyte_core.version import __version__
 
 _LAZY = {
     "RenderJob": "api",
@@ -36,7 +36,7 @@ _LAZY = {
     "open_job": "api",
     "render": "api",
     "render_frame": "api",
-    "Composition": "model",
+    "Composition": "format.model",
     "preview": "preview",
 }
 
@@ -75,7 +75,7 @@ def __dir__() -> list[str]:
 
 class _Package(ModuleType):
     """Importing a submodule binds it to the package attribute of the same name: importing
-    ``wavyte_core.load`` (the loader module) must not replace ``wavyte_core.load`` (the API
+    ``wavyte_core.format.load`` (the loader module) must not replace ``wavyte_core.format.load`` (the API
     function, still lazy). Eager imports had the function win by import order."""
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .codecs import OUTPUT_OPTIONS, resolve_output
-from .errors import CompositionError
-from .job import DEFAULT_BACKGROUND, Backends, Job, parse_clip_effects
-from .load import load_composition_file, loads_composition
-from .model import Composition
-from .output import RenderReport, iter_frames, write_png
-from .registry import Registry, default_registry
-from .render_loop import render_to_file
-from .validate import check_sampling, validate
+from wavyte_core.errors import CompositionError
+from wavyte_core.format.load import load_composition_file, loads_composition
+from wavyte_core.format.model import Composition
+from wavyte_core.output.codecs import OUTPUT_OPTIONS, resolve_output
+from wavyte_core.output.png import write_png
+from wavyte_core.plugin.registry import Registry
+from wavyte_core.run.frames import iter_frames
+from wavyte_core.run.job import DEFAULT_BACKGROUND, Backends, Job, check
+from wavyte_core.run.render_loop import render_to_file
+from wavyte_core.run.report import RenderReport
 
 
 def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Composition:
@@ -35,14 +36,6 @@ def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Com
         comp = load_composition_file(source)
     check(comp, registry=registry)
     return comp
-
-
-def check(comp: Composition, *, registry: Registry | None = None) -> None:
-    """Everything checked before a render starts: the format's validation rules, animations
-    that could never be sampled, and that every effect kind is installed."""
-    validate(comp)
-    check_sampling(comp)
-    parse_clip_effects(comp, registry or default_registry())
 
 
 class RenderJob(Job):
@@ -85,7 +78,7 @@ class RenderJob(Job):
         """Encode frames ``[start, end)`` to ``out``: a video file, a GIF, or an image
         sequence (``out/frame_%05d.png``, numbered by frame index). ``codec`` (h264, h265,
         vp9, prores, gif, png, jpeg; default from the suffix) and its quality options are
-        listed in `wavyte_core.codecs.CODECS`; options left None take the codec's defaults.
+        listed in `wavyte_core.output.codecs.CODECS`; options left None take the codec's defaults.
         ``alpha=True`` keeps transparency (prores, vp9, png) and needs a job opened with
         ``alpha=True``. Everything is checked before the first frame is drawn.
 

@@ -4,30 +4,30 @@ the exact numpy reference compositor, the PyAV encoder, the built-in effects
 
 from __future__ import annotations
 
-from .hookspecs import hookimpl
-from .specs import EffectKindSpec, RoleSpec, TransitionKindSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.specs import EffectKindSpec, RoleSpec, TransitionKindSpec
 
 
 def _numpy_compositor():  # noqa: ANN202 - factory
-    from .compositor_numpy import NumpyCompositor
+    from wavyte_core.render.compositor_numpy import NumpyCompositor
 
     return NumpyCompositor()
 
 
 def _pyav_encoder():  # noqa: ANN202
-    from .encoder_pyav import PyAVEncoder
+    from wavyte_core.output.encoder_pyav import PyAVEncoder
 
     return PyAVEncoder()
 
 
 def _null_encoder():  # noqa: ANN202
-    from .encoder_null import NullEncoder
+    from wavyte_core.output.encoder_null import NullEncoder
 
     return NullEncoder()
 
 
 def _local_executor():  # noqa: ANN202
-    from .executor import LocalExecutor
+    from wavyte_core.run.executor import LocalExecutor
 
     return LocalExecutor()
 
@@ -90,13 +90,13 @@ def wavyte_register_executors() -> list[RoleSpec]:
 
 @hookimpl
 def wavyte_register_effects() -> list[EffectKindSpec]:
-    from .effects_builtin import EFFECT_KINDS
+    from wavyte_core.render.builtin_effects import EFFECT_KINDS
 
     return list(EFFECT_KINDS)
 
 
 @hookimpl
 def wavyte_register_transitions() -> list[TransitionKindSpec]:
-    from .transitions_builtin import TRANSITION_KINDS
+    from wavyte_core.render.builtin_transitions import TRANSITION_KINDS
 
     return list(TRANSITION_KINDS)

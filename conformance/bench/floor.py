@@ -114,7 +114,7 @@ class HandWrittenScene:
         import skia
 
         import wavyte_core as wv
-        from wavyte_core.prepared import ImagePixels, PathGeometry, ShapedText, SvgRaster
+        from wavyte_core.plugin.prepared import ImagePixels, PathGeometry, ShapedText, SvgRaster
 
         self.skia = skia
         doc = scene.doc
@@ -329,7 +329,7 @@ class EncodeOnly:
     ) -> FloorResult:
         """Encode the spooled frames to ``out`` (H.264 with ``crf``/``preset``, or with the
         given `EncodeSettings`); can run several times, `close` when done."""
-        from wavyte_core.roles import EncodeSettings
+        from wavyte_core.plugin.roles import EncodeSettings
 
         if settings is None:
             settings = EncodeSettings(

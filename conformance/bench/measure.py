@@ -81,8 +81,8 @@ def _codecs(spec: dict[str, Any], scene: scenes.SceneDoc, tmp: Path) -> dict[str
     """The codec axis: the engine's encoder alone on the scene's frames (spooled once, and
     once more on a transparent background for ``+alpha`` entries), one codec after another
     with its default settings. Returns ``{codec: {seconds, frames, bytes} | {error}}``."""
-    from wavyte_core.codecs import CODECS, resolve_output
     from wavyte_core.errors import WavyteError
+    from wavyte_core.output.codecs import CODECS, resolve_output
 
     from .floor import EncodeOnly
 

@@ -125,7 +125,7 @@ class Row:
 
 def installed_combos() -> list[dict[str, str]]:
     """Every installed (usable) rasterizer × compositor × decoder × encoder."""
-    from wavyte_core.registry import default_registry
+    from wavyte_core.plugin.registry import default_registry
 
     reg = default_registry()
     names = [reg.available(role) for role in ROLES]  # type: ignore[arg-type]

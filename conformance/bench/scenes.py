@@ -329,7 +329,7 @@ def animated(w: int, h: int, frames: int, cache: Path) -> SceneDoc:
 
 
 def blur40(w: int, h: int, frames: int, cache: Path) -> SceneDoc:
-    """Blur-heavy (issue 10): a canvas-covering photo drifting every frame under a radius-40
+    """Blur-heavy: a canvas-covering photo drifting every frame under a radius-40
     blur, so the exact §4.6 blur runs over the whole canvas on every frame, plus a title that
     slides over it. Run it at 1280x720 and 1920x1080."""
     root = asset_root(cache)

@@ -21,8 +21,8 @@ import av
 
 import wavyte_core as wv
 from conformance.decoding.media import write_big
-from wavyte_core.builder import CompositionBuilder
-from wavyte_core.registry import default_registry
+from wavyte_core.format.builder import CompositionBuilder
+from wavyte_core.plugin.registry import default_registry
 
 
 def bare_loop(path: Path, convert: bool) -> float:

@@ -8,7 +8,7 @@ import pytest
 
 from conformance.decoding.cases import compare_decoders, run_decoder_conformance
 from conformance.decoding.media import Clip, write_all
-from wavyte_core.registry import default_registry
+from wavyte_core.plugin.registry import default_registry
 
 
 def _video_decoders() -> list[str]:

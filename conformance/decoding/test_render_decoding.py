@@ -19,10 +19,10 @@ import pytest
 import wavyte_core as wv
 from conformance.decoding.cases import expected_index, stored_times
 from conformance.decoding.media import Recipe, read_index, write
-from wavyte_core.audio import build_audio_manifest, frame_to_sample, mix_manifest
-from wavyte_core.builder import CompositionBuilder
-from wavyte_core.model import Transform2D, Vec2
-from wavyte_core.registry import default_registry
+from wavyte_core.assets.audio import build_audio_manifest, frame_to_sample, mix_manifest
+from wavyte_core.format.builder import CompositionBuilder
+from wavyte_core.format.model import Transform2D, Vec2
+from wavyte_core.plugin.registry import default_registry
 
 W, H = 96, 64
 

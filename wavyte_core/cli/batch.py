@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import EXIT_BAD_INPUT, fail, parse_color, user_errors
+from wavyte_core.cli.common import EXIT_BAD_INPUT, fail, parse_color, user_errors
 
 
 def batch(
@@ -44,9 +44,9 @@ def batch(
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
 ) -> None:
     """Render one output per data row of a template; resumable, one bad row fails alone."""
-    from ..batch import run_batch
-    from ..executor import ExecutorOptions
-    from ..job import Backends
+    from wavyte_core.run.batch import run_batch
+    from wavyte_core.run.executor import ExecutorOptions
+    from wavyte_core.run.job import Backends
 
     bg = parse_color(background)
     if ray_address is not None and executor != "ray":
@@ -114,7 +114,7 @@ def _with_progress(template: Path, data: Path, out: str, kw: dict):  # noqa: ANN
         TimeRemainingColumn,
     )
 
-    from ..batch import run_batch
+    from wavyte_core.run.batch import run_batch
 
     with Progress(
         TextColumn("rows"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True

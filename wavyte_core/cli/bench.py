@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from .common import fail
+from wavyte_core.cli.common import fail
 
 
 def bench(

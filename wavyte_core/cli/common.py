@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import WavyteError, WavyteWarning
+from wavyte_core.errors import WavyteError, WavyteWarning
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130

@@ -19,9 +19,9 @@ def effects(
     ),
 ) -> None:
     """List installed effect and transition kinds with their declared params."""
-    from ..kinds_doc import describe_kinds, kinds_markdown, param_summary
-    from ..registry import default_registry
-    from .common import fail
+    from wavyte_core.cli.common import fail
+    from wavyte_core.plugin.kinds_doc import describe_kinds, kinds_markdown, param_summary
+    from wavyte_core.plugin.registry import default_registry
 
     reg = default_registry()
     if kind is not None:
@@ -53,7 +53,7 @@ def effects(
     table = Table(title="wavyte effect and transition kinds", show_lines=True)
     for col in ("kind", "role", "plugin", "params", "description"):
         table.add_column(col, overflow="fold")
-    from ..kinds_doc import _specs
+    from wavyte_core.plugin.kinds_doc import _specs
 
     for role, spec in _specs(reg):
         name = spec.name + (f"\n({', '.join(spec.aliases)})" if spec.aliases else "")

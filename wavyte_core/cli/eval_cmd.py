@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from .common import fail, user_errors
+from wavyte_core.cli.common import fail, user_errors
 
 
 def eval_frame(
@@ -15,10 +15,10 @@ def eval_frame(
     ),
 ) -> None:
     """Print the evaluated frame graph in the reference engine's dump format (§1.14)."""
-    from ..api import load
-    from ..evaldump import dump_frame_graph
-    from ..evaluate import Evaluator
-    from ..job import layout_for
+    from wavyte_core.api import load
+    from wavyte_core.run.job import layout_for
+    from wavyte_core.timeline.evaldump import dump_frame_graph
+    from wavyte_core.timeline.evaluate import Evaluator
 
     with user_errors():
         comp = load(comp_path)

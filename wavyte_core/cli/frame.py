@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from .common import assets_root, fail, parse_color, user_errors
+from wavyte_core.cli.common import assets_root, fail, parse_color, user_errors
 
 
 def frame(
@@ -23,7 +23,7 @@ def frame(
     ),
 ) -> None:
     """Render one frame to a PNG (straight alpha)."""
-    from ..api import load, open_job
+    from wavyte_core.api import load, open_job
 
     bg = parse_color(background)
     with user_errors():

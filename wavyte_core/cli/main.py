@@ -1,7 +1,7 @@
 """``wavyte``: render, batch, frame, validate, eval, plugins, conformance, bench, effects, schema,
 new-plugin.
 
-Start-up (issue 10): a command's module is imported only when that command runs (or when
+Start-up: a command's module is imported only when that command runs (or when
 ``--help`` lists it), and each module imports its heavy libraries inside the command. Add
 a command with one line: ``command("name", "module:function")``.
 """
@@ -81,7 +81,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from wavyte_core.version import __version__
 
         typer.echo(f"wavyte {__version__}")
         raise typer.Exit()
@@ -99,7 +99,7 @@ def _root(
 def main() -> None:
     """The console script; once the command is done the process ends without the
     interpreter's teardown (`fast_exit`)."""
-    from wavyte_core.fast_exit import exit_now
+    from wavyte_core.run.fast_exit import exit_now
 
     try:
         app()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import fail
+from wavyte_core.cli.common import fail
 
 
 def new_plugin(
@@ -17,7 +17,7 @@ def new_plugin(
     ),
 ) -> None:
     """Create a plugin package: entry point, one effect, one transition, contract tests."""
-    from ..plugin_skeleton import write_skeleton
+    from wavyte_core.plugin.skeleton import write_skeleton
 
     try:
         files = write_skeleton(name, directory, namespace)

@@ -8,7 +8,7 @@ def plugins() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..registry import ROLES, default_registry
+    from wavyte_core.plugin.registry import ROLES, default_registry
 
     reg = default_registry()
     table = Table(title="wavyte plugins")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from .common import fail, parse_color, user_errors
+from wavyte_core.cli.common import fail, parse_color, user_errors
 
 
 def preview(
@@ -33,8 +33,8 @@ def preview(
     ),
 ) -> None:
     """Serve a studio page for a composition: exact frames, playback, timeline, hot reload."""
-    from ..preview import require_preview_extra, start_preview
-    from ..preview.source import JsonFileSource, PythonSource
+    from wavyte_core.preview import require_preview_extra, start_preview
+    from wavyte_core.preview.source import JsonFileSource, PythonSource
 
     if (comp_path is None) == (python is None):
         raise fail("give either COMP (a JSON file) or --python module:function")

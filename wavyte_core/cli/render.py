@@ -6,8 +6,14 @@ from pathlib import Path
 
 import typer
 
-from ..codecs import DITHERS, codec_help, option_help
-from .common import assets_root, parse_color, parse_frames, print_warnings, user_errors
+from wavyte_core.cli.common import (
+    assets_root,
+    parse_color,
+    parse_frames,
+    print_warnings,
+    user_errors,
+)
+from wavyte_core.output.codecs import DITHERS, codec_help, option_help
 
 _QUALITY = "Quality (each codec takes its own; see the README's codec table)"
 
@@ -108,10 +114,10 @@ def render(
     ),
 ) -> None:
     """Render a composition to a video, a GIF or an image sequence."""
-    from ..api import load, open_job
-    from ..codecs import resolve_output
-    from ..errors import RenderError
-    from ..render_loop import check_background, default_workers
+    from wavyte_core.api import load, open_job
+    from wavyte_core.errors import RenderError
+    from wavyte_core.output.codecs import resolve_output
+    from wavyte_core.run.render_loop import check_background, default_workers
 
     bg = parse_color(background) if background is not None else None
     with user_errors(), print_warnings():
@@ -143,7 +149,7 @@ def render(
                 raise RenderError(
                     "segmented renders write H.264 MP4 with --crf (no --alpha, --bitrate)"
                 )
-            from .render_segmented import render_segmented_cli
+            from wavyte_core.cli.render_segmented import render_segmented_cli
 
             assert bg is not None
             return render_segmented_cli(
@@ -209,13 +215,13 @@ def render(
 
 def _since_start(t: float | None) -> float | None:
     """Seconds from the CLI's start to ``t`` (a ``perf_counter`` value)."""
-    from .main import STARTED
+    from wavyte_core.cli.main import STARTED
 
     return None if t is None else round(t - STARTED, 4)
 
 
 def job_render(job, spec, start: int, end: int, progress):  # noqa: ANN001, ANN201
-    from ..render_loop import render_to_file
+    from wavyte_core.run.render_loop import render_to_file
 
     return render_to_file(job, spec, start=start, end=end, progress=progress)
 

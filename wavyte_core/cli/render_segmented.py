@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import assets_root, fail, parse_frames, user_errors
+from wavyte_core.cli.common import assets_root, fail, parse_frames, user_errors
 
 
 def render_segmented_cli(
@@ -33,10 +33,10 @@ def render_segmented_cli(
     segment_frames: int | None,
     gop: int | None,
 ) -> None:
-    from ..api import load
-    from ..executor import ExecutorOptions
-    from ..job import Backends
-    from ..segments import render_in_segments
+    from wavyte_core.api import load
+    from wavyte_core.run.executor import ExecutorOptions
+    from wavyte_core.run.job import Backends
+    from wavyte_core.run.segments import render_in_segments
 
     if ray_address is not None and executor != "ray":
         raise fail(f"--ray-address needs --executor ray (got --executor {executor})")
@@ -99,7 +99,7 @@ def render_segmented_cli(
 def _with_progress(comp, out: Path, kw: dict, total: int):  # noqa: ANN001, ANN202
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from ..segments import render_in_segments
+    from wavyte_core.run.segments import render_in_segments
 
     with Progress(
         TextColumn("rendering segments"), BarColumn(), MofNCompleteColumn(), transient=True

@@ -12,8 +12,8 @@ def schema(
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the schema to this file."),
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of compositions, installed kinds included."""
-    from ..registry import default_registry
-    from ..schema import composition_schema
+    from wavyte_core.plugin.registry import default_registry
+    from wavyte_core.plugin.schema import composition_schema
 
     text = json.dumps(composition_schema(default_registry()), indent=2) + "\n"
     if out is not None:

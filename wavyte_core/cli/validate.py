@@ -4,14 +4,14 @@ from pathlib import Path
 
 import typer
 
-from .common import user_errors
+from wavyte_core.cli.common import user_errors
 
 
 def validate(
     comp_path: Path = typer.Argument(..., metavar="COMP", help="Composition JSON file."),
 ) -> None:
     """Check a composition: JSON syntax, the format's rules, installed effect kinds."""
-    from ..api import load
+    from wavyte_core.api import load
 
     with user_errors():
         comp = load(comp_path)

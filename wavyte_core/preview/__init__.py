@@ -16,13 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import PluginError
-from ..job import DEFAULT_BACKGROUND
-from ..model import Composition
+from wavyte_core.errors import PluginError
+from wavyte_core.format.model import Composition
+from wavyte_core.run.job import DEFAULT_BACKGROUND
 
 if TYPE_CHECKING:
-    from .server import PreviewServer
-    from .source import CompositionSource
+    from wavyte_core.preview.server import PreviewServer
+    from wavyte_core.preview.source import CompositionSource
 
 __all__ = ["preview", "require_preview_extra", "start_preview"]
 
@@ -51,8 +51,8 @@ def start_preview(
     """Load ``source`` once and start serving it on a background thread. A composition
     with errors still starts (the page shows the error until the file is fixed)."""
     require_preview_extra()
-    from .server import PreviewServer
-    from .session import PreviewSession
+    from wavyte_core.preview.server import PreviewServer
+    from wavyte_core.preview.session import PreviewSession
 
     session = PreviewSession(source, backend=backend, background=background, render_out=render_out)
     session.reload()
@@ -76,7 +76,7 @@ def preview(
 
     Blocks until Ctrl-C; with ``block=False`` returns the running server (``.url``,
     ``.stop()``)."""
-    from .source import FixedSource, JsonFileSource
+    from wavyte_core.preview.source import FixedSource, JsonFileSource
 
     root = Path(assets_root) if assets_root is not None else None
     if isinstance(comp, (str, Path)):

@@ -19,7 +19,7 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from ..output import png_bytes
+from wavyte_core.output.png import png_bytes
 
 __all__ = ["EncodedFrame", "FrameEncoder", "JPEG_QUALITY", "scaled_size"]
 

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..api import RenderJob
-from ..audio import MIX_SAMPLE_RATE
-from ..errors import EvaluationError
-from ..model import Composition
-from ..output import mixed_audio, png_bytes
-from .encode import EncodedFrame, FrameEncoder
+from wavyte_core.api import RenderJob
+from wavyte_core.assets.audio import MIX_SAMPLE_RATE
+from wavyte_core.errors import EvaluationError
+from wavyte_core.format.model import Composition
+from wavyte_core.output.png import png_bytes
+from wavyte_core.preview.encode import EncodedFrame, FrameEncoder
+from wavyte_core.run.frames import mixed_audio
 
 __all__ = ["FrameCache", "FrameService", "Revision", "StaleRevision", "SCALES"]
 

@@ -45,10 +45,10 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..errors import EvaluationError, WavyteError
-from .frames import SCALES, StaleRevision
-from .session import Event, PreviewSession, error_event
-from .watcher import watch_and_reload
+from wavyte_core.errors import EvaluationError, WavyteError
+from wavyte_core.preview.frames import SCALES, StaleRevision
+from wavyte_core.preview.session import Event, PreviewSession, error_event
+from wavyte_core.preview.watcher import watch_and_reload
 
 __all__ = ["PreviewServer", "build_app"]
 

@@ -16,13 +16,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..api import check, open_job
-from ..errors import AssetError, CompositionError, RenderError, WavyteError
-from ..job import DEFAULT_BACKGROUND
-from ..model import AudioAsset, Composition, ImageAsset, PathAsset, SvgAsset, TextAsset
-from ..registry import Registry
-from .frames import FrameService, Revision
-from .source import CompositionSource, asset_files
+from wavyte_core.api import check, open_job
+from wavyte_core.errors import AssetError, CompositionError, RenderError, WavyteError
+from wavyte_core.format.model import (
+    AudioAsset,
+    Composition,
+    ImageAsset,
+    PathAsset,
+    SvgAsset,
+    TextAsset,
+)
+from wavyte_core.plugin.registry import Registry
+from wavyte_core.preview.frames import FrameService, Revision
+from wavyte_core.preview.source import CompositionSource, asset_files
+from wavyte_core.run.job import DEFAULT_BACKGROUND
 
 __all__ = ["PreviewSession", "error_event"]
 

@@ -19,8 +19,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..errors import CompositionError, WavyteError
-from ..model import AudioAsset, Composition, ImageAsset, SvgAsset, TextAsset, VideoAsset
+from wavyte_core.errors import CompositionError, WavyteError
+from wavyte_core.format.model import (
+    AudioAsset,
+    Composition,
+    ImageAsset,
+    SvgAsset,
+    TextAsset,
+    VideoAsset,
+)
 
 __all__ = [
     "CompositionSource",
@@ -71,7 +78,7 @@ class JsonFileSource(CompositionSource):
         self.label = path.name
 
     def load(self) -> Composition:
-        from ..load import load_composition_file
+        from wavyte_core.format.load import load_composition_file
 
         return load_composition_file(self.path)
 

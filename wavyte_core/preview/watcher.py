@@ -16,7 +16,7 @@ from pathlib import Path
 import anyio
 from watchfiles import awatch
 
-from .session import Event, PreviewSession
+from wavyte_core.preview.session import Event, PreviewSession
 
 __all__ = ["watch_and_reload"]
 

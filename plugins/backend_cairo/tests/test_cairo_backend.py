@@ -33,11 +33,11 @@ from conformance.contract import (  # noqa: E402
     random_premul,
     rect_path,
 )
-from wavyte_core.compositor_numpy import NumpyCompositor  # noqa: E402
+from wavyte_core.assets.svgpath import parse_svg_path  # noqa: E402
 from wavyte_core.errors import RenderError  # noqa: E402
-from wavyte_core.prepared import PathGeometry, ShapedText  # noqa: E402
-from wavyte_core.roles import Compositor, Rasterizer, Surface  # noqa: E402
-from wavyte_core.svgpath import parse_svg_path  # noqa: E402
+from wavyte_core.plugin.prepared import PathGeometry, ShapedText  # noqa: E402
+from wavyte_core.plugin.roles import Compositor, Rasterizer, Surface  # noqa: E402
+from wavyte_core.render.compositor_numpy import NumpyCompositor  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"
@@ -79,7 +79,7 @@ def test_without_pycairo_the_plugin_says_why_and_the_rest_works(tmp_path: Path) 
         "raise ImportError('libcairo.so.2: cannot open shared object file')\n"
     )
     code = (
-        "from wavyte_core.registry import Registry\n"
+        "from wavyte_core.plugin.registry import Registry\n"
         "reg = Registry.build()\n"
         "print(reg.roles['rasterizer']['cairo'].check())\n"
         "print(reg.roles['compositor']['cairo'].install_hint)\n"

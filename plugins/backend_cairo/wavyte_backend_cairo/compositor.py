@@ -14,7 +14,7 @@ exactly ``op`` (cairo's 16-bit colour is ``op·257``, whose high byte is ``op``)
   the exact per-column (or per-row) factors repeated along the other axis.
 
 The tests hold every op to the numpy reference compositor bit for bit. Blur is the exact
-§4.6 kernel (`wavyte_core.blur.blur_q16`); fill and copy are numpy.
+§4.6 kernel (`wavyte_core.render.blur.blur_q16`); fill and copy are numpy.
 
 ``direct_draw`` is True: drawing a plain layer straight into the frame with paint alpha is
 what ``over`` does here anyway.
@@ -25,9 +25,9 @@ from __future__ import annotations
 import cairo
 import numpy as np
 
-from wavyte_core.blur import BlurScratch, blur_surface
-from wavyte_core.compositor_numpy import NumpyCompositor, r255
-from wavyte_core.roles import Surface
+from wavyte_core.plugin.roles import Surface
+from wavyte_core.render.blur import BlurScratch, blur_surface
+from wavyte_core.render.compositor_numpy import NumpyCompositor, r255
 
 from .native import CairoTarget, cached_target, target
 
@@ -70,7 +70,7 @@ def _numpy_reads(surface: Surface) -> None:
 
 
 class CairoCompositor:
-    """`wavyte_core.roles.Compositor` on pycairo (blends) and numpy (fill, copy, blur)."""
+    """`wavyte_core.plugin.roles.Compositor` on pycairo (blends) and numpy (fill, copy, blur)."""
 
     name = "cairo"
     direct_draw = True

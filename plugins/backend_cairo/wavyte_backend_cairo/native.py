@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cairo
 import numpy as np
 
-from wavyte_core.roles import Affine, Surface
+from wavyte_core.plugin.roles import Affine, Surface
 
 if sys.byteorder != "little":  # pragma: no cover - the pixel contract assumes little-endian
     raise ImportError("wavyte's BGRA buffers are cairo ARGB32 only on little-endian machines")

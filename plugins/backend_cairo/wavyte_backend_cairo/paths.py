@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import cairo
 
-from wavyte_core.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, PathGeometry
+from wavyte_core.plugin.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, PathGeometry
 
 BUILD_SCALE = 16.0
 

@@ -15,8 +15,8 @@ import importlib.util
 from functools import cache
 from typing import Any
 
-from wavyte_core.hookspecs import hookimpl
-from wavyte_core.specs import RoleSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.specs import RoleSpec
 
 INSTALL_HINT = "apt-get install libcairo2-dev pkg-config && pip install pycairo"
 # No "svg": cairo has no SVG renderer; the job rasterises SVG assets once with another

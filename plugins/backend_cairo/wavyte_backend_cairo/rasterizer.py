@@ -20,8 +20,8 @@ import cairo
 import numpy as np
 
 from wavyte_core.errors import RenderError
-from wavyte_core.prepared import PathGeometry, ShapedText
-from wavyte_core.roles import Affine, Surface
+from wavyte_core.plugin.prepared import PathGeometry, ShapedText
+from wavyte_core.plugin.roles import Affine, Surface
 
 from .native import (
     NATIVE_KEY,
@@ -75,7 +75,7 @@ def make_image(pixels: np.ndarray) -> CairoImage:
 
 
 class CairoRasterizer:
-    """`wavyte_core.roles.Rasterizer` on pycairo, drawing straight into numpy buffers."""
+    """`wavyte_core.plugin.roles.Rasterizer` on pycairo, drawing straight into numpy buffers."""
 
     name = "cairo"
 

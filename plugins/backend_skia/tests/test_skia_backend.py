@@ -26,7 +26,7 @@ from conformance.contract import (  # noqa: E402
     RasterizerContract,
     rect_path,
 )
-from wavyte_core.roles import Compositor, Rasterizer, Surface  # noqa: E402
+from wavyte_core.plugin.roles import Compositor, Rasterizer, Surface  # noqa: E402
 
 # -- exact references (the format's integer math) ----------------------------------------
 

@@ -6,7 +6,7 @@ random premultiplied layers ``over`` is within 2 levels of the exact result, and
 2 or more). ``SkiaCompositor(precise=True)`` (the default) uses skia's float pipeline
 instead (over ≤ 1) at several times the cost, and the exact numpy kernels for crossfades
 and soft wipes, which skia's float pipeline matched byte for byte on crossfades but ≈4×
-slower. The numpy reference compositor is the exact one. Blur is the core's exact §4.6 kernel in numpy (`wavyte_core.blur`): skia's own blur differs by 5–7
+slower. The numpy reference compositor is the exact one. Blur is the core's exact §4.6 kernel in numpy (`wavyte_core.render.blur`): skia's own blur differs by 5–7
 levels on a r 8, σ 4 test image.
 
 ``direct_draw`` is True: drawing a plain layer straight into the frame with paint alpha is
@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import skia
 
-from wavyte_core.blur import BlurScratch, blur_surface
-from wavyte_core.compositor_numpy import NumpyCompositor, placed, r255
-from wavyte_core.roles import Surface, is_opaque
+from wavyte_core.plugin.roles import Surface, is_opaque
+from wavyte_core.render.blur import BlurScratch, blur_surface
+from wavyte_core.render.compositor_numpy import NumpyCompositor, placed, r255
 
 from .native import NEAREST, target
 from .rasterizer import IDENTITY_FILTER
@@ -34,7 +34,7 @@ REVERSED = frozenset({"rtl", "btt"})
 
 
 class SkiaCompositor:
-    """`wavyte_core.roles.Compositor` on skia-python (blends) and numpy (fill, copy, blur)."""
+    """`wavyte_core.plugin.roles.Compositor` on skia-python (blends) and numpy (fill, copy, blur)."""
 
     name = "skia"
     direct_draw = True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import skia
 
-from wavyte_core.roles import Affine, Surface
+from wavyte_core.plugin.roles import Affine, Surface
 
 COLOR_TYPE = skia.kBGRA_8888_ColorType
 ALPHA_TYPE = skia.kPremul_AlphaType

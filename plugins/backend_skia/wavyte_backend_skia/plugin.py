@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-from wavyte_core.hookspecs import hookimpl
-from wavyte_core.specs import RoleSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.specs import RoleSpec
 
 INSTALL_HINT = "pip install skia-python"
 RASTERIZER_CAPABILITIES = frozenset({"paths", "text", "images", "svg"})

@@ -16,8 +16,8 @@ import numpy as np
 import skia
 
 from wavyte_core.errors import AssetError
-from wavyte_core.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, PathGeometry, ShapedText
-from wavyte_core.roles import Affine, Surface
+from wavyte_core.plugin.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, PathGeometry, ShapedText
+from wavyte_core.plugin.roles import Affine, Surface
 
 from .native import (
     LINEAR,
@@ -80,7 +80,7 @@ def straight_color(bgra_premul: tuple[int, int, int, int]) -> skia.Color4f:
 
 
 class SkiaRasterizer:
-    """`wavyte_core.roles.Rasterizer` on skia-python, drawing straight into numpy buffers."""
+    """`wavyte_core.plugin.roles.Rasterizer` on skia-python, drawing straight into numpy buffers."""
 
     name = "skia"
 

@@ -47,7 +47,7 @@ def to_bgra8(img: np.ndarray) -> np.ndarray:
 
 
 class OpenCVDecoder:
-    """`wavyte_core.roles.Decoder` on OpenCV (images: imdecode; video: FFmpeg backend)."""
+    """`wavyte_core.plugin.roles.Decoder` on OpenCV (images: imdecode; video: FFmpeg backend)."""
 
     name = "opencv"
 

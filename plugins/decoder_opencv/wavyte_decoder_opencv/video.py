@@ -49,7 +49,7 @@ def _fourcc(value: float) -> str:
 
 
 class OpenCVVideoSession:
-    """A `wavyte_core.prepared.VideoSession` over the first video stream of one file.
+    """A `wavyte_core.plugin.prepared.VideoSession` over the first video stream of one file.
 
     ``opens``, ``seeks`` and ``decoded`` count capture opens, seeks and grabbed frames.
     """

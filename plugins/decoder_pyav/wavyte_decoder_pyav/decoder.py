@@ -24,7 +24,7 @@ _NOT_IMAGE_FORMATS = frozenset({"tty", "data", "bin"})
 
 
 class PyAVDecoder:
-    """`wavyte_core.roles.Decoder` on PyAV (FFmpeg libraries; no system ffmpeg needed)."""
+    """`wavyte_core.plugin.roles.Decoder` on PyAV (FFmpeg libraries; no system ffmpeg needed)."""
 
     name = "pyav"
 

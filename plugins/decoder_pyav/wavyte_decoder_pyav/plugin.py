@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wavyte_core.hookspecs import hookimpl
-from wavyte_core.specs import RoleSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.specs import RoleSpec
 
 
 def _make() -> Any:

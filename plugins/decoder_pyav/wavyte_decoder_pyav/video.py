@@ -48,7 +48,7 @@ _MAX_SEEK_RETRIES = 6  # each retry lands 2× further back when a seek overshoot
 
 
 class PyAVVideoSession:
-    """A `wavyte_core.prepared.VideoSession` over the first video stream of one file.
+    """A `wavyte_core.plugin.prepared.VideoSession` over the first video stream of one file.
 
     ``opens``, ``seeks`` and ``decoded`` count container opens, seeks and decoded frames,
     so tests and benchmarks can check that playback stays sequential.

@@ -19,9 +19,9 @@ import cv2
 import numpy as np
 from wavyte_effects_pack.kernels import cube
 
-from wavyte_core import builder as b
-from wavyte_core.dump import composition_to_json
-from wavyte_core.model import TransitionSpec
+from wavyte_core.format import builder as b
+from wavyte_core.format.dump import composition_to_json
+from wavyte_core.format.model import TransitionSpec
 
 HERE = Path(__file__).resolve().parent
 W, H, FPS, D = 320, 180, 30, 30

@@ -13,7 +13,7 @@ from wavyte_effects_pack.transitions import TRANSITIONS
 
 from conformance.metrics import Tolerance, compare
 from wavyte_core.api import load, render_frame
-from wavyte_core.registry import default_registry
+from wavyte_core.plugin.registry import default_registry
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 INDEX = json.loads((EXAMPLES / "index.json").read_text())

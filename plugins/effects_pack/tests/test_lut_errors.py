@@ -10,7 +10,7 @@ from wavyte_effects_pack.kernels import cube
 
 from wavyte_core.errors import WavyteError
 from wavyte_core.plugin import SetupContext
-from wavyte_core.plugin_host import bind_effect, effect_spec
+from wavyte_core.plugin.host import bind_effect, effect_spec
 
 
 def _bind(params: dict, root: Path | None) -> None:

@@ -17,11 +17,11 @@ ray = pytest.importorskip("ray")
 import wavyte_core as wv  # noqa: E402
 from tests.media import decode_video  # noqa: E402
 from tests.scaleout_media import write_assets, write_card  # noqa: E402
-from wavyte_core.batch import run_batch  # noqa: E402
-from wavyte_core.encoder_pyav import frame_to_sample  # noqa: E402
-from wavyte_core.executor import ExecutorOptions, open_executor  # noqa: E402
-from wavyte_core.registry import default_registry  # noqa: E402
-from wavyte_core.segments import (  # noqa: E402
+from wavyte_core.output.encoder_pyav import frame_to_sample  # noqa: E402
+from wavyte_core.plugin.registry import default_registry  # noqa: E402
+from wavyte_core.run.batch import run_batch  # noqa: E402
+from wavyte_core.run.executor import ExecutorOptions, open_executor  # noqa: E402
+from wavyte_core.run.segments import (  # noqa: E402
     SegmentPlan,
     frame_hash,
     probe,

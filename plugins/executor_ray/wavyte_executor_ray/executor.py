@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from wavyte_core.errors import RenderError
-from wavyte_core.executor import ExecutorOptions, Task, TaskResult
+from wavyte_core.run.executor import ExecutorOptions, Task, TaskResult
 
 #: Object store of a cluster this executor starts itself (segments are a few MB each).
 LOCAL_OBJECT_STORE_BYTES = 512 * 1024 * 1024
@@ -41,13 +41,13 @@ class _Worker:
     """The actor body (decorated with ``ray.remote`` in `RaySession`)."""
 
     def __init__(self) -> None:
-        from wavyte_core import job  # noqa: F401 - import the render stack once
+        from wavyte_core.run import job  # noqa: F401 - import the render stack once
 
     def pid(self) -> int:
         return os.getpid()
 
     def run(self, shared: Any, task: Task) -> TaskResult:
-        from wavyte_core.executor import run_task
+        from wavyte_core.run.executor import run_task
 
         return run_task(shared, task)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
-from wavyte_core.hookspecs import hookimpl
-from wavyte_core.specs import RoleSpec
+from wavyte_core.plugin.hookspecs import hookimpl
+from wavyte_core.plugin.specs import RoleSpec
 
 
 def _check() -> str | None:

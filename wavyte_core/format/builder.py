@@ -1,0 +1,554 @@
+"""Build compositions in Python: the same model (and so the same JSON) as a document.
+
+    b = CompositionBuilder(width=640, height=360, fps=30, duration=300, seed=1)
+    b.path("bg", "M0,0 L640,0 L640,360 L0,360 Z")
+    b.text("title", "Hello", font="assets/font.ttf", size_px=64)
+    t = b.track("main")
+    t.clip("c0", asset="bg", start=0, end=300, opacity=keyframes([(0, 0.0), (30, 1.0)]),
+           transition_out=crossfade(15))
+    comp = b.build()          # validated Composition; dump.composition_to_json(comp) for JSON
+
+Numbers are stored exactly as `load` would store them when reading the equivalent JSON:
+ints for integer fields (floats like ``30.0`` are rejected, as in JSON), f64 fields as the
+value serde_json reads back from the number's JSON text, f32 fields rounded to f32. So
+``build()`` equals ``loads_composition`` of the document with the same numbers.
+Expression helpers (`sequence`, `stagger`, ...) build the Expr trees of §1.5.3.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Any
+
+from wavyte_core.errors import CompositionError
+from wavyte_core.format import model as m
+from wavyte_core.format.jsonfmt import dumps_value, format_f64
+from wavyte_core.format.jsonparse import parse_json
+from wavyte_core.format.load import (
+    index_path,
+    member_path,
+    read_i32,
+    read_u8,
+    read_u32,
+    read_u64,
+    read_unit_enum,
+    to_f32,
+)
+from wavyte_core.format.validate import validate
+
+__all__ = [
+    "CompositionBuilder",
+    "TrackBuilder",
+    "transform",
+    "keyframes",
+    "const",
+    "sine",
+    "noise1d",
+    "envelope",
+    "spring",
+    "procedural_vec2",
+    "delay",
+    "speed",
+    "reverse",
+    "loop",
+    "mix",
+    "sequence",
+    "stagger",
+    "effect",
+    "blur",
+    "opacity_mul",
+    "transform_post",
+    "crossfade",
+    "wipe",
+]
+
+# ------------------------------------------------------------------------- coercions
+
+
+def _f64(x: Any, what: str) -> float:
+    """An f64 as JSON carries it: finite values go through their JSON text once."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, Fraction)):
+        raise CompositionError(what, f"expected a number, got {type(x).__name__}")
+    x = float(x)
+    if not math.isfinite(x):
+        return x  # not representable in JSON; validation reports it where it matters
+    return parse_json(format_f64(x))
+
+
+def _f32(x: Any, what: str) -> float:
+    return to_f32(_f64(x, what))
+
+
+def _ease(e: m.Ease | str, what: str = "ease") -> m.Ease:
+    return read_unit_enum(e.value if isinstance(e, m.Ease) else e, what, m.Ease)
+
+
+def _json_value(v: Any, what: str) -> Any:
+    """Check that ``v`` is a JSON value and normalise tuples to lists and floats to JSON's."""
+    try:
+        dumps_value(v)
+    except TypeError as e:
+        raise CompositionError(what, str(e)) from None
+    if isinstance(v, dict):
+        for k in v:
+            if not isinstance(k, str):
+                raise CompositionError(what, f"object keys must be strings, got {k!r}")
+        return {k: _json_value(x, member_path(what, k)) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json_value(x, index_path(what, i)) for i, x in enumerate(v)]
+    if isinstance(v, float):
+        return _f64(v, what)
+    return v
+
+
+def _pair(v: float | tuple[float, float] | m.Vec2, what: str) -> m.Vec2:
+    if isinstance(v, m.Vec2):
+        return m.Vec2(_f64(v.x, what + ".x"), _f64(v.y, what + ".y"))
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        f = _f64(v, what)
+        return m.Vec2(f, f)
+    x, y = v
+    return m.Vec2(_f64(x, what + ".x"), _f64(y, what + ".y"))
+
+
+def _anim_value(v: Any, what: str) -> Any:
+    if isinstance(v, m.Transform2D):
+        return transform(
+            x=v.translate.x,
+            y=v.translate.y,
+            rotation_rad=v.rotation_rad,
+            scale=v.scale,
+            anchor=v.anchor,
+        )
+    return _f64(v, what)
+
+
+# ------------------------------------------------------------------ values and anims
+
+
+def transform(
+    x: float = 0.0,
+    y: float = 0.0,
+    rotation_rad: float = 0.0,
+    scale: float | tuple[float, float] | m.Vec2 = 1.0,
+    anchor: tuple[float, float] | m.Vec2 = (0.0, 0.0),
+) -> m.Transform2D:
+    """A `Transform2D`: translate (x, y), rotation (radians, clockwise on screen), scale, pivot."""
+    return m.Transform2D(
+        translate=m.Vec2(_f64(x, "translate.x"), _f64(y, "translate.y")),
+        rotation_rad=_f64(rotation_rad, "rotation_rad"),
+        scale=_pair(scale, "scale"),
+        anchor=_pair(anchor, "anchor"),
+    )
+
+
+def keyframes(
+    keys: Iterable[tuple[int, Any] | tuple[int, Any, m.Ease | str]],
+    mode: m.InterpMode | str = "Linear",
+    default: Any = None,
+) -> m.Keyframes:
+    """Keyframes from ``(frame, value[, ease])`` triples (clip-local frames; ease defaults to Linear)."""
+    out = []
+    for i, k in enumerate(keys):
+        what = index_path("keys", i)
+        frame, value, *rest = k
+        ease = _ease(rest[0], what + ".ease") if rest else m.Ease.Linear
+        out.append(
+            m.Keyframe(read_u64(frame, what + ".frame"), _anim_value(value, what + ".value"), ease)
+        )
+    mode_v = read_unit_enum(
+        mode.value if isinstance(mode, m.InterpMode) else mode, "mode", m.InterpMode
+    )
+    d = None if default is None else _anim_value(default, "default")
+    return m.Keyframes(keys=tuple(out), mode=mode_v, default=d)
+
+
+def const(v: Any) -> m.Keyframes:
+    """A constant: one Hold key at frame 0 (Rust ``Anim::constant``)."""
+    return m.constant(_anim_value(v, "value"))
+
+
+def _scalar_proc(p: m.Procedural | m.ProcScalar, what: str) -> m.ProcScalar:
+    if isinstance(p, m.Procedural):
+        if not isinstance(p.kind, m.ProcScalarKind):
+            raise CompositionError(what, "expected a scalar procedural")
+        return p.kind.params
+    return p
+
+
+def sine(amp: float, freq_hz: float, phase: float = 0.0, offset: float = 0.0) -> m.Procedural:
+    """``offset + amp·sin(2π·freq_hz·secs + phase)``."""
+    return m.Procedural(
+        m.ProcScalarKind(
+            m.Sine(
+                _f64(amp, "amp"),
+                _f64(freq_hz, "freq_hz"),
+                _f64(phase, "phase"),
+                _f64(offset, "offset"),
+            )
+        )
+    )
+
+
+def noise1d(amp: float, freq_hz: float, offset: float = 0.0) -> m.Procedural:
+    """Seeded linear value noise: ``offset + amp·noise`` with noise in [-1, 1]."""
+    return m.Procedural(
+        m.ProcScalarKind(
+            m.Noise1D(_f64(amp, "amp"), _f64(freq_hz, "freq_hz"), _f64(offset, "offset"))
+        )
+    )
+
+
+def envelope(attack: int, decay: int, sustain: float, release: int) -> m.Procedural:
+    """Attack/decay/release in frames; rises to 1, decays to ``sustain``, releases to 0."""
+    return m.Procedural(
+        m.ProcScalarKind(
+            m.Envelope(
+                read_u64(attack, "attack"),
+                read_u64(decay, "decay"),
+                _f64(sustain, "sustain"),
+                read_u64(release, "release"),
+            )
+        )
+    )
+
+
+def spring(stiffness: float, damping: float, target: float) -> m.Procedural:
+    """A critically-damped-like rise from 0 to ``target``."""
+    return m.Procedural(
+        m.ProcScalarKind(
+            m.Spring(_f64(stiffness, "stiffness"), _f64(damping, "damping"), _f64(target, "target"))
+        )
+    )
+
+
+def procedural_vec2(x: m.Procedural | m.ProcScalar, y: m.Procedural | m.ProcScalar) -> m.Procedural:
+    """A Vec2 procedural from two scalar ones (e.g. ``procedural_vec2(sine(1, 2), noise1d(1, 3))``)."""
+    return m.Procedural(m.ProcVec2Kind(_scalar_proc(x, "x"), _scalar_proc(y, "y")))
+
+
+def delay(inner: m.Anim, by: int) -> m.Expr:
+    return m.Expr(m.Delay(inner, read_u64(by, "by")))
+
+
+def speed(inner: m.Anim, factor: float) -> m.Expr:
+    return m.Expr(m.Speed(inner, _f64(factor, "factor")))
+
+
+def reverse(inner: m.Anim, duration: int) -> m.Expr:
+    return m.Expr(m.Reverse(inner, read_u64(duration, "duration")))
+
+
+def loop(inner: m.Anim, period: int, mode: m.LoopMode | str = "Repeat") -> m.Expr:
+    mode_v = read_unit_enum(
+        mode.value if isinstance(mode, m.LoopMode) else mode, "mode", m.LoopMode
+    )
+    return m.Expr(m.Loop(inner, read_u64(period, "period"), mode_v))
+
+
+def mix(a: m.Anim, b: m.Anim, t: m.Anim | float) -> m.Expr:
+    """``lerp(a, b, clamp(t, 0, 1))``; a number ``t`` becomes a constant."""
+    return m.Expr(
+        m.Mix(a, b, t if isinstance(t, (m.Keyframes, m.Procedural, m.Expr)) else const(t))
+    )
+
+
+def sequence(a: m.Anim, a_len: int, b: m.Anim) -> m.Expr:
+    """``a`` until ``a_len``, then ``b`` restarting at 0: ``Mix(a, Delay(b, a_len), step)``."""
+    n = read_u64(a_len, "a_len")
+    step = m.Keyframes(
+        keys=(m.Keyframe(0, 0.0, m.Ease.Linear), m.Keyframe(n, 1.0, m.Ease.Linear)),
+        mode=m.InterpMode.Hold,
+        default=None,
+    )
+    return m.Expr(m.Mix(a, m.Expr(m.Delay(b, n)), step))
+
+
+def stagger(items: Sequence[tuple[int, m.Anim]]) -> m.Anim:
+    """Each ``(offset, anim)`` starts at its offset: sorted by offset (stable), chained by
+    `sequence`; an empty list is the constant 0.0."""
+    if not items:
+        return m.constant(0.0)
+    ordered = sorted(items, key=lambda it: it[0])
+    first_offset, first = ordered[0]
+    out: m.Anim = m.Expr(m.Delay(first, read_u64(first_offset, "offset")))
+    for offset, anim in ordered[1:]:
+        out = sequence(out, offset, anim)
+    return out
+
+
+# ------------------------------------------------------------- effects, transitions
+
+
+def effect(kind: str, **params: Any) -> m.EffectInstance:
+    """Any effect by kind; keyword arguments become its ``params`` object (none → null)."""
+    return m.EffectInstance(kind, _json_value(params, "params") if params else None)
+
+
+def blur(radius_px: int, sigma: float | None = None) -> m.EffectInstance:
+    """Gaussian blur; ``sigma`` defaults (at compile time) to ``radius_px / 2``."""
+    params: dict[str, Any] = {"radius_px": read_u64(radius_px, "radius_px")}
+    if sigma is not None:
+        params["sigma"] = _f64(sigma, "sigma")
+    return m.EffectInstance("blur", params)
+
+
+def opacity_mul(value: float) -> m.EffectInstance:
+    return m.EffectInstance("opacity_mul", {"value": _f64(value, "value")})
+
+
+def transform_post(
+    *,
+    affine: Sequence[float] | None = None,
+    translate: tuple[float, float] | None = None,
+    rotation_rad: float | None = None,
+    rotate_deg: float | None = None,
+    scale: tuple[float, float] | None = None,
+) -> m.EffectInstance:
+    """Post-multiply the clip transform: either ``affine`` or ``T(translate)·R·S(scale)``."""
+    params: dict[str, Any] = {}
+    if affine is not None:
+        params["affine"] = list(affine)
+    if translate is not None:
+        params["translate"] = list(translate)
+    if rotation_rad is not None:
+        params["rotation_rad"] = rotation_rad
+    if rotate_deg is not None:
+        params["rotate_deg"] = rotate_deg
+    if scale is not None:
+        params["scale"] = list(scale)
+    return m.EffectInstance("transform_post", _json_value(params, "params"))
+
+
+def crossfade(frames: int, ease: m.Ease | str = "Linear") -> m.TransitionSpec:
+    return m.TransitionSpec("crossfade", read_u64(frames, "duration_frames"), _ease(ease), None)
+
+
+def wipe(
+    frames: int, dir: str = "ltr", soft_edge: float = 0.0, ease: m.Ease | str = "Linear"
+) -> m.TransitionSpec:
+    """A wipe; ``dir`` is ltr/rtl/ttb/btt (or the long spellings), ``soft_edge`` in [0, 1]."""
+    return m.TransitionSpec(
+        "wipe",
+        read_u64(frames, "duration_frames"),
+        _ease(ease),
+        {"dir": dir, "soft_edge": _f64(soft_edge, "soft_edge")},
+    )
+
+
+# ---------------------------------------------------------------------- the builders
+
+
+def _fps(fps: int | Fraction | tuple[int, int]) -> m.Fps:
+    if isinstance(fps, tuple):
+        num, den = fps
+    elif isinstance(fps, Fraction):
+        num, den = fps.numerator, fps.denominator
+    elif isinstance(fps, int) and not isinstance(fps, bool):
+        num, den = fps, 1
+    else:
+        raise CompositionError("fps", f"expected an int, a Fraction or (num, den), got {fps!r}")
+    return m.Fps(read_u32(num, "fps.num"), read_u32(den, "fps.den"))
+
+
+class TrackBuilder:
+    """Adds clips to one track; returned by `CompositionBuilder.track`."""
+
+    def __init__(self, index: int, name: str, fields: dict[str, Any]) -> None:
+        self._path = index_path("tracks", index)
+        self.name = name
+        self._fields = fields
+        self._clips: list[m.Clip] = []
+
+    def clip(
+        self,
+        id: str,
+        *,
+        asset: str,
+        start: int,
+        end: int,
+        transform: m.Transform2D | m.Anim | None = None,
+        opacity: float | m.Anim = 1.0,
+        z_offset: int = 0,
+        effects: Iterable[m.EffectInstance] = (),
+        transition_in: m.TransitionSpec | None = None,
+        transition_out: m.TransitionSpec | None = None,
+    ) -> TrackBuilder:
+        """Add a clip shown on timeline frames ``[start, end)``; returns the track (chainable).
+
+        ``transform`` and ``opacity`` take a plain value (made constant) or any Anim.
+        """
+        path = index_path(self._path + ".clips", len(self._clips))
+        if transform is None:
+            tr: m.Anim = m.constant(m.Transform2D())
+        elif isinstance(transform, m.Transform2D):
+            tr = const(transform)
+        else:
+            tr = transform
+        op = opacity if isinstance(opacity, (m.Keyframes, m.Procedural, m.Expr)) else const(opacity)
+        self._clips.append(
+            m.Clip(
+                id=str(id),
+                asset=str(asset),
+                range=m.FrameRange(
+                    read_u64(start, path + ".range.start"), read_u64(end, path + ".range.end")
+                ),
+                props=m.ClipProps(transform=tr, opacity=op),
+                z_offset=read_i32(z_offset, path + ".z_offset"),
+                effects=tuple(effects),
+                transition_in=transition_in,
+                transition_out=transition_out,
+            )
+        )
+        return self
+
+    def _build(self) -> m.Track:
+        return m.Track(name=self.name, clips=tuple(self._clips), **self._fields)
+
+
+class CompositionBuilder:
+    """Collects assets and tracks; `build` returns a validated `Composition`."""
+
+    def __init__(
+        self,
+        *,
+        width: int,
+        height: int,
+        fps: int | Fraction | tuple[int, int] = 30,
+        duration: int,
+        seed: int = 0,
+    ) -> None:
+        self._fps = _fps(fps)
+        self._canvas = m.Canvas(read_u32(width, "canvas.width"), read_u32(height, "canvas.height"))
+        self._duration = read_u64(duration, "duration")
+        self._seed = read_u64(seed, "seed")
+        self._assets: dict[str, m.Asset] = {}
+        self._tracks: list[TrackBuilder] = []
+
+    # -- assets (a key may be used once, as in the Rust DSL)
+
+    def _add(self, key: str, asset: m.Asset) -> str:
+        if key in self._assets:
+            raise CompositionError(member_path("assets", key), f"duplicate asset key '{key}'")
+        self._assets[key] = asset
+        return key
+
+    def path(self, key: str, svg_path_d: str) -> str:
+        """A vector path (SVG ``d`` syntax), filled opaque white."""
+        return self._add(key, m.PathAsset(svg_path_d))
+
+    def text(
+        self,
+        key: str,
+        text: str,
+        *,
+        font: str,
+        size_px: float,
+        max_width_px: float | None = None,
+        color: tuple[int, int, int, int] = (255, 255, 255, 255),
+    ) -> str:
+        """Text in a font file (relative to the asset root); ``color`` is straight RGBA8."""
+        what = member_path("assets", key) + ".Text"
+        rgba = tuple(read_u8(c, index_path(what + ".color_rgba8", i)) for i, c in enumerate(color))
+        if len(rgba) != 4:
+            raise CompositionError(what + ".color_rgba8", f"expected 4 channels, got {len(rgba)}")
+        return self._add(
+            key,
+            m.TextAsset(
+                text=text,
+                font_source=font,
+                size_px=_f32(size_px, what + ".size_px"),
+                max_width_px=None
+                if max_width_px is None
+                else _f32(max_width_px, what + ".max_width_px"),
+                color_rgba8=rgba,  # type: ignore[arg-type]
+            ),
+        )
+
+    def image(self, key: str, source: str) -> str:
+        return self._add(key, m.ImageAsset(source))
+
+    def svg(self, key: str, source: str) -> str:
+        return self._add(key, m.SvgAsset(source))
+
+    def _media(self, cls: type, tag: str, key: str, source: str, fields: dict[str, Any]) -> str:
+        what = member_path("assets", key) + "." + tag
+        allowed = (
+            "trim_start_sec",
+            "trim_end_sec",
+            "playback_rate",
+            "volume",
+            "fade_in_sec",
+            "fade_out_sec",
+            "muted",
+        )
+        kw: dict[str, Any] = {"source": source}
+        for name, v in fields.items():
+            if name not in allowed:
+                raise CompositionError(f"{what}.{name}", f"unknown media field '{name}'")
+            if name == "muted":
+                kw[name] = bool(v)
+            elif v is not None:
+                kw[name] = _f64(v, f"{what}.{name}")
+        return self._add(key, cls(**kw))
+
+    def video(self, key: str, source: str, **fields: Any) -> str:
+        """A video file; ``fields`` are the media controls (trim_start_sec, volume, muted, ...)."""
+        return self._media(m.VideoAsset, "Video", key, source, fields)
+
+    def audio(self, key: str, source: str, **fields: Any) -> str:
+        return self._media(m.AudioAsset, "Audio", key, source, fields)
+
+    # -- tracks
+
+    def track(
+        self,
+        name: str,
+        *,
+        z_base: int = 0,
+        layout_mode: m.LayoutMode | str = "Absolute",
+        gap: float = 0.0,
+        padding: float | tuple[float, float, float, float] | m.Edges = 0.0,
+        align_x: m.Align | str = "Start",
+        align_y: m.Align | str = "Start",
+        grid_columns: int = 2,
+    ) -> TrackBuilder:
+        """A new track (painted above the previous ones at equal z); padding is (l, r, t, b)."""
+        path = index_path("tracks", len(self._tracks))
+        if isinstance(padding, m.Edges):
+            padding = (padding.left, padding.right, padding.top, padding.bottom)
+        elif not isinstance(padding, tuple):
+            padding = (padding, padding, padding, padding)
+        left, right, top, bottom = (_f64(p, f"{path}.layout_padding") for p in padding)
+
+        def enum(v: Any, cls: type, field: str) -> Any:
+            return read_unit_enum(v.value if isinstance(v, cls) else v, f"{path}.{field}", cls)
+
+        fields = {
+            "z_base": read_i32(z_base, path + ".z_base"),
+            "layout_mode": enum(layout_mode, m.LayoutMode, "layout_mode"),
+            "layout_gap_px": _f64(gap, path + ".layout_gap_px"),
+            "layout_padding": m.Edges(left, right, top, bottom),
+            "layout_align_x": enum(align_x, m.Align, "layout_align_x"),
+            "layout_align_y": enum(align_y, m.Align, "layout_align_y"),
+            "layout_grid_columns": read_u32(grid_columns, path + ".layout_grid_columns"),
+        }
+        t = TrackBuilder(len(self._tracks), str(name), fields)
+        self._tracks.append(t)
+        return t
+
+    def build(self, *, check: bool = True) -> m.Composition:
+        """The `Composition`; validated (§2 and the resource limits) unless ``check=False``."""
+        comp = m.Composition(
+            fps=self._fps,
+            canvas=self._canvas,
+            duration=self._duration,
+            assets={k: self._assets[k] for k in sorted(self._assets)},
+            tracks=tuple(t._build() for t in self._tracks),
+            seed=self._seed,
+        )
+        if check:
+            validate(comp)
+        return comp

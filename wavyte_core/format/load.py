@@ -1,0 +1,646 @@
+"""Parsed JSON → the typed model, with serde's rules (wavyte-format.md §1.1–1.12).
+
+Runs once per document. Every error is a `CompositionError` whose ``path`` names the bad
+value the way a user would find it in the file (``tracks[0].clips[2].props.opacity.
+Keyframes.keys[1].frame``, ``assets.logo.Svg.source``) and whose ``rule`` says what is
+wrong. Only the shape and the types are checked here; the rules of §2 live in `validate`.
+
+serde details reproduced: unknown fields ignored; a known field given twice is an error
+(in ``assets`` the last one wins); externally tagged enums (bare string for unit variants,
+also ``{"Linear": null}``); the adjacently tagged procedural kind (either key order, or the
+``["Scalar", {...}]`` array form); structs may also be given as arrays of their fields in
+declaration order (serde_json accepts that for every derived struct); Option fields missing
+or null mean None; integers must be JSON integers in range; f32 fields are rounded to f32
+(a value beyond the f32 range becomes infinity, as Rust's ``as f32`` does, and validation
+then rejects it).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from wavyte_core.errors import CompositionError
+from wavyte_core.format import model as m
+from wavyte_core.format.jsonfmt import dumps_str, dumps_value
+from wavyte_core.format.jsonparse import parse_json
+
+__all__ = [
+    "composition_from_value",
+    "loads_composition",
+    "load_composition_file",
+    "member_path",
+    "index_path",
+    "describe_json",
+    "FIELD_ORDER",
+]
+
+_MISSING: Any = object()
+E = TypeVar("E")
+
+U8_MAX = 255
+U32_MAX = (1 << 32) - 1
+U64_MAX = (1 << 64) - 1
+I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
+_F32_PACK = struct.Struct("<f")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+
+#: Struct fields in Rust declaration order: the order of the array form on input and of
+#: every object on output (`dump` uses the same table).
+FIELD_ORDER: dict[str, tuple[str, ...]] = {
+    "Composition": ("fps", "canvas", "duration", "assets", "tracks", "seed"),
+    "Fps": ("num", "den"),
+    "Canvas": ("width", "height"),
+    "FrameRange": ("start", "end"),
+    "Vec2": ("x", "y"),
+    "Transform2D": ("translate", "rotation_rad", "scale", "anchor"),
+    "Keyframes": ("keys", "mode", "default"),
+    "Keyframe": ("frame", "value", "ease"),
+    "Procedural": ("kind",),
+    "ProcVec2": ("x", "y"),
+    "Sine": ("amp", "freq_hz", "phase", "offset"),
+    "Noise1D": ("amp", "freq_hz", "offset"),
+    "Envelope": ("attack", "decay", "sustain", "release"),
+    "Spring": ("stiffness", "damping", "target"),
+    "Delay": ("inner", "by"),
+    "Speed": ("inner", "factor"),
+    "Reverse": ("inner", "duration"),
+    "Loop": ("inner", "period", "mode"),
+    "Mix": ("a", "b", "t"),
+    "Text": ("text", "font_source", "size_px", "max_width_px", "color_rgba8"),
+    "Svg": ("source",),
+    "Path": ("svg_path_d",),
+    "Image": ("source",),
+    "Media": (
+        "source",
+        "trim_start_sec",
+        "trim_end_sec",
+        "playback_rate",
+        "volume",
+        "fade_in_sec",
+        "fade_out_sec",
+        "muted",
+    ),
+    "Track": (
+        "name",
+        "z_base",
+        "layout_mode",
+        "layout_gap_px",
+        "layout_padding",
+        "layout_align_x",
+        "layout_align_y",
+        "layout_grid_columns",
+        "clips",
+    ),
+    "Edges": ("left", "right", "top", "bottom"),
+    "Clip": (
+        "id",
+        "asset",
+        "range",
+        "props",
+        "z_offset",
+        "effects",
+        "transition_in",
+        "transition_out",
+    ),
+    "ClipProps": ("transform", "opacity", "blend"),
+    "EffectInstance": ("kind", "params"),
+    "TransitionSpec": ("kind", "duration_frames", "ease", "params"),
+}
+
+# ------------------------------------------------------------------------------ paths
+
+
+def member_path(base: str, key: str) -> str:
+    """``base.key``, or ``base["odd key"]`` when the key is not a plain identifier."""
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{base}.{key}" if base else key
+    return f"{base}[{dumps_str(key)}]"
+
+
+def index_path(base: str, i: int) -> str:
+    return f"{base}[{i}]"
+
+
+def describe_json(v: Any) -> str:
+    """A short description of a JSON value for error messages (``30.0``, ``a string "x"``)."""
+    if v is None or isinstance(v, (bool, int, float)):
+        return dumps_value(v)
+    if isinstance(v, str):
+        s = dumps_str(v if len(v) <= 40 else v[:37] + "...")
+        return f"a string {s}"
+    if isinstance(v, list):
+        return f"an array of {len(v)} element{'s' if len(v) != 1 else ''}"
+    if isinstance(v, dict):
+        return "an object"
+    return type(v).__name__
+
+
+def _err(path: str, rule: str) -> CompositionError:
+    return CompositionError(path, rule)
+
+
+# --------------------------------------------------------------------------- scalars
+
+
+def read_u(v: Any, path: str, maximum: int = U64_MAX, type_name: str = "u64") -> int:
+    """An unsigned integer field (u8/u32/u64): a JSON integer in ``0..=maximum``."""
+    if type(v) is not int:
+        raise _err(path, f"expected an unsigned integer, got {describe_json(v)}")
+    if v < 0:
+        raise _err(path, f"expected an unsigned integer, got {v}")
+    if v > maximum:
+        raise _err(path, f"integer {v} out of range for {type_name} (max {maximum})")
+    return v
+
+
+def read_u64(v: Any, path: str) -> int:
+    return read_u(v, path, U64_MAX, "u64")
+
+
+def read_u32(v: Any, path: str) -> int:
+    return read_u(v, path, U32_MAX, "u32")
+
+
+def read_u8(v: Any, path: str) -> int:
+    return read_u(v, path, U8_MAX, "u8")
+
+
+def read_i32(v: Any, path: str) -> int:
+    if type(v) is not int:
+        raise _err(path, f"expected an integer, got {describe_json(v)}")
+    if not I32_MIN <= v <= I32_MAX:
+        raise _err(path, f"integer {v} out of range for i32")
+    return v
+
+
+def read_f64(v: Any, path: str) -> float:
+    """An f64 field: a JSON integer or float (integers convert with one rounding)."""
+    t = type(v)
+    if t is float:
+        return v
+    if t is int:
+        return float(v)
+    raise _err(path, f"expected a number, got {describe_json(v)}")
+
+
+def to_f32(x: float) -> float:
+    """Round an f64 to the nearest f32 (Rust ``as f32``): out of range gives ±infinity."""
+    try:
+        return _F32_PACK.unpack(_F32_PACK.pack(x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def read_f32(v: Any, path: str) -> float:
+    return to_f32(read_f64(v, path))
+
+
+def read_str(v: Any, path: str) -> str:
+    if type(v) is not str:
+        raise _err(path, f"expected a string, got {describe_json(v)}")
+    return v
+
+
+def read_bool(v: Any, path: str) -> bool:
+    if v is not True and v is not False:
+        raise _err(path, f"expected a boolean, got {describe_json(v)}")
+    return v
+
+
+def read_list(v: Any, path: str) -> list[Any]:
+    if type(v) is not list:
+        raise _err(path, f"expected an array, got {describe_json(v)}")
+    return v
+
+
+def plain_json(v: Any) -> Any:
+    """Free-form JSON (``params``) as plain dicts/lists; repeated keys keep the last value."""
+    if isinstance(v, dict):
+        return {k: plain_json(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [plain_json(x) for x in v]
+    return v
+
+
+# --------------------------------------------------------------------------- structs
+
+
+def _fields(v: Any, path: str, struct_name: str, expecting: str | None = None) -> dict[str, Any]:
+    """The known fields of a struct given as an object (or as an array in field order)."""
+    names = FIELD_ORDER[struct_name]
+    if isinstance(v, dict):
+        shadowed = getattr(v, "shadowed", None)
+        if shadowed:
+            for k in shadowed:
+                if k in names:
+                    raise _err(member_path(path, k), f"duplicate field `{k}`")
+        return v
+    if type(v) is list:
+        if len(v) > len(names):
+            raise _err(
+                path, f"invalid length {len(v)}, expected {struct_name} with {len(names)} elements"
+            )
+        return dict(zip(names, v, strict=False))
+    raise _err(path, f"expected {expecting or 'an object'} ({struct_name}), got {describe_json(v)}")
+
+
+def _req(fields: dict[str, Any], name: str, path: str) -> Any:
+    v = fields.get(name, _MISSING)
+    if v is _MISSING:
+        raise _err(path, f"missing field '{name}'")
+    return v
+
+
+# ----------------------------------------------------------------------------- enums
+
+
+def _variant(v: Any, path: str, names: tuple[str, ...], enum_name: str) -> tuple[str, Any, str]:
+    """Split an externally tagged enum value into (variant, content, content path).
+
+    A bare string is a unit variant (content ``_MISSING``).
+    """
+    if type(v) is str:
+        tag, content = v, _MISSING
+    elif isinstance(v, dict):
+        if len(v) != 1 or getattr(v, "shadowed", None):
+            n = len(v) + sum(len(x) for x in getattr(v, "shadowed", {}).values())
+            raise _err(
+                path, f"expected {enum_name} as an object with exactly one key, got {n} keys"
+            )
+        ((tag, content),) = v.items()
+    else:
+        raise _err(
+            path, f"expected {enum_name} (a string or a single-key object), got {describe_json(v)}"
+        )
+    if tag not in names:
+        raise _err(path, f"unknown variant '{tag}', expected one of {', '.join(names)}")
+    return tag, content, member_path(path, tag)
+
+
+def read_unit_enum(v: Any, path: str, enum_cls: type[E]) -> E:
+    """A unit-only enum (Ease, InterpMode, ...): ``"Linear"`` or ``{"Linear": null}``."""
+    names = tuple(e.value for e in enum_cls)  # type: ignore[attr-defined]
+    tag, content, cpath = _variant(v, path, names, enum_cls.__name__)
+    if content is not _MISSING and content is not None:
+        raise _err(cpath, f"expected null for unit variant '{tag}', got {describe_json(content)}")
+    return enum_cls(tag)  # type: ignore[call-arg]
+
+
+def _newtype_content(tag: str, content: Any, path: str) -> Any:
+    if content is _MISSING:
+        raise _err(path, f"expected an object for variant '{tag}', got the bare string \"{tag}\"")
+    return content
+
+
+# ------------------------------------------------------------------------- geometry
+
+
+def read_vec2(v: Any, path: str) -> m.Vec2:
+    f = _fields(v, path, "Vec2")
+    return m.Vec2(
+        read_f64(_req(f, "x", path), path + ".x"),
+        read_f64(_req(f, "y", path), path + ".y"),
+    )
+
+
+def read_transform(v: Any, path: str) -> m.Transform2D:
+    f = _fields(v, path, "Transform2D")
+    return m.Transform2D(
+        translate=read_vec2(_req(f, "translate", path), path + ".translate"),
+        rotation_rad=read_f64(_req(f, "rotation_rad", path), path + ".rotation_rad"),
+        scale=read_vec2(_req(f, "scale", path), path + ".scale"),
+        anchor=read_vec2(_req(f, "anchor", path), path + ".anchor"),
+    )
+
+
+# ------------------------------------------------------------------------ animations
+
+ValueReader = Callable[[Any, str], Any]
+_ANIM_VARIANTS = ("Keyframes", "Procedural", "Expr")
+_EXPR_VARIANTS = ("Delay", "Speed", "Reverse", "Loop", "Mix")
+_PROC_SCALAR_VARIANTS = ("Sine", "Noise1D", "Envelope", "Spring")
+_PROC_KIND_VARIANTS = ("Scalar", "Vec2")
+
+
+def read_anim(v: Any, path: str, read_value: ValueReader) -> m.Anim:
+    """An ``Anim<T>``; ``read_value`` reads one T (`read_f64` or `read_transform`)."""
+    tag, content, cpath = _variant(v, path, _ANIM_VARIANTS, "Anim")
+    content = _newtype_content(tag, content, cpath)
+    if tag == "Keyframes":
+        return _read_keyframes(content, cpath, read_value)
+    if tag == "Procedural":
+        f = _fields(content, cpath, "Procedural")
+        return m.Procedural(_read_proc_kind(_req(f, "kind", cpath), cpath + ".kind"))
+    return m.Expr(_read_expr(content, cpath, read_value))
+
+
+def _read_keyframes(v: Any, path: str, read_value: ValueReader) -> m.Keyframes:
+    f = _fields(v, path, "Keyframes")
+    kpath = path + ".keys"
+    keys = []
+    for i, k in enumerate(read_list(_req(f, "keys", path), kpath)):
+        ipath = index_path(kpath, i)
+        kf = _fields(k, ipath, "Keyframe")
+        keys.append(
+            m.Keyframe(
+                frame=read_u64(_req(kf, "frame", ipath), ipath + ".frame"),
+                value=read_value(_req(kf, "value", ipath), ipath + ".value"),
+                ease=read_unit_enum(_req(kf, "ease", ipath), ipath + ".ease", m.Ease),
+            )
+        )
+    mode = read_unit_enum(_req(f, "mode", path), path + ".mode", m.InterpMode)
+    d = f.get("default")
+    default = None if d is None else read_value(d, path + ".default")
+    return m.Keyframes(keys=tuple(keys), mode=mode, default=default)
+
+
+def _read_proc_kind(v: Any, path: str) -> m.ProcScalarKind | m.ProcVec2Kind:
+    """The adjacently tagged ``{"kind": "Scalar", "params": ...}`` (or ``["Scalar", ...]``)."""
+    if isinstance(v, dict):
+        shadowed = getattr(v, "shadowed", None)
+        for k in ("kind", "params"):
+            if shadowed and k in shadowed:
+                raise _err(member_path(path, k), f"duplicate field `{k}`")
+        tag = v.get("kind", _MISSING)
+        if tag is _MISSING:
+            raise _err(path, "missing field 'kind'")
+        params = v.get("params", _MISSING)
+        tag_path = path + ".kind"
+    elif type(v) is list:
+        if len(v) != 2:
+            raise _err(path, f"invalid length {len(v)}, expected the array form [kind, params]")
+        tag, params = v
+        tag_path = index_path(path, 0)
+    else:
+        raise _err(
+            path, f'expected a procedural kind object {{"kind", "params"}}, got {describe_json(v)}'
+        )
+    if type(tag) is not str:
+        raise _err(tag_path, f"expected a string, got {describe_json(tag)}")
+    if tag not in _PROC_KIND_VARIANTS:
+        raise _err(
+            tag_path, f"unknown variant '{tag}', expected one of {', '.join(_PROC_KIND_VARIANTS)}"
+        )
+    if params is _MISSING:
+        raise _err(path, "missing field 'params'")
+    ppath = path + ".params" if isinstance(v, dict) else index_path(path, 1)
+    if tag == "Scalar":
+        return m.ProcScalarKind(_read_proc_scalar(params, ppath))
+    f = _fields(params, ppath, "ProcVec2")
+    return m.ProcVec2Kind(
+        x=_read_proc_scalar(_req(f, "x", ppath), ppath + ".x"),
+        y=_read_proc_scalar(_req(f, "y", ppath), ppath + ".y"),
+    )
+
+
+def _read_proc_scalar(v: Any, path: str) -> m.ProcScalar:
+    tag, content, cpath = _variant(v, path, _PROC_SCALAR_VARIANTS, "ProcScalar")
+    f = _fields(_newtype_content(tag, content, cpath), cpath, tag)
+
+    def num(name: str) -> float:
+        return read_f64(_req(f, name, cpath), f"{cpath}.{name}")
+
+    def frames(name: str) -> int:
+        return read_u64(_req(f, name, cpath), f"{cpath}.{name}")
+
+    if tag == "Sine":
+        return m.Sine(num("amp"), num("freq_hz"), num("phase"), num("offset"))
+    if tag == "Noise1D":
+        return m.Noise1D(num("amp"), num("freq_hz"), num("offset"))
+    if tag == "Envelope":
+        return m.Envelope(frames("attack"), frames("decay"), num("sustain"), frames("release"))
+    return m.Spring(num("stiffness"), num("damping"), num("target"))
+
+
+def _read_expr(v: Any, path: str, read_value: ValueReader) -> m.ExprNode:
+    tag, content, cpath = _variant(v, path, _EXPR_VARIANTS, "Expr")
+    f = _fields(_newtype_content(tag, content, cpath), cpath, tag)
+    if tag == "Mix":
+        return m.Mix(
+            a=read_anim(_req(f, "a", cpath), cpath + ".a", read_value),
+            b=read_anim(_req(f, "b", cpath), cpath + ".b", read_value),
+            t=read_anim(_req(f, "t", cpath), cpath + ".t", read_f64),
+        )
+    inner = read_anim(_req(f, "inner", cpath), cpath + ".inner", read_value)
+    if tag == "Delay":
+        return m.Delay(inner, read_u64(_req(f, "by", cpath), cpath + ".by"))
+    if tag == "Speed":
+        return m.Speed(inner, read_f64(_req(f, "factor", cpath), cpath + ".factor"))
+    if tag == "Reverse":
+        return m.Reverse(inner, read_u64(_req(f, "duration", cpath), cpath + ".duration"))
+    return m.Loop(
+        inner,
+        read_u64(_req(f, "period", cpath), cpath + ".period"),
+        read_unit_enum(_req(f, "mode", cpath), cpath + ".mode", m.LoopMode),
+    )
+
+
+# ---------------------------------------------------------------------------- assets
+
+_ASSET_VARIANTS = ("Text", "Svg", "Path", "Image", "Video", "Audio")
+
+
+def read_asset(v: Any, path: str) -> m.Asset:
+    tag, content, cpath = _variant(v, path, _ASSET_VARIANTS, "Asset")
+    content = _newtype_content(tag, content, cpath)
+    if tag == "Text":
+        f = _fields(content, cpath, "Text")
+        mw = f.get("max_width_px")
+        color = f.get("color_rgba8", _MISSING)
+        return m.TextAsset(
+            text=read_str(_req(f, "text", cpath), cpath + ".text"),
+            font_source=read_str(_req(f, "font_source", cpath), cpath + ".font_source"),
+            size_px=read_f32(_req(f, "size_px", cpath), cpath + ".size_px"),
+            max_width_px=None if mw is None else read_f32(mw, cpath + ".max_width_px"),
+            color_rgba8=(255, 255, 255, 255)
+            if color is _MISSING
+            else _read_rgba8(color, cpath + ".color_rgba8"),
+        )
+    if tag in ("Video", "Audio"):
+        f = _fields(content, cpath, "Media")
+        cls = m.VideoAsset if tag == "Video" else m.AudioAsset
+        kw: dict[str, Any] = {"source": read_str(_req(f, "source", cpath), cpath + ".source")}
+        for name in ("trim_start_sec", "playback_rate", "volume", "fade_in_sec", "fade_out_sec"):
+            x = f.get(name, _MISSING)
+            if x is not _MISSING:
+                kw[name] = read_f64(x, f"{cpath}.{name}")
+        te = f.get("trim_end_sec")
+        if te is not None:
+            kw["trim_end_sec"] = read_f64(te, cpath + ".trim_end_sec")
+        muted = f.get("muted", _MISSING)
+        if muted is not _MISSING:
+            kw["muted"] = read_bool(muted, cpath + ".muted")
+        return cls(**kw)
+    f = _fields(content, cpath, tag)
+    if tag == "Path":
+        return m.PathAsset(read_str(_req(f, "svg_path_d", cpath), cpath + ".svg_path_d"))
+    source = read_str(_req(f, "source", cpath), cpath + ".source")
+    return m.SvgAsset(source) if tag == "Svg" else m.ImageAsset(source)
+
+
+def _read_rgba8(v: Any, path: str) -> tuple[int, int, int, int]:
+    items = read_list(v, path)
+    if len(items) != 4:
+        raise _err(path, f"invalid length {len(items)}, expected an array of length 4")
+    r, g, b, a = (read_u8(x, index_path(path, i)) for i, x in enumerate(items))
+    return (r, g, b, a)
+
+
+def _read_assets(v: Any, path: str) -> dict[str, m.Asset]:
+    if not isinstance(v, dict):
+        raise _err(path, f"expected an object (asset key → asset), got {describe_json(v)}")
+    shadowed = getattr(v, "shadowed", None) or {}
+    out: dict[str, m.Asset] = {}
+    for key in sorted(v):  # BTreeMap order; str order equals UTF-8 byte order
+        kpath = member_path(path, key)
+        for earlier in shadowed.get(key, ()):  # serde reads every value, then the last wins
+            read_asset(earlier, kpath)
+        out[key] = read_asset(v[key], kpath)
+    return out
+
+
+# ---------------------------------------------------------------------- tracks, clips
+
+
+def _read_effect(v: Any, path: str) -> m.EffectInstance:
+    f = _fields(v, path, "EffectInstance")
+    return m.EffectInstance(
+        kind=read_str(_req(f, "kind", path), path + ".kind"),
+        params=plain_json(f.get("params")),
+    )
+
+
+def _read_transition(v: Any, path: str) -> m.TransitionSpec | None:
+    if v is None:
+        return None
+    f = _fields(v, path, "TransitionSpec")
+    return m.TransitionSpec(
+        kind=read_str(_req(f, "kind", path), path + ".kind"),
+        duration_frames=read_u64(_req(f, "duration_frames", path), path + ".duration_frames"),
+        ease=read_unit_enum(_req(f, "ease", path), path + ".ease", m.Ease),
+        params=plain_json(f.get("params")),
+    )
+
+
+def _read_range(v: Any, path: str) -> m.FrameRange:
+    f = _fields(v, path, "FrameRange")
+    return m.FrameRange(
+        read_u64(_req(f, "start", path), path + ".start"),
+        read_u64(_req(f, "end", path), path + ".end"),
+    )
+
+
+def _read_clip(v: Any, path: str) -> m.Clip:
+    f = _fields(v, path, "Clip")
+    ppath = path + ".props"
+    pf = _fields(_req(f, "props", path), ppath, "ClipProps")
+    props = m.ClipProps(
+        transform=read_anim(_req(pf, "transform", ppath), ppath + ".transform", read_transform),
+        opacity=read_anim(_req(pf, "opacity", ppath), ppath + ".opacity", read_f64),
+        blend=read_unit_enum(_req(pf, "blend", ppath), ppath + ".blend", m.BlendMode),
+    )
+    epath = path + ".effects"
+    effects = tuple(
+        _read_effect(e, index_path(epath, i))
+        for i, e in enumerate(read_list(_req(f, "effects", path), epath))
+    )
+    return m.Clip(
+        id=read_str(_req(f, "id", path), path + ".id"),
+        asset=read_str(_req(f, "asset", path), path + ".asset"),
+        range=_read_range(_req(f, "range", path), path + ".range"),
+        props=props,
+        z_offset=read_i32(_req(f, "z_offset", path), path + ".z_offset"),
+        effects=effects,
+        transition_in=_read_transition(f.get("transition_in"), path + ".transition_in"),
+        transition_out=_read_transition(f.get("transition_out"), path + ".transition_out"),
+    )
+
+
+def _read_edges(v: Any, path: str) -> m.Edges:
+    f = _fields(v, path, "Edges")
+    vals = {}
+    for name in FIELD_ORDER["Edges"]:
+        x = f.get(name, _MISSING)
+        if x is not _MISSING:
+            vals[name] = read_f64(x, f"{path}.{name}")
+    return m.Edges(**vals)
+
+
+def _read_track(v: Any, path: str) -> m.Track:
+    f = _fields(v, path, "Track")
+
+    def opt(name: str, read: Callable[[Any, str], Any]) -> dict[str, Any]:
+        x = f.get(name, _MISSING)
+        return {} if x is _MISSING else {name: read(x, f"{path}.{name}")}
+
+    cpath = path + ".clips"
+    clips = tuple(
+        _read_clip(c, index_path(cpath, i))
+        for i, c in enumerate(read_list(_req(f, "clips", path), cpath))
+    )
+    return m.Track(
+        name=read_str(_req(f, "name", path), path + ".name"),
+        z_base=read_i32(_req(f, "z_base", path), path + ".z_base"),
+        clips=clips,
+        **opt("layout_mode", lambda x, p: read_unit_enum(x, p, m.LayoutMode)),
+        **opt("layout_gap_px", read_f64),
+        **opt("layout_padding", _read_edges),
+        **opt("layout_align_x", lambda x, p: read_unit_enum(x, p, m.Align)),
+        **opt("layout_align_y", lambda x, p: read_unit_enum(x, p, m.Align)),
+        **opt("layout_grid_columns", read_u32),
+    )
+
+
+# -------------------------------------------------------------------------- top level
+
+
+def composition_from_value(v: Any) -> m.Composition:
+    """Build a `Composition` from a parsed JSON value (see `parse_json`).
+
+    Checks shape and types only; call `validate.validate` for the rules of §2.
+    """
+    f = _fields(v, "", "Composition")
+    fps = _fields(_req(f, "fps", ""), "fps", "Fps")
+    canvas = _fields(_req(f, "canvas", ""), "canvas", "Canvas")
+    tracks = read_list(_req(f, "tracks", ""), "tracks")
+    return m.Composition(
+        fps=m.Fps(
+            read_u32(_req(fps, "num", "fps"), "fps.num"),
+            read_u32(_req(fps, "den", "fps"), "fps.den"),
+        ),
+        canvas=m.Canvas(
+            read_u32(_req(canvas, "width", "canvas"), "canvas.width"),
+            read_u32(_req(canvas, "height", "canvas"), "canvas.height"),
+        ),
+        duration=read_u64(_req(f, "duration", ""), "duration"),
+        assets=_read_assets(_req(f, "assets", ""), "assets"),
+        tracks=tuple(_read_track(t, index_path("tracks", i)) for i, t in enumerate(tracks)),
+        seed=read_u64(_req(f, "seed", ""), "seed"),
+    )
+
+
+def loads_composition(text: str | bytes, *, source: str = "<composition>") -> m.Composition:
+    """Parse and load a composition document (not validated: see `validate.validate`)."""
+    return composition_from_value(parse_json(text, source=source))
+
+
+def load_composition_file(path: str | Path) -> m.Composition:
+    """Read, parse and load a composition file; read errors name the file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise CompositionError(
+            "", f"cannot read composition file '{p}': {e.strerror or e}"
+        ) from None
+    try:
+        return loads_composition(data, source=str(p))
+    except CompositionError as e:
+        if e.path:
+            raise
+        raise CompositionError("", f"{p}: {e.rule}") from None

@@ -1,0 +1,72 @@
+"""The public API for plugins: the one package third-party kinds and backends import.
+
+Effect and transition kinds (`Effect`, `Transition`, `Param`, `hookimpl`, …) are defined in
+`wavyte_core.plugin.kinds`; the roles a backend, decoder or encoder implements (`Rasterizer`,
+`Compositor`, `Decoder`, `Encoder`, `Surface`, …) in `wavyte_core.plugin.roles`; the specs a
+registration hook returns in `wavyte_core.plugin.specs`; the hooks themselves in
+`wavyte_core.plugin.hookspecs`. The names a plugin needs are re-exported here, so
+``from wavyte_core.plugin import Effect, Param, hookimpl`` keeps working wherever they live.
+
+Modules inside this package never import this ``__init__`` (that would be an import cycle);
+they import each other directly.
+"""
+
+from .kinds import (
+    Box,
+    Effect,
+    EffectContext,
+    Margins,
+    Param,
+    Params,
+    SetupContext,
+    Transition,
+    TransitionContext,
+    hookimpl,
+    premul_bgra,
+)
+from .prepared import PathGeometry, ShapedText
+from .roles import (
+    Affine,
+    Compositor,
+    Decoder,
+    Encoder,
+    EncoderSession,
+    EncodeSettings,
+    PixelEffect,
+    Rasterizer,
+    Surface,
+    VideoOpener,
+    is_opaque,
+)
+from .specs import EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
+
+__all__ = [
+    "Affine",
+    "Box",
+    "Compositor",
+    "Decoder",
+    "EncodeSettings",
+    "Encoder",
+    "EncoderSession",
+    "Effect",
+    "EffectContext",
+    "EffectKindSpec",
+    "Margins",
+    "Param",
+    "Params",
+    "PathGeometry",
+    "PixelEffect",
+    "PluginInfo",
+    "Rasterizer",
+    "RoleSpec",
+    "SetupContext",
+    "ShapedText",
+    "Surface",
+    "Transition",
+    "TransitionContext",
+    "TransitionKindSpec",
+    "VideoOpener",
+    "hookimpl",
+    "is_opaque",
+    "premul_bgra",
+]

@@ -1,0 +1,216 @@
+"""The executor role: where whole tasks (a batch row, a segment of frames) run.
+
+An executor knows nothing about video. It runs `Task` objects — picklable, idempotent,
+each a pure function of ``(shared, task)`` — on its workers and yields their `TaskResult`
+as they finish, in any order. Workers keep per-process caches (a prepared `Job` per
+segmented render, decoded assets keyed by file and mtime), so preparation is paid once per
+worker, not once per task. ``shared`` is sent once per run (Ray: one object in the store).
+
+Executors are registered through ``wavyte_register_executors`` (`hookspecs`); the core
+registers ``local`` (this module), ``plugins/executor_ray`` registers ``ray``.
+
+Failure model: a task that raises reports its error in the result (it is deterministic, a
+retry would fail the same way); a worker that *dies* (killed, out of memory) has its
+tasks run again on another worker, up to ``ExecutorOptions.max_retries`` times.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from wavyte_core.errors import RenderError, WavyteError
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorOptions:
+    """How to start an executor. ``workers``: processes (local) or actors (Ray); None lets
+    the executor decide (local: one per two cores, Ray: one per cluster CPU).
+    ``address``: Ray cluster address (``auto``, ``ray://host:10001``); None starts a local
+    cluster of ``num_cpus`` CPUs (None: all)."""
+
+    workers: int | None = None
+    address: str | None = None
+    num_cpus: int | None = None
+    max_retries: int = 3
+
+
+@dataclass(slots=True)
+class TaskResult:
+    """What a task sends back: its key, the encoded file (bytes, so that it needs no shared
+    storage), and facts for reports. ``error`` set means the task failed for good."""
+
+    key: Any
+    data: bytes | None = None
+    frames: int = 0
+    seconds: float = 0.0
+    prepare_seconds: float = 0.0
+    hashes: list[str] = field(default_factory=list)
+    error: str | None = None
+    worker: str = ""
+
+
+class Task(Protocol):
+    key: Any
+
+    def run(self, shared: Any) -> TaskResult: ...
+
+
+@runtime_checkable
+class ExecutorSession(Protocol):
+    """Started workers. ``run`` may be called several times; ``close`` stops what it
+    started (a Ray cluster it did not start is left alone)."""
+
+    workers: int
+    startup_seconds: float
+
+    def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class Executor(Protocol):
+    name: str
+
+    def open(self, options: ExecutorOptions) -> ExecutorSession: ...
+
+
+def run_task(shared: Any, task: Task) -> TaskResult:
+    """Run one task in a worker; any exception becomes the result's ``error``."""
+    try:
+        res = task.run(shared)
+    except WavyteError as exc:
+        res = TaskResult(task.key, error=str(exc))
+    except Exception as exc:
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        res = TaskResult(task.key, error=f"worker failed: {tb}")
+    res.worker = f"{os.uname().nodename}:{os.getpid()}"
+    return res
+
+
+def _warm_worker(blur_threads: int) -> None:
+    """Import the render stack once per worker process, before the first task, and give
+    the process its share of the CPUs for blurs."""
+    from wavyte_core.render.blur import set_blur_threads
+    from wavyte_core.run import job  # noqa: F401
+
+    set_blur_threads(blur_threads)
+
+
+class LocalExecutor:
+    """The core's executor: this machine. ``workers=1`` runs tasks in the calling process
+    (the single-process reference); more run in a pool of spawned worker processes."""
+
+    name = "local"
+
+    def open(self, options: ExecutorOptions) -> LocalSession:
+        return LocalSession(options)
+
+
+class LocalSession:
+    def __init__(self, options: ExecutorOptions) -> None:
+        from wavyte_core.run.render_loop import default_workers
+
+        self.options = options
+        self.workers = options.workers or default_workers()
+        if self.workers < 1:
+            raise RenderError(f"workers must be >= 1 (got {self.workers})")
+        self.startup_seconds = 0.0
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
+        # spawn: no fork of a process that runs threads (encoder, progress bar).
+        from wavyte_core.render.blur import blur_threads_per_worker
+
+        return cf.ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm_worker,
+            initargs=(blur_threads_per_worker(self.workers),),
+        )
+
+    def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]:
+        if self.workers == 1:
+            for t in tasks:
+                yield run_task(shared, t)
+            return
+        pending = list(tasks)
+        tries: dict[Any, int] = {}
+        limit = 2 * self.workers  # in flight: each worker has its next task queued
+        self._drop_pool_if_broken()
+        while pending:
+            if self._pool is None:
+                self._pool = self._new_pool()
+            inflight: dict[cf.Future, Task] = {}
+            broken: list[Task] = []
+            it = iter(pending)
+            pending = []
+            for t in it:
+                inflight[self._pool.submit(run_task, shared, t)] = t
+                if len(inflight) >= limit:
+                    break
+            while inflight:
+                done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    t = inflight.pop(fut)
+                    try:
+                        yield fut.result()
+                    except cf.process.BrokenProcessPool:
+                        broken.append(t)
+                        continue
+                    if not broken:
+                        nxt = next(it, None)
+                        if nxt is not None:
+                            inflight[self._pool.submit(run_task, shared, nxt)] = nxt
+            pending = broken + list(it)
+            if broken:  # a worker died: new pool, run its tasks again
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+                for t in broken:
+                    tries[t.key] = tries.get(t.key, 0) + 1
+                    if tries[t.key] > self.options.max_retries:
+                        raise RenderError(
+                            f"task {t.key!r}: worker died {tries[t.key]} times, giving up"
+                        )
+
+    def _drop_pool_if_broken(self) -> None:
+        """Shut down a pool that lost a worker after its last task was already done.
+
+        A worker that dies while it holds no task breaks the pool without failing any
+        future: the run that saw it finishes, and the next ``submit`` would raise. So each
+        run starts by checking for a dead worker and starting a new pool instead."""
+        pool = self._pool
+        if pool is None:
+            return
+        procs = getattr(pool, "_processes", None) or {}
+        if getattr(pool, "_broken", False) or not all(p.is_alive() for p in procs.values()):
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the current live worker processes (empty before the first task)."""
+        procs = getattr(self._pool, "_processes", None) or {}
+        return sorted(pid for pid, p in list(procs.items()) if p.is_alive())
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def open_executor(
+    name: str, options: ExecutorOptions = ExecutorOptions(), registry: Any = None
+) -> ExecutorSession:
+    """Create the named executor (registry role ``executor``) and start its workers."""
+    from wavyte_core.plugin.registry import default_registry
+
+    reg = registry or default_registry()
+    executor = reg.create("executor", name)
+    return executor.open(options)

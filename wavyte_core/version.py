@@ -1,0 +1,3 @@
+"""The version of the wavyte distribution (also in ``pyproject.toml``)."""
+
+__version__ = "0.3.0"
