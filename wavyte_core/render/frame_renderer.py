@@ -112,7 +112,7 @@ class SurfacePool:
 
 @dataclass(slots=True)
 class _Cached:
-    key: tuple
+    key: tuple | None  # None: the surface holds no finished layer
     surface: Surface
     spare: Surface | None  # ping-pong partner for pixel effects
 
@@ -388,11 +388,13 @@ class FrameRenderer:
             self._drop(rt.index)
             c = None
         if c is None:
-            c = _Cached(key, self.pool.take(rw, rh), None)
+            c = _Cached(None, self.pool.take(rw, rh), None)
             self._cache[rt.index] = c
         if passes and c.spare is None:
             c.spare = self.pool.take(rw, rh)
-        c.key = key
+        # Marked as holding ``key`` only once drawn: a draw or an effect that raises leaves
+        # an entry that matches nothing, so the next frame draws the layer again.
+        c.key = None
         s = c.surface
         s.origin = (x0, y0)
         m = layer[1]
@@ -418,6 +420,7 @@ class FrameRenderer:
             s = out  # type: ignore[assignment]
         if passes:
             self._invalidate(s)
+        c.key = key
         return s
 
     def _drop(self, idx: int) -> None:
