@@ -87,6 +87,7 @@ FIELD_DOCS: dict[str, str] = {
     "Asset/Video.fade_in_sec": "Linear fade-in of the sound at the clip's start, ≥ 0.",
     "Asset/Video.fade_out_sec": "Linear fade-out of the sound at the clip's end, ≥ 0.",
     "Asset/Video.muted": "Leave this asset's sound out of the mix.",
+    "Asset/Video.loop": "Repeat the trimmed source to fill the clip.",
     "Track.name": "A label (not checked).",
     "Track.z_base": "Paint order of the track's clips: a clip's z is `z_base + z_offset`.",
     "Track.layout_mode": "How the track places its clips (an offset added outside each "
