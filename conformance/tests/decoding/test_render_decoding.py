@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 import wavyte_core as wv
-from conformance.decoding.cases import expected_index, stored_times
-from conformance.decoding.media import Recipe, read_index, write
+from wavyte_conformance.decoding.cases import expected_index, stored_times
+from wavyte_conformance.decoding.media import Recipe, read_index, write
 from wavyte_core.assets.audio import build_audio_manifest, frame_to_sample, mix_manifest
 from wavyte_core.format.builder import CompositionBuilder
 from wavyte_core.format.model import Transform2D, Vec2

@@ -1,6 +1,6 @@
 """Regenerate the conformance cases (compositions, index, generated images), reproducibly.
 
-    .venv/bin/python -m conformance.cases.make_cases
+    .venv/bin/python -m wavyte_conformance.cases.make_cases
 
 The outputs are committed data: ``*.json`` compositions, ``reftests/*.json`` pairs,
 ``assets/*.png`` images and ``index.json`` (per-case frames, roles, capabilities and
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance.pngio import write_rgba_png
+from wavyte_conformance.pngio import write_rgba_png
 
 HERE = Path(__file__).parent
 W, H = 320, 180

@@ -2,7 +2,7 @@
 
 A third-party decoder plugin tests itself with::
 
-    from conformance.decoding import run_decoder_conformance, write_all
+    from wavyte_conformance.decoding import run_decoder_conformance, write_all
     results = run_decoder_conformance(MyDecoder, write_all(tmp_dir))
     assert all(r.ok for r in results), [r for r in results if not r.ok]
 """

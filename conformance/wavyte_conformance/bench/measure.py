@@ -1,4 +1,4 @@
-"""One measurement, run in a fresh process: ``python -m conformance.bench.measure SPEC_JSON``.
+"""One measurement, run in a fresh process: ``python -m wavyte_conformance.bench.measure SPEC_JSON``.
 
 A fresh process per measurement gives each a clean peak RSS (``ru_maxrss``) and isolates
 caches and memory between combinations. Setup (loading, preparing, spooling frames) is not

@@ -1,4 +1,8 @@
-"""``wavyte conformance``: the pixel-parity suite over every installed backend combination."""
+"""``wavyte conformance``: the pixel-parity suite over every installed backend combination.
+
+Added to ``wavyte`` by this distribution's ``wavyte.commands`` entry point; the suite's
+modules are imported when the command runs, not when ``wavyte --help`` lists it.
+"""
 
 from __future__ import annotations
 
@@ -33,14 +37,16 @@ def conformance(
         False, "--quiet", "-q", help="No matrix on the terminal; the summary line only."
     ),
 ) -> None:
-    """Render every conformance case on every combination, print the parity matrix and
-    write the reports. Exits 1 when any result fails."""
+    """Pixel parity of every installed backend combination against the reference frames.
+
+    Renders every conformance case on every combination, prints the parity matrix and
+    writes the reports. Exits 1 when any result fails."""
     from rich.console import Console
     from rich.progress import Progress
 
-    from conformance.catalog import load_catalog
-    from conformance.report import build_matrix, print_matrix, write_reports
-    from conformance.runner import Runner
+    from wavyte_conformance.catalog import load_catalog
+    from wavyte_conformance.report import build_matrix, print_matrix, write_reports
+    from wavyte_conformance.runner import Runner
 
     only = {
         "rasterizer": _names(rasterizer),

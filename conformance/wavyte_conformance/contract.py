@@ -4,7 +4,7 @@ A rasterizer or compositor plugin subclasses these in its own tests and names it
 the tests only use the role interfaces of `wavyte_core.plugin.roles`, so one copy serves every
 backend (first-party or third-party) instead of per-backend copies that drift apart::
 
-    from conformance.contract import CompositorContract, RasterizerContract
+    from wavyte_conformance.contract import CompositorContract, RasterizerContract
 
     class TestMyRasterizer(RasterizerContract):
         make = staticmethod(MyRasterizer)

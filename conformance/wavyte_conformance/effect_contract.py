@@ -4,7 +4,7 @@ Any effect or transition — a `wavyte_core.plugin.Effect`/`Transition` subclass
 name of an installed kind (built-ins included) — is certified by subclassing one class in
 its own tests (the fsspec / pandas-extension pattern: nothing is copied)::
 
-    from conformance.effect_contract import EffectContract, TransitionContract
+    from wavyte_conformance.effect_contract import EffectContract, TransitionContract
 
     class TestTint(EffectContract):
         kind = Tint                               # or "acme.tint" when installed

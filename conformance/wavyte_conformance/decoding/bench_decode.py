@@ -1,6 +1,6 @@
 """Benchmark: decoding inside a render vs a bare sequential PyAV decode loop, at 1080p.
 
-    .venv/bin/python -m conformance.decoding.bench_decode [--frames 120] [--repeat 3]
+    .venv/bin/python -m wavyte_conformance.decoding.bench_decode [--frames 120] [--repeat 3]
 
 Reports median ms/frame of (1) the floor: ``for frame in container.decode(...)`` plus
 PyAV's BGRA conversion (what any decoder must at least do), (2) the floor without the
@@ -20,7 +20,7 @@ from pathlib import Path
 import av
 
 import wavyte_core as wv
-from conformance.decoding.media import write_big
+from wavyte_conformance.decoding.media import write_big
 from wavyte_core.format.builder import CompositionBuilder
 from wavyte_core.plugin.registry import default_registry
 

@@ -1,8 +1,8 @@
 """Run the MoviePy peer script in its own virtual environment, created on demand.
 
-MoviePy is never a dependency of wavyte: ``ensure_venv`` makes ``.venv-moviepy`` beside
-this file (``python -m venv`` + ``pip install moviepy``) the first time the peer is asked
-for; any failure becomes an "unavailable: <reason>" row in the report, never a crash.
+MoviePy is never a dependency of wavyte: ``ensure_venv`` makes
+``~/.cache/wavyte/bench/venv-moviepy`` (``python -m venv`` + ``pip install moviepy``) the
+first time the peer is asked for; any failure becomes an "unavailable: <reason>" row in the report, never a crash.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-VENV = HERE / ".venv-moviepy"
+VENV = Path.home() / ".cache" / "wavyte" / "bench" / "venv-moviepy"
 SCRIPT = HERE / "peer_moviepy.py"
 SCENES = ("bench", "bench_blur8", "animated")
 

@@ -1,6 +1,6 @@
 """Regenerate the benchmark scene's assets reproducibly (fixed seed, no network).
 
-    python conformance/scenes/bench/make_assets.py
+    python conformance/wavyte_conformance/scenes/bench/make_assets.py
 
 The reference bench discovered a JPEG photo, an SVG logo and a TTF font in an untracked
 folder; here they are generated/copied into ``assets/`` and committed: a 1024×683 photo-like
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ROOT = HERE.parent.parent.parent
+ROOT = HERE.parents[3]
 sys.path.insert(0, str(ROOT / "examples"))
 
 from make_assets import landscape, save_jpeg  # noqa: E402

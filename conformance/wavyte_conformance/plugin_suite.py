@@ -3,7 +3,7 @@
 A plugin tests itself by subclassing `PluginConformance` in its own test module (the
 fsspec/pandas-extension pattern: nothing is copied, the cases and tolerances stay here)::
 
-    from conformance.plugin_suite import PluginConformance
+    from wavyte_conformance.plugin_suite import PluginConformance
 
     class TestMyCompositor(PluginConformance):
         compositor = "mine"          # roles not set use the reference implementation

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from conformance.catalog import load_catalog
-from conformance.kind_cases import kind_cases
-from conformance.report import build_matrix
-from conformance.runner import Runner
+from wavyte_conformance.catalog import load_catalog
+from wavyte_conformance.kind_cases import kind_cases
+from wavyte_conformance.report import build_matrix
+from wavyte_conformance.runner import Runner
 from wavyte_core.plugin import Effect, Param, Transition
 from wavyte_core.plugin.hookspecs import hookimpl
 from wavyte_core.plugin.registry import Registry

@@ -9,12 +9,12 @@ import math
 import numpy as np
 import pytest
 
-from conformance import exact_math as em
-from conformance.catalog import load_catalog
-from conformance.metrics import Tolerance, compare
-from conformance.pngio import read_frame_png, write_frame_png
-from conformance.report import build_matrix, write_reports
-from conformance.runner import Runner
+from wavyte_conformance import exact_math as em
+from wavyte_conformance.catalog import load_catalog
+from wavyte_conformance.metrics import Tolerance, compare
+from wavyte_conformance.pngio import read_frame_png, write_frame_png
+from wavyte_conformance.report import build_matrix, write_reports
+from wavyte_conformance.runner import Runner
 from wavyte_core.plugin.hookspecs import hookimpl
 from wavyte_core.plugin.registry import Registry
 from wavyte_core.plugin.specs import RoleSpec

@@ -3,7 +3,7 @@ through the same runner and the same base class third-party plugins use."""
 
 from __future__ import annotations
 
-from conformance.plugin_suite import PluginConformance
+from wavyte_conformance.plugin_suite import PluginConformance
 
 
 class TestAllCombinations(PluginConformance):

@@ -10,8 +10,8 @@ import numpy as np
 import skia
 from typer.testing import CliRunner
 
-from conformance.bench.report import TABLE_COLUMNS
-from conformance.bench.runner import installed_combos
+from wavyte_conformance.bench.report import TABLE_COLUMNS
+from wavyte_conformance.bench.runner import installed_combos
 from wavyte_core.cli.main import app
 
 

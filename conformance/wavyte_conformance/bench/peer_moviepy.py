@@ -92,7 +92,7 @@ def bench(w: int, h: int, frames: int, assets: Path, blur: int = 0):
 
 
 def animated(w: int, h: int, frames: int, assets: Path):
-    """The engine's ``animated`` scene (conformance/bench/scenes.py), the same motion."""
+    """The engine's ``animated`` scene (conformance/wavyte_conformance/bench/scenes.py), the same motion."""
     from moviepy import ColorClip, CompositeVideoClip, ImageClip, TextClip, vfx
 
     s = w / 640

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.decoding.cases import compare_decoders, run_decoder_conformance
-from conformance.decoding.media import Clip, write_all
+from wavyte_conformance.decoding.cases import compare_decoders, run_decoder_conformance
+from wavyte_conformance.decoding.media import Clip, write_all
 from wavyte_core.plugin.registry import default_registry
 
 

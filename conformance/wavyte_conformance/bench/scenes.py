@@ -5,7 +5,7 @@ plain JSON (so it can be written next to a report, diffed, or handed to `wavyte 
 and its assets live under ``SceneDoc.root``:
 
 - ``bench`` / ``bench_blur8``: the shared benchmark scene (wavyte-format.md §9.2), loaded
-  from ``conformance/scenes/bench`` and re-laid out for other sizes and lengths the way the
+  from ``wavyte_conformance/scenes/bench`` and re-laid out for other sizes and lengths the way the
   reference's ``build_benchmark_comp`` does (positions are fractions of W and H). Mostly
   static: only two triangle fades change pixels, so elision and caching matter here.
 - ``animated``: every layer moves every frame: a Ken-Burns photo background, a rotating and
@@ -34,9 +34,13 @@ from typing import Any
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[2]
-BENCH_DIR = REPO / "conformance" / "scenes" / "bench"
-DEFAULT_CACHE = Path(__file__).resolve().parent / ".cache"
+#: The import root of ``wavyte_conformance`` (the folder that holds the package: the
+#: repository's ``conformance/`` or site-packages), put on the measuring processes' path.
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = Path(__file__).resolve().parents[1] / "scenes" / "bench"
+#: Built scenes and generated videos (outside the package: an installed package may be
+#: read-only).
+DEFAULT_CACHE = Path.home() / ".cache" / "wavyte" / "bench"
 BASE_W, BASE_H = 640, 360
 FONT = "NotoSansDisplay-Bold.ttf"
 PHOTO = "test_image_1.jpg"  # 1024×683

@@ -1,10 +1,21 @@
+"""``wavyte bench``: every installed backend combination timed against the floors (and MoviePy).
+
+Added to ``wavyte`` by this distribution's ``wavyte.commands`` entry point; the benchmark
+modules are imported when the command runs, not when ``wavyte --help`` lists it.
+"""
+
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
-from wavyte_core.cli.common import fail
+
+def fail(message: str) -> typer.Exit:
+    """One ``error:`` line on stderr; the exit (code 2, bad input) for the caller to raise."""
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(2)
 
 
 def bench(
@@ -52,9 +63,14 @@ def bench(
 ) -> None:
     """Benchmark every installed backend combination against the floors (and MoviePy)."""
     try:
-        from conformance.bench.report import add_ratios, print_table, write_all
-        from conformance.bench.runner import CODEC_AXIS, DEFAULT_SCENES, BenchConfig, run_suite
-        from conformance.bench.scenes import SCENES
+        from wavyte_conformance.bench.report import add_ratios, print_table, write_all
+        from wavyte_conformance.bench.runner import (
+            CODEC_AXIS,
+            DEFAULT_SCENES,
+            BenchConfig,
+            run_suite,
+        )
+        from wavyte_conformance.bench.scenes import SCENES
     except ImportError as exc:
         raise fail(
             f"the benchmark suite needs the repository checkout (conformance/): {exc}"

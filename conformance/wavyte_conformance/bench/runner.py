@@ -35,7 +35,6 @@ from typing import Any
 from . import scenes as scene_docs
 from .measure import supports
 
-REPO = scene_docs.REPO
 DEFAULT_SCENES = ("bench", "bench_blur8", "animated", "video", "many_layers", "blur40")
 DEFAULT_SIZES = ((640, 360), (1920, 1080))
 DEFAULT_COMBO = {"rasterizer": "skia", "compositor": "skia", "decoder": "pyav", "encoder": "pyav"}
@@ -146,11 +145,13 @@ def engine_workers(requested: list[int]) -> list[int]:
 def measure(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter and return its JSON result."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    cmd = [sys.executable, "-m", "conformance.bench.measure", json.dumps(spec)]
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(scene_docs.PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
+    )
+    cmd = [sys.executable, "-m", "wavyte_conformance.bench.measure", json.dumps(spec)]
     try:
         r = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env, check=False
+            cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False
         )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
