@@ -42,7 +42,7 @@ from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import compile_anim, is_constant
-from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, unpaired_opacity
+from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 
 #: The CLI's and the reference's background, #12141c.
@@ -76,6 +76,16 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     validate(comp)
     check_sampling(comp)
     parse_clip_effects(comp, registry or default_registry())
+
+
+def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
+    """The loop period of every looping Video asset (None: unknown, plays once)."""
+    durations = assets.media_durations() if assets is not None else {}
+    return {
+        key: loop_period(a, durations.get(key))
+        for key, a in comp.assets.items()
+        if isinstance(a, VideoAsset) and a.loop
+    }
 
 
 def parse_clip_effects(
@@ -230,8 +240,10 @@ class Job:
                     if "audio" in reg.spec("decoder", backends.decoder).capabilities:
                         self.decoder = reg.create("decoder", backends.decoder)
                     self.audio_decoder = self._audio_decoder()
+                if self.decoder is None and self._probes_loops():
+                    self.decoder = reg.create("decoder", backends.decoder)
                 self.assets = prepare_assets(
-                    comp, self.root, None, svg_renderer=None, svg_scales={},
+                    comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
@@ -248,6 +260,13 @@ class Job:
     def _needs_decoder(self) -> bool:
         return any(
             isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in self.comp.assets.values()
+        )
+
+    def _probes_loops(self) -> bool:
+        """Whether a looping video needs its media duration read (no trim end given)."""
+        return any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in self.comp.assets.values()
         )
 
     def _has_sound(self) -> bool:
@@ -285,8 +304,13 @@ class Job:
         self.sizes = sizes
         self.layout = solve_layout(self.comp, sizes)
         self.evaluator = Evaluator(
-            self.comp, self.layout, effect_passes=[fx.pixel_at for fx in self.effects]
+            self.comp,
+            self.layout,
+            effect_passes=[fx.pixel_at for fx in self.effects],
+            media_durations=self.assets.media_durations() if self.assets is not None else None,
         )
+        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
+        self.loop_periods = loop_periods(self.comp, self.assets)
 
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
