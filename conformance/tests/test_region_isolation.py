@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conformance.combos import Combo, missing_capabilities
-from conformance.kind_cases import kind_cases
-from conformance.runner import Runner
+from wavyte_conformance.combos import Combo, missing_capabilities
+from wavyte_conformance.kind_cases import kind_cases
+from wavyte_conformance.runner import Runner
 from wavyte_core.plugin.registry import default_registry
 
 _REG = default_registry()
