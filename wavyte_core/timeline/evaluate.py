@@ -16,7 +16,7 @@ import struct
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from wavyte_core.errors import EvaluationError, WavyteError
 from wavyte_core.format.model import (
@@ -58,6 +58,9 @@ class EvalNode(NamedTuple):
     #: The clip's pixel passes at this frame when they depend on the frame (animated
     #: plugin effect params); () otherwise. Part of equality, so elision stays exact.
     fx: tuple = ()
+    #: An animated asset kind's sampled values at this frame (what its drawing depends
+    #: on); None for every other asset. Part of equality, like ``fx``.
+    state: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +209,7 @@ class _ClipProgram:
         "win_out",
         "bad_effect",
         "fx_at",
+        "state_at",
     )
 
     def __init__(
@@ -215,6 +219,7 @@ class _ClipProgram:
         offset: tuple[float, float],
         fps: Fps,
         fx_at: Callable[[int], tuple] | None = None,
+        state_at: Callable[[int], Any] | None = None,
     ) -> None:
         clip = info.clip
         spf = fps.den / fps.num
@@ -224,6 +229,7 @@ class _ClipProgram:
         self.offset: Affine = translate(float(offset[0]), float(offset[1]))
         self.bad_effect = any(not e.kind.strip() for e in clip.effects)
         self.fx_at = fx_at
+        self.state_at = state_at
 
         props = clip.props
         op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
@@ -254,6 +260,7 @@ class _ClipProgram:
             and self.win_out is None
             and not self.bad_effect
             and fx_at is None
+            and state_at is None
         ):
             self.node = EvalNode(
                 self.index, z, self.affine_const, self.opacity_const, None, None, None
@@ -283,6 +290,7 @@ class _ClipProgram:
             _progress(self.win_in, frame),
             _progress(self.win_out, frame),
             () if self.fx_at is None else self.fx_at(local),
+            None if self.state_at is None else self.state_at(local),
         )
 
 
@@ -300,7 +308,9 @@ class Evaluator:
     ``layout_offsets`` is the output of ``layout.solve_layout`` (per track, per clip);
     None means every offset is (0, 0). ``effect_passes`` (per global clip index, from the
     job) gives the clips whose pixel passes depend on the frame: their nodes carry the
-    passes of each frame in ``EvalNode.fx``.
+    passes of each frame in ``EvalNode.fx``. ``asset_states`` (per global clip index)
+    gives the clips whose asset kind has animated values: their nodes carry the values of
+    each frame in ``EvalNode.state``.
     """
 
     def __init__(
@@ -308,6 +318,7 @@ class Evaluator:
         comp: Composition,
         layout_offsets: list[list[tuple[float, float]]] | None = None,
         effect_passes: Sequence[Callable[[int], tuple] | None] | None = None,
+        asset_states: Sequence[Callable[[int], Any] | None] | None = None,
     ) -> None:
         self.comp = comp
         self._dump_parts: list | None = None  # evaldump's per-clip string cache
@@ -331,7 +342,8 @@ class Evaluator:
                 z = track.z_base + clip.z_offset
                 off = offsets[ci] if offsets is not None else (0.0, 0.0)
                 fx_at = effect_passes[idx] if effect_passes is not None else None
-                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at))
+                st_at = asset_states[idx] if asset_states is not None else None
+                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, st_at))
                 # Stable sort by (z, track, start, id): the global index breaks ties.
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)
