@@ -197,4 +197,4 @@ def test_third_party_kind_draws_only_when_values_change(raster: bool) -> None:
     with pytest.raises(CompositionError) as ei:
         api.load(json.dumps(doc({"b": {"acme.badge": {"wide": 3}}}, [clip("a", "b", 6)])),
                  registry=reg)  # fmt: skip
-    assert ei.value.path == "assets.b[\"acme.badge\"].wide"
+    assert ei.value.path == 'assets.b["acme.badge"].wide'

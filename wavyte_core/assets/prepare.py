@@ -90,7 +90,11 @@ def prepare_assets(
             if visual or isinstance(asset, AudioAsset):
                 item = _prepare_one(key, asset, root, media, fonts, svg_renderer, svg_scales)
             elif isinstance(asset, VideoAsset):
-                item = Deferred(True, _video_audio(key, asset, root, media))
+                item = Deferred(
+                    True,
+                    _video_audio(key, asset, root, media),
+                    _loop_duration(key, asset, root, media),
+                )
             else:
                 item = Deferred()
             out.items.append(item)
@@ -135,6 +139,20 @@ class _Media(NamedTuple):
     audio: Any
     uses: Counter[str]
     decode_audio: bool = True
+
+
+def _loop_duration(key: str, asset: VideoAsset, root: Path, media: _Media) -> float | None:
+    """The media duration of a looping video without a trim end, for a process that does
+    not draw it (the parent of a worker pool evaluates frames, so it needs the period):
+    one session opened and closed at prepare."""
+    if not asset.loop or asset.trim_end_sec is not None or media.decoder is None:
+        return None
+    path = resolve_asset_path(root, asset.source, _field(key, "Video", "source"))
+    session = media.decoder.open_video(path)
+    try:
+        return getattr(session, "duration", None)
+    finally:
+        session.close()
 
 
 def _video_audio(key: str, asset: VideoAsset, root: Path, media: _Media) -> Any:

@@ -174,8 +174,9 @@ def _asset(a: m.Asset) -> dict[str, Any]:
             skip_none=("max_width_px",),
         )
     elif isinstance(a, (m.VideoAsset, m.AudioAsset)):
+        loop = isinstance(a, m.VideoAsset) and a.loop
         body = _obj(
-            "Media",
+            "Video" if loop else "Media",
             {
                 "source": a.source,
                 "trim_start_sec": float(a.trim_start_sec),
@@ -185,8 +186,9 @@ def _asset(a: m.Asset) -> dict[str, Any]:
                 "fade_in_sec": float(a.fade_in_sec),
                 "fade_out_sec": float(a.fade_out_sec),
                 "muted": bool(a.muted),
+                "loop": True if loop else None,
             },
-            skip_none=("trim_end_sec",),
+            skip_none=("trim_end_sec", "loop"),
         )
     elif isinstance(a, m.PathAsset):
         body = {"svg_path_d": a.svg_path_d}

@@ -85,6 +85,18 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
         "fade_out_sec",
         "muted",
     ),
+    # 0.3: a Video is a Media with ``loop`` (appended, so the 0.2 array form still loads).
+    "Video": (
+        "source",
+        "trim_start_sec",
+        "trim_end_sec",
+        "playback_rate",
+        "volume",
+        "fade_in_sec",
+        "fade_out_sec",
+        "muted",
+        "loop",
+    ),
     "Track": (
         "name",
         "z_base",
@@ -477,7 +489,7 @@ def read_asset(v: Any, path: str) -> m.Asset:
             else _read_rgba8(color, cpath + ".color_rgba8"),
         )
     if tag in ("Video", "Audio"):
-        f = _fields(content, cpath, "Media")
+        f = _fields(content, cpath, "Video" if tag == "Video" else "Media")
         cls = m.VideoAsset if tag == "Video" else m.AudioAsset
         kw: dict[str, Any] = {"source": read_str(_req(f, "source", cpath), cpath + ".source")}
         for name in ("trim_start_sec", "playback_rate", "volume", "fade_in_sec", "fade_out_sec"):
@@ -490,6 +502,9 @@ def read_asset(v: Any, path: str) -> m.Asset:
         muted = f.get("muted", _MISSING)
         if muted is not _MISSING:
             kw["muted"] = read_bool(muted, cpath + ".muted")
+        loop = f.get("loop", _MISSING) if tag == "Video" else _MISSING
+        if loop is not _MISSING:
+            kw["loop"] = read_bool(loop, cpath + ".loop")
         return cls(**kw)
     f = _fields(content, cpath, tag)
     if tag == "Path":

@@ -248,6 +248,8 @@ class VideoAsset:
     fade_in_sec: float = 0.0
     fade_out_sec: float = 0.0
     muted: bool = False
+    #: 0.3: the trimmed source repeats to fill the clip (pictures and sound).
+    loop: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,6 +116,10 @@ class VideoSession(Protocol):
 
     width: int
     height: int
+    #: Seconds from the first frame's start to the last frame's end (its own display time
+    #: included: an animated GIF's last delay counts), or None when the file does not say.
+    #: Read once at prepare: the loop period of ``"loop": true`` clips.
+    duration: float | None
 
     def frame_at(self, t: float) -> np.ndarray:
         """The premultiplied BGRA frame (h, w, 4) showing at source time ``t`` seconds.
@@ -135,6 +139,10 @@ class VideoSource:
     width: int
     height: int
     audio: np.ndarray | None = None  # float32 (n, 2) at 48 kHz, or None
+
+    @property
+    def duration(self) -> float | None:
+        return getattr(self.session, "duration", None)
 
     @property
     def size(self) -> tuple[float, float]:
@@ -159,6 +167,8 @@ class Deferred:
 
     video: bool = False
     video_audio: np.ndarray | None = None
+    #: A looping video's media duration (probed once by the parent: it evaluates frames)
+    duration: float | None = None
 
 
 Prepared = PathGeometry | ShapedText | ImagePixels | SvgRaster | VideoSource | AudioPcm | Deferred
@@ -174,6 +184,14 @@ class PreparedAssets:
     def sizes(self) -> dict[str, tuple[float, float]]:
         """Intrinsic layout size per asset key (the layout's input)."""
         return {k: it.size for k, it in zip(self.keys, self.items, strict=True)}  # type: ignore[union-attr]
+
+    def media_durations(self) -> dict[str, float | None]:
+        """Media duration per Video asset key (loop periods are derived from it)."""
+        out: dict[str, float | None] = {}
+        for k, it in zip(self.keys, self.items, strict=True):
+            if isinstance(it, (VideoSource, Deferred)):
+                out[k] = it.duration
+        return out
 
     def close(self) -> None:
         for it in self.items:

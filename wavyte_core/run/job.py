@@ -50,7 +50,7 @@ from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import compile_anim, is_constant
-from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, unpaired_opacity
+from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 
 #: The CLI's and the reference's background, #12141c.
@@ -117,6 +117,16 @@ def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundA
             seed=stable_hash64(comp.seed, key),
         )
     return out
+
+
+def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
+    """The loop period of every looping Video asset (None: unknown, plays once)."""
+    durations = assets.media_durations() if assets is not None else {}
+    return {
+        key: loop_period(a, durations.get(key))
+        for key, a in comp.assets.items()
+        if isinstance(a, VideoAsset) and a.loop
+    }
 
 
 def parse_clip_effects(
@@ -272,8 +282,10 @@ class Job:
                     if "audio" in reg.spec("decoder", backends.decoder).capabilities:
                         self.decoder = reg.create("decoder", backends.decoder)
                     self.audio_decoder = self._audio_decoder()
+                if self.decoder is None and self._probes_loops():
+                    self.decoder = reg.create("decoder", backends.decoder)
                 self.assets = prepare_assets(
-                    comp, self.root, None, svg_renderer=None, svg_scales={},
+                    comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
                     kinds=self.kinds,
                 )  # fmt: skip
@@ -291,6 +303,13 @@ class Job:
     def _needs_decoder(self) -> bool:
         return any(
             isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in self.comp.assets.values()
+        )
+
+    def _probes_loops(self) -> bool:
+        """Whether a looping video needs its media duration read (no trim end given)."""
+        return any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in self.comp.assets.values()
         )
 
     def _has_sound(self) -> bool:
@@ -337,7 +356,10 @@ class Job:
             self.layout,
             effect_passes=[fx.pixel_at for fx in self.effects],
             asset_states=states if any(st is not None for st in states) else None,
+            media_durations=self.assets.media_durations() if self.assets is not None else None,
         )
+        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
+        self.loop_periods = loop_periods(self.comp, self.assets)
 
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
