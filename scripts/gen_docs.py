@@ -310,6 +310,9 @@ def _type(w: _Walk, s: dict[str, Any]) -> str:
             return f"[{item} × {n}]"
         return f"array of {item}"
     if t == "object" or "properties" in s:
+        for def_name, d in w.defs.items():  # an inline copy of a named structure (Vec2)
+            if d == s:
+                return f"[{_TYPE_NAMES.get(def_name, def_name)}](#{_anchor(def_name)})"
         extra = s.get("additionalProperties")
         if isinstance(extra, dict) and not s.get("properties"):
             return f"object: string → {_type(w, extra)}"
