@@ -58,6 +58,12 @@ class EvalNode(NamedTuple):
     #: The clip's pixel passes at this frame when they depend on the frame (animated
     #: plugin effect params); () otherwise. Part of equality, so elision stays exact.
     fx: tuple = ()
+    #: The clip's ``props.blend`` (a `BlendMode` name); "Normal" is 0.2's only mode.
+    blend: str = "Normal"
+    #: The clip's track matte at this frame: ``(mode, source node)``, the source node None
+    #: where the source clip is not active; None for a clip without a matte. Part of
+    #: equality: a matted layer changes when its matte does.
+    matte: tuple[str, EvalNode | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +200,7 @@ class _ClipProgram:
     __slots__ = (
         "index",
         "start",
+        "end",
         "z",
         "node",
         "opacity_const",
@@ -206,6 +213,9 @@ class _ClipProgram:
         "win_out",
         "bad_effect",
         "fx_at",
+        "blend",
+        "matte_mode",
+        "matte_src",
     )
 
     def __init__(
@@ -220,10 +230,15 @@ class _ClipProgram:
         spf = fps.den / fps.num
         self.index = info.index
         self.start = clip.range.start
+        self.end = clip.range.end
         self.z = z
         self.offset: Affine = translate(float(offset[0]), float(offset[1]))
         self.bad_effect = any(not e.kind.strip() for e in clip.effects)
         self.fx_at = fx_at
+        self.blend = str(clip.props.blend)
+        self.matte_mode = None if clip.matte is None else str(clip.matte.mode)
+        #: The source clip's program, linked by the evaluator once all programs exist.
+        self.matte_src: _ClipProgram | None = None
 
         props = clip.props
         op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
@@ -254,10 +269,25 @@ class _ClipProgram:
             and self.win_out is None
             and not self.bad_effect
             and fx_at is None
+            and self.matte_mode is None
         ):
             self.node = EvalNode(
-                self.index, z, self.affine_const, self.opacity_const, None, None, None
+                self.index,
+                z,
+                self.affine_const,
+                self.opacity_const,
+                None,
+                None,
+                None,
+                (),
+                self.blend,
             )
+
+    def active(self, frame: int) -> bool:
+        return self.start <= frame < self.end
+
+    def at(self, frame: int) -> EvalNode:
+        return self.node if self.node is not None else self.make(frame)
 
     def make(self, frame: int) -> EvalNode:
         """Evaluate at ``frame`` in the reference's order: opacity, transform, time, effects."""
@@ -274,6 +304,11 @@ class _ClipProgram:
             src = _cap_source_time(ts + (float(local) * spf) * rate, cap)
         if self.bad_effect:
             raise EvaluationError("effect kind must be non-empty")
+        matte = None
+        if self.matte_mode is not None:
+            mp = self.matte_src
+            assert mp is not None
+            matte = (self.matte_mode, mp.at(frame) if mp.active(frame) else None)
         return EvalNode(
             self.index,
             self.z,
@@ -283,6 +318,8 @@ class _ClipProgram:
             _progress(self.win_in, frame),
             _progress(self.win_out, frame),
             () if self.fx_at is None else self.fx_at(local),
+            self.blend,
+            matte,
         )
 
 
@@ -336,6 +373,20 @@ class Evaluator:
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)
         self._programs = tuple(programs)
+        by_id = {info.clip.id: i for i, info in reversed(list(enumerate(infos)))}
+        sources: set[int] = set()
+        for info, prog in zip(infos, programs, strict=True):
+            if info.clip.matte is not None:
+                src = by_id.get(info.clip.matte.source)
+                if src is None:
+                    raise EvaluationError(
+                        f"clip '{info.clip.id}' has matte source "
+                        f"'{info.clip.matte.source}', no such clip"
+                    )
+                prog.matte_src = programs[src]
+                sources.add(src)
+        #: global indices of the clips used as track mattes: never drawn by themselves
+        self.matte_sources: frozenset[int] = frozenset(sources)
         #: global clip indices in paint order (over all clips, visible or not)
         self.paint_order: tuple[int, ...] = tuple(k[-1] for k in sorted(keys))
         self._build_index()
@@ -359,6 +410,7 @@ class Evaluator:
                 self._programs[i]
                 for i in self.paint_order
                 if self.clips[i].clip.range.start <= probe < self.clips[i].clip.range.end
+                and i not in self.matte_sources
             )
             static = None
             if all(p.node is not None for p in progs):
