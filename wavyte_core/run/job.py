@@ -20,8 +20,16 @@ import numpy as np
 
 from wavyte_core.assets.prepare import prepare_assets
 from wavyte_core.errors import CompositionError, PluginError, RenderError
-from wavyte_core.format.model import AudioAsset, Composition, ImageAsset, SvgAsset, VideoAsset
+from wavyte_core.format.model import (
+    AudioAsset,
+    Composition,
+    ImageAsset,
+    KindAsset,
+    SvgAsset,
+    VideoAsset,
+)
 from wavyte_core.format.validate import check_sampling, validate
+from wavyte_core.plugin.asset_host import BoundAsset, KindDrawer, PreparedKind, bind_asset
 from wavyte_core.plugin.host import bind_effect, bind_transition
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
@@ -30,6 +38,7 @@ from wavyte_core.plugin.prepared import (
     ImagePixels,
     PathGeometry,
     PreparedAssets,
+    RichText,
     ShapedText,
     SvgRaster,
     VideoSource,
@@ -38,11 +47,12 @@ from wavyte_core.plugin.registry import Registry, default_registry
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
+from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import compile_anim, is_constant
-from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, unpaired_opacity
+from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 
 #: The CLI's and the reference's background, #12141c.
@@ -75,7 +85,50 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     that could never be sampled, and that every effect kind is installed."""
     validate(comp)
     check_sampling(comp)
-    parse_clip_effects(comp, registry or default_registry())
+    reg = registry or default_registry()
+    parse_asset_kinds(comp, reg)
+    parse_clip_effects(comp, reg)
+
+
+def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundAsset]:
+    """Bind every kind asset (``{"Shape": ...}``, ``{"acme.particles": ...}``) to its
+    installed kind: its JSON validated, its animated values compiled. An uninstalled kind
+    or a bad value is a `CompositionError` naming its JSON path."""
+    from wavyte_core.format.load import member_path
+    from wavyte_core.timeline.rng import stable_hash64
+
+    out: dict[str, BoundAsset] = {}
+    spf = comp.fps.den / comp.fps.num if comp.fps.num else 1 / 30
+    for key in sorted(comp.assets):
+        asset = comp.assets[key]
+        if not isinstance(asset, KindAsset):
+            continue
+        apath = member_path("assets", key)
+        spec = registry.asset_kinds.get(asset.kind)
+        if spec is None:
+            have = ", ".join(registry.asset_kind_names()) or "none"
+            raise CompositionError(
+                member_path(apath, asset.kind),
+                f"unknown asset kind '{asset.kind}' (installed: {have})",
+            )
+        out[key] = bind_asset(
+            spec,
+            asset.params,
+            member_path(apath, asset.kind),
+            secs_per_frame=spf,
+            seed=stable_hash64(comp.seed, key),
+        )
+    return out
+
+
+def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
+    """The loop period of every looping Video asset (None: unknown, plays once)."""
+    durations = assets.media_durations() if assets is not None else {}
+    return {
+        key: loop_period(a, durations.get(key))
+        for key, a in comp.assets.items()
+        if isinstance(a, VideoAsset) and a.loop
+    }
 
 
 def parse_clip_effects(
@@ -207,6 +260,7 @@ class Job:
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
+        self.kinds = parse_asset_kinds(comp, reg)
         self.effects = parse_clip_effects(comp, reg, self.root)
         self.background = background
         self.assets: PreparedAssets | None = None
@@ -230,9 +284,12 @@ class Job:
                     if "audio" in reg.spec("decoder", backends.decoder).capabilities:
                         self.decoder = reg.create("decoder", backends.decoder)
                     self.audio_decoder = self._audio_decoder()
+                if self.decoder is None and self._probes_loops():
+                    self.decoder = reg.create("decoder", backends.decoder)
                 self.assets = prepare_assets(
-                    comp, self.root, None, svg_renderer=None, svg_scales={},
+                    comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
+                    kinds=self.kinds,
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
@@ -248,6 +305,13 @@ class Job:
     def _needs_decoder(self) -> bool:
         return any(
             isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in self.comp.assets.values()
+        )
+
+    def _probes_loops(self) -> bool:
+        """Whether a looping video needs its media duration read (no trim end given)."""
+        return any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in self.comp.assets.values()
         )
 
     def _has_sound(self) -> bool:
@@ -277,6 +341,7 @@ class Job:
             svg_scales=svg_scales,
             audio_decoder=self.audio_decoder,
             audio=audio,
+            kinds=self.kinds,
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -284,9 +349,19 @@ class Job:
     def _layout(self, sizes: dict[str, tuple[float, float]]) -> None:
         self.sizes = sizes
         self.layout = solve_layout(self.comp, sizes)
+        states = [
+            self.kinds[info_key].state_at() if info_key in self.kinds else None
+            for info_key in (c.asset for t in self.comp.tracks for c in t.clips)
+        ]
         self.evaluator = Evaluator(
-            self.comp, self.layout, effect_passes=[fx.pixel_at for fx in self.effects]
+            self.comp,
+            self.layout,
+            effect_passes=[fx.pixel_at for fx in self.effects],
+            asset_states=states if any(st is not None for st in states) else None,
+            media_durations=self.assets.media_durations() if self.assets is not None else None,
         )
+        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
+        self.loop_periods = loop_periods(self.comp, self.assets)
 
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
@@ -425,9 +500,14 @@ class Job:
         if isinstance(item, ShapedText):
             x0, y0, x1, y1 = item.outline.bbox
             return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
+        if isinstance(item, RichText):
+            x0, y0, x1, y1 = item.bbox
+            return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
         if isinstance(item, (ImagePixels, SvgRaster, VideoSource)):
             w, h = item.size
             return 0.0, 0.0, w, h
+        if isinstance(item, PreparedKind):
+            return item.bounds  # None while its values animate
         return None
 
     def _draw_fn(self, key: str) -> Callable[[Surface, Any, float, Any], None]:
@@ -444,6 +524,8 @@ class Job:
             fn = partial(_fill_path, r.fill_path, r.prepare_path(item))
         elif isinstance(item, ShapedText):
             fn = partial(_draw_text, r.draw_text, r.prepare_text(item))
+        elif isinstance(item, RichText):
+            fn = TextDrawer(r, item.ops).draw
         elif isinstance(item, ImagePixels):
             fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
         elif isinstance(item, SvgRaster):
@@ -458,6 +540,8 @@ class Job:
             if self.timer is not None:
                 frame_at = self.timer.wrap("decode", frame_at)
             fn = partial(_draw_video, r.draw_pixels, frame_at)
+        elif isinstance(item, PreparedKind):
+            fn = KindDrawer(item, r)
         elif isinstance(item, AudioPcm):
             fn = _draw_nothing
         else:  # pragma: no cover
