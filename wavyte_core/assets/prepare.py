@@ -17,9 +17,11 @@ from typing import Any, NamedTuple
 
 from wavyte_core.assets.asset_cache import cached
 from wavyte_core.assets.imageheader import image_size
+from wavyte_core.assets.rich_text import prepare_rich_text
 from wavyte_core.assets.svgpath import parse_svg_path
 from wavyte_core.assets.svgsize import MAX_SVG_BYTES, svg_natural_size
-from wavyte_core.assets.text import FontCache, shape_text
+from wavyte_core.assets.text import FontCache, FontFace
+from wavyte_core.assets.typeset import shape_text
 from wavyte_core.assets.video_cursors import share_if_reused
 from wavyte_core.errors import AssetError, CompositionError, WavyteError
 from wavyte_core.format.model import (
@@ -166,6 +168,18 @@ def check_image_header(path: Path) -> None:
         )
 
 
+def load_font(root: Path, fonts: FontCache, rel: str, field: str) -> FontFace:
+    """The font file ``rel`` (confined to ``root``; ``field`` names it in errors), loaded
+    once per job (and once per process across jobs, by the asset cache)."""
+    path = resolve_asset_path(root, rel, field)
+    try:
+        return cached("font", path, None, partial(fonts.load, path))
+    except WavyteError:
+        raise
+    except Exception as exc:
+        raise AssetError(str(path), f"not a usable font file: {exc}") from None
+
+
 def _prepare_one(
     key: str,
     asset: Any,
@@ -181,15 +195,10 @@ def _prepare_one(
         except ValueError as exc:
             raise CompositionError(_field(key, "Path", "svg_path_d"), str(exc)) from None
     if isinstance(asset, TextAsset):
-        field = _field(key, "Text", "font_source")
-        path = resolve_asset_path(root, asset.font_source, field)
-        try:
-            face = cached("font", path, None, partial(fonts.load, path))
-        except WavyteError:
-            raise
-        except Exception as exc:
-            raise AssetError(str(path), f"not a usable font file: {exc}") from None
-        return shape_text(asset, face)
+        load = partial(load_font, root, fonts)
+        if asset.typographic:
+            return prepare_rich_text(key, asset, load)
+        return shape_text(asset, load(asset.font_source, _field(key, "Text", "font_source")))
     if isinstance(asset, ImageAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Image", "source"))
         check_image_header(path)

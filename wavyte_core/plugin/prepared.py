@@ -77,6 +77,57 @@ class ShapedText:
 
 
 @dataclass(frozen=True, slots=True)
+class FillOp:
+    """Fill ``geometry`` (non-zero) with one straight-alpha colour."""
+
+    geometry: PathGeometry
+    color_rgba8: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ImageOp:
+    """Draw premultiplied BGRA ``pixels`` scaled to the local rectangle (x, y, w, h)."""
+
+    pixels: np.ndarray
+    rect: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowOp:
+    """A blurred silhouette: ``geometry`` filled with ``color_rgba8``, moved by ``offset``,
+    blurred with a Gaussian of standard deviation ``blur`` px (0: sharp). Rasterised once
+    per backend when the text is prepared for drawing, then drawn as an image."""
+
+    geometry: PathGeometry
+    color_rgba8: tuple[int, int, int, int]
+    offset: tuple[float, float]
+    blur: float
+
+
+TextOp = FillOp | ImageOp | ShadowOp
+
+
+@dataclass(frozen=True, slots=True)
+class RichText:
+    """Styled text laid out once: draw ops in paint order, in text-box coordinates.
+
+    Made by the typesetter for a Text asset that uses typography fields (runs, alignment,
+    fallback fonts, colour glyphs, boxes, shadow, fit). Every rasterizer draws the same ops
+    (fills of the same outlines, the same glyph images), so backends stay comparable.
+    """
+
+    ops: tuple[TextOp, ...]
+    width: float
+    height: float
+    lines: tuple[TextLine, ...]
+    bbox: tuple[float, float, float, float]  # where the ops draw (shadow and boxes included)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return max(self.width, 1.0), max(self.height, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
 class ImagePixels:
     """A decoded still: premultiplied BGRA uint8, shape (h, w, 4), C-contiguous, read-only."""
 
@@ -171,7 +222,16 @@ class Deferred:
     duration: float | None = None
 
 
-Prepared = PathGeometry | ShapedText | ImagePixels | SvgRaster | VideoSource | AudioPcm | Deferred
+Prepared = (
+    PathGeometry
+    | ShapedText
+    | RichText
+    | ImagePixels
+    | SvgRaster
+    | VideoSource
+    | AudioPcm
+    | Deferred
+)
 
 
 @dataclass(slots=True)

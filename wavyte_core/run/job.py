@@ -32,6 +32,7 @@ from wavyte_core.plugin.prepared import (
     ImagePixels,
     PathGeometry,
     PreparedAssets,
+    RichText,
     ShapedText,
     SvgRaster,
     VideoSource,
@@ -40,6 +41,7 @@ from wavyte_core.plugin.registry import Registry, default_registry
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
+from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
@@ -450,6 +452,9 @@ class Job:
         if isinstance(item, ShapedText):
             x0, y0, x1, y1 = item.outline.bbox
             return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
+        if isinstance(item, RichText):
+            x0, y0, x1, y1 = item.bbox
+            return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
         if isinstance(item, (ImagePixels, SvgRaster, VideoSource)):
             w, h = item.size
             return 0.0, 0.0, w, h
@@ -469,6 +474,8 @@ class Job:
             fn = partial(_fill_path, r.fill_path, r.prepare_path(item))
         elif isinstance(item, ShapedText):
             fn = partial(_draw_text, r.draw_text, r.prepare_text(item))
+        elif isinstance(item, RichText):
+            fn = TextDrawer(r, item.ops).draw
         elif isinstance(item, ImagePixels):
             fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
         elif isinstance(item, SvgRaster):
