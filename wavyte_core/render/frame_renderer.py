@@ -17,7 +17,7 @@ three reuse rules from DESIGN.md §5:
   The layer is still drawn in canvas coordinates (on a shared canvas-sized scratch, its
   region then copied out: `_draw_at_origin`), because rasterizers resampling an image
   under a matrix shifted by the region origin round some pixels apart; so region and
-  canvas-sized isolation give the same bytes (conformance/test_region_isolation.py).
+  canvas-sized isolation give the same bytes (conformance/tests/test_region_isolation.py).
   Plain layers isolated only because the compositor has no direct draw (the exact numpy
   compositor) keep canvas-sized surfaces;
 - the frame after its longest unchanged prefix of ops is snapshotted once, and later frames
