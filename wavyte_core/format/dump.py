@@ -109,6 +109,20 @@ def _value(v: Any) -> Any:
 
 def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     name = type(p).__name__
+    if isinstance(p, m.AudioLevel):
+        body = {"asset": p.asset}
+        if p.band_hz is not None:
+            body["band_hz"] = [float(p.band_hz[0]), float(p.band_hz[1])]
+        for f, default in (
+            ("window_sec", 0.05),
+            ("smoothing", 0.5),
+            ("gain", 1.0),
+            ("offset", 0.0),
+        ):
+            v = float(getattr(p, f))
+            if v != default:
+                body[f] = v
+        return {name: body}
     if isinstance(p, m.Envelope):
         body: dict[str, Any] = {
             "attack": p.attack,

@@ -140,7 +140,20 @@ class Spring:
     target: float
 
 
-ProcScalar: TypeAlias = Sine | Noise1D | Envelope | Spring
+@dataclass(frozen=True, slots=True)
+class AudioLevel:
+    """0.3: the loudness of an asset's sound at the frame's timeline time, 0..1 before
+    ``gain`` and ``offset`` (levels are computed once per render; see assets/levels.py)."""
+
+    asset: str
+    band_hz: tuple[float, float] | None = None
+    window_sec: float = 0.05
+    smoothing: float = 0.5
+    gain: float = 1.0
+    offset: float = 0.0
+
+
+ProcScalar: TypeAlias = Sine | Noise1D | Envelope | Spring | AudioLevel
 
 
 @dataclass(frozen=True, slots=True)

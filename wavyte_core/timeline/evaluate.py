@@ -31,7 +31,7 @@ from wavyte_core.format.model import (
     VideoAsset,
 )
 from wavyte_core.timeline.affine import Affine, mul, parts_to_affine, translate
-from wavyte_core.timeline.anim import compile_anim, is_constant
+from wavyte_core.timeline.anim import LevelLookup, compile_anim, is_constant
 from wavyte_core.timeline.ease import EASE_FUNCS
 from wavyte_core.timeline.rng import stable_hash64
 
@@ -260,6 +260,7 @@ class _ClipProgram:
         fx_at: Callable[[int], tuple] | None = None,
         period: float | None = None,
         state_at: Callable[[int], Any] | None = None,
+        levels: LevelLookup | None = None,
     ) -> None:
         clip = info.clip
         spf = fps.den / fps.num
@@ -277,7 +278,9 @@ class _ClipProgram:
         self.state_at = state_at
 
         props = clip.props
-        op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
+        op_fn = compile_anim(
+            props.opacity, "f64", secs_per_frame=spf, seed=info.seed, levels=levels
+        )
         tr_fn = compile_anim(props.transform, "parts", secs_per_frame=spf, seed=info.seed)
         self.opacity_const: float | None = None
         self.opacity_fn = op_fn
@@ -387,6 +390,7 @@ class Evaluator:
     each frame in ``EvalNode.state``. ``media_durations`` (asset key → seconds, from
     prepare) gives the loop period of looping videos without a ``trim_end_sec``; without
     it such a clip plays once and holds its last frame (as `wavyte eval` shows it).
+    ``levels_at(clip_start)`` gives the ``AudioLevel`` lookup of a clip (see `compile_anim`).
     """
 
     def __init__(
@@ -396,6 +400,7 @@ class Evaluator:
         effect_passes: Sequence[Callable[[int], tuple] | None] | None = None,
         media_durations: Mapping[str, float | None] | None = None,
         asset_states: Sequence[Callable[[int], Any] | None] | None = None,
+        levels_at: Callable[[int], LevelLookup] | None = None,
     ) -> None:
         self.comp = comp
         self._dump_parts: list | None = None  # evaldump's per-clip string cache
@@ -425,7 +430,8 @@ class Evaluator:
                     dur = media_durations.get(clip.asset) if media_durations else None
                     period = loop_period(asset, dur)
                 st_at = asset_states[idx] if asset_states is not None else None
-                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, period, st_at))
+                levels = levels_at(clip.range.start) if levels_at is not None else None
+                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, period, st_at, levels))
                 # Stable sort by (z, track, start, id): the global index breaks ties.
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)
