@@ -224,8 +224,14 @@ class Runner:
             **kw,  # type: ignore[arg-type]
         )
 
-    def _render(self, case: Case, combo: Combo, order: Iterable[int]) -> dict[int, np.ndarray]:
+    def _render(
+        self, case: Case, combo: Combo, order: Iterable[int], *, layer_regions: bool = True
+    ) -> dict[int, np.ndarray]:
+        """``case``'s frames in ``order`` from one job; ``layer_regions=False`` isolates
+        layers on canvas-sized surfaces even where the compositor places regions."""
         with self._open(case, combo, registry=self.registry) as job:
+            if not layer_regions:
+                job.renderer.regions = False
             return {f: job.frame(f) for f in order}
 
     def _ref_path(self, case_id: str, frame: int) -> Path:
@@ -508,7 +514,9 @@ class Runner:
 
     # ------------------------------------------------------------------- effect kinds
 
-    def _kind_render(self, kc: KindCase, combo: Combo) -> dict[int, np.ndarray]:
+    def _kind_render(
+        self, kc: KindCase, combo: Combo, *, layer_regions: bool = True
+    ) -> dict[int, np.ndarray]:
         import json
         import tempfile
 
@@ -529,6 +537,8 @@ class Runner:
             background=None,
             registry=self.registry,
         ) as job:
+            if not layer_regions:
+                job.renderer.regions = False
             return {f: job.frame(f) for f in kc.frames}
 
     def _kind_tolerance(self, combo: Combo) -> Tolerance:

@@ -483,19 +483,20 @@ class CompositionBuilder:
             "fade_in_sec",
             "fade_out_sec",
             "muted",
-        )
+        ) + (("loop",) if cls is m.VideoAsset else ())
         kw: dict[str, Any] = {"source": source}
         for name, v in fields.items():
             if name not in allowed:
                 raise CompositionError(f"{what}.{name}", f"unknown media field '{name}'")
-            if name == "muted":
+            if name in ("muted", "loop"):
                 kw[name] = bool(v)
             elif v is not None:
                 kw[name] = _f64(v, f"{what}.{name}")
         return self._add(key, cls(**kw))
 
     def video(self, key: str, source: str, **fields: Any) -> str:
-        """A video file; ``fields`` are the media controls (trim_start_sec, volume, muted, ...)."""
+        """A video file, or an animated GIF, WebP or APNG; ``fields`` are the media controls
+        (trim_start_sec, trim_end_sec, playback_rate, volume, muted, ``loop=True`` …)."""
         return self._media(m.VideoAsset, "Video", key, source, fields)
 
     def audio(self, key: str, source: str, **fields: Any) -> str:

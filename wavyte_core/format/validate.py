@@ -9,6 +9,7 @@ in the frame loop. The first broken rule raises `CompositionError(path, message)
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
@@ -169,9 +170,10 @@ def _validate_asset(key: str, asset: m.Asset, apath: str) -> None:
     tag = m.ASSET_TAGS[type(asset)]
     vpath = f"{apath}.{tag}"
     if isinstance(asset, m.TextAsset):
-        if not asset.text.strip():
+        if asset.runs is None and not asset.text.strip():
             raise _fail(vpath + ".text", "text asset text must be non-empty")
         _check_source(asset.font_source, "text asset font_source", vpath + ".font_source")
+        validate_typography(asset, vpath)
         if not _finite_gt0(asset.size_px):
             raise _fail(vpath + ".size_px", "text asset size_px must be finite and > 0")
         if asset.max_width_px is not None and not _finite_gt0(asset.max_width_px):
@@ -198,6 +200,49 @@ def _validate_asset(key: str, asset: m.Asset, apath: str) -> None:
                 raise _fail(f"{vpath}.{name}", f"{kind} asset {name} {rule}")
     elif isinstance(asset, m.PathAsset) and not asset.svg_path_d.strip():
         raise _fail(vpath + ".svg_path_d", "path asset svg_path_d must be non-empty")
+
+
+def validate_typography(a: Any, vpath: str) -> None:
+    """The rules of the typography fields of a Text (or Captions) asset."""
+    runs = getattr(a, "runs", None)
+    if runs is not None:
+        if not runs or not "".join(r.text for r in runs).strip():
+            raise _fail(vpath + ".runs", "runs must hold some non-blank text")
+        for i, r in enumerate(runs):
+            rp = f"{vpath}.runs[{i}]"
+            if r.font_source is not None:
+                _check_source(r.font_source, "run font_source", rp + ".font_source")
+            if r.size_px is not None and not _finite_gt0(r.size_px):
+                raise _fail(rp + ".size_px", "run size_px must be finite and > 0")
+            if r.letter_spacing is not None and not math.isfinite(r.letter_spacing):
+                raise _fail(rp + ".letter_spacing", "letter_spacing must be finite")
+    for i, rel in enumerate(a.font_fallback):
+        _check_source(rel, "fallback font", f"{vpath}.font_fallback[{i}]")
+    if a.line_height is not None and not _finite_gt0(a.line_height):
+        raise _fail(vpath + ".line_height", "line_height must be finite and > 0")
+    ls = a.letter_spacing
+    if isinstance(ls, (int, float)):
+        if not math.isfinite(ls):
+            raise _fail(vpath + ".letter_spacing", "letter_spacing must be finite")
+    else:
+        validate_anim(ls, vpath + ".letter_spacing")
+    sh = a.shadow
+    if sh is not None and not _finite_ge0(sh.blur):
+        raise _fail(vpath + ".shadow.blur", "shadow blur must be finite and >= 0")
+    bg = a.background
+    if bg is not None:
+        pad = bg.padding
+        if not all(_finite_ge0(x) for x in (pad.left, pad.right, pad.top, pad.bottom)):
+            raise _fail(vpath + ".background.padding", "padding must be finite and >= 0")
+        if not _finite_ge0(bg.corner_radius):
+            raise _fail(vpath + ".background.corner_radius", "must be finite and >= 0")
+    fit = getattr(a, "fit", None)
+    if fit is not None:
+        for name in ("width", "height", "min_size_px"):
+            if not _finite_gt0(getattr(fit, name)):
+                raise _fail(f"{vpath}.fit.{name}", f"fit {name} must be finite and > 0")
+        if fit.max_lines is not None and fit.max_lines < 1:
+            raise _fail(vpath + ".fit.max_lines", "fit max_lines must be >= 1 when set")
 
 
 def _validate_limits(comp: m.Composition) -> None:

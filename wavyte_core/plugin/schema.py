@@ -300,7 +300,7 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
             "Svg": _struct({"source": _STR}, ["source"]),
             "Path": _struct({"svg_path_d": _STR}, ["svg_path_d"]),
             "Image": _struct({"source": _STR}, ["source"]),
-            "Video": _struct(media, ["source"]),
+            "Video": _struct({**media, "loop": {"type": "boolean"}}, ["source"]),
             "Audio": _struct(media, ["source"]),
         }
     )

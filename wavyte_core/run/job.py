@@ -30,6 +30,7 @@ from wavyte_core.plugin.prepared import (
     ImagePixels,
     PathGeometry,
     PreparedAssets,
+    RichText,
     ShapedText,
     SvgRaster,
     VideoSource,
@@ -38,11 +39,12 @@ from wavyte_core.plugin.registry import Registry, default_registry
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
+from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import compile_anim, is_constant
-from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, unpaired_opacity
+from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 
 #: The CLI's and the reference's background, #12141c.
@@ -76,6 +78,16 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     validate(comp)
     check_sampling(comp)
     parse_clip_effects(comp, registry or default_registry())
+
+
+def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
+    """The loop period of every looping Video asset (None: unknown, plays once)."""
+    durations = assets.media_durations() if assets is not None else {}
+    return {
+        key: loop_period(a, durations.get(key))
+        for key, a in comp.assets.items()
+        if isinstance(a, VideoAsset) and a.loop
+    }
 
 
 def parse_clip_effects(
@@ -230,8 +242,10 @@ class Job:
                     if "audio" in reg.spec("decoder", backends.decoder).capabilities:
                         self.decoder = reg.create("decoder", backends.decoder)
                     self.audio_decoder = self._audio_decoder()
+                if self.decoder is None and self._probes_loops():
+                    self.decoder = reg.create("decoder", backends.decoder)
                 self.assets = prepare_assets(
-                    comp, self.root, None, svg_renderer=None, svg_scales={},
+                    comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
@@ -248,6 +262,13 @@ class Job:
     def _needs_decoder(self) -> bool:
         return any(
             isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in self.comp.assets.values()
+        )
+
+    def _probes_loops(self) -> bool:
+        """Whether a looping video needs its media duration read (no trim end given)."""
+        return any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in self.comp.assets.values()
         )
 
     def _has_sound(self) -> bool:
@@ -285,8 +306,13 @@ class Job:
         self.sizes = sizes
         self.layout = solve_layout(self.comp, sizes)
         self.evaluator = Evaluator(
-            self.comp, self.layout, effect_passes=[fx.pixel_at for fx in self.effects]
+            self.comp,
+            self.layout,
+            effect_passes=[fx.pixel_at for fx in self.effects],
+            media_durations=self.assets.media_durations() if self.assets is not None else None,
         )
+        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
+        self.loop_periods = loop_periods(self.comp, self.assets)
 
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
@@ -421,6 +447,9 @@ class Job:
         if isinstance(item, ShapedText):
             x0, y0, x1, y1 = item.outline.bbox
             return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
+        if isinstance(item, RichText):
+            x0, y0, x1, y1 = item.bbox
+            return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
         if isinstance(item, (ImagePixels, SvgRaster, VideoSource)):
             w, h = item.size
             return 0.0, 0.0, w, h
@@ -440,6 +469,8 @@ class Job:
             fn = partial(_fill_path, r.fill_path, r.prepare_path(item))
         elif isinstance(item, ShapedText):
             fn = partial(_draw_text, r.draw_text, r.prepare_text(item))
+        elif isinstance(item, RichText):
+            fn = TextDrawer(r, item.ops).draw
         elif isinstance(item, ImagePixels):
             fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
         elif isinstance(item, SvgRaster):
