@@ -12,7 +12,7 @@ from wavyte_core.cli.common import EXIT_BAD_INPUT, fail, parse_color, user_error
 from wavyte_core.cli.output_options import with_output_options
 
 
-@with_output_options(exclude=("alpha",))
+@with_output_options(exclude=("alpha", "palette", "dither", "qscale"))  # video files only
 def batch(
     template: Path = typer.Argument(
         ..., metavar="TEMPLATE", help="Composition JSON with ${field} placeholders."
