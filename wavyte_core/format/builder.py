@@ -224,6 +224,36 @@ def spring(stiffness: float, damping: float, target: float) -> m.Procedural:
     )
 
 
+def audio_level(
+    asset: str,
+    *,
+    band_hz: tuple[float, float] | None = None,
+    window_sec: float = 0.05,
+    smoothing: float = 0.5,
+    gain: float = 1.0,
+    offset: float = 0.0,
+) -> m.Procedural:
+    """``offset + gain·level``: the loudness (0..1) of ``asset``'s sound at each frame, for
+    any animatable number (opacity, effect and shape params). See docs/format.md."""
+    band = (
+        None
+        if band_hz is None
+        else (_f64(band_hz[0], "band_hz[0]"), _f64(band_hz[1], "band_hz[1]"))
+    )
+    return m.Procedural(
+        m.ProcScalarKind(
+            m.AudioLevel(
+                asset,
+                band,
+                _f64(window_sec, "window_sec"),
+                _f64(smoothing, "smoothing"),
+                _f64(gain, "gain"),
+                _f64(offset, "offset"),
+            )
+        )
+    )
+
+
 def procedural_vec2(x: m.Procedural | m.ProcScalar, y: m.Procedural | m.ProcScalar) -> m.Procedural:
     """A Vec2 procedural from two scalar ones (e.g. ``procedural_vec2(sine(1, 2), noise1d(1, 3))``)."""
     return m.Procedural(m.ProcVec2Kind(_scalar_proc(x, "x"), _scalar_proc(y, "y")))
