@@ -20,6 +20,8 @@ hand-written. The section's name says what goes there:
 - ``values:PATH``: the accepted spellings of a unit enum (``Ease``, ``Track/layout_mode``).
 - ``kind:NAME``: a built-in effect or transition kind, from its `Param` declarations
   (what ``wavyte effects --markdown`` prints).
+- ``asset:NAME``: the declared params (and examples) of a built-in asset kind registered
+  through ``wavyte_register_asset_kinds`` (``Shape``).
 - ``kinds:PLUGIN``: every kind of a first-party plugin package (``effects_pack``).
 - ``cli:COMMAND``: usage and options of a ``wavyte`` command (core, or added by an installed
   first-party distribution such as wavyte-conformance), from its Typer
@@ -310,6 +312,9 @@ def _type(w: _Walk, s: dict[str, Any]) -> str:
             return f"[{item} × {n}]"
         return f"array of {item}"
     if t == "object" or "properties" in s:
+        for def_name, d in w.defs.items():  # an inline copy of a named structure (Vec2)
+            if d == s:
+                return f"[{_TYPE_NAMES.get(def_name, def_name)}](#{_anchor(def_name)})"
         extra = s.get("additionalProperties")
         if isinstance(extra, dict) and not s.get("properties"):
             return f"object: string → {_type(w, extra)}"
@@ -430,6 +435,33 @@ def kind_section(name: str) -> str:
         raise KeyError(f"kind:{name} is not a built-in kind")
     md = md.replace("Plugin: `builtin`.", "Built in.")
     return _demote(re.sub(r"\s*\(§[\d.]+\)", "", md))
+
+
+def asset_kind_section(name: str) -> str:
+    """The params of a registered (built-in) asset kind, from its declaration."""
+    from wavyte_core.plugin.kinds_doc import param_dict
+
+    spec = _registry().asset_kinds.get(name)
+    if spec is None:
+        raise KeyError(f"asset:{name} is not a built-in asset kind")
+    lines = ["| param | type | default | range | unit | animatable | description |"]
+    lines.append("| --- | --- | --- | --- | --- | --- | --- |")
+    for p in spec.params:
+        d = param_dict(p)
+        t = p.type + (f" ({', '.join(p.choices)})" if p.choices else "")
+        default = "required" if p.required else (d["default"] if d["default"] is not None else "")
+        lo = "" if p.min is None else f"{p.min:g}"
+        hi = "" if p.max is None else f"{p.max:g}"
+        rng = f"{lo}..{hi}" if lo or hi else ""
+        anim = "yes" if p.animatable else "no"
+        lines.append(
+            f"| `{p.name}` | {t} | {_cell(str(default))} | {rng} | {p.unit} | {anim} | "
+            f"{_cell(p.description)} |"
+        )
+    out = "\n".join(lines)
+    for ex in spec.examples:
+        out += "\n\n```json\n" + json.dumps({name: ex}, ensure_ascii=False) + "\n```"
+    return out
 
 
 def plugin_kinds(plugin: str) -> str:
@@ -599,6 +631,8 @@ def generate(name: str) -> str:
         return kind_section(arg)
     if kind == "kinds":
         return plugin_kinds(arg)
+    if kind == "asset":
+        return asset_kind_section(arg)
     if kind == "codecs":
         from wavyte_core.output.codecs import codec_table_markdown
 

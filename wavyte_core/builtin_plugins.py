@@ -46,7 +46,7 @@ def wavyte_register_compositors() -> list[RoleSpec]:
         RoleSpec(
             name="numpy",
             factory=_numpy_compositor,
-            capabilities=frozenset({"over", "crossfade", "wipe", "blur", "exact"}),
+            capabilities=frozenset({"over", "crossfade", "wipe", "blur", "blend", "exact"}),
             description="reference compositor: the format's integer math, bit for bit",
         )
     ]
@@ -100,3 +100,10 @@ def wavyte_register_transitions() -> list[TransitionKindSpec]:
     from wavyte_core.render.builtin_transitions import TRANSITION_KINDS
 
     return list(TRANSITION_KINDS)
+
+
+@hookimpl
+def wavyte_register_asset_kinds() -> list[type]:
+    from wavyte_core.assets.shape_kind import ShapeKind
+
+    return [ShapeKind]

@@ -109,6 +109,20 @@ def _value(v: Any) -> Any:
 
 def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     name = type(p).__name__
+    if isinstance(p, m.AudioLevel):
+        body = {"asset": p.asset}
+        if p.band_hz is not None:
+            body["band_hz"] = [float(p.band_hz[0]), float(p.band_hz[1])]
+        for f, default in (
+            ("window_sec", 0.05),
+            ("smoothing", 0.5),
+            ("gain", 1.0),
+            ("offset", 0.0),
+        ):
+            v = float(getattr(p, f))
+            if v != default:
+                body[f] = v
+        return {name: body}
     if isinstance(p, m.Envelope):
         body: dict[str, Any] = {
             "attack": p.attack,
@@ -121,10 +135,10 @@ def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     return {name: body}
 
 
-def _anim(a: m.Anim) -> dict[str, Any]:
+def _anim(a: m.Anim, value: Any = _value) -> dict[str, Any]:
     if isinstance(a, m.Keyframes):
-        keys = [{"frame": k.frame, "value": _value(k.value), "ease": k.ease.value} for k in a.keys]
-        default = None if a.default is None else _value(a.default)
+        keys = [{"frame": k.frame, "value": value(k.value), "ease": k.ease.value} for k in a.keys]
+        default = None if a.default is None else value(a.default)
         return {"Keyframes": {"keys": keys, "mode": a.mode.value, "default": default}}
     if isinstance(a, m.Procedural):
         k = a.kind
@@ -136,19 +150,30 @@ def _anim(a: m.Anim) -> dict[str, Any]:
     node = a.node
     name = type(node).__name__
     if isinstance(node, m.Mix):
-        body: dict[str, Any] = {"a": _anim(node.a), "b": _anim(node.b), "t": _anim(node.t)}
+        body: dict[str, Any] = {
+            "a": _anim(node.a, value),
+            "b": _anim(node.b, value),
+            "t": _anim(node.t),
+        }
     elif isinstance(node, m.Delay):
-        body = {"inner": _anim(node.inner), "by": node.by}
+        body = {"inner": _anim(node.inner, value), "by": node.by}
     elif isinstance(node, m.Speed):
-        body = {"inner": _anim(node.inner), "factor": float(node.factor)}
+        body = {"inner": _anim(node.inner, value), "factor": float(node.factor)}
     elif isinstance(node, m.Reverse):
-        body = {"inner": _anim(node.inner), "duration": node.duration}
+        body = {"inner": _anim(node.inner, value), "duration": node.duration}
     else:
-        body = {"inner": _anim(node.inner), "period": node.period, "mode": node.mode.value}
+        body = {"inner": _anim(node.inner, value), "period": node.period, "mode": node.mode.value}
     return {"Expr": {name: body}}
 
 
+def anim_to_value(a: m.Anim, value: Any) -> dict[str, Any]:
+    """An Anim as a JSON tree; ``value`` writes one keyframe value (Mix ``t`` is f64)."""
+    return _anim(a, value)
+
+
 def _asset(a: m.Asset) -> dict[str, Any]:
+    if isinstance(a, m.KindAsset):
+        return {a.kind: _Params(a.params)}
     tag = m.ASSET_TAGS[type(a)]
     if isinstance(a, m.TextAsset):
         body = _obj(
@@ -289,6 +314,16 @@ def _transition(t: m.TransitionSpec | None) -> dict[str, Any] | None:
 
 
 def _clip(c: m.Clip) -> dict[str, Any]:
+    out = _clip_02(c)
+    if c.matte is not None:  # 0.3: written only when set; "mode" only when not Alpha
+        matte: dict[str, Any] = {"source": c.matte.source}
+        if c.matte.mode != m.MatteMode.Alpha:
+            matte["mode"] = c.matte.mode.value
+        out["matte"] = matte
+    return out
+
+
+def _clip_02(c: m.Clip) -> dict[str, Any]:
     return {
         "id": c.id,
         "asset": c.asset,

@@ -18,10 +18,20 @@ from typing import Any
 
 import numpy as np
 
+from wavyte_core.assets.levels import AudioLevels
 from wavyte_core.assets.prepare import prepare_assets
 from wavyte_core.errors import CompositionError, PluginError, RenderError
-from wavyte_core.format.model import AudioAsset, Composition, ImageAsset, SvgAsset, VideoAsset
+from wavyte_core.format.model import (
+    AudioAsset,
+    Composition,
+    ImageAsset,
+    KindAsset,
+    SvgAsset,
+    VideoAsset,
+)
+from wavyte_core.format.paths import resolve_asset_path
 from wavyte_core.format.validate import check_sampling, validate
+from wavyte_core.plugin.asset_host import BoundAsset, KindDrawer, PreparedKind, bind_asset
 from wavyte_core.plugin.host import bind_effect, bind_transition
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
@@ -43,7 +53,7 @@ from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
-from wavyte_core.timeline.anim import compile_anim, is_constant
+from wavyte_core.timeline.anim import audio_levels_in, compile_anim, is_constant
 from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 
@@ -77,7 +87,40 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     that could never be sampled, and that every effect kind is installed."""
     validate(comp)
     check_sampling(comp)
-    parse_clip_effects(comp, registry or default_registry())
+    reg = registry or default_registry()
+    parse_asset_kinds(comp, reg)
+    parse_clip_effects(comp, reg)
+
+
+def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundAsset]:
+    """Bind every kind asset (``{"Shape": ...}``, ``{"acme.particles": ...}``) to its
+    installed kind: its JSON validated, its animated values compiled. An uninstalled kind
+    or a bad value is a `CompositionError` naming its JSON path."""
+    from wavyte_core.format.load import member_path
+    from wavyte_core.timeline.rng import stable_hash64
+
+    out: dict[str, BoundAsset] = {}
+    spf = comp.fps.den / comp.fps.num if comp.fps.num else 1 / 30
+    for key in sorted(comp.assets):
+        asset = comp.assets[key]
+        if not isinstance(asset, KindAsset):
+            continue
+        apath = member_path("assets", key)
+        spec = registry.asset_kinds.get(asset.kind)
+        if spec is None:
+            have = ", ".join(registry.asset_kind_names()) or "none"
+            raise CompositionError(
+                member_path(apath, asset.kind),
+                f"unknown asset kind '{asset.kind}' (installed: {have})",
+            )
+        out[key] = bind_asset(
+            spec,
+            asset.params,
+            member_path(apath, asset.kind),
+            secs_per_frame=spf,
+            seed=stable_hash64(comp.seed, key),
+        )
+    return out
 
 
 def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
@@ -219,6 +262,7 @@ class Job:
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
+        self.kinds = parse_asset_kinds(comp, reg)
         self.effects = parse_clip_effects(comp, reg, self.root)
         self.background = background
         self.assets: PreparedAssets | None = None
@@ -247,6 +291,7 @@ class Job:
                 self.assets = prepare_assets(
                     comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
+                    kinds=self.kinds,
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
@@ -298,6 +343,7 @@ class Job:
             svg_scales=svg_scales,
             audio_decoder=self.audio_decoder,
             audio=audio,
+            kinds=self.kinds,
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -305,22 +351,34 @@ class Job:
     def _layout(self, sizes: dict[str, tuple[float, float]]) -> None:
         self.sizes = sizes
         self.layout = solve_layout(self.comp, sizes)
+        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
+        self.loop_periods = loop_periods(self.comp, self.assets)
+        #: level tables of AudioLevel animations, computed on first use (here, at prepare)
+        self.levels = AudioLevels(self.comp, self._pcm_for_levels, self.loop_periods)
+        states = [
+            self.kinds[info_key].state_at() if info_key in self.kinds else None
+            for info_key in (c.asset for t in self.comp.tracks for c in t.clips)
+        ]
         self.evaluator = Evaluator(
             self.comp,
             self.layout,
             effect_passes=[fx.pixel_at for fx in self.effects],
+            asset_states=states if any(st is not None for st in states) else None,
             media_durations=self.assets.media_durations() if self.assets is not None else None,
+            levels_at=self.levels.lookup_at,
         )
-        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
-        self.loop_periods = loop_periods(self.comp, self.assets)
 
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
-        if any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
+        blends = any(
+            info.clip.props.blend != "Normal" or info.clip.matte is not None
+            for info in self.evaluator.clips
+        )
+        if blends or any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
             from wavyte_core.render.blur import opencv
 
-            opencv()  # the exact blur and blend kernels: imported now, not in the first frame
+            opencv()  # the exact blur, blend and matte kernels: imported now, not in the first frame
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
         return FrameRenderer(
@@ -453,6 +511,8 @@ class Job:
         if isinstance(item, (ImagePixels, SvgRaster, VideoSource)):
             w, h = item.size
             return 0.0, 0.0, w, h
+        if isinstance(item, PreparedKind):
+            return item.bounds  # None while its values animate
         return None
 
     def _draw_fn(self, key: str) -> Callable[[Surface, Any, float, Any], None]:
@@ -485,6 +545,8 @@ class Job:
             if self.timer is not None:
                 frame_at = self.timer.wrap("decode", frame_at)
             fn = partial(_draw_video, r.draw_pixels, frame_at)
+        elif isinstance(item, PreparedKind):
+            fn = KindDrawer(item, r)
         elif isinstance(item, AudioPcm):
             fn = _draw_nothing
         else:  # pragma: no cover
@@ -515,6 +577,22 @@ class Job:
 
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
+
+    def _pcm_for_levels(self, key: str) -> np.ndarray | None:
+        """An asset's sound for its level table: the decoded PCM when this process has it,
+        else decoded now (render workers and muted stems are not decoded for the mix)."""
+        pcm = self.audio_pcm().get(key)
+        if pcm is not None and len(pcm):
+            return pcm
+        asset = self.comp.assets[key]
+        tag = "Audio" if isinstance(asset, AudioAsset) else "Video"
+        path = resolve_asset_path(self.root, asset.source, f"assets.{key}.{tag}.source")
+        decoder = self._audio_decoder() if self.decoder is not None else None
+        if decoder is None:
+            decoder = self.registry.create("decoder", self.backends.decoder)
+        if not hasattr(decoder, "decode_audio"):
+            return None
+        return decoder.decode_audio(path)
 
     def audio_pcm(self) -> dict[str, np.ndarray | None]:
         """Decoded PCM per asset key (Audio assets and Video assets with sound)."""
@@ -581,6 +659,28 @@ def _draw_video(draw: Callable, frame_at: Callable, s: Surface, m: Any, o: float
 
 def _draw_nothing(s: Surface, m: Any, o: float, t: Any) -> None:
     return None
+
+
+def evaluator_for(
+    comp: Composition, root: str | Path, registry: Registry | None = None
+) -> Evaluator:
+    """The evaluator `wavyte eval` uses: the composition alone when that is enough, else a
+    prepared job's (layout sizes, looping videos' durations and ``AudioLevel`` tables come
+    from the assets)."""
+    from wavyte_core.format.model import LayoutMode
+
+    needs_assets = (
+        any(t.layout_mode != LayoutMode.Absolute for t in comp.tracks)
+        or any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in comp.assets.values()
+        )
+        or any(audio_levels_in(c.props.opacity) for t in comp.tracks for c in t.clips)
+    )
+    if not needs_assets:
+        return Evaluator(comp, layout_for(comp, root, registry))
+    with Job(comp, assets_root=root, registry=registry) as job:
+        return job.evaluator
 
 
 def layout_for(
