@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from wavyte_core.api import RenderJob, check, load, open_job, render, render_frame
     from wavyte_core.format.model import Composition
     from wavyte_core.preview import preview
+    from wavyte_core.preview.notebook import show
 
 from wavyte_core.version import __version__
 
@@ -38,6 +39,7 @@ _LAZY = {
     "render_frame": "api",
     "Composition": "format.model",
     "preview": "preview",
+    "show": "preview.notebook",
 }
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "preview",
     "render",
     "render_frame",
+    "show",
 ]
 
 
