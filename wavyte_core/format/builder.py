@@ -383,6 +383,15 @@ def _fps(fps: int | Fraction | tuple[int, int]) -> m.Fps:
     return m.Fps(read_u32(num, "fps.num"), read_u32(den, "fps.den"))
 
 
+def _matte(v: m.Matte | tuple[str, m.MatteMode | str] | str | None, path: str) -> m.Matte | None:
+    if v is None or isinstance(v, m.Matte):
+        return v
+    if isinstance(v, str):
+        return m.Matte(v)
+    source, mode = v
+    return m.Matte(str(source), read_unit_enum(str(mode), path + ".mode", m.MatteMode))
+
+
 class TrackBuilder:
     """Adds clips to one track; returned by `CompositionBuilder.track`."""
 
@@ -405,10 +414,14 @@ class TrackBuilder:
         effects: Iterable[m.EffectInstance] = (),
         transition_in: m.TransitionSpec | None = None,
         transition_out: m.TransitionSpec | None = None,
+        blend: m.BlendMode | str = m.BlendMode.Normal,
+        matte: m.Matte | tuple[str, m.MatteMode | str] | str | None = None,
     ) -> TrackBuilder:
         """Add a clip shown on timeline frames ``[start, end)``; returns the track (chainable).
 
         ``transform`` and ``opacity`` take a plain value (made constant) or any Anim.
+        ``blend`` is a blend mode name (``"Multiply"`` …). ``matte`` names the clip whose
+        pixels mask this one: a clip id (Alpha matte), ``(id, mode)`` or a `Matte`.
         """
         path = index_path(self._path + ".clips", len(self._clips))
         if transform is None:
@@ -425,11 +438,16 @@ class TrackBuilder:
                 range=m.FrameRange(
                     read_u64(start, path + ".range.start"), read_u64(end, path + ".range.end")
                 ),
-                props=m.ClipProps(transform=tr, opacity=op),
+                props=m.ClipProps(
+                    transform=tr,
+                    opacity=op,
+                    blend=read_unit_enum(str(blend), path + ".props.blend", m.BlendMode),
+                ),
                 z_offset=read_i32(z_offset, path + ".z_offset"),
                 effects=tuple(effects),
                 transition_in=transition_in,
                 transition_out=transition_out,
+                matte=_matte(matte, path + ".matte"),
             )
         )
         return self

@@ -314,6 +314,16 @@ def _transition(t: m.TransitionSpec | None) -> dict[str, Any] | None:
 
 
 def _clip(c: m.Clip) -> dict[str, Any]:
+    out = _clip_02(c)
+    if c.matte is not None:  # 0.3: written only when set; "mode" only when not Alpha
+        matte: dict[str, Any] = {"source": c.matte.source}
+        if c.matte.mode != m.MatteMode.Alpha:
+            matte["mode"] = c.matte.mode.value
+        out["matte"] = matte
+    return out
+
+
+def _clip_02(c: m.Clip) -> dict[str, Any]:
     return {
         "id": c.id,
         "asset": c.asset,

@@ -789,6 +789,34 @@ def _read_clip(v: Any, path: str) -> m.Clip:
         effects=effects,
         transition_in=_read_transition(f.get("transition_in"), path + ".transition_in"),
         transition_out=_read_transition(f.get("transition_out"), path + ".transition_out"),
+        matte=_read_matte(f.get("matte"), path + ".matte"),
+    )
+
+
+#: The fields of the ``matte`` object (0.3), which refuses any other field.
+MATTE_FIELDS = ("source", "mode")
+
+
+def _read_matte(v: Any, path: str) -> m.Matte | None:
+    """Clip ``matte`` (0.3): absent or null is no matte. A new object: unknown fields are
+    refused with their path, not ignored as 0.2 structs do."""
+    if v is None:
+        return None
+    if not isinstance(v, dict):
+        raise _err(path, f"expected an object (matte), got {describe_json(v)}")
+    for k in v:
+        if k not in MATTE_FIELDS:
+            raise _err(member_path(path, k), f"unknown field `{k}`, expected one of source, mode")
+    shadowed = getattr(v, "shadowed", None)
+    if shadowed:
+        k = next(iter(shadowed))
+        raise _err(member_path(path, k), f"duplicate field `{k}`")
+    mode = v.get("mode", _MISSING)
+    return m.Matte(
+        source=read_str(_req(v, "source", path), path + ".source"),
+        mode=m.MatteMode.Alpha
+        if mode is _MISSING
+        else read_unit_enum(mode, path + ".mode", m.MatteMode),
     )
 
 

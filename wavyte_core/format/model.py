@@ -424,7 +424,44 @@ class Align(enum.StrEnum):
 
 
 class BlendMode(enum.StrEnum):
+    """Clip ``props.blend``: how the clip's finished layer combines with what lies below
+    (W3C Compositing and Blending Level 1; ``Add`` is plus-lighter, clamped)."""
+
     Normal = "Normal"
+    Multiply = "Multiply"
+    Screen = "Screen"
+    Overlay = "Overlay"
+    Darken = "Darken"
+    Lighten = "Lighten"
+    ColorDodge = "ColorDodge"
+    ColorBurn = "ColorBurn"
+    HardLight = "HardLight"
+    SoftLight = "SoftLight"
+    Difference = "Difference"
+    Exclusion = "Exclusion"
+    Hue = "Hue"
+    Saturation = "Saturation"
+    Color = "Color"
+    Luminosity = "Luminosity"
+    Add = "Add"
+
+
+class MatteMode(enum.StrEnum):
+    """What of the matte source multiplies the matted layer."""
+
+    Alpha = "Alpha"
+    AlphaInverted = "AlphaInverted"
+    Luma = "Luma"
+    LumaInverted = "LumaInverted"
+
+
+@dataclass(frozen=True, slots=True)
+class Matte:
+    """Clip ``matte``: the clip with id ``source`` (any track) masks this clip and is not
+    drawn by itself."""
+
+    source: str
+    mode: MatteMode = MatteMode.Alpha
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,6 +503,7 @@ class Clip:
     effects: tuple[EffectInstance, ...] = ()
     transition_in: TransitionSpec | None = None
     transition_out: TransitionSpec | None = None
+    matte: Matte | None = None  # 0.3: None is 0.2 (no matte)
 
 
 @dataclass(frozen=True, slots=True)
