@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from wavyte_core.errors import CompositionError, PluginError, WavyteError
@@ -25,6 +25,7 @@ from wavyte_core.plugin.asset_kinds import (
     RasterDrawing,
     VectorDrawing,
 )
+from wavyte_core.plugin.geometry import flatten_path
 from wavyte_core.plugin.kinds import kind_doc
 from wavyte_core.plugin.params import ParamSet
 from wavyte_core.plugin.roles import Surface
@@ -181,6 +182,21 @@ def prepare_kind(bound: BoundAsset, ctx: PrepareContext) -> PreparedKind:
 
 # ------------------------------------------------------------------ per frame
 
+
+def for_rasterizers(drawing: VectorDrawing) -> VectorDrawing:
+    """The drawing as rasterizers receive it: dashed strokes follow a flattened outline
+    (`geometry.flatten_path`), so every library places the dashes at the same lengths."""
+    if not any(s.stroke is not None and s.stroke.dash for s in drawing.shapes):
+        return drawing
+    shapes = []
+    for s in drawing.shapes:
+        if s.stroke is not None and s.stroke.dash:
+            src = s.stroke_path if s.stroke_path is not None else s.path
+            s = replace(s, stroke_path=flatten_path(src))
+        shapes.append(s)
+    return VectorDrawing(tuple(shapes))
+
+
 #: Native handles kept per drawer: a few clips may show one asset at different values.
 _CACHE_SIZE = 8
 
@@ -221,7 +237,7 @@ class KindDrawer:
         except Exception as exc:
             raise PluginError(f"asset kind '{item.bound.spec.name}': draw failed: {exc!r}") from exc
         if isinstance(drawing, VectorDrawing):
-            made: tuple[Any, Any] = (self.rast.prepare_vector(drawing), None)
+            made: tuple[Any, Any] = (self.rast.prepare_vector(for_rasterizers(drawing)), None)
         elif isinstance(drawing, RasterDrawing):
             adjust: Affine = (drawing.scale, 0.0, 0.0, drawing.scale, drawing.x, drawing.y)
             made = (self.rast.prepare_image(drawing.pixels), adjust)
