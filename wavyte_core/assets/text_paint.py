@@ -113,9 +113,11 @@ def paint_layout(
     look: TextLook,
     colour_of: Callable[[PlacedGlyph], RGBA] | None = None,
     glyphs: list[PlacedGlyph] | None = None,
+    under: Sequence[TextOp] = (),
 ) -> tuple[TextOp, ...]:
-    """Draw ops for ``lay`` (or the subset ``glyphs`` of it), in paint order. ``colour_of``
-    overrides a glyph's run colour (captions highlight)."""
+    """Draw ops for ``lay`` (or ``glyphs``: some of its glyphs, possibly moved), in paint
+    order. ``colour_of`` overrides a glyph's run colour (captions highlight); ``under`` is
+    drawn above the backgrounds and below the text (a highlight box)."""
     glyphs = lay.glyphs if glyphs is None else glyphs
     runs = lay.runs
     ops: list[TextOp] = []
@@ -127,6 +129,7 @@ def paint_layout(
             bg = runs[run].background
             if bg is not None and bg[3]:
                 ops.append(FillOp(rounded_rect(x0, line.top, x1, line.bottom, 0.0), bg))
+    ops += under
     images: list[ImageOp] = []
     groups: dict[RGBA, list[PlacedGlyph]] = {}
     for g in glyphs:
