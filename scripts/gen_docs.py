@@ -21,7 +21,8 @@ hand-written. The section's name says what goes there:
 - ``kind:NAME``: a built-in effect or transition kind, from its `Param` declarations
   (what ``wavyte effects --markdown`` prints).
 - ``kinds:PLUGIN``: every kind of a first-party plugin package (``effects_pack``).
-- ``cli:COMMAND``: usage and options of a core ``wavyte`` command, from its Typer
+- ``cli:COMMAND``: usage and options of a ``wavyte`` command (core, or added by an installed
+  first-party distribution such as wavyte-conformance), from its Typer
   definition (what ``wavyte COMMAND --help`` prints).
 - ``codecs``: the table of output codecs (`wavyte_core.output.codecs.CODECS`).
 - ``layers``: the import layers of ``[tool.importlinter]`` in pyproject.toml as a Mermaid
@@ -309,6 +310,9 @@ def _type(w: _Walk, s: dict[str, Any]) -> str:
             return f"[{item} × {n}]"
         return f"array of {item}"
     if t == "object" or "properties" in s:
+        for def_name, d in w.defs.items():  # an inline copy of a named structure (Vec2)
+            if d == s:
+                return f"[{_TYPE_NAMES.get(def_name, def_name)}](#{_anchor(def_name)})"
         extra = s.get("additionalProperties")
         if isinstance(extra, dict) and not s.get("properties"):
             return f"object: string → {_type(w, extra)}"
@@ -526,13 +530,13 @@ def _cli_command(name: str) -> tuple[Any, Any]:
     import click
     import typer
 
-    from wavyte_core.cli.main import COMMANDS, app
+    from wavyte_core.cli.main import app
 
-    if name not in COMMANDS:
-        raise KeyError(f"cli:{name} is not a core command")
     group = typer.main.get_command(app)
     ctx = click.Context(group, info_name="wavyte")
-    cmd = group.get_command(ctx, name)
+    cmd = group.get_command(ctx, name)  # a core command or an installed plugin's
+    if cmd is None:
+        raise KeyError(f"cli:{name} is neither a core command nor an installed plugin's")
     return cmd, click.Context(cmd, info_name=f"wavyte {name}", parent=ctx)
 
 

@@ -48,6 +48,22 @@ def test_every_asset_kind_has_a_generated_table_in_format_md() -> None:
         assert f"<!-- BEGIN GENERATED schema:Asset/{tag} -->" in text, tag
 
 
+def test_every_hook_is_in_architecture_md() -> None:
+    from wavyte_core.plugin import hookspecs
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    hooks = [n for n in vars(hookspecs) if n.startswith("wavyte_")]
+    assert hooks
+    assert [h for h in hooks if f"`{h}`" not in text] == []
+
+
+def test_every_core_command_has_a_generated_section_in_cli_md() -> None:
+    from wavyte_core.cli.main import COMMANDS
+
+    text = (ROOT / "docs" / "cli.md").read_text()
+    assert [c for c in COMMANDS if f"<!-- BEGIN GENERATED cli:{c} -->" not in text] == []
+
+
 # ----------------------------------------------------------------------------- links
 
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)|!\[[^\]]*\]\(([^)\s]+)\)")

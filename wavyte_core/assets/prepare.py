@@ -28,6 +28,7 @@ from wavyte_core.format.model import (
     AudioAsset,
     Composition,
     ImageAsset,
+    KindAsset,
     PathAsset,
     SvgAsset,
     TextAsset,
@@ -64,6 +65,7 @@ def prepare_assets(
     audio_decoder: Any | None = None,
     visual: bool = True,
     audio: bool = True,
+    kinds: dict[str, Any] | None = None,
 ) -> PreparedAssets:
     """Prepare every asset (sorted key order). ``svg_scales`` maps an Svg asset key to the
     largest (sx, sy) any of its clips reaches; ``svg_renderer`` has ``render_svg``;
@@ -81,6 +83,12 @@ def prepare_assets(
     try:
         for key in keys:
             asset = comp.assets[key]
+            if isinstance(asset, KindAsset):
+                if not visual:
+                    out.items.append(Deferred())
+                    continue
+                out.items.append(_prepare_kind(comp, key, asset, root, decoder, kinds))
+                continue
             if visual or isinstance(asset, AudioAsset):
                 item = _prepare_one(key, asset, root, media, fonts, svg_renderer, svg_scales)
             elif isinstance(asset, VideoAsset):
@@ -96,6 +104,36 @@ def prepare_assets(
         out.close()
         raise
     return out
+
+
+def _prepare_kind(
+    comp: Composition,
+    key: str,
+    asset: KindAsset,
+    root: Path,
+    decoder: Any,
+    kinds: dict[str, Any] | None,
+) -> Prepared:
+    from wavyte_core.format.load import member_path
+    from wavyte_core.plugin.asset_host import prepare_kind
+    from wavyte_core.plugin.asset_kinds import PrepareContext
+
+    bound = (kinds or {}).get(key)
+    path = member_path(member_path("assets", key), asset.kind)
+    if bound is None:  # pragma: no cover - the job binds every kind asset first
+        raise CompositionError(path, f"asset kind '{asset.kind}' was not checked")
+    fps = comp.fps.num / comp.fps.den if comp.fps.den else 0.0
+    ctx = PrepareContext(
+        key=key,
+        path=path,
+        assets_root=Path(root),
+        canvas=(comp.canvas.width, comp.canvas.height),
+        fps=fps,
+        seed=bound.seed,
+        composition=comp,
+        decoder=decoder,
+    )
+    return prepare_kind(bound, ctx)  # type: ignore[return-value]
 
 
 class _Media(NamedTuple):

@@ -121,10 +121,10 @@ def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     return {name: body}
 
 
-def _anim(a: m.Anim) -> dict[str, Any]:
+def _anim(a: m.Anim, value: Any = _value) -> dict[str, Any]:
     if isinstance(a, m.Keyframes):
-        keys = [{"frame": k.frame, "value": _value(k.value), "ease": k.ease.value} for k in a.keys]
-        default = None if a.default is None else _value(a.default)
+        keys = [{"frame": k.frame, "value": value(k.value), "ease": k.ease.value} for k in a.keys]
+        default = None if a.default is None else value(a.default)
         return {"Keyframes": {"keys": keys, "mode": a.mode.value, "default": default}}
     if isinstance(a, m.Procedural):
         k = a.kind
@@ -136,19 +136,30 @@ def _anim(a: m.Anim) -> dict[str, Any]:
     node = a.node
     name = type(node).__name__
     if isinstance(node, m.Mix):
-        body: dict[str, Any] = {"a": _anim(node.a), "b": _anim(node.b), "t": _anim(node.t)}
+        body: dict[str, Any] = {
+            "a": _anim(node.a, value),
+            "b": _anim(node.b, value),
+            "t": _anim(node.t),
+        }
     elif isinstance(node, m.Delay):
-        body = {"inner": _anim(node.inner), "by": node.by}
+        body = {"inner": _anim(node.inner, value), "by": node.by}
     elif isinstance(node, m.Speed):
-        body = {"inner": _anim(node.inner), "factor": float(node.factor)}
+        body = {"inner": _anim(node.inner, value), "factor": float(node.factor)}
     elif isinstance(node, m.Reverse):
-        body = {"inner": _anim(node.inner), "duration": node.duration}
+        body = {"inner": _anim(node.inner, value), "duration": node.duration}
     else:
-        body = {"inner": _anim(node.inner), "period": node.period, "mode": node.mode.value}
+        body = {"inner": _anim(node.inner, value), "period": node.period, "mode": node.mode.value}
     return {"Expr": {name: body}}
 
 
+def anim_to_value(a: m.Anim, value: Any) -> dict[str, Any]:
+    """An Anim as a JSON tree; ``value`` writes one keyframe value (Mix ``t`` is f64)."""
+    return _anim(a, value)
+
+
 def _asset(a: m.Asset) -> dict[str, Any]:
+    if isinstance(a, m.KindAsset):
+        return {a.kind: _Params(a.params)}
     tag = m.ASSET_TAGS[type(a)]
     if isinstance(a, m.TextAsset):
         body = _obj(

@@ -456,10 +456,25 @@ def _read_expr(v: Any, path: str, read_value: ValueReader) -> m.ExprNode:
 # ---------------------------------------------------------------------------- assets
 
 _ASSET_VARIANTS = ("Text", "Svg", "Path", "Image", "Video", "Audio")
+#: A third-party asset kind's tag: ``vendor.kind`` (lowercase, dot-separated namespace).
+KIND_TAG = re.compile(r"[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+")
 
 
 def read_asset(v: Any, path: str) -> m.Asset:
-    tag, content, cpath = _variant(v, path, _ASSET_VARIANTS, "Asset")
+    if isinstance(v, dict) and len(v) == 1 and not getattr(v, "shadowed", None):
+        ((tag, content),) = v.items()
+        if tag in m.KIND_TAGS or KIND_TAG.fullmatch(tag):
+            # An asset kind: its plugin parses the content when the composition is checked.
+            return m.KindAsset(tag, plain_json(content))
+    try:
+        tag, content, cpath = _variant(v, path, _ASSET_VARIANTS, "Asset")
+    except CompositionError as exc:
+        if exc.rule.startswith("unknown variant"):
+            raise _err(
+                exc.path,
+                exc.rule + ", " + ", ".join(m.KIND_TAGS) + " or a plugin kind (vendor.kind)",
+            ) from None
+        raise
     content = _newtype_content(tag, content, cpath)
     if tag == "Text":
         f = _fields(content, cpath, "Text")

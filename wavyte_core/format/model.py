@@ -355,7 +355,25 @@ class AudioAsset:
     muted: bool = False
 
 
-Asset: TypeAlias = TextAsset | SvgAsset | PathAsset | ImageAsset | VideoAsset | AudioAsset
+@dataclass(frozen=True, slots=True)
+class KindAsset:
+    """An asset of a registered asset kind (``{"Shape": {...}}``, ``{"acme.particles":
+    {...}}``): the externally tagged name and its JSON content, kept as plain JSON. The
+    kind's own parser reads ``params`` when the composition is checked against the
+    installed plugins (`wavyte_core.plugin.asset_kinds`)."""
+
+    kind: str
+    params: JsonValue = None
+
+
+#: The un-namespaced asset kind names the format reserves for its own kinds (built into
+#: the core or shipped as first-party plugins). Third-party kinds are namespaced
+#: (``vendor.kind``); any other tag is an unknown variant at load.
+KIND_TAGS: tuple[str, ...] = ("Shape", "Captions", "Waveform", "Lottie", "Composition")
+
+Asset: TypeAlias = (
+    TextAsset | SvgAsset | PathAsset | ImageAsset | VideoAsset | AudioAsset | KindAsset
+)
 MediaAsset: TypeAlias = VideoAsset | AudioAsset
 
 #: The JSON tag of each asset class (externally tagged enum).
@@ -367,6 +385,12 @@ ASSET_TAGS: dict[type, str] = {
     VideoAsset: "Video",
     AudioAsset: "Audio",
 }
+
+
+def asset_tag(a: Asset) -> str:
+    """The JSON tag of an asset (a kind asset's is its kind name)."""
+    return a.kind if isinstance(a, KindAsset) else ASSET_TAGS[type(a)]
+
 
 # ---------------------------------------------------------------------- tracks and clips
 

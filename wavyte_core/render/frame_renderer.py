@@ -17,7 +17,7 @@ three reuse rules from DESIGN.md §5:
   The layer is still drawn in canvas coordinates (on a shared canvas-sized scratch, its
   region then copied out: `_draw_at_origin`), because rasterizers resampling an image
   under a matrix shifted by the region origin round some pixels apart; so region and
-  canvas-sized isolation give the same bytes (conformance/test_region_isolation.py).
+  canvas-sized isolation give the same bytes (conformance/tests/test_region_isolation.py).
   Plain layers isolated only because the compositor has no direct draw (the exact numpy
   compositor) keep canvas-sized surfaces;
 - the frame after its longest unchanged prefix of ops is snapshotted once, and later frames
@@ -172,7 +172,9 @@ class FrameRenderer:
         """Composite ops of a frame (§4.1 + §3.5). Each op is a comparable tuple:
         ``(0, layer, opacity)`` for Over, ``(1, layer_a, layer_b, t)`` for a pair, where a
         layer is ``(clip_index, affine, draw_opacity, source_time, pixel_passes)`` (the
-        passes, with their evaluated params, are part of the layer's cache key)."""
+        passes, with their evaluated params, are part of the layer's cache key; for an
+        animated asset kind ``source_time`` holds its sampled values instead, handed to
+        its draw call)."""
         clips = self.clips
         layers: list[tuple] = []
         for node in graph.nodes:
@@ -188,7 +190,13 @@ class FrameRenderer:
             passes = node.fx if rt.dynamic_fx else rt.pixel
             layers.append(
                 (
-                    (node.clip, m, f32(op), node.source_time_s, passes),
+                    (
+                        node.clip,
+                        m,
+                        f32(op),
+                        node.source_time_s if node.state is None else node.state,
+                        passes,
+                    ),
                     node.progress_in,
                     node.progress_out,
                 )

@@ -17,7 +17,7 @@ import struct
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from wavyte_core.errors import EvaluationError, WavyteError
 from wavyte_core.format.model import (
@@ -59,6 +59,9 @@ class EvalNode(NamedTuple):
     #: The clip's pixel passes at this frame when they depend on the frame (animated
     #: plugin effect params); () otherwise. Part of equality, so elision stays exact.
     fx: tuple = ()
+    #: An animated asset kind's sampled values at this frame (what its drawing depends
+    #: on); None for every other asset. Part of equality, like ``fx``.
+    state: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +238,7 @@ class _ClipProgram:
         "win_out",
         "bad_effect",
         "fx_at",
+        "state_at",
     )
 
     def __init__(
@@ -245,6 +249,7 @@ class _ClipProgram:
         fps: Fps,
         fx_at: Callable[[int], tuple] | None = None,
         period: float | None = None,
+        state_at: Callable[[int], Any] | None = None,
     ) -> None:
         clip = info.clip
         spf = fps.den / fps.num
@@ -254,6 +259,7 @@ class _ClipProgram:
         self.offset: Affine = translate(float(offset[0]), float(offset[1]))
         self.bad_effect = any(not e.kind.strip() for e in clip.effects)
         self.fx_at = fx_at
+        self.state_at = state_at
 
         props = clip.props
         op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
@@ -288,6 +294,7 @@ class _ClipProgram:
             and self.win_out is None
             and not self.bad_effect
             and fx_at is None
+            and state_at is None
         ):
             self.node = EvalNode(
                 self.index, z, self.affine_const, self.opacity_const, None, None, None
@@ -321,6 +328,7 @@ class _ClipProgram:
             _progress(self.win_in, frame),
             _progress(self.win_out, frame),
             () if self.fx_at is None else self.fx_at(local),
+            None if self.state_at is None else self.state_at(local),
         )
 
 
@@ -338,7 +346,9 @@ class Evaluator:
     ``layout_offsets`` is the output of ``layout.solve_layout`` (per track, per clip);
     None means every offset is (0, 0). ``effect_passes`` (per global clip index, from the
     job) gives the clips whose pixel passes depend on the frame: their nodes carry the
-    passes of each frame in ``EvalNode.fx``. ``media_durations`` (asset key → seconds, from
+    passes of each frame in ``EvalNode.fx``. ``asset_states`` (per global clip index)
+    gives the clips whose asset kind has animated values: their nodes carry the values of
+    each frame in ``EvalNode.state``. ``media_durations`` (asset key → seconds, from
     prepare) gives the loop period of looping videos without a ``trim_end_sec``; without
     it such a clip plays once and holds its last frame (as `wavyte eval` shows it).
     """
@@ -349,6 +359,7 @@ class Evaluator:
         layout_offsets: list[list[tuple[float, float]]] | None = None,
         effect_passes: Sequence[Callable[[int], tuple] | None] | None = None,
         media_durations: Mapping[str, float | None] | None = None,
+        asset_states: Sequence[Callable[[int], Any] | None] | None = None,
     ) -> None:
         self.comp = comp
         self._dump_parts: list | None = None  # evaldump's per-clip string cache
@@ -377,7 +388,8 @@ class Evaluator:
                 if isinstance(asset, VideoAsset) and asset.loop:
                     dur = media_durations.get(clip.asset) if media_durations else None
                     period = loop_period(asset, dur)
-                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, period))
+                st_at = asset_states[idx] if asset_states is not None else None
+                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, period, st_at))
                 # Stable sort by (z, track, start, id): the global index breaks ties.
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)
