@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from wavyte_core.assets.subtitles import Cue, Word
 from wavyte_core.assets.text_paint import TextLook, paint_layout
 from wavyte_core.assets.typeset import Layout, PlacedGlyph, RunStyle, layout_text, rounded_rect
-from wavyte_core.plugin.prepared import FillOp, TextOp
+from wavyte_core.format.paint import Paint, Solid
+from wavyte_core.plugin.asset_kinds import VectorDrawing, VectorShape
 
 __all__ = ["Page", "CaptionPages", "PageLook"]
 
@@ -131,7 +132,7 @@ class CaptionPages:
         self.look = look
         self.starts = [p.start for p in pages]
         self._layouts: dict[int, tuple[Layout, list[int]]] = {}
-        self._ops: dict[tuple[int, int], tuple[TextOp, ...]] = {}
+        self._ops: dict[tuple[int, int], VectorDrawing] = {}
 
     @classmethod
     def build(
@@ -210,8 +211,9 @@ class CaptionPages:
         hit = self._layouts[i] = (lay, words)
         return hit
 
-    def ops(self, state: tuple[int, int]) -> tuple[TextOp, ...]:
-        """The draw ops of a state, in box coordinates; built once per state."""
+    def drawing(self, state: tuple[int, int]) -> VectorDrawing:
+        """The drawing of a state, in box coordinates; built once per state (the same
+        object is returned for the same state)."""
         hit = self._ops.get(state)
         if hit is not None:
             return hit
@@ -228,7 +230,7 @@ class CaptionPages:
             emph = frozenset((current,))
         glyphs: list[PlacedGlyph] = []
         hot: set[int] = set()  # indices into ``glyphs`` drawn in the highlight colour
-        under: list[TextOp] = []
+        under: list[VectorShape] = []
         pop = style == "WordPop" and current >= 0 and lk.highlight_scale != 1.0
         box = None
         if current >= 0 and style != "Static" and (pop or lk.highlight_bg is not None):
@@ -248,7 +250,7 @@ class CaptionPages:
             cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
             pad = 0.15 * self.run.size_px
             under.append(
-                FillOp(
+                VectorShape(
                     rounded_rect(
                         cx + (x0 - cx) * k - pad,
                         cy + (y0 - cy) * k,
@@ -256,15 +258,20 @@ class CaptionPages:
                         cy + (y1 - cy) * k,
                         0.25 * self.run.size_px * k,
                     ),
-                    lk.highlight_bg,
+                    fill=Solid(lk.highlight_bg),
                 )
             )
         index = {id(g): j for j, g in enumerate(glyphs)}
 
-        def colour(g: PlacedGlyph) -> RGBA:
-            return lk.highlight if index[id(g)] in hot else lay.runs[g.run].color_rgba8
+        hi: Paint = Solid(lk.highlight)
 
-        out = paint_layout(lay, lk.look, colour, glyphs, under)
+        def paint(g: PlacedGlyph) -> Paint:
+            if index[id(g)] in hot:
+                return hi
+            r = lay.runs[g.run]
+            return r.fill if r.fill is not None else Solid(r.color_rgba8)
+
+        out = paint_layout(lay, lk.look, paint, glyphs, under)
         if len(self._ops) > 4096:
             self._ops.clear()
         self._ops[state] = out

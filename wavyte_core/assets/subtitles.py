@@ -30,9 +30,7 @@ SUBTITLE_SUFFIXES = (".srt", ".vtt", ".ass", ".ssa", ".json")
 #: Largest subtitle file read (explicit resource limit).
 MAX_SUBTITLE_BYTES = 64 * 1024 * 1024
 
-_TIMING = re.compile(
-    r"^\s*(?P<a>(?:\d+:)?\d+:\d+[,.]\d+)\s*-->\s*(?P<b>(?:\d+:)?\d+:\d+[,.]\d+)"
-)
+_TIMING = re.compile(r"^\s*(?P<a>(?:\d+:)?\d+:\d+[,.]\d+)\s*-->\s*(?P<b>(?:\d+:)?\d+:\d+[,.]\d+)")
 _ASS_TAGS = re.compile(r"\{[^}]*\}")
 _KARAOKE = re.compile(r"\{[^}]*?\\[kK][fo]?(\d+)[^}]*\}")
 _HTML_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -86,9 +84,7 @@ def _timing_lines(text: str) -> list[tuple[int, int, int]]:
 
 
 def _ass_lines(text: str) -> list[int]:
-    return [
-        n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("Dialogue:")
-    ]
+    return [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("Dialogue:")]
 
 
 def _split_words(text: str) -> list[str]:

@@ -147,4 +147,3 @@ def _read_highlight(v: Any, path: str) -> Highlight:
 
 def _check(spec: CaptionsSpec, path: str) -> None:
     validate_typography(spec, path)
-
