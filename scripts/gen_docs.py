@@ -17,9 +17,14 @@ hand-written. The section's name says what goes there:
   dataclasses. PATH starts at the document (``Composition``) or a ``$defs`` name and walks
   properties and tagged variants with ``/``: ``Asset/Text``, ``Clip/props``,
   ``AnimF64/Expr/Loop``, ``AnimF64/Keyframes/keys[]`` (``[]``: the array's items).
+  Fields of the model's dataclass that the schema lacks are added from their annotations.
+- ``model:NAME``: the field table of a dataclass of ``wavyte_core.format.model`` that the
+  schema does not describe (``TextShadow``).
 - ``values:PATH``: the accepted spellings of a unit enum (``Ease``, ``Track/layout_mode``).
 - ``kind:NAME``: a built-in effect or transition kind, from its `Param` declarations
   (what ``wavyte effects --markdown`` prints).
+- ``asset:NAME``: the declared params (and examples) of a built-in asset kind registered
+  through ``wavyte_register_asset_kinds`` (``Shape``).
 - ``kinds:PLUGIN``: every kind of a first-party plugin package (``effects_pack``).
 - ``cli:COMMAND``: usage and options of a ``wavyte`` command (core, or added by an installed
   first-party distribution such as wavyte-conformance), from its Typer
@@ -165,6 +170,32 @@ FIELD_DOCS: dict[str, str] = {
     "TransitionSpec.duration_frames": "Length of the transition window in frames, > 0.",
     "TransitionSpec.ease": "Easing of the progress.",
     "TransitionSpec.params": "The kind's params (an object or null).",
+}
+FIELD_DOCS.update(
+    {
+        "Asset/Text.runs": "Styled pieces replacing `text` (exactly one of the two); a run's "
+        "missing fields come from the asset.",
+        "Asset/Text.align": "Line alignment; `Left` is 0.2's.",
+        "Asset/Text.direction": "Paragraph direction; `Auto` follows UAX #9 per paragraph.",
+        "Asset/Text.line_height": "Multiple of the font's line height; omitted: 0.2 spacing.",
+        "Asset/Text.letter_spacing": "Extra advance between characters, px (animatable).",
+        "Asset/Text.font_fallback": "Fonts tried in order for characters the font lacks "
+        "(colour emoji fonts included).",
+        "Asset/Text.fill": "Paint of the glyphs; overrides `color_rgba8` (gradient text).",
+        "Asset/Text.stroke": "Outline of the glyphs.",
+        "Asset/Text.paint_order": "Whether the stroke is drawn under or over the fill.",
+        "Asset/Text.shadow": "Drop shadow: `{offset, blur, color}`.",
+        "Asset/Text.background": "Box behind the text: `{color, padding, corner_radius, "
+        "mode}`, one box (`Block`) or one per line (`Lines`).",
+        "Asset/Text.fit": "Shrink to fit a box: `{width, height, min_size_px, max_lines}`; "
+        "the largest size ≤ `size_px` that fits.",
+    }
+)
+#: Types of model fields typed ``Any`` in Python (a value or an animation, a Paint, …).
+FIELD_TYPES: dict[str, str] = {
+    "Asset/Text.letter_spacing": "number or [Anim&lt;number&gt;](#anim)",
+    "Asset/Text.fill": "Paint or null",
+    "Asset/Text.stroke": "Stroke or null",
 }
 FIELD_DOCS["Asset/Audio.source"] = "Audio file, relative to the asset root."
 for _f in ("trim_start_sec", "trim_end_sec", "playback_rate", "volume"):
@@ -375,6 +406,66 @@ def _defaults(path: str) -> dict[str, Any]:
     return out
 
 
+def _hint_type(hint: Any) -> str:
+    """A short human type for a model field's annotation (fields the schema lacks)."""
+    import enum
+    import types
+    import typing
+
+    args = typing.get_args(hint)
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        inner = " or ".join(_hint_type(a) for a in rest)
+        return inner + " or null" if len(rest) < len(args) else inner
+    if hint is typing.Any:
+        return "see below"
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return f"array of {_hint_type(args[0])}"
+        if args and all(a is int for a in args):
+            return f"[u8 × {len(args)}]" if len(args) == 4 else f"[integer × {len(args)}]"
+        return "array"
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return " | ".join(f'`"{m.value}"`' for m in hint)
+    if dataclasses.is_dataclass(hint):
+        name = hint.__name__  # type: ignore[union-attr]
+        return f"[{name}](#{name.lower()})" if name in ("Vec2", "Transform2D") else name
+    return {float: "number", int: "integer", str: "string", bool: "bool"}.get(hint, str(hint))
+
+
+def _model_rows(cls: type, skip: set[str], doc_path: str) -> list[str]:
+    """Table rows for ``cls``'s fields not in ``skip`` (typed from the annotations)."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    defaults = {
+        f.name: (f.default if f.default is not dataclasses.MISSING else f.default_factory())  # type: ignore[misc]
+        for f in dataclasses.fields(cls)
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    }
+    rows = []
+    for f in dataclasses.fields(cls):
+        if f.name in skip:
+            continue
+        default = _json_default(defaults[f.name]) if f.name in defaults else "required"
+        desc = FIELD_DOCS.get(f"{doc_path}.{f.name}", "")
+        typ = FIELD_TYPES.get(f"{doc_path}.{f.name}") or _hint_type(hints[f.name])
+        rows.append(f"| `{f.name}` | {_cell(typ)} | {default} | {_cell(desc)} |")
+    return rows
+
+
+def model_table(name: str) -> str:
+    """The field table of a model dataclass the schema does not describe (yet)."""
+    from wavyte_core.format import model
+
+    cls = getattr(model, name, None)
+    if not dataclasses.is_dataclass(cls):
+        raise KeyError(f"model:{name} is not a dataclass of wavyte_core.format.model")
+    head = ["| field | type | default | meaning |", "| --- | --- | --- | --- |"]
+    return "\n".join(head + _model_rows(cls, set(), name))  # type: ignore[arg-type]
+
+
 def _doc_key(path: str) -> str:
     """Field docs are shared by every Anim<T>: ``AnimTransform2D/...`` reads ``AnimF64/...``."""
     return re.sub(r"^(AnimTransform2D|Anim_\w+)/", "AnimF64/", path)
@@ -405,6 +496,9 @@ def schema_table(path: str) -> str:
             default = "optional"
         desc = ps.get("description") or FIELD_DOCS.get(f"{_doc_key(path)}.{name}", "")
         lines.append(f"| `{name}` | {_cell(_type(w, ps))} | {default} | {_cell(desc)} |")
+    cls = _model_class(path)
+    if cls is not None:  # fields the model has and the schema does not describe (yet)
+        lines += _model_rows(cls, set(props), _doc_key(path))
     return "\n".join(lines)
 
 
@@ -433,6 +527,33 @@ def kind_section(name: str) -> str:
         raise KeyError(f"kind:{name} is not a built-in kind")
     md = md.replace("Plugin: `builtin`.", "Built in.")
     return _demote(re.sub(r"\s*\(§[\d.]+\)", "", md))
+
+
+def asset_kind_section(name: str) -> str:
+    """The params of a registered (built-in) asset kind, from its declaration."""
+    from wavyte_core.plugin.kinds_doc import param_dict
+
+    spec = _registry().asset_kinds.get(name)
+    if spec is None:
+        raise KeyError(f"asset:{name} is not a built-in asset kind")
+    lines = ["| param | type | default | range | unit | animatable | description |"]
+    lines.append("| --- | --- | --- | --- | --- | --- | --- |")
+    for p in spec.params:
+        d = param_dict(p)
+        t = p.type + (f" ({', '.join(p.choices)})" if p.choices else "")
+        default = "required" if p.required else (d["default"] if d["default"] is not None else "")
+        lo = "" if p.min is None else f"{p.min:g}"
+        hi = "" if p.max is None else f"{p.max:g}"
+        rng = f"{lo}..{hi}" if lo or hi else ""
+        anim = "yes" if p.animatable else "no"
+        lines.append(
+            f"| `{p.name}` | {t} | {_cell(str(default))} | {rng} | {p.unit} | {anim} | "
+            f"{_cell(p.description)} |"
+        )
+    out = "\n".join(lines)
+    for ex in spec.examples:
+        out += "\n\n```json\n" + json.dumps({name: ex}, ensure_ascii=False) + "\n```"
+    return out
 
 
 def plugin_kinds(plugin: str) -> str:
@@ -598,10 +719,14 @@ def generate(name: str) -> str:
         return schema_table(arg)
     if kind == "values":
         return enum_values(arg)
+    if kind == "model":
+        return model_table(arg)
     if kind == "kind":
         return kind_section(arg)
     if kind == "kinds":
         return plugin_kinds(arg)
+    if kind == "asset":
+        return asset_kind_section(arg)
     if kind == "codecs":
         from wavyte_core.output.codecs import codec_table_markdown
 

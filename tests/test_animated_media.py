@@ -376,3 +376,131 @@ def test_cli_refuses_a_broken_webp_in_one_line_and_writes_nothing(tmp_path: Path
 
 def test_math_floor_guard() -> None:
     assert math.isclose(looped_source_time(0.0, 4.0000000001, 2.0), 0.0, abs_tol=1e-6)
+
+
+# -- audio-reactive values ------------------------------------------------------------------
+
+
+def _write_loud_quiet(path: Path, spans: list[tuple[float, float]]) -> Path:
+    """A 440 Hz tone whose amplitude is ``a`` during each ``(seconds, a)`` span (WAV, PCM)."""
+    pcm = np.concatenate(
+        [a * np.sin(2 * np.pi * 440 * np.arange(int(s * 48000)) / 48000) for s, a in spans]
+    ).astype(np.float32)
+    with av.open(str(path), "w", format="wav") as c:
+        s = c.add_stream("pcm_s16le", rate=48000, layout="stereo")
+        for i in range(0, len(pcm), 4800):
+            chunk = np.ascontiguousarray(np.stack([pcm[i : i + 4800]] * 2))
+            fr = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+            fr.sample_rate, fr.pts, fr.time_base = 48000, i, Fraction(1, 48000)
+            c.mux(s.encode(fr))
+        c.mux(s.encode(None))
+    return path
+
+
+def _level_comp(duration: int, level: dict, placed: bool = True) -> dict:
+    comp = _comp("v.mp4", 10, duration)
+    comp["assets"] = {
+        "m": {"Audio": {"source": "music.wav", "muted": True}},
+        "dot": {"Path": {"svg_path_d": "M0 0 H32 V16 H0 Z"}},
+    }
+    dot = _clip(duration)
+    dot["asset"] = "dot"
+    dot["props"]["opacity"] = {
+        "Procedural": {"kind": {"kind": "Scalar", "params": {"AudioLevel": level}}}
+    }
+    clips = [dot]
+    if placed:
+        music = _clip(duration)
+        music["id"], music["asset"] = "music", "m"
+        clips.append(music)
+    comp["tracks"][0]["clips"] = clips
+    return comp
+
+
+def test_audio_level_follows_loud_and_quiet_passages(tmp_path: Path) -> None:
+    """1 s at full scale, 1 s at −20 dBFS (amplitude 0.1), 1 s of silence: the level is
+    1, 2/3 and 0 (dBFS −60..0 → 0..1), whether the stem is placed or not, muted or not."""
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 1.0), (1.0, 0.1), (1.0, 0.0)])
+    for placed in (True, False):
+        comp = wv.load(json.dumps(_level_comp(30, {"asset": "m", "smoothing": 0.0}, placed)))
+        with wv.open_job(comp, assets_root=tmp_path, background=None) as job:
+            levels = [job.evaluate(f).nodes[0].opacity for f in range(30)]
+        assert levels[2:8] == pytest.approx([1.0] * 6, abs=0.01)
+        assert levels[12:18] == pytest.approx([2 / 3] * 6, abs=0.01)
+        assert levels[22:30] == pytest.approx([0.0] * 8, abs=1e-9)
+
+
+def test_audio_level_band_gain_offset_and_smoothing(tmp_path: Path) -> None:
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 1.0), (2.0, 0.0)])
+    spec = {"asset": "m", "smoothing": 0.5, "gain": 0.5, "offset": 0.25, "band_hz": [20, 200]}
+    comp = wv.load(json.dumps(_level_comp(30, spec)))
+    with wv.open_job(comp, assets_root=tmp_path) as job:
+        vals = [job.evaluate(f).nodes[0].opacity for f in range(30)]
+    # 440 Hz lies outside 20–200 Hz: the band hears (almost) nothing
+    assert max(vals) < 0.25 + 0.5 * 0.35
+    spec["band_hz"] = [300, 600]
+    comp = wv.load(json.dumps(_level_comp(30, spec)))
+    with wv.open_job(comp, assets_root=tmp_path) as job:
+        vals = [job.evaluate(f).nodes[0].opacity for f in range(30)]
+    # in band: rises towards 0.25 + 0.5·1 with one-pole smoothing 0.5 (0.5, 0.75, 0.875…)
+    assert vals[0] == pytest.approx(0.25 + 0.5 * 0.5 * vals_level0(tmp_path), abs=0.02)
+    assert vals[5] == pytest.approx(0.75, abs=0.02)
+    assert vals[25] == pytest.approx(0.25, abs=0.01)  # decayed back in the silence
+
+
+def vals_level0(tmp_path: Path) -> float:
+    """Frame 0's raw level: its window is half silence (before the sound), so RMS halves."""
+    from wavyte_core.assets.levels import dbfs_to_level
+
+    return dbfs_to_level(20 * math.log10(math.sqrt(2) * math.sqrt(0.5 * 0.5)))
+
+
+def test_audio_level_is_the_same_in_a_worker_pool(tmp_path: Path) -> None:
+    _write_loud_quiet(tmp_path / "music.wav", [(0.5, 1.0), (0.5, 0.05), (1.0, 0.5)])
+    comp = wv.load(json.dumps(_level_comp(20, {"asset": "m"})))
+    with wv.open_job(comp, assets_root=tmp_path) as job:
+        one = [f for _, f in job.frames()]
+    with wv.open_job(comp, assets_root=tmp_path, workers=2) as job:
+        two = [f for _, f in job.frames()]
+    assert len({f.tobytes() for f in one}) > 3  # the dot's opacity changes
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("level", "path", "rule"),
+    [
+        ({"asset": "nope"}, "AudioLevel.asset", "unknown asset 'nope'"),
+        ({"asset": "dot"}, "AudioLevel.asset", "has no sound"),
+        ({"asset": "m", "window_sec": 0}, "AudioLevel.window_sec", "> 0"),
+        ({"asset": "m", "smoothing": 1.0}, "AudioLevel.smoothing", r"\[0, 1\)"),
+        ({"asset": "m", "band_hz": [500, 100]}, "AudioLevel.band_hz", "low < high"),
+        ({"asset": "m", "band_hz": [1]}, "AudioLevel.band_hz", "expected"),
+        ({"asset": "m", "gian": 2}, "AudioLevel.gian", "unknown field"),
+    ],
+)
+def test_bad_audio_levels_are_refused_with_their_path(level: dict, path: str, rule: str) -> None:
+    with pytest.raises(wv.CompositionError, match=rf"{path}.*{rule}|{path}: .*{rule}"):
+        wv.load(json.dumps(_level_comp(10, level)))
+
+
+def test_audio_level_round_trips_with_defaults_omitted() -> None:
+    comp = wv.load(json.dumps(_level_comp(10, {"asset": "m", "gain": 2.0})))
+    text = dumps_composition(comp)
+    lvl = json.loads(text)["tracks"][0]["clips"][0]["props"]["opacity"]["Procedural"]
+    assert lvl["kind"]["params"] == {"AudioLevel": {"asset": "m", "gain": 2.0}}
+    assert wv.load(text) == comp
+
+
+def test_wavyte_eval_shows_audio_levels_and_loops(tmp_path: Path, clip: Path) -> None:
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 1.0), (1.0, 0.0)])
+    (tmp_path / "c.json").write_text(json.dumps(_level_comp(20, {"asset": "m", "smoothing": 0})))
+
+    def opacity_at(frame: int) -> float:
+        cmd = [sys.executable, "-m", "wavyte_core.cli.main", "eval", str(tmp_path / "c.json")]
+        r = subprocess.run([*cmd, "-f", str(frame)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)["nodes"][0]["opacity"]
+
+    assert opacity_at(5) == pytest.approx(1.0, abs=0.01)  # loud
+    assert opacity_at(15) == 0.0  # silent

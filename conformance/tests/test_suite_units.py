@@ -11,12 +11,13 @@ import pytest
 
 from wavyte_conformance import exact_math as em
 from wavyte_conformance.catalog import load_catalog
+from wavyte_conformance.combos import Combo, expectation_entries, expectation_for
 from wavyte_conformance.metrics import Tolerance, compare
 from wavyte_conformance.pngio import read_frame_png, write_frame_png
 from wavyte_conformance.report import build_matrix, write_reports
 from wavyte_conformance.runner import Runner
 from wavyte_core.plugin.hookspecs import hookimpl
-from wavyte_core.plugin.registry import Registry
+from wavyte_core.plugin.registry import Registry, default_registry
 from wavyte_core.plugin.specs import RoleSpec
 from wavyte_core.render.compositor_numpy import NumpyCompositor
 
@@ -67,10 +68,26 @@ def test_numpy_compositor_matches_transcription_bit_for_bit() -> None:
     cat = load_catalog()
     c = NumpyCompositor()
     for op in cat.exact.ops:
+        if op.tolerance is not None:  # the blend rows: real-valued W3C formulas
+            continue
         d, a, b = em.inputs(op, cat.exact.size, cat.exact.seed)
         assert compare(em.expected(op, d, a, b), em.apply_compositor(c, op, d, a, b)).identical, (
             op.id
         )
+
+
+def test_blend_rows_hold_every_mode_to_the_w3c_formulas() -> None:
+    """The blend rows cover the 16 modes (and Add), each with its own tolerance, and the
+    numpy reference meets it."""
+    cat = load_catalog()
+    rows = [op for op in cat.exact.ops if op.op == "blend"]
+    assert len({op.params["mode"] for op in rows}) == 16
+    c = NumpyCompositor()
+    for op in rows:
+        assert op.tolerance is not None
+        d, a, b = em.inputs(op, cat.exact.size, cat.exact.seed)
+        got = em.apply_compositor(c, op, d, a, b).astype(int)
+        assert np.abs(got - em.expected(op, d, a, b)).max() <= op.tolerance["max_diff"], op.id
 
 
 # A test plugin: a compositor two levels off on `over`, without blur, with expectations.
@@ -128,3 +145,55 @@ def test_reports_show_failures(offby2_results, tmp_path) -> None:
     page = paths["html"].read_text()
     assert page.count("data:image/png;base64,") == 6  # two triptychs: fail and xfail
     assert "| over_1_0 | ✗ 2/" in paths["md"].read_text()
+
+
+# ------------------------------------------------------- expectations per combination
+
+
+def test_expectation_applies_only_to_the_combination_it_names() -> None:
+    reg = default_registry()
+    if not {"skia", "cairo"} <= set(reg.available("compositor")):
+        pytest.skip("needs the skia and cairo compositors")
+    ref = Combo((("rasterizer", "skia"), ("compositor", "numpy")))
+    direct = Combo((("rasterizer", "skia"), ("compositor", "skia")))
+    assert expectation_for(reg, ref, "render", "layout_center") is None  # the reference
+    e = expectation_for(reg, direct, "render", "layout_center")
+    assert e is not None and e.bound is not None and e.bound.max_pixels == 1400
+    assert "skia compositor" in e.reason
+    assert expectation_for(reg, direct, "render", "layout_hstack") is None  # another case
+    scene = Combo((("rasterizer", "skia"), ("compositor", "cairo"), ("decoder", "pyav")))
+    other = Combo((("rasterizer", "skia"), ("compositor", "cairo"), ("decoder", "opencv")))
+    assert expectation_for(reg, scene, "render", "scene_bench_blur8") is not None
+    assert expectation_for(reg, other, "render", "scene_bench_blur8") is None
+
+
+def test_first_party_expectations_name_case_combination_and_pixel_budget() -> None:
+    """Every known failure of a first-party plugin names one case (no glob), its exact
+    combination (every other role the case uses) and a number of pixels it may cost."""
+    import importlib
+
+    cases = {c.id: c for c in load_catalog().cases}
+    modules = [
+        "wavyte_backend_skia.plugin",
+        "wavyte_backend_cairo.plugin",
+        "wavyte_decoder_pyav.plugin",
+        "wavyte_decoder_opencv.plugin",
+        "wavyte_effects_pack.plugin",
+        "wavyte_core.builtin_plugins",
+    ]
+    entries = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        entries += [(name, *e) for e in expectation_entries(module)]
+    assert entries, "the skia plugin declares its direct-draw deviations"
+    for name, role, pattern, entry in entries:
+        where = f"{name} {role} {pattern!r}"
+        assert not any(ch in pattern for ch in "*?["), f"{where}: a glob, not one case"
+        assert isinstance(entry, dict), f"{where}: unbounded"
+        case = cases[pattern.removeprefix("render/")]
+        named = set(entry.get("combination", {})) | {role}
+        assert named == set(case.roles), f"{where}: names {named}, the case uses {case.roles}"
+        assert isinstance(entry.get("max_pixels"), int), f"{where}: no pixel budget"

@@ -13,6 +13,7 @@ import fnmatch
 import itertools
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from wavyte_core.plugin.registry import ROLES, Registry
 
@@ -25,6 +26,7 @@ __all__ = [
     "expectation_for",
     "Expectation",
     "MATRIX_ROLES",
+    "expectation_entries",
 ]
 
 #: Roles that name a matrix column; the others (decoder, encoder) name row variants.
@@ -106,7 +108,7 @@ class Expectation:
     bound: Tolerance | None = None
 
 
-def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, str | dict]:
+def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, Any]:
     """A plugin's known conformance failures for one of its implementations.
 
     A plugin declares them beside its hook implementations, in the module that defines the
@@ -116,12 +118,19 @@ def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, 
             "compositor": {
                 "crossfade": "not implemented yet",                      # any failure
                 "*": {"reason": "8-bit blends", "max_diff": 3, "max_pixels": None},  # bounded
+                "scene_x": [                                     # per exact combination
+                    {"combination": {"rasterizer": "skia", "decoder": "pyav"},
+                     "reason": "...", "max_diff": 2, "max_pixels": 900},
+                ],
             }
         }
 
     Keys are roles; patterns are globs over the case id, or ``section/id`` for the other
     sections (``exact/crossfade_*``, ``reftest/...``, ``determinism/...``); the first
-    matching pattern wins. A dict value carries a bound in `Tolerance` form.
+    matching pattern wins. A dict value carries a bound in `Tolerance` form; a list holds
+    bounded entries that apply only to the ``combination`` they name (every named role
+    must have that implementation in the combination): the first that matches applies,
+    and a pattern none of whose entries matches is passed over.
     """
     spec = registry.roles.get(role, {}).get(name)
     if spec is None:
@@ -129,6 +138,17 @@ def _plugin_expectations(registry: Registry, role: str, name: str) -> dict[str, 
     module = sys.modules.get(getattr(spec.factory, "__module__", "") or "")
     table = getattr(module, "CONFORMANCE_EXPECTATIONS", None) or {}
     return dict(table.get(role, {}))
+
+
+def _for_combination(value: Any, combo: Combo) -> str | dict | None:
+    """The entry of an expectation value that applies to ``combo`` (None: none does)."""
+    if not isinstance(value, list):
+        return value
+    for entry in value:
+        wanted = entry.get("combination") or {}
+        if all(combo.get(r) == n for r, n in wanted.items()):
+            return entry
+    return None
 
 
 def expectation_for(
@@ -142,14 +162,29 @@ def expectation_for(
     for role, name in combo.picks:
         for pattern, value in _plugin_expectations(registry, role, name).items():
             if any(fnmatch.fnmatchcase(k, pattern) for k in keys):
-                if isinstance(value, dict):
-                    reasons.append(f"{role} {name}: {value.get('reason', '')}")
-                    t = Tolerance.from_json(value)
+                entry = _for_combination(value, combo)
+                if entry is None:
+                    continue
+                if isinstance(entry, dict):
+                    reasons.append(f"{role} {name}: {entry.get('reason', '')}")
+                    t = Tolerance.from_json(entry)
                     bound = t if bound is None else bound.loosest(t)
                 else:
-                    reasons.append(f"{role} {name}: {value}")
+                    reasons.append(f"{role} {name}: {entry}")
                     unbounded = True
                 break
     if not reasons:
         return None
     return Expectation("; ".join(reasons), None if unbounded else bound)
+
+
+def expectation_entries(module: Any) -> list[tuple[str, str, str | dict]]:
+    """Every declared expectation of a plugin module as ``(role, pattern, entry)`` (a list
+    value gives one row per combination entry): for audits of the declarations."""
+    table = getattr(module, "CONFORMANCE_EXPECTATIONS", None) or {}
+    out: list[tuple[str, str, str | dict]] = []
+    for role, patterns in table.items():
+        for pattern, value in patterns.items():
+            for entry in value if isinstance(value, list) else [value]:
+                out.append((role, pattern, entry))
+    return out

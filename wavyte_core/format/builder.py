@@ -224,6 +224,36 @@ def spring(stiffness: float, damping: float, target: float) -> m.Procedural:
     )
 
 
+def audio_level(
+    asset: str,
+    *,
+    band_hz: tuple[float, float] | None = None,
+    window_sec: float = 0.05,
+    smoothing: float = 0.5,
+    gain: float = 1.0,
+    offset: float = 0.0,
+) -> m.Procedural:
+    """``offset + gain·level``: the loudness (0..1) of ``asset``'s sound at each frame, for
+    any animatable number (opacity, effect and shape params). See docs/format.md."""
+    band = (
+        None
+        if band_hz is None
+        else (_f64(band_hz[0], "band_hz[0]"), _f64(band_hz[1], "band_hz[1]"))
+    )
+    return m.Procedural(
+        m.ProcScalarKind(
+            m.AudioLevel(
+                asset,
+                band,
+                _f64(window_sec, "window_sec"),
+                _f64(smoothing, "smoothing"),
+                _f64(gain, "gain"),
+                _f64(offset, "offset"),
+            )
+        )
+    )
+
+
 def procedural_vec2(x: m.Procedural | m.ProcScalar, y: m.Procedural | m.ProcScalar) -> m.Procedural:
     """A Vec2 procedural from two scalar ones (e.g. ``procedural_vec2(sine(1, 2), noise1d(1, 3))``)."""
     return m.Procedural(m.ProcVec2Kind(_scalar_proc(x, "x"), _scalar_proc(y, "y")))
@@ -353,6 +383,15 @@ def _fps(fps: int | Fraction | tuple[int, int]) -> m.Fps:
     return m.Fps(read_u32(num, "fps.num"), read_u32(den, "fps.den"))
 
 
+def _matte(v: m.Matte | tuple[str, m.MatteMode | str] | str | None, path: str) -> m.Matte | None:
+    if v is None or isinstance(v, m.Matte):
+        return v
+    if isinstance(v, str):
+        return m.Matte(v)
+    source, mode = v
+    return m.Matte(str(source), read_unit_enum(str(mode), path + ".mode", m.MatteMode))
+
+
 class TrackBuilder:
     """Adds clips to one track; returned by `CompositionBuilder.track`."""
 
@@ -375,10 +414,14 @@ class TrackBuilder:
         effects: Iterable[m.EffectInstance] = (),
         transition_in: m.TransitionSpec | None = None,
         transition_out: m.TransitionSpec | None = None,
+        blend: m.BlendMode | str = m.BlendMode.Normal,
+        matte: m.Matte | tuple[str, m.MatteMode | str] | str | None = None,
     ) -> TrackBuilder:
         """Add a clip shown on timeline frames ``[start, end)``; returns the track (chainable).
 
         ``transform`` and ``opacity`` take a plain value (made constant) or any Anim.
+        ``blend`` is a blend mode name (``"Multiply"`` …). ``matte`` names the clip whose
+        pixels mask this one: a clip id (Alpha matte), ``(id, mode)`` or a `Matte`.
         """
         path = index_path(self._path + ".clips", len(self._clips))
         if transform is None:
@@ -395,11 +438,16 @@ class TrackBuilder:
                 range=m.FrameRange(
                     read_u64(start, path + ".range.start"), read_u64(end, path + ".range.end")
                 ),
-                props=m.ClipProps(transform=tr, opacity=op),
+                props=m.ClipProps(
+                    transform=tr,
+                    opacity=op,
+                    blend=read_unit_enum(str(blend), path + ".props.blend", m.BlendMode),
+                ),
                 z_offset=read_i32(z_offset, path + ".z_offset"),
                 effects=tuple(effects),
                 transition_in=transition_in,
                 transition_out=transition_out,
+                matte=_matte(matte, path + ".matte"),
             )
         )
         return self

@@ -109,6 +109,20 @@ def _value(v: Any) -> Any:
 
 def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     name = type(p).__name__
+    if isinstance(p, m.AudioLevel):
+        body = {"asset": p.asset}
+        if p.band_hz is not None:
+            body["band_hz"] = [float(p.band_hz[0]), float(p.band_hz[1])]
+        for f, default in (
+            ("window_sec", 0.05),
+            ("smoothing", 0.5),
+            ("gain", 1.0),
+            ("offset", 0.0),
+        ):
+            v = float(getattr(p, f))
+            if v != default:
+                body[f] = v
+        return {name: body}
     if isinstance(p, m.Envelope):
         body: dict[str, Any] = {
             "attack": p.attack,
@@ -295,6 +309,16 @@ def _transition(t: m.TransitionSpec | None) -> dict[str, Any] | None:
 
 
 def _clip(c: m.Clip) -> dict[str, Any]:
+    out = _clip_02(c)
+    if c.matte is not None:  # 0.3: written only when set; "mode" only when not Alpha
+        matte: dict[str, Any] = {"source": c.matte.source}
+        if c.matte.mode != m.MatteMode.Alpha:
+            matte["mode"] = c.matte.mode.value
+        out["matte"] = matte
+    return out
+
+
+def _clip_02(c: m.Clip) -> dict[str, Any]:
     return {
         "id": c.id,
         "asset": c.asset,

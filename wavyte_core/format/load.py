@@ -67,6 +67,7 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "Noise1D": ("amp", "freq_hz", "offset"),
     "Envelope": ("attack", "decay", "sustain", "release"),
     "Spring": ("stiffness", "damping", "target"),
+    "AudioLevel": ("asset", "band_hz", "window_sec", "smoothing", "gain", "offset"),
     "Delay": ("inner", "by"),
     "Speed": ("inner", "factor"),
     "Reverse": ("inner", "duration"),
@@ -336,7 +337,7 @@ def read_transform(v: Any, path: str) -> m.Transform2D:
 ValueReader = Callable[[Any, str], Any]
 _ANIM_VARIANTS = ("Keyframes", "Procedural", "Expr")
 _EXPR_VARIANTS = ("Delay", "Speed", "Reverse", "Loop", "Mix")
-_PROC_SCALAR_VARIANTS = ("Sine", "Noise1D", "Envelope", "Spring")
+_PROC_SCALAR_VARIANTS = ("Sine", "Noise1D", "Envelope", "Spring", "AudioLevel")
 _PROC_KIND_VARIANTS = ("Scalar", "Vec2")
 
 
@@ -427,7 +428,39 @@ def _read_proc_scalar(v: Any, path: str) -> m.ProcScalar:
         return m.Noise1D(num("amp"), num("freq_hz"), num("offset"))
     if tag == "Envelope":
         return m.Envelope(frames("attack"), frames("decay"), num("sustain"), frames("release"))
+    if tag == "AudioLevel":
+        return _read_audio_level(f, cpath)
     return m.Spring(num("stiffness"), num("damping"), num("target"))
+
+
+def refuse_unknown_fields(f: dict[str, Any], path: str, struct_name: str) -> None:
+    """0.3 objects refuse a field they do not have (0.2 structs ignore them, as serde does)."""
+    names = FIELD_ORDER[struct_name]
+    for k in f:
+        if k not in names:
+            raise _err(
+                member_path(path, k), f"unknown field `{k}`, expected one of {', '.join(names)}"
+            )
+
+
+def _read_audio_level(f: dict[str, Any], path: str) -> m.AudioLevel:
+    refuse_unknown_fields(f, path, "AudioLevel")
+    kw: dict[str, Any] = {"asset": read_str(_req(f, "asset", path), path + ".asset")}
+    band = f.get("band_hz")
+    if band is not None:
+        bpath = path + ".band_hz"
+        items = read_list(band, bpath)
+        if len(items) != 2:
+            raise _err(bpath, f"expected [low, high] in Hz, got {len(items)} values")
+        kw["band_hz"] = (
+            read_f64(items[0], index_path(bpath, 0)),
+            read_f64(items[1], index_path(bpath, 1)),
+        )
+    for name in ("window_sec", "smoothing", "gain", "offset"):
+        x = f.get(name, _MISSING)
+        if x is not _MISSING:
+            kw[name] = read_f64(x, f"{path}.{name}")
+    return m.AudioLevel(**kw)
 
 
 def _read_expr(v: Any, path: str, read_value: ValueReader) -> m.ExprNode:
@@ -752,6 +785,34 @@ def _read_clip(v: Any, path: str) -> m.Clip:
         effects=effects,
         transition_in=_read_transition(f.get("transition_in"), path + ".transition_in"),
         transition_out=_read_transition(f.get("transition_out"), path + ".transition_out"),
+        matte=_read_matte(f.get("matte"), path + ".matte"),
+    )
+
+
+#: The fields of the ``matte`` object (0.3), which refuses any other field.
+MATTE_FIELDS = ("source", "mode")
+
+
+def _read_matte(v: Any, path: str) -> m.Matte | None:
+    """Clip ``matte`` (0.3): absent or null is no matte. A new object: unknown fields are
+    refused with their path, not ignored as 0.2 structs do."""
+    if v is None:
+        return None
+    if not isinstance(v, dict):
+        raise _err(path, f"expected an object (matte), got {describe_json(v)}")
+    for k in v:
+        if k not in MATTE_FIELDS:
+            raise _err(member_path(path, k), f"unknown field `{k}`, expected one of source, mode")
+    shadowed = getattr(v, "shadowed", None)
+    if shadowed:
+        k = next(iter(shadowed))
+        raise _err(member_path(path, k), f"duplicate field `{k}`")
+    mode = v.get("mode", _MISSING)
+    return m.Matte(
+        source=read_str(_req(v, "source", path), path + ".source"),
+        mode=m.MatteMode.Alpha
+        if mode is _MISSING
+        else read_unit_enum(mode, path + ".mode", m.MatteMode),
     )
 
 

@@ -140,7 +140,20 @@ class Spring:
     target: float
 
 
-ProcScalar: TypeAlias = Sine | Noise1D | Envelope | Spring
+@dataclass(frozen=True, slots=True)
+class AudioLevel:
+    """0.3: the loudness of an asset's sound at the frame's timeline time, 0..1 before
+    ``gain`` and ``offset`` (levels are computed once per render; see assets/levels.py)."""
+
+    asset: str
+    band_hz: tuple[float, float] | None = None
+    window_sec: float = 0.05
+    smoothing: float = 0.5
+    gain: float = 1.0
+    offset: float = 0.0
+
+
+ProcScalar: TypeAlias = Sine | Noise1D | Envelope | Spring | AudioLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,7 +423,44 @@ class Align(enum.StrEnum):
 
 
 class BlendMode(enum.StrEnum):
+    """Clip ``props.blend``: how the clip's finished layer combines with what lies below
+    (W3C Compositing and Blending Level 1; ``Add`` is plus-lighter, clamped)."""
+
     Normal = "Normal"
+    Multiply = "Multiply"
+    Screen = "Screen"
+    Overlay = "Overlay"
+    Darken = "Darken"
+    Lighten = "Lighten"
+    ColorDodge = "ColorDodge"
+    ColorBurn = "ColorBurn"
+    HardLight = "HardLight"
+    SoftLight = "SoftLight"
+    Difference = "Difference"
+    Exclusion = "Exclusion"
+    Hue = "Hue"
+    Saturation = "Saturation"
+    Color = "Color"
+    Luminosity = "Luminosity"
+    Add = "Add"
+
+
+class MatteMode(enum.StrEnum):
+    """What of the matte source multiplies the matted layer."""
+
+    Alpha = "Alpha"
+    AlphaInverted = "AlphaInverted"
+    Luma = "Luma"
+    LumaInverted = "LumaInverted"
+
+
+@dataclass(frozen=True, slots=True)
+class Matte:
+    """Clip ``matte``: the clip with id ``source`` (any track) masks this clip and is not
+    drawn by itself."""
+
+    source: str
+    mode: MatteMode = MatteMode.Alpha
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,6 +502,7 @@ class Clip:
     effects: tuple[EffectInstance, ...] = ()
     transition_in: TransitionSpec | None = None
     transition_out: TransitionSpec | None = None
+    matte: Matte | None = None  # 0.3: None is 0.2 (no matte)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ in the frame loop. The first broken rule raises `CompositionError(path, message)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from wavyte_core.errors import CompositionError
@@ -58,6 +59,8 @@ def validate(comp: m.Composition) -> None:
         for ci, clip in enumerate(track.clips):
             _validate_clip(comp, clip, index_path(tpath + ".clips", ci))
 
+    _validate_mattes(comp)
+
     for key in sorted(comp.assets):
         _validate_asset(key, comp.assets[key], member_path("assets", key))
 
@@ -89,12 +92,50 @@ def _validate_clip(comp: m.Composition, clip: m.Clip, cpath: str) -> None:
         raise _fail(cpath + ".range", f"clip '{clip.id}' has invalid range (start > end)")
     if clip.range.end > comp.duration:
         raise _fail(cpath + ".range", f"clip '{clip.id}' range exceeds composition duration")
-    validate_anim(clip.props.opacity, cpath + ".props.opacity")
-    validate_anim(clip.props.transform, cpath + ".props.transform")
+    validate_anim(clip.props.opacity, cpath + ".props.opacity", comp.assets)
+    validate_anim(clip.props.transform, cpath + ".props.transform", comp.assets)
     for name in ("transition_in", "transition_out"):
         spec = getattr(clip, name)
         if spec is not None:
             _validate_transition(spec, f"{cpath}.{name}")
+
+
+def _validate_mattes(comp: m.Composition) -> None:
+    """Clip ``matte`` (0.3): the source names exactly one clip, not the clip itself, and
+    following sources from any clip never comes back to it (no cycle of mattes)."""
+    where: dict[str, list[tuple[str, m.Clip]]] = {}
+    for ti, track in enumerate(comp.tracks):
+        for ci, clip in enumerate(track.clips):
+            where.setdefault(clip.id, []).append((f"tracks[{ti}].clips[{ci}]", clip))
+    for entries in where.values():
+        for cpath, clip in entries:
+            matte = clip.matte
+            if matte is None:
+                continue
+            spath = cpath + ".matte.source"
+            found = where.get(matte.source)
+            if not found:
+                raise _fail(
+                    spath, f"clip '{clip.id}' has matte source '{matte.source}', no such clip"
+                )
+            if len(found) > 1:
+                raise _fail(
+                    spath,
+                    f"clip '{clip.id}' has matte source '{matte.source}', an id of {len(found)} clips",
+                )
+            if found[0][1] is clip:
+                raise _fail(spath, f"clip '{clip.id}' cannot be its own matte")
+    for entries in where.values():
+        for cpath, clip in entries:
+            seen = [clip.id]
+            cur = clip
+            while cur.matte is not None:
+                nxt = where[cur.matte.source][0][1]
+                if nxt.id in seen:
+                    chain = " -> ".join([*seen[seen.index(nxt.id) :], nxt.id])
+                    raise _fail(cpath + ".matte.source", f"mattes form a cycle: {chain}")
+                seen.append(nxt.id)
+                cur = nxt
 
 
 def _validate_transition(spec: m.TransitionSpec, path: str) -> None:
@@ -106,8 +147,9 @@ def _validate_transition(spec: m.TransitionSpec, path: str) -> None:
         raise _fail(path + ".params", "transition params must be an object when set")
 
 
-def validate_anim(anim: m.Anim, path: str) -> None:
-    """The animation rules of §2, recursing into Expr trees; ``path`` names ``anim``."""
+def validate_anim(anim: m.Anim, path: str, assets: Mapping[str, m.Asset] | None = None) -> None:
+    """The animation rules of §2, recursing into Expr trees; ``path`` names ``anim``.
+    With ``assets``, an ``AudioLevel`` must name an Audio or Video asset."""
     if isinstance(anim, m.Keyframes):
         kpath = path + ".Keyframes"
         if not anim.keys and anim.default is None:
@@ -121,6 +163,11 @@ def validate_anim(anim: m.Anim, path: str) -> None:
                 )
         return
     if isinstance(anim, m.Procedural):
+        kind = anim.kind
+        scalars = (kind.params,) if isinstance(kind, m.ProcScalarKind) else (kind.x, kind.y)
+        for p in scalars:
+            if isinstance(p, m.AudioLevel):
+                _validate_audio_level(p, f"{path}.Procedural.kind.params.AudioLevel", assets)
         return
     node = anim.node
     epath = f"{path}.Expr.{type(node).__name__}"
@@ -142,6 +189,28 @@ def validate_anim(anim: m.Anim, path: str) -> None:
         validate_anim(node.a, epath + ".a")
         validate_anim(node.b, epath + ".b")
         validate_anim(node.t, epath + ".t")
+
+
+def _validate_audio_level(p: m.AudioLevel, path: str, assets: Mapping[str, m.Asset] | None) -> None:
+    if assets is not None:
+        asset = assets.get(p.asset)
+        if asset is None:
+            raise _fail(path + ".asset", f"unknown asset '{p.asset}'")
+        if not isinstance(asset, (m.AudioAsset, m.VideoAsset)):
+            raise _fail(
+                path + ".asset", f"asset '{p.asset}' has no sound (AudioLevel needs Audio or Video)"
+            )
+    if not (math.isfinite(p.window_sec) and p.window_sec > 0.0):
+        raise _fail(path + ".window_sec", "window_sec must be finite and > 0")
+    if not (0.0 <= p.smoothing < 1.0):
+        raise _fail(path + ".smoothing", "smoothing must be in [0, 1)")
+    for name in ("gain", "offset"):
+        if not math.isfinite(getattr(p, name)):
+            raise _fail(f"{path}.{name}", f"{name} must be finite")
+    if p.band_hz is not None:
+        lo, hi = p.band_hz
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 <= lo < hi):
+            raise _fail(path + ".band_hz", "band_hz must be [low, high] with 0 <= low < high")
 
 
 def _check_source(source: str, field: str, path: str) -> None:

@@ -1,5 +1,5 @@
-"""Helpers rasterizers share to draw `Paint` values the same way (called at
-``prepare_vector``, i.e. when a kind's values change, never per pixel).
+"""Helpers rasterizers share to draw `Paint` values the same way.
+They run in ``prepare_vector`` (when a kind's values change), never per pixel.
 
 - `degenerate_colour`: a gradient that spans nothing (a linear gradient whose start equals
   its end, a radial one of radius 0) paints its last stop's colour, as SVG specifies;

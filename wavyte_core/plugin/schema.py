@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from wavyte_core.format.model import BlendMode, MatteMode
 from wavyte_core.plugin.params import Param
 from wavyte_core.plugin.registry import Registry
 from wavyte_core.plugin.specs import EffectKindSpec, TransitionKindSpec
@@ -150,6 +151,24 @@ def _proc_defs(defs: dict[str, Any]) -> None:
                 {"stiffness": _F64, "damping": _F64, "target": _F64},
                 ["stiffness", "damping", "target"],
             ),
+            "AudioLevel": {
+                **_struct(
+                    {
+                        "asset": _STR,
+                        "band_hz": _opt(
+                            {"type": "array", "items": _F64, "minItems": 2, "maxItems": 2}
+                        ),
+                        "window_sec": _F64,
+                        "smoothing": _F64,
+                        "gain": _F64,
+                        "offset": _F64,
+                    },
+                    ["asset"],
+                ),
+                "additionalProperties": False,
+                "description": "The level (0..1 before gain) of an asset's sound at the "
+                "frame's timeline time: windowed RMS in dBFS mapped from -60..0 to 0..1.",
+            },
         }
     )
     defs["ProcScalar"] = scalar
@@ -370,7 +389,7 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
                 {
                     "transform": _ref("AnimTransform2D"),
                     "opacity": _ref("AnimF64"),
-                    "blend": _unit_enum(["Normal"]),
+                    "blend": _unit_enum([b.value for b in BlendMode]),
                 },
                 ["transform", "opacity", "blend"],
             ),
@@ -378,6 +397,17 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
             "effects": {"type": "array", "items": _ref("EffectInstance")},
             "transition_in": _opt(_ref("TransitionSpec")),
             "transition_out": _opt(_ref("TransitionSpec")),
+            "matte": _opt(
+                _struct(
+                    {"source": _STR, "mode": _unit_enum([m.value for m in MatteMode])},
+                    ["source"],
+                    additionalProperties=False,
+                    description=(
+                        "Track matte: the clip with id `source` masks this clip by its alpha, "
+                        "1 - alpha, Rec. 709 luma or 1 - luma, and is not drawn by itself."
+                    ),
+                )
+            ),
         },
         ["id", "asset", "range", "props", "z_offset", "effects"],
     )

@@ -37,6 +37,7 @@ from wavyte_core.errors import CompositionError, WavyteError
 from wavyte_core.format.jsonparse import JsonObject, parse_json
 from wavyte_core.format.load import composition_from_value, index_path, member_path
 from wavyte_core.format.model import Composition
+from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import temp_path_for
 from wavyte_core.run.executor import ExecutorOptions, TaskResult, open_executor
 from wavyte_core.run.job import DEFAULT_BACKGROUND, Backends, check
@@ -266,9 +267,7 @@ class BatchSpec:
     root: str
     backends: Backends
     background: tuple[int, int, int, int] | None
-    crf: int
-    preset: str
-    threads: int
+    output: OutputSettings  # every row's settings, retargeted to the row's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,14 +296,7 @@ class RowTask:
             ) as job:
                 prep = time.perf_counter() - t0
                 path = tmpdir / f"row-{self.key}{self.suffix}"
-                report = render_to_file(
-                    job,
-                    path,
-                    crf=shared.crf,
-                    preset=shared.preset,
-                    workers=1,
-                    threads=shared.threads,
-                )
+                report = render_to_file(job, shared.output.retarget(path), workers=1)
             data = path.read_bytes()
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
@@ -390,15 +382,18 @@ def run_batch(
     assets_root: str | Path | None = None,
     backends: Backends = Backends(),
     background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
-    crf: int = 23,
-    preset: str = "medium",
-    threads: int = 0,
+    output: OutputSettings | None = None,
     resume: bool = True,
     registry: Any = None,
     progress: Callable[[int, int], None] | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    **output_options: Any,
 ) -> BatchReport:
     """Render every row of ``data`` through ``template`` to ``out_pattern``.
+
+    Every row is encoded with the same `OutputSettings`: ``output`` (from
+    `resolve_output`), or the ``output_options`` (``crf``, ``preset``, ``codec`` …)
+    resolved once for the pattern's suffix.
 
     Returns when every row has finished or failed; one bad row never stops the others.
     ``progress(done, total)`` is called after each row, ``on_row(entry)`` with each
@@ -419,6 +414,9 @@ def run_batch(
     suffix = Path(out_pattern).suffix.lower()
     if suffix not in (".mp4", ".m4v", ".mov", ".mkv"):
         raise BatchError(f"output pattern {out_pattern!r}: use a .mp4, .mov or .mkv file name")
+    row_output = output_settings(output or Path(out_pattern), output_options)
+    if output is not None:
+        row_output = row_output.retarget(out_pattern)
     man_path = Path(manifest) if manifest is not None else default_manifest(out_pattern)
     root = Path(assets_root) if assets_root is not None else Path(template).resolve().parent
     done_before = read_manifest(man_path) if resume else {}
@@ -471,7 +469,7 @@ def run_batch(
             outputs[row.number] = out
             tasks.append(RowTask(row.number, comp, out.suffix))
         if tasks:
-            spec = BatchSpec(str(root.resolve()), backends, background, crf, preset, threads)
+            spec = BatchSpec(str(root.resolve()), backends, background, row_output)
             session = open_executor(executor, options, registry)
             report.executor_startup_seconds = session.startup_seconds
             report.workers = session.workers

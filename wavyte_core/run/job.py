@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from wavyte_core.assets.levels import AudioLevels
 from wavyte_core.assets.prepare import prepare_assets
 from wavyte_core.assets.rich_text import check_text_paints, text_state_at
 from wavyte_core.errors import CompositionError, PluginError, RenderError
@@ -30,6 +31,7 @@ from wavyte_core.format.model import (
     TextAsset,
     VideoAsset,
 )
+from wavyte_core.format.paths import resolve_asset_path
 from wavyte_core.format.validate import check_sampling, validate
 from wavyte_core.plugin.asset_host import (
     BoundAsset,
@@ -59,7 +61,7 @@ from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
-from wavyte_core.timeline.anim import compile_anim, is_constant
+from wavyte_core.timeline.anim import audio_levels_in, compile_anim, is_constant
 from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 from wavyte_core.timeline.rng import stable_hash64
@@ -359,6 +361,10 @@ class Job:
     def _layout(self, sizes: dict[str, tuple[float, float]]) -> None:
         self.sizes = sizes
         self.layout = solve_layout(self.comp, sizes)
+        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
+        self.loop_periods = loop_periods(self.comp, self.assets)
+        #: level tables of AudioLevel animations, computed on first use (here, at prepare)
+        self.levels = AudioLevels(self.comp, self._pcm_for_levels, self.loop_periods)
         states = [self._state_fn(c.asset) for t in self.comp.tracks for c in t.clips]
         self.evaluator = Evaluator(
             self.comp,
@@ -366,9 +372,8 @@ class Job:
             effect_passes=[fx.pixel_at for fx in self.effects],
             asset_states=states if any(st is not None for st in states) else None,
             media_durations=self.assets.media_durations() if self.assets is not None else None,
+            levels_at=self.levels.lookup_at,
         )
-        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
-        self.loop_periods = loop_periods(self.comp, self.assets)
 
     def _state_fn(self, key: str) -> Callable[[int], Any] | None:
         """Per clip-local frame, what an asset's drawing depends on (None: nothing changes):
@@ -392,10 +397,14 @@ class Job:
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
-        if any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
+        blends = any(
+            info.clip.props.blend != "Normal" or info.clip.matte is not None
+            for info in self.evaluator.clips
+        )
+        if blends or any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
             from wavyte_core.render.blur import opencv
 
-            opencv()  # the exact blur and blend kernels: imported now, not in the first frame
+            opencv()  # the exact blur, blend and matte kernels: imported now, not in the first frame
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
         return FrameRenderer(
@@ -595,6 +604,22 @@ class Job:
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
 
+    def _pcm_for_levels(self, key: str) -> np.ndarray | None:
+        """An asset's sound for its level table: the decoded PCM when this process has it,
+        else decoded now (render workers and muted stems are not decoded for the mix)."""
+        pcm = self.audio_pcm().get(key)
+        if pcm is not None and len(pcm):
+            return pcm
+        asset = self.comp.assets[key]
+        tag = "Audio" if isinstance(asset, AudioAsset) else "Video"
+        path = resolve_asset_path(self.root, asset.source, f"assets.{key}.{tag}.source")
+        decoder = self._audio_decoder() if self.decoder is not None else None
+        if decoder is None:
+            decoder = self.registry.create("decoder", self.backends.decoder)
+        if not hasattr(decoder, "decode_audio"):
+            return None
+        return decoder.decode_audio(path)
+
     def audio_pcm(self) -> dict[str, np.ndarray | None]:
         """Decoded PCM per asset key (Audio assets and Video assets with sound)."""
         out: dict[str, np.ndarray | None] = {}
@@ -660,6 +685,28 @@ def _draw_video(draw: Callable, frame_at: Callable, s: Surface, m: Any, o: float
 
 def _draw_nothing(s: Surface, m: Any, o: float, t: Any) -> None:
     return None
+
+
+def evaluator_for(
+    comp: Composition, root: str | Path, registry: Registry | None = None
+) -> Evaluator:
+    """The evaluator `wavyte eval` uses: the composition alone when that is enough, else a
+    prepared job's (layout sizes, looping videos' durations and ``AudioLevel`` tables come
+    from the assets)."""
+    from wavyte_core.format.model import LayoutMode
+
+    needs_assets = (
+        any(t.layout_mode != LayoutMode.Absolute for t in comp.tracks)
+        or any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in comp.assets.values()
+        )
+        or any(audio_levels_in(c.props.opacity) for t in comp.tracks for c in t.clips)
+    )
+    if not needs_assets:
+        return Evaluator(comp, layout_for(comp, root, registry))
+    with Job(comp, assets_root=root, registry=registry) as job:
+        return job.evaluator
 
 
 def layout_for(

@@ -31,7 +31,7 @@ from wavyte_core.format.model import (
     VideoAsset,
 )
 from wavyte_core.timeline.affine import Affine, mul, parts_to_affine, translate
-from wavyte_core.timeline.anim import compile_anim, is_constant
+from wavyte_core.timeline.anim import LevelLookup, compile_anim, is_constant
 from wavyte_core.timeline.ease import EASE_FUNCS
 from wavyte_core.timeline.rng import stable_hash64
 
@@ -62,6 +62,12 @@ class EvalNode(NamedTuple):
     #: An animated asset kind's sampled values at this frame (what its drawing depends
     #: on); None for every other asset. Part of equality, like ``fx``.
     state: Any = None
+    #: The clip's ``props.blend`` (a `BlendMode` name); "Normal" is 0.2's only mode.
+    blend: str = "Normal"
+    #: The clip's track matte at this frame: ``(mode, source node)``, the source node None
+    #: where the source clip is not active; None for a clip without a matte. Part of
+    #: equality: a matted layer changes when its matte does.
+    matte: tuple[str, EvalNode | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +231,7 @@ class _ClipProgram:
     __slots__ = (
         "index",
         "start",
+        "end",
         "z",
         "node",
         "opacity_const",
@@ -238,6 +245,9 @@ class _ClipProgram:
         "win_out",
         "bad_effect",
         "fx_at",
+        "blend",
+        "matte_mode",
+        "matte_src",
         "state_at",
     )
 
@@ -250,19 +260,27 @@ class _ClipProgram:
         fx_at: Callable[[int], tuple] | None = None,
         period: float | None = None,
         state_at: Callable[[int], Any] | None = None,
+        levels: LevelLookup | None = None,
     ) -> None:
         clip = info.clip
         spf = fps.den / fps.num
         self.index = info.index
         self.start = clip.range.start
+        self.end = clip.range.end
         self.z = z
         self.offset: Affine = translate(float(offset[0]), float(offset[1]))
         self.bad_effect = any(not e.kind.strip() for e in clip.effects)
         self.fx_at = fx_at
+        self.blend = str(clip.props.blend)
+        self.matte_mode = None if clip.matte is None else str(clip.matte.mode)
+        #: The source clip's program, linked by the evaluator once all programs exist.
+        self.matte_src: _ClipProgram | None = None
         self.state_at = state_at
 
         props = clip.props
-        op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
+        op_fn = compile_anim(
+            props.opacity, "f64", secs_per_frame=spf, seed=info.seed, levels=levels
+        )
         tr_fn = compile_anim(props.transform, "parts", secs_per_frame=spf, seed=info.seed)
         self.opacity_const: float | None = None
         self.opacity_fn = op_fn
@@ -294,11 +312,25 @@ class _ClipProgram:
             and self.win_out is None
             and not self.bad_effect
             and fx_at is None
+            and self.matte_mode is None
             and state_at is None
         ):
             self.node = EvalNode(
-                self.index, z, self.affine_const, self.opacity_const, None, None, None
+                self.index,
+                z,
+                self.affine_const,
+                self.opacity_const,
+                None,
+                None,
+                None,
+                blend=self.blend,
             )
+
+    def active(self, frame: int) -> bool:
+        return self.start <= frame < self.end
+
+    def at(self, frame: int) -> EvalNode:
+        return self.node if self.node is not None else self.make(frame)
 
     def make(self, frame: int) -> EvalNode:
         """Evaluate at ``frame`` in the reference's order: opacity, transform, time, effects."""
@@ -319,6 +351,11 @@ class _ClipProgram:
             src = _cap_source_time(ts + (float(local) * spf) * rate, cap)
         if self.bad_effect:
             raise EvaluationError("effect kind must be non-empty")
+        matte = None
+        if self.matte_mode is not None:
+            mp = self.matte_src
+            assert mp is not None
+            matte = (self.matte_mode, mp.at(frame) if mp.active(frame) else None)
         return EvalNode(
             self.index,
             self.z,
@@ -329,6 +366,8 @@ class _ClipProgram:
             _progress(self.win_out, frame),
             () if self.fx_at is None else self.fx_at(local),
             None if self.state_at is None else self.state_at(local),
+            self.blend,
+            matte,
         )
 
 
@@ -351,6 +390,7 @@ class Evaluator:
     each frame in ``EvalNode.state``. ``media_durations`` (asset key → seconds, from
     prepare) gives the loop period of looping videos without a ``trim_end_sec``; without
     it such a clip plays once and holds its last frame (as `wavyte eval` shows it).
+    ``levels_at(clip_start)`` gives the ``AudioLevel`` lookup of a clip (see `compile_anim`).
     """
 
     def __init__(
@@ -360,6 +400,7 @@ class Evaluator:
         effect_passes: Sequence[Callable[[int], tuple] | None] | None = None,
         media_durations: Mapping[str, float | None] | None = None,
         asset_states: Sequence[Callable[[int], Any] | None] | None = None,
+        levels_at: Callable[[int], LevelLookup] | None = None,
     ) -> None:
         self.comp = comp
         self._dump_parts: list | None = None  # evaldump's per-clip string cache
@@ -389,11 +430,26 @@ class Evaluator:
                     dur = media_durations.get(clip.asset) if media_durations else None
                     period = loop_period(asset, dur)
                 st_at = asset_states[idx] if asset_states is not None else None
-                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, period, st_at))
+                levels = levels_at(clip.range.start) if levels_at is not None else None
+                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, period, st_at, levels))
                 # Stable sort by (z, track, start, id): the global index breaks ties.
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)
         self._programs = tuple(programs)
+        by_id = {info.clip.id: i for i, info in reversed(list(enumerate(infos)))}
+        sources: set[int] = set()
+        for info, prog in zip(infos, programs, strict=True):
+            if info.clip.matte is not None:
+                src = by_id.get(info.clip.matte.source)
+                if src is None:
+                    raise EvaluationError(
+                        f"clip '{info.clip.id}' has matte source "
+                        f"'{info.clip.matte.source}', no such clip"
+                    )
+                prog.matte_src = programs[src]
+                sources.add(src)
+        #: global indices of the clips used as track mattes: never drawn by themselves
+        self.matte_sources: frozenset[int] = frozenset(sources)
         #: global clip indices in paint order (over all clips, visible or not)
         self.paint_order: tuple[int, ...] = tuple(k[-1] for k in sorted(keys))
         self._build_index()
@@ -417,6 +473,7 @@ class Evaluator:
                 self._programs[i]
                 for i in self.paint_order
                 if self.clips[i].clip.range.start <= probe < self.clips[i].clip.range.end
+                and i not in self.matte_sources
             )
             static = None
             if all(p.node is not None for p in progs):
