@@ -40,8 +40,7 @@ def luma(rgb: tuple[int, int, int], matrix: str) -> float:
 
 
 def bands_scene(folder: Path, width: int, height: int) -> Path:
-    """A still card of `BANDS`, three frames (libx265 writes garbage DTS for one- or
-    two-frame files, which the MP4 muxer refuses)."""
+    """A still card of `BANDS`, three frames."""
     folder.mkdir(parents=True, exist_ok=True)
     img = np.zeros((height, width, 4), np.uint8)
     img[..., 3] = 255
