@@ -68,10 +68,26 @@ def test_numpy_compositor_matches_transcription_bit_for_bit() -> None:
     cat = load_catalog()
     c = NumpyCompositor()
     for op in cat.exact.ops:
+        if op.tolerance is not None:  # the blend rows: real-valued W3C formulas
+            continue
         d, a, b = em.inputs(op, cat.exact.size, cat.exact.seed)
         assert compare(em.expected(op, d, a, b), em.apply_compositor(c, op, d, a, b)).identical, (
             op.id
         )
+
+
+def test_blend_rows_hold_every_mode_to_the_w3c_formulas() -> None:
+    """The blend rows cover the 16 modes (and Add), each with its own tolerance, and the
+    numpy reference meets it."""
+    cat = load_catalog()
+    rows = [op for op in cat.exact.ops if op.op == "blend"]
+    assert len({op.params["mode"] for op in rows}) == 16
+    c = NumpyCompositor()
+    for op in rows:
+        assert op.tolerance is not None
+        d, a, b = em.inputs(op, cat.exact.size, cat.exact.seed)
+        got = em.apply_compositor(c, op, d, a, b).astype(int)
+        assert np.abs(got - em.expected(op, d, a, b)).max() <= op.tolerance["max_diff"], op.id
 
 
 # A test plugin: a compositor two levels off on `over`, without blur, with expectations.

@@ -36,7 +36,8 @@ def render(
         None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."
     ),
     background: str | None = typer.Option(
-        None, help="Background #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha)."
+        None,
+        help="Background #rgb, #rgba, #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha).",
     ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's folder)."

@@ -86,6 +86,31 @@ class Ease(enum.StrEnum):
     InOutCubic = "InOutCubic"
 
 
+@dataclass(frozen=True, slots=True)
+class CubicBezier:
+    """CSS ``cubic-bezier(x1, y1, x2, y2)``: the curve from (0, 0) to (1, 1) with these two
+    control points; ``x1`` and ``x2`` in [0, 1], ``y1``/``y2`` free (overshoot)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+class StepPosition(enum.StrEnum):
+    Start = "Start"
+    End = "End"
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """CSS ``steps(count, jump-start | jump-end)``: ``count`` equal jumps, the first at the
+    start of the interval (``Start``) or the last at its end (``End``)."""
+
+    count: int
+    position: StepPosition = StepPosition.End
+
+
 class InterpMode(enum.StrEnum):
     Hold = "Hold"
     Linear = "Linear"
@@ -100,7 +125,7 @@ class LoopMode(enum.StrEnum):
 class Keyframe:
     frame: int
     value: Any  # float or Transform2D
-    ease: Ease = Ease.Linear
+    ease: Ease | CubicBezier | Steps = Ease.Linear
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,7 +506,7 @@ class EffectInstance:
 class TransitionSpec:
     kind: str
     duration_frames: int
-    ease: Ease = Ease.Linear
+    ease: Ease | CubicBezier | Steps = Ease.Linear
     params: JsonValue = None
 
 
