@@ -151,6 +151,12 @@ FIELD_DOCS: dict[str, str] = {
     "ProcScalar/Spring.stiffness": "Stiffness (negative is 0).",
     "ProcScalar/Spring.damping": "Damping (negative is 0); higher is slower.",
     "ProcScalar/Spring.target": "The value the spring rises to from 0.",
+    "ProcScalar/AudioLevel.asset": "Key of an Audio or Video asset whose sound is followed.",
+    "ProcScalar/AudioLevel.band_hz": "`[low, high]` in Hz: only this band is measured; null: the whole spectrum.",
+    "ProcScalar/AudioLevel.window_sec": "Length of the analysis window centred on the frame's time, > 0.",
+    "ProcScalar/AudioLevel.smoothing": "One-pole smoothing over frames, in [0, 1): 0 follows every frame, 0.9 is slow.",
+    "ProcScalar/AudioLevel.gain": "Multiplies the level (0..1).",
+    "ProcScalar/AudioLevel.offset": "Added after the gain.",
     "AnimF64/Expr/Delay.inner": "The animation delayed.",
     "AnimF64/Expr/Delay.by": "Frames of delay; before it, `inner` is sampled at frame 0.",
     "AnimF64/Expr/Speed.inner": "The animation sped up or slowed down.",
@@ -370,6 +376,7 @@ def _model_class(path: str) -> type | None:
         "ProcScalar/Noise1D": "Noise1D",
         "ProcScalar/Envelope": "Envelope",
         "ProcScalar/Spring": "Spring",
+        "ProcScalar/AudioLevel": "AudioLevel",
     }
     name = special.get(path) or (rest[-1].removesuffix("[]") if rest else head)
     name = {"keys": "Keyframe"}.get(name, name)

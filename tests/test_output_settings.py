@@ -40,8 +40,7 @@ def luma(rgb: tuple[int, int, int], matrix: str) -> float:
 
 
 def bands_scene(folder: Path, width: int, height: int) -> Path:
-    """A still card of `BANDS`, three frames (libx265 writes garbage DTS for one- or
-    two-frame files, which the MP4 muxer refuses)."""
+    """A still card of `BANDS`, three frames."""
     folder.mkdir(parents=True, exist_ok=True)
     img = np.zeros((height, width, 4), np.uint8)
     img[..., 3] = 255
@@ -250,9 +249,11 @@ def test_small_outputs_stay_bt601_and_the_option_overrides(
 def test_cli_color_space(small: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "x.mp4"
-    args = ["render", str(small), "-o", str(out), "-q", "-w", "1", "--color-space", "bt709"]
+    args = ["render", str(small), "-o", str(out), "--json", "-w", "1", "--color-space", "bt709"]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert (report["color_space"], report["pix_fmt"]) == ("bt709", "yuv420p")
     check_colour(out, "bt709")
     res = runner.invoke(app, ["render", str(small), "-o", str(tmp_path / "x.gif")]
                         + ["--color-space", "bt709"])  # fmt: skip

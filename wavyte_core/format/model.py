@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, TypeAlias
 
 JsonValue: TypeAlias = (
@@ -543,6 +544,10 @@ class Track:
     layout_grid_columns: int = 2
 
 
+#: The module that draws compositions in notebooks (`Composition._repr_mimebundle_`).
+NOTEBOOK_DISPLAY = "wavyte_core.preview.notebook"
+
+
 @dataclass(frozen=True, slots=True)
 class Composition:
     fps: Fps
@@ -551,3 +556,9 @@ class Composition:
     assets: dict[str, Asset]
     tracks: tuple[Track, ...]
     seed: int
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Jupyter's rich display: a poster frame and a summary. Drawing needs the render
+        pipeline, which sits above the format: the display is provided by
+        `wavyte_core.preview.notebook`, looked up by name as a plugin would be."""
+        return import_module(NOTEBOOK_DISPLAY).composition_bundle(self)
