@@ -98,6 +98,12 @@ def check_colour(path: Path, matrix: str) -> dict:
     facts = probe(path)
     tag = TAG[matrix]
     assert facts["stream"] == (tag, tag, tag, 1), f"{path.name}: stream tags"
+    if path.suffix in (".mp4", ".mov"):  # the container's own tag, what QuickTime reads
+        data = path.read_bytes()
+        at = data.find(b"colr")
+        assert at > 0, f"{path.name}: no colr atom"
+        kind, values = data[at + 4 : at + 8], data[at + 8 : at + 14]
+        assert kind in (b"nclx", b"nclc") and values == bytes([0, tag] * 3)
     assert facts["frame"] == (tag, tag, tag, 1), f"{path.name}: frame tags"
     for rgb, y in zip(BANDS, band_values(facts["luma"]), strict=True):
         assert abs(float(y) - luma(rgb, matrix)) <= 1.5, f"{path.name}: luma of {rgb}"
