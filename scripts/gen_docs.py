@@ -116,6 +116,8 @@ FIELD_DOCS: dict[str, str] = {
     "Clip.effects": "Effects applied in order to the clip's layer.",
     "Clip.transition_in": "Transition over the clip's first `duration_frames` frames.",
     "Clip.transition_out": "Transition over the clip's last `duration_frames` frames.",
+    "Clip.matte": "Another clip (`source`, by id, any track) that masks this one through "
+    "its alpha or luma (`mode`); the source clip is then not drawn by itself.",
     "Clip/range.start": "First visible timeline frame.",
     "Clip/range.end": "First frame after the clip (exclusive).",
     "Clip/props.transform": "Where the asset is drawn: an animated `Transform2D`.",
@@ -497,6 +499,8 @@ def schema_table(path: str) -> str:
     for name, ps in props.items():
         if name in required:
             default = "required"
+        elif "default" in ps:
+            default = f"`{json.dumps(ps['default'], ensure_ascii=False)}`"
         elif name in defaults:
             default = _json_default(defaults[name])
         else:
@@ -515,7 +519,18 @@ def enum_values(path: str) -> str:
     enum = next((a["enum"] for a in s.get("anyOf", []) if "enum" in a), s.get("enum"))
     if enum is None:
         raise KeyError(f"values:{path} is not a unit enum")
-    return " · ".join(f'`"{v}"`' for v in enum)
+    out = [f'`"{v}"`' for v in enum]
+    for branch in s.get("anyOf", []):  # variants with content (`{"Steps": {...}}`)
+        props = branch.get("properties", {})
+        if len(props) == 1 and branch.get("maxProperties") == 1:
+            ((name, content),) = props.items()
+            content = w.deref(content)
+            if content.get("type") == "object" and content.get("properties"):
+                keys = ", ".join(f'"{k}": …' for k in content["properties"])
+                out.append(f'`{{"{name}": {{{keys}}}}}`')
+            else:
+                out.append(f'`{{"{name}": {_type(w, content).replace("`", "")}}}`')
+    return " · ".join(out)
 
 
 # -------------------------------------------------------------------------- kinds
