@@ -36,7 +36,8 @@ def render(
         None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."
     ),
     background: str | None = typer.Option(
-        None, help="Background #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha)."
+        None,
+        help="Background #rgb, #rgba, #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha).",
     ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's folder)."
@@ -122,6 +123,8 @@ def render(
                     "output": str(out),
                     "codec": spec.codec.name,
                     "alpha": spec.alpha,
+                    "pix_fmt": spec.pix_fmt,
+                    "color_space": spec.matrix(comp.canvas.width, comp.canvas.height),
                     "frames": report.frames,
                     "rendered": report.rendered,
                     "elided": report.elided,
