@@ -30,6 +30,7 @@ hand-written. The section's name says what goes there:
   first-party distribution such as wavyte-conformance), from its Typer
   definition (what ``wavyte COMMAND --help`` prints).
 - ``codecs``: the table of output codecs (`wavyte_core.output.codecs.CODECS`).
+- ``toc``: the page's contents, from its ``##`` and ``###`` headings.
 - ``layers``: the import layers of ``[tool.importlinter]`` in pyproject.toml as a Mermaid
   diagram, each package with its modules.
 - ``modules``: every module of ``wavyte_core`` with the first sentence of its docstring.
@@ -735,8 +736,31 @@ def cli_section(name: str) -> str:
 # ------------------------------------------------------------------------ driver
 
 
-def generate(name: str) -> str:
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def toc(text: str) -> str:
+    """Contents of the page: every ``##`` section (but this one) with its ``###`` ones."""
+    body = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    lines: list[str] = []
+    for m in re.finditer(r"^(##|###) (.+)$", body, re.M):
+        level, title = m.group(1), m.group(2).strip()
+        if level == "##":
+            if title.lower() == "contents":
+                continue
+            lines.append(f"- [{title.replace('`', '')}](#{_slug(title)})")
+        elif lines:
+            sep = ": " if lines[-1].endswith(")") and ": [" not in lines[-1] else ", "
+            lines[-1] += f"{sep}[{title.replace('`', '')}](#{_slug(title)})"
+    return "\n".join(lines)
+
+
+def generate(name: str, text: str = "") -> str:
     kind, _, arg = name.partition(":")
+    if kind == "toc":
+        return toc(text)
     if kind == "schema":
         return schema_table(arg)
     if kind == "values":
@@ -780,7 +804,7 @@ def regenerate(text: str, where: str = "") -> str:
             j += 1
         if j == len(lines):
             raise ValueError(f"{where}: generated section {m.group(1)} has no '{END}'")
-        out.append(generate(m.group(1)))
+        out.append(generate(m.group(1), text))
         out.append(END)
         i = j + 1
     return "\n".join(out)
@@ -797,7 +821,11 @@ def stale_files() -> list[tuple[Path, str]]:
         text = path.read_text()
         if "<!-- BEGIN GENERATED" not in text:
             continue
-        new = regenerate(text, str(path.relative_to(ROOT)))
+        new = text
+        for _ in range(3):  # `toc` reads headings that other sections generate: to a fixed point
+            before, new = new, regenerate(new, str(path.relative_to(ROOT)))
+            if new == before:
+                break
         if new != text:
             out.append((path, new))
     return out
