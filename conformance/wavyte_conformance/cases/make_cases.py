@@ -656,7 +656,7 @@ def shapes() -> list[Case]:
     )  # fmt: skip
     stops = [(0.0, "#ff0000"), (0.5, "#ffff00"), (1.0, [0, 0, 255, 0])]
     g = {}
-    for i, ext in enumerate(("Pad", "Repeat", "Reflect")):
+    for ext in ("Pad", "Repeat", "Reflect"):
         g[f"lin_{ext}"] = shape(
             {"Rect": {"width": 90, "height": 60}},
             fill=grad("LinearGradient", stops, start=[30, 10], end=[60, 40], extend=ext),
