@@ -521,6 +521,7 @@ def test_audio_level_drives_effect_params_and_shapes(tmp_path: Path) -> None:
     comp["tracks"][0]["clips"] = [bar, comp["tracks"][0]["clips"][1]]  # the bar, the music
     c = wv.load(json.dumps(comp))
     with wv.open_job(c, assets_root=tmp_path, background=None) as job:
+
         def bar_node(frame: int):  # noqa: ANN202
             return next(n for n in job.evaluate(frame).nodes if n.clip == 0)
 
