@@ -20,6 +20,7 @@ import numpy as np
 
 from wavyte_core.assets.levels import AudioLevels
 from wavyte_core.assets.prepare import prepare_assets
+from wavyte_core.assets.rich_text import check_text_paints, text_state_at
 from wavyte_core.errors import CompositionError, PluginError, RenderError
 from wavyte_core.format.model import (
     AudioAsset,
@@ -27,11 +28,18 @@ from wavyte_core.format.model import (
     ImageAsset,
     KindAsset,
     SvgAsset,
+    TextAsset,
     VideoAsset,
 )
 from wavyte_core.format.paths import resolve_asset_path
 from wavyte_core.format.validate import check_sampling, validate
-from wavyte_core.plugin.asset_host import BoundAsset, KindDrawer, PreparedKind, bind_asset
+from wavyte_core.plugin.asset_host import (
+    BoundAsset,
+    KindDrawer,
+    PreparedKind,
+    bind_asset,
+    keyed_state_at,
+)
 from wavyte_core.plugin.host import bind_effect, bind_transition
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
@@ -56,6 +64,7 @@ from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import audio_levels_in, compile_anim, is_constant
 from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
+from wavyte_core.timeline.rng import stable_hash64
 
 #: The CLI's and the reference's background, #12141c.
 DEFAULT_BACKGROUND = (18, 20, 28, 255)
@@ -90,6 +99,7 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     """Everything checked before a render starts: the format's validation rules, animations
     that could never be sampled, and that every effect kind is installed."""
     validate(comp)
+    check_text_paints(comp)
     check_sampling(comp)
     reg = registry or default_registry()
     parse_asset_kinds(comp, reg)
@@ -363,10 +373,7 @@ class Job:
         self.loop_periods = loop_periods(self.comp, self.assets)
         #: level tables of AudioLevel animations, computed on first use (here, at prepare)
         self.levels = AudioLevels(self.comp, self._pcm_for_levels, self.loop_periods)
-        states = [
-            self.kinds[info_key].state_at() if info_key in self.kinds else None
-            for info_key in (c.asset for t in self.comp.tracks for c in t.clips)
-        ]
+        states = [self._state_fn(c.asset) for t in self.comp.tracks for c in t.clips]
         self.evaluator = Evaluator(
             self.comp,
             self.layout,
@@ -375,6 +382,25 @@ class Job:
             media_durations=self.assets.media_durations() if self.assets is not None else None,
             levels_at=self.levels.lookup_at,
         )
+
+    def _state_fn(self, key: str) -> Callable[[int], Any] | None:
+        """Per clip-local frame, what an asset's drawing depends on (None: nothing changes):
+        an animated or frame-varying kind's values (or its own frame state, when prepared
+        here), a Text asset's animated letter spacing and paint."""
+        if key in self.kinds:
+            item = None
+            if self.assets is not None and key in self.assets.keys:
+                item = self.assets.items[self.assets.keys.index(key)]
+            if isinstance(item, PreparedKind):
+                keyed = keyed_state_at(item)
+                if keyed is not None:
+                    return keyed
+            return self.kinds[key].state_at()
+        asset = self.comp.assets.get(key)
+        if isinstance(asset, TextAsset) and asset.typographic:
+            seed = stable_hash64(self.comp.seed, key)
+            return text_state_at(asset, self.comp.fps.secs_per_frame, seed)
+        return None
 
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
@@ -538,7 +564,7 @@ class Job:
         elif isinstance(item, ShapedText):
             fn = partial(_draw_text, r.draw_text, r.prepare_text(item))
         elif isinstance(item, RichText):
-            fn = TextDrawer(r, item.ops).draw
+            fn = TextDrawer(r, item).draw
         elif isinstance(item, ImagePixels):
             fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
         elif isinstance(item, SvgRaster):
