@@ -72,11 +72,15 @@ DEFAULT_BACKGROUND = (18, 20, 28, 255)
 WHITE = (255, 255, 255, 255)
 
 
+#: The decoder a job uses unless told otherwise (not required when nothing is decoded).
+DEFAULT_DECODER = "pyav"
+
+
 @dataclass(frozen=True, slots=True)
 class Backends:
     rasterizer: str = "skia"
     compositor: str = "skia"
-    decoder: str = "pyav"
+    decoder: str = DEFAULT_DECODER
     encoder: str = "pyav"
 
 
@@ -315,6 +319,10 @@ class Job:
         self.compositor: Any = None
         self.decoder: Any = None
         self.audio_decoder: Any = None
+        if backends.decoder != DEFAULT_DECODER and not self._needs_decoder():
+            # A decoder named explicitly is checked even when nothing needs decoding: a
+            # misspelt --decoder is an error, not silently ignored until media is added.
+            reg.spec("decoder", backends.decoder)
         try:
             if workers > 1:
                 # The workers start first: their interpreter start, imports and preparation
