@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wavyte_core.errors import CompositionError, PluginError, WavyteError
 from wavyte_core.plugin.asset_kinds import (
@@ -33,6 +33,9 @@ from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import AssetKindSpec
 from wavyte_core.timeline.affine import Affine, mul
 from wavyte_core.timeline.tree import compile_tree
+
+if TYPE_CHECKING:
+    from wavyte_core.timeline.anim import LevelLookup
 
 __all__ = [
     "FrameKey",
@@ -123,12 +126,19 @@ class BoundAsset:
 
 
 def bind_asset(
-    spec: AssetKindSpec, raw: Any, path: str, *, secs_per_frame: float = 1 / 30, seed: int = 0
+    spec: AssetKindSpec,
+    raw: Any,
+    path: str,
+    *,
+    secs_per_frame: float = 1 / 30,
+    seed: int = 0,
+    levels: LevelLookup | None = None,
 ) -> BoundAsset:
     """Validate one kind asset's JSON content (``path`` names it) and compile its animated
-    values. Raises `CompositionError` naming the bad value's path."""
+    values (``levels`` resolves ``AudioLevel``: see `compile_anim`). Raises
+    `CompositionError` naming the bad value's path."""
     if spec.param_set is not None:
-        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed)
+        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed, levels=levels)
         return BoundAsset(spec, bp.first, bp.sample, seed)
     try:
         value = spec.kind.parse(raw, path)
@@ -138,7 +148,9 @@ def bind_asset(
         raise CompositionError(path, str(exc)) from None
     except Exception as exc:  # a plugin bug: reported by kind
         raise PluginError(f"{path}: asset kind '{spec.name}' parse failed: {exc!r}") from exc
-    first, sample = compile_tree(value, secs_per_frame=secs_per_frame, seed=seed, path=path)
+    first, sample = compile_tree(
+        value, secs_per_frame=secs_per_frame, seed=seed, path=path, levels=levels
+    )
     return BoundAsset(spec, first, sample, seed)
 
 
