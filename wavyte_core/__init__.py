@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from wavyte_core.format.model import Composition
     from wavyte_core.output.codecs import OutputSettings, resolve_output
     from wavyte_core.preview import preview
+    from wavyte_core.preview.notebook import show
 
 from wavyte_core.version import __version__
 
@@ -41,6 +42,7 @@ _LAZY = {
     "OutputSettings": "output.codecs",
     "resolve_output": "output.codecs",
     "preview": "preview",
+    "show": "preview.notebook",
 }
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "render",
     "render_frame",
     "resolve_output",
+    "show",
 ]
 
 

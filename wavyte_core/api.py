@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format.load import load_composition_file, loads_composition
-from wavyte_core.format.model import Composition
+from wavyte_core.format.model import NOTEBOOK_DISPLAY, Composition
 from wavyte_core.output.codecs import OUTPUT_OPTION_NAMES, OutputSettings, output_settings
 from wavyte_core.output.png import write_png
 from wavyte_core.plugin.registry import Registry
@@ -37,12 +38,37 @@ def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Com
         comp = loads_composition(source)
     else:
         comp = load_composition_file(source)
+        _remember_root(comp, Path(source).resolve().parent)
     check(comp, registry=registry)
     return comp
 
 
+#: The folders of the last compositions loaded from files (their asset roots), for
+#: displays that render without being told (notebooks). Bounded; the object is kept so
+#: a recycled ``id`` cannot match another composition.
+_ROOTS: dict[int, tuple[Composition, Path]] = {}
+_ROOTS_MAX = 64
+
+
+def _remember_root(comp: Composition, root: Path) -> None:
+    _ROOTS[id(comp)] = (comp, root)
+    while len(_ROOTS) > _ROOTS_MAX:
+        del _ROOTS[next(iter(_ROOTS))]
+
+
+def root_of(comp: Composition) -> Path | None:
+    """The folder ``comp`` was loaded from (its asset root), when `load` read it from a file."""
+    hit = _ROOTS.get(id(comp))
+    return hit[1] if hit is not None and hit[0] is comp else None
+
+
 class RenderJob(Job):
     """A `Job` with the convenience methods of the public API."""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Jupyter's rich display: the poster frame and a summary
+        (`wavyte_core.preview.notebook`, looked up by name as for `Composition`)."""
+        return import_module(NOTEBOOK_DISPLAY).job_bundle(self)
 
     def frame(self, n: int) -> np.ndarray:
         """Render frame ``n``; returns a new premultiplied BGRA array."""

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from tests import parts
 from wavyte_conformance import exact_math as em
 from wavyte_conformance.catalog import load_catalog
 from wavyte_conformance.combos import Combo, expectation_entries, expectation_for
@@ -152,8 +153,7 @@ def test_reports_show_failures(offby2_results, tmp_path) -> None:
 
 def test_expectation_applies_only_to_the_combination_it_names() -> None:
     reg = default_registry()
-    if not {"skia", "cairo"} <= set(reg.available("compositor")):
-        pytest.skip("needs the skia and cairo compositors")
+    parts.need("cairo")
     ref = Combo((("rasterizer", "skia"), ("compositor", "numpy")))
     direct = Combo((("rasterizer", "skia"), ("compositor", "skia")))
     assert expectation_for(reg, ref, "render", "layout_center") is None  # the reference

@@ -135,9 +135,20 @@ def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     return {name: body}
 
 
+def ease_value(e: m.Ease | m.CubicBezier | m.Steps) -> Any:
+    """An easing as JSON: a unit variant's name, or the tagged 0.3 forms."""
+    if isinstance(e, m.CubicBezier):
+        return {"CubicBezier": [float(e.x1), float(e.y1), float(e.x2), float(e.y2)]}
+    if isinstance(e, m.Steps):
+        return {"Steps": {"count": e.count, "position": e.position.value}}
+    return e.value
+
+
 def _anim(a: m.Anim, value: Any = _value) -> dict[str, Any]:
     if isinstance(a, m.Keyframes):
-        keys = [{"frame": k.frame, "value": value(k.value), "ease": k.ease.value} for k in a.keys]
+        keys = [
+            {"frame": k.frame, "value": value(k.value), "ease": ease_value(k.ease)} for k in a.keys
+        ]
         default = None if a.default is None else value(a.default)
         return {"Keyframes": {"keys": keys, "mode": a.mode.value, "default": default}}
     if isinstance(a, m.Procedural):
@@ -214,11 +225,6 @@ def _asset(a: m.Asset) -> dict[str, Any]:
     return {tag: body}
 
 
-def _paint(p: Any) -> Any:
-    tag, colour = p
-    return {tag: list(colour)}
-
-
 def _edges(e: m.Edges) -> Any:
     if e.left == e.right == e.top == e.bottom:
         return float(e.left)
@@ -234,7 +240,7 @@ def _run(r: m.TextRun) -> dict[str, Any]:
     if r.color_rgba8 is not None:
         out["color_rgba8"] = list(r.color_rgba8)
     if r.fill is not None:
-        out["fill"] = _paint(r.fill)
+        out["fill"] = _Params(r.fill)
     if r.underline:
         out["underline"] = True
     if r.background is not None:
@@ -263,9 +269,9 @@ def typography_fields(a: Any) -> dict[str, Any]:
     if a.font_fallback:
         out["font_fallback"] = list(a.font_fallback)
     if a.fill is not None:
-        out["fill"] = _paint(a.fill)
+        out["fill"] = _Params(a.fill)
     if a.stroke is not None:
-        out["stroke"] = a.stroke
+        out["stroke"] = _Params(a.stroke)
     if a.paint_order is not m.PaintOrder.StrokeThenFill:
         out["paint_order"] = a.paint_order.value
     if a.shadow is not None:
@@ -306,7 +312,7 @@ def _transition(t: m.TransitionSpec | None) -> dict[str, Any] | None:
     out: dict[str, Any] = {
         "kind": t.kind,
         "duration_frames": t.duration_frames,
-        "ease": t.ease.value,
+        "ease": ease_value(t.ease),
     }
     if t.params is not None:
         out["params"] = _Params(t.params)

@@ -305,6 +305,46 @@ def read_unit_enum(v: Any, path: str, enum_cls: type[E]) -> E:
     return enum_cls(tag)  # type: ignore[call-arg]
 
 
+def read_ease(v: Any, path: str) -> m.Ease | m.CubicBezier | m.Steps:
+    """An ``Ease``: a unit variant (``"InOutCubic"``) or, since 0.3,
+    ``{"CubicBezier": [x1, y1, x2, y2]}`` (x1 and x2 in [0, 1]) or
+    ``{"Steps": {"count": u32 >= 1, "position": "Start" | "End"}}`` (position default End)."""
+    if isinstance(v, dict) and len(v) == 1 and not getattr(v, "shadowed", None):
+        ((tag, content),) = v.items()
+        cpath = member_path(path, tag)
+        if tag == "CubicBezier":
+            items = read_list(content, cpath)
+            if len(items) != 4:
+                raise _err(cpath, f"expected [x1, y1, x2, y2], got {len(items)} numbers")
+            x1, y1, x2, y2 = (read_f64(x, index_path(cpath, i)) for i, x in enumerate(items))
+            for i, x in ((0, x1), (1, y1), (2, x2), (3, y2)):
+                if not math.isfinite(x):
+                    raise _err(index_path(cpath, i), "must be finite")
+            for i, x in ((0, x1), (2, x2)):
+                if not 0.0 <= x <= 1.0:
+                    raise _err(index_path(cpath, i), f"x1 and x2 must be in [0, 1], got {x!r}")
+            return m.CubicBezier(x1, y1, x2, y2)
+        if tag == "Steps":
+            if not isinstance(content, dict):
+                raise _err(cpath, f"expected {{count, position}}, got {describe_json(content)}")
+            for k in content:
+                if k not in ("count", "position"):
+                    raise _err(
+                        member_path(cpath, k), f"unknown field '{k}' (Steps takes: count, position)"
+                    )
+            count = read_u32(_req(content, "count", cpath), cpath + ".count")
+            if count < 1:
+                raise _err(cpath + ".count", "Steps count must be >= 1")
+            pos = content.get("position", _MISSING)
+            position = (
+                m.StepPosition.End
+                if pos is _MISSING
+                else read_unit_enum(pos, cpath + ".position", m.StepPosition)
+            )
+            return m.Steps(count, position)
+    return read_unit_enum(v, path, m.Ease)
+
+
 def _newtype_content(tag: str, content: Any, path: str) -> Any:
     if content is _MISSING:
         raise _err(path, f"expected an object for variant '{tag}', got the bare string \"{tag}\"")
@@ -364,7 +404,7 @@ def _read_keyframes(v: Any, path: str, read_value: ValueReader) -> m.Keyframes:
             m.Keyframe(
                 frame=read_u64(_req(kf, "frame", ipath), ipath + ".frame"),
                 value=read_value(_req(kf, "value", ipath), ipath + ".value"),
-                ease=read_unit_enum(_req(kf, "ease", ipath), ipath + ".ease", m.Ease),
+                ease=read_ease(_req(kf, "ease", ipath), ipath + ".ease"),
             )
         )
     mode = read_unit_enum(_req(f, "mode", path), path + ".mode", m.InterpMode)
@@ -625,7 +665,7 @@ def _read_run(v: Any, path: str) -> m.TextRun:
         font_source=_opt(f, "font_source", path, read_str),
         size_px=_opt(f, "size_px", path, read_f64),
         color_rgba8=_opt(f, "color_rgba8", path, read_colour),
-        fill=_opt(f, "fill", path, read_paint),
+        fill=_opt(f, "fill", path, _raw),
         letter_spacing=_opt(f, "letter_spacing", path, read_f64),
         underline=bool(_opt(f, "underline", path, read_bool)),
         background=_opt(f, "background", path, read_colour),
@@ -692,8 +732,8 @@ def read_typography(f: dict[str, Any], path: str) -> dict[str, Any]:
             read_str(x, index_path(fpath, i)) for i, x in enumerate(read_list(fb, fpath))
         )
     for name, reader in (
-        ("fill", read_paint),
-        ("stroke", read_stroke),
+        ("fill", _raw),
+        ("stroke", _raw),
         ("shadow", _read_shadow),
         ("background", _read_background),
         ("fit", _read_fit),
@@ -704,14 +744,10 @@ def read_typography(f: dict[str, Any], path: str) -> dict[str, Any]:
     return kw
 
 
-def read_paint(v: Any, path: str) -> Any:
-    """A Paint. Until gradients are drawn, only ``{"Solid": colour}`` is accepted."""
-    tag, content, cpath = _variant(v, path, ("Solid",), "Paint")
-    return ("Solid", read_colour(_newtype_content(tag, content, cpath), cpath))
-
-
-def read_stroke(v: Any, path: str) -> Any:
-    raise _err(path, "text strokes are not supported yet")
+def _raw(v: Any, path: str) -> Any:
+    """A Paint or Stroke kept as its JSON: `validate` reads it with the Paint readers
+    (`wavyte_core.format.paint`, which build on this module) and names any bad value."""
+    return plain_json(v)
 
 
 def _read_rgba8(v: Any, path: str) -> tuple[int, int, int, int]:
@@ -753,7 +789,7 @@ def _read_transition(v: Any, path: str) -> m.TransitionSpec | None:
     return m.TransitionSpec(
         kind=read_str(_req(f, "kind", path), path + ".kind"),
         duration_frames=read_u64(_req(f, "duration_frames", path), path + ".duration_frames"),
-        ease=read_unit_enum(_req(f, "ease", path), path + ".ease", m.Ease),
+        ease=read_ease(_req(f, "ease", path), path + ".ease"),
         params=plain_json(f.get("params")),
     )
 

@@ -99,7 +99,7 @@ class VectorShape:
 
     ``path`` is filled with ``fill`` under ``fill_rule`` (``"NonZero"`` or ``"EvenOdd"``);
     the stroke follows ``stroke_path`` when given (a trimmed outline: see
-    `wavyte_core.assets.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
+    `wavyte_core.plugin.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
     and Stroke values are plain here (sampled: colours RGBA8 straight alpha, points
     (x, y), numbers floats); gradient points are in the local coordinates.
     """
@@ -114,9 +114,13 @@ class VectorShape:
 @dataclass(frozen=True, slots=True)
 class VectorDrawing:
     """Shapes drawn in order, as one layer: the clip's opacity applies to the group (an
-    overlapping fill and stroke do not show through each other)."""
+    overlapping fill and stroke do not show through each other).
 
-    shapes: tuple[VectorShape, ...]
+    ``shapes`` may also hold `RasterDrawing` items (colour glyphs, a blurred shadow): each
+    is drawn in its place, between the vector shapes before and after it (those runs of
+    shapes keep group opacity among themselves)."""
+
+    shapes: tuple[VectorShape | RasterDrawing, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -175,6 +179,9 @@ class DrawContext:
     frame: int
     seed: int
     size: tuple[float, float]
+    #: For a kind that defines `AssetKind.frame_state`: the state being drawn (then
+    #: ``frame`` is -1 when the core knew the state without the frame: draw from the state).
+    state: Any = None
 
 
 class AssetKind:
@@ -221,6 +228,14 @@ class AssetKind:
         """The local box ``(x0, y0, x1, y1)`` every pixel of ``draw(p)`` stays inside
         (stroke, shadow included); None when unknown. Default: ``(0, 0, *size)``."""
         return (0.0, 0.0, float(size[0]), float(size[1]))
+
+    def frame_state(self, p: Params | Any, frame: int) -> Any:
+        """``frame_varying`` kinds may define this: a hashable summary of what the drawing
+        at clip-local ``frame`` shows (a caption page and its spoken words), called per
+        frame after ``prepare``. Frames with equal states share one drawing and the layer
+        is not redrawn between them; ``draw`` then gets the state in ``ctx.state``. The
+        base class does not define a state (every frame is its own)."""
+        raise NotImplementedError
 
     def draw(self, p: Params | Any, ctx: DrawContext) -> Drawing:
         """The drawing for values ``p``: called only when ``p`` changed (or every frame for

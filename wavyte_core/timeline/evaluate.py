@@ -24,7 +24,6 @@ from wavyte_core.format.model import (
     Asset,
     Clip,
     Composition,
-    Ease,
     Fps,
     FrameRange,
     TransitionSpec,
@@ -32,7 +31,7 @@ from wavyte_core.format.model import (
 )
 from wavyte_core.timeline.affine import Affine, mul, parts_to_affine, translate
 from wavyte_core.timeline.anim import LevelLookup, compile_anim, is_constant
-from wavyte_core.timeline.ease import EASE_FUNCS
+from wavyte_core.timeline.ease import ease_fn
 from wavyte_core.timeline.rng import stable_hash64
 
 __all__ = [
@@ -114,7 +113,7 @@ def transition_progress(
     if not (ws <= frame < ws + dur):
         return None
     t = 1.0 if dur == 1 else float(frame - ws) / float(dur - 1)
-    return _clamp01(EASE_FUNCS[spec.ease](_clamp01(t)))
+    return _clamp01(ease_fn(spec.ease)(_clamp01(t)))
 
 
 def video_source_time(asset: VideoAsset, fps: Fps, clip_local: int) -> float:
@@ -211,7 +210,7 @@ def _window(spec: TransitionSpec | None, rng: FrameRange, edge: str) -> _Window 
         return None
     dur = min(spec.duration_frames, length)
     ws = rng.start if edge == "in" else rng.end - dur
-    return _Window(ws, ws + dur, float(dur - 1), dur == 1, EASE_FUNCS[Ease(spec.ease)])
+    return _Window(ws, ws + dur, float(dur - 1), dur == 1, ease_fn(spec.ease))
 
 
 def _progress(w: _Window | None, frame: int) -> float | None:
