@@ -297,12 +297,16 @@ class Job:
         timings: bool = False,
         workers: int = 1,
         audio: bool = True,
+        chain: tuple[Path, ...] = (),
     ) -> None:
         """``workers > 1`` starts a pool of render processes that prepare and draw; this
         process then prepares only sound and takes the asset sizes (for the layout) from
         the workers — it prepares its own drawing state on first use (``render_into``).
-        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it)."""
+        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it).
+        ``chain``: the composition files this one is nested in (outermost first), for
+        nested ``Composition`` assets to refuse cycles and depth."""
         self.comp = comp
+        self.chain = chain
         self.pool: Any = None
         self.timer = StageTimer() if timings else None
         self.backends = backends
@@ -343,7 +347,7 @@ class Job:
                 self.assets = prepare_assets(
                     comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
-                    kinds=self.kinds,
+                    kinds=self.kinds, kind_extra=self._kind_extra(),
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
@@ -395,7 +399,7 @@ class Job:
             svg_scales=svg_scales,
             audio_decoder=self.audio_decoder,
             audio=audio,
-            kinds=self.kinds,
+            kinds=self.kinds, kind_extra=self._kind_extra(),
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -643,6 +647,15 @@ class Job:
 
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
+
+    def _kind_extra(self) -> dict[str, Any]:
+        """What asset kinds may use beyond `PrepareContext`'s fields (see `nested`)."""
+        return {
+            "backends": self.backends,
+            "registry": self.registry,
+            "chain": self.chain,
+            "audio_decoder": self.audio_decoder,
+        }
 
     def _kind_state(self, clip: Any) -> Callable[[int], Any] | None:
         """The per-frame state of a clip's asset (`_state_fn`). A kind that follows a
