@@ -205,3 +205,61 @@ def test_cli_reports_a_cycle_in_one_line_and_writes_nothing(tmp_path: Path) -> N
     assert r.returncode == 2, r.stderr
     assert "include each other" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def _tone_wav(path: Path, seconds: float, freq: float = 440.0) -> None:
+    from fractions import Fraction
+
+    import av
+
+    n = int(seconds * 48000)
+    pcm = (0.5 * np.sin(2 * np.pi * freq * np.arange(n) / 48000)).astype(np.float32)
+    with av.open(str(path), "w", format="wav") as c:
+        s = c.add_stream("pcm_s16le", rate=48000, layout="stereo")
+        for i in range(0, n, 4800):
+            fr = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(np.stack([pcm[i : i + 4800]] * 2)),
+                format="fltp",
+                layout="stereo",
+            )
+            fr.sample_rate, fr.pts, fr.time_base = 48000, i, Fraction(1, 48000)
+            c.mux(s.encode(fr))
+        c.mux(s.encode(None))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_childs_sound_joins_the_parents_mix(tmp_path: Path, workers: int) -> None:
+    """A child with 1 s of tone, placed from parent frame 5 (0.5 s) with trim 2 frames:
+    the parent's mix is silent until 0.5 s, then the child's sound from its 0.2 s."""
+    _tone_wav(tmp_path / "tone.wav", 1.0)
+    child = _card(duration=10)
+    child["assets"]["t"] = {"Audio": {"source": "tone.wav"}}
+    child["tracks"][0]["clips"].append(_clip("t", "t", 0, 10))
+    (tmp_path / "child.json").write_text(json.dumps(child))
+    parent = wv.load(json.dumps(_parent("child.json", 15, start=5, trim_start_frames=2)))
+    with wv.open_job(child_comp := wv.load(json.dumps(child)), assets_root=tmp_path) as job:
+        from wavyte_core.run.frames import mixed_audio
+
+        alone = mixed_audio(job, 0, 10)
+    with wv.open_job(parent, assets_root=tmp_path, workers=workers) as job:
+        mix = mixed_audio(job, 0, 15)
+    assert child_comp.duration == 10 and alone is not None and mix is not None
+    assert np.abs(mix[: 24000 - 10]).max() == 0.0  # before the clip
+    # from 0.5 s: the child's mix from its 0.2 s (trim) to its end (1.0 s) = 0.8 s
+    np.testing.assert_allclose(mix[24000 : 24000 + 38400], alone[9600:48000], atol=1e-6)
+    assert np.abs(mix[24000 + 38400 + 10 :]).max() == 0.0  # the child ended
+
+
+def test_segmented_render_mixes_the_childs_sound(tmp_path: Path) -> None:
+    _tone_wav(tmp_path / "tone.wav", 1.0)
+    child = _card(duration=10)
+    child["assets"]["t"] = {"Audio": {"source": "tone.wav"}}
+    child["tracks"][0]["clips"].append(_clip("t", "t", 0, 10))
+    (tmp_path / "child.json").write_text(json.dumps(child))
+    (tmp_path / "p.json").write_text(json.dumps(_parent("child.json", 10)))
+    from wavyte_core.run.job import Backends
+    from wavyte_core.run.segments import SegmentPlan, _mix_audio
+
+    comp = wv.load(tmp_path / "p.json")
+    mix = _mix_audio(comp, tmp_path, Backends(), None, SegmentPlan.make(0, 10, 5, segments=2))
+    assert mix is not None and np.abs(mix).max() > 0.4

@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from wavyte_core.errors import CompositionError, WavyteError
 from wavyte_core.format.load import load_composition_file
 from wavyte_core.format.model import Composition
@@ -42,6 +40,7 @@ from wavyte_core.format.paint import strict_fields
 from wavyte_core.plugin.asset_kinds import (
     AssetKind,
     DrawContext,
+    KindSound,
     PrepareContext,
     RasterDrawing,
     VectorDrawing,
@@ -94,6 +93,26 @@ def _chain_text(chain: tuple[Path, ...]) -> str:
     return " → ".join(p.name for p in chain)
 
 
+def _load_child(p: NestedSpec, ctx: PrepareContext) -> tuple[Path, Composition]:
+    """The child's resolved file and checked composition; refuses cycles and depth."""
+    chain: tuple[Path, ...] = tuple(ctx.extra.get("chain", ()))
+    where = ctx.path + ".source"
+    path = ctx.resolve(p.source).resolve()
+    if path in chain:
+        loop = (*chain[chain.index(path) :], path)
+        raise CompositionError(where, f"compositions include each other: {_chain_text(loop)}")
+    if len(chain) >= MAX_DEPTH:
+        raise CompositionError(
+            where, f"compositions nested deeper than {MAX_DEPTH}: {_chain_text((*chain, path))}"
+        )
+    try:
+        child = load_composition_file(path)
+        check(child, registry=ctx.extra.get("registry"))
+    except WavyteError as exc:
+        raise CompositionError(where, f"{path.name}: {exc}") from None
+    return path, child
+
+
 class CompositionKind(AssetKind):
     """Another composition file drawn as this clip's layer, at its own canvas size: child
     frame = ``trim_start_frames`` + clip-local frame (sampled by time when the frame rates
@@ -121,21 +140,8 @@ class CompositionKind(AssetKind):
     def prepare(self, p: NestedSpec, ctx: PrepareContext) -> tuple[float, float]:
         chain: tuple[Path, ...] = tuple(ctx.extra.get("chain", ()))
         where = ctx.path + ".source"
-        path = ctx.resolve(p.source).resolve()
-        if path in chain:
-            loop = (*chain[chain.index(path) :], path)
-            raise CompositionError(where, f"compositions include each other: {_chain_text(loop)}")
-        if len(chain) >= MAX_DEPTH:
-            raise CompositionError(
-                where,
-                f"compositions nested deeper than {MAX_DEPTH}: {_chain_text((*chain, path))}",
-            )
         registry = ctx.extra.get("registry")
-        try:
-            child = load_composition_file(path)
-            check(child, registry=registry)
-        except WavyteError as exc:
-            raise CompositionError(where, f"{path.name}: {exc}") from None
+        path, child = _load_child(p, ctx)
         self.child: Composition = child
         self.spec = p
         parent_fps = ctx.fps
@@ -159,17 +165,25 @@ class CompositionKind(AssetKind):
         self.path = path
         return float(child.canvas.width), float(child.canvas.height)
 
-    def sound(self, sample_rate_check: int = 48000) -> np.ndarray | None:
-        """The child's whole mix (float32 (n, 2) at 48 kHz), or None when it is silent.
-        Decoded by a job of its own the first time it is asked for (the parent's mix)."""
+    @classmethod
+    def sound(cls, p: NestedSpec, ctx: PrepareContext) -> KindSound | None:
+        """The child's whole mix, placed from ``trim_start_frames`` (looping with the
+        picture). A child job of its own decodes it, in the process that mixes."""
+        path, child = _load_child(p, ctx)
+        chain: tuple[Path, ...] = tuple(ctx.extra.get("chain", ()))
         with Job(
-            self.child,
-            assets_root=self.path.parent,
+            child,
+            assets_root=path.parent,
+            backends=ctx.extra.get("backends") or Backends(),
             background=None,
-            registry=self.job.registry,
-            chain=self.job.chain,
+            registry=ctx.extra.get("registry"),
+            chain=(*chain, path),
         ) as job:
-            return mixed_audio(job, 0, self.child.duration)
+            pcm = mixed_audio(job, 0, child.duration)
+        if pcm is None:
+            return None
+        fps = child.fps.num / child.fps.den
+        return KindSound(pcm, p.trim_start_frames / fps, child.duration / fps, p.loop)
 
     def close(self) -> None:
         """Called when the parent job closes: the child's decoders and sessions go too."""
