@@ -194,4 +194,3 @@ class CaptionsKind(AssetKind):
         if state is None:
             return _EMPTY
         return self.pages.drawing(state)
-
