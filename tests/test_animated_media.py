@@ -504,3 +504,31 @@ def test_wavyte_eval_shows_audio_levels_and_loops(tmp_path: Path, clip: Path) ->
 
     assert opacity_at(5) == pytest.approx(1.0, abs=0.01)  # loud
     assert opacity_at(15) == 0.0  # silent
+
+
+def test_audio_level_drives_effect_params_and_shapes(tmp_path: Path) -> None:
+    """Not only opacity: a shape's width and an effect's param follow the sound too, read
+    at the clip's own timeline frames (the shape's clip starts at frame 10)."""
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 0.0), (1.0, 1.0), (1.0, 0.0)])
+    params = {"asset": "m", "smoothing": 0.0, "gain": 20.0, "offset": 1.0}
+    level = {"Procedural": {"kind": {"kind": "Scalar", "params": {"AudioLevel": params}}}}
+    comp = _level_comp(30, {"asset": "m", "smoothing": 0.0})
+    comp["assets"]["bar"] = {"Shape": {"geometry": {"Rect": {"width": level, "height": 4}}}}
+    bar = _clip(30)
+    bar["id"], bar["asset"] = "bar", "bar"
+    bar["range"] = {"start": 10, "end": 30}
+    bar["effects"] = [{"kind": "fx.outline", "params": {"width": level}}]
+    comp["tracks"][0]["clips"] = [bar, comp["tracks"][0]["clips"][1]]  # the bar, the music
+    c = wv.load(json.dumps(comp))
+    with wv.open_job(c, assets_root=tmp_path, background=None) as job:
+
+        def bar_node(frame: int):  # noqa: ANN202
+            return next(n for n in job.evaluate(frame).nodes if n.clip == 0)
+
+        loud, quiet = bar_node(15), bar_node(25)  # timeline 1.5 s and 2.5 s
+        assert loud.fx != quiet.fx  # the outline width follows the sound
+        assert loud.state != quiet.state  # so does the shape's width
+        job_frames = {f: job.frame(f) for f in (15, 25)}
+    # without the outline's reach the bar's own width is offset + 20·level: 21 px, 1 px
+    widths = {f: int((fr[12:14, :, 3] > 0).any(axis=0).sum()) for f, fr in job_frames.items()}
+    assert widths[15] > widths[25] + 15

@@ -127,7 +127,9 @@ class AudioLevels:
         self,
         comp: Composition,
         pcm_of: Callable[[str], np.ndarray | None],
-        loop_periods: Mapping[str, float | None] | None = None,
+        loop_periods: Mapping[str, float | None]
+        | Callable[[], Mapping[str, float | None]]
+        | None = None,
     ) -> None:
         self.comp = comp
         self._pcm_of = pcm_of
@@ -150,7 +152,8 @@ class AudioLevels:
             pcm = self._pcm_of(key)
             if pcm is None or len(pcm) == 0:
                 raise AssetError(asset.source, f"asset '{key}' has no sound to follow (AudioLevel)")
-            mono = self._mono[key] = placed_sound(self.comp, key, pcm, self._loops)
+            loops = self._loops() if callable(self._loops) else self._loops
+            mono = self._mono[key] = placed_sound(self.comp, key, pcm, loops)
         return mono
 
     def lookup_at(self, clip_start: int) -> Callable[[AudioLevel], Callable[[int], float]]:

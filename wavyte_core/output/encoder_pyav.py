@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -268,7 +268,7 @@ class ColorConversion:
         self._range = ColorRange.MPEG
         self._tag = COLOR_TAGS[matrix]
 
-    def __call__(self, vf, threads: int):  # av.VideoFrame -> av.VideoFrame
+    def __call__(self, vf: Any, threads: int) -> Any:  # av.VideoFrame -> av.VideoFrame
         out = self._reformatter.reformat(
             vf,
             format=self._pix_fmt,

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from wavyte_core.errors import CompositionError, PluginError, WavyteError
 from wavyte_core.plugin.asset_kinds import (
@@ -26,12 +26,16 @@ from wavyte_core.plugin.asset_kinds import (
     VectorDrawing,
     VectorShape,
 )
+from wavyte_core.plugin.geometry import flatten_path
 from wavyte_core.plugin.kinds import kind_doc
 from wavyte_core.plugin.params import ParamSet
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import AssetKindSpec
 from wavyte_core.timeline.affine import Affine, mul
 from wavyte_core.timeline.tree import compile_tree
+
+if TYPE_CHECKING:
+    from wavyte_core.timeline.anim import LevelLookup
 
 __all__ = [
     "FrameKey",
@@ -122,12 +126,19 @@ class BoundAsset:
 
 
 def bind_asset(
-    spec: AssetKindSpec, raw: Any, path: str, *, secs_per_frame: float = 1 / 30, seed: int = 0
+    spec: AssetKindSpec,
+    raw: Any,
+    path: str,
+    *,
+    secs_per_frame: float = 1 / 30,
+    seed: int = 0,
+    levels: LevelLookup | None = None,
 ) -> BoundAsset:
     """Validate one kind asset's JSON content (``path`` names it) and compile its animated
-    values. Raises `CompositionError` naming the bad value's path."""
+    values (``levels`` resolves ``AudioLevel``: see `compile_anim`). Raises
+    `CompositionError` naming the bad value's path."""
     if spec.param_set is not None:
-        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed)
+        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed, levels=levels)
         return BoundAsset(spec, bp.first, bp.sample, seed)
     try:
         value = spec.kind.parse(raw, path)
@@ -137,7 +148,9 @@ def bind_asset(
         raise CompositionError(path, str(exc)) from None
     except Exception as exc:  # a plugin bug: reported by kind
         raise PluginError(f"{path}: asset kind '{spec.name}' parse failed: {exc!r}") from exc
-    first, sample = compile_tree(value, secs_per_frame=secs_per_frame, seed=seed, path=path)
+    first, sample = compile_tree(
+        value, secs_per_frame=secs_per_frame, seed=seed, path=path, levels=levels
+    )
     return BoundAsset(spec, first, sample, seed)
 
 
@@ -185,6 +198,20 @@ def prepare_kind(bound: BoundAsset, ctx: PrepareContext) -> PreparedKind:
 
 
 # ------------------------------------------------------------------ per frame
+
+
+def for_rasterizers(drawing: VectorDrawing) -> VectorDrawing:
+    """The drawing as rasterizers receive it: dashed strokes follow a flattened outline
+    (`geometry.flatten_path`), so every library places the dashes at the same lengths."""
+    if not any(s.stroke is not None and s.stroke.dash for s in drawing.shapes):
+        return drawing
+    shapes = []
+    for s in drawing.shapes:
+        if s.stroke is not None and s.stroke.dash:
+            src = s.stroke_path if s.stroke_path is not None else s.path
+            s = replace(s, stroke_path=flatten_path(src))
+        shapes.append(s)
+    return VectorDrawing(tuple(shapes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,13 +318,15 @@ def native_steps(rast: Any, drawing: VectorDrawing | RasterDrawing) -> tuple[Any
     for sh in drawing.shapes:
         if isinstance(sh, RasterDrawing):
             if run:
-                steps.append((rast.prepare_vector(VectorDrawing(tuple(run))), None))
+                steps.append(
+                    (rast.prepare_vector(for_rasterizers(VectorDrawing(tuple(run)))), None)
+                )
                 run = []
             steps.append(_raster_step(rast, sh))
         else:
             run.append(sh)
     if run or not steps:
-        steps.append((rast.prepare_vector(VectorDrawing(tuple(run))), None))
+        steps.append((rast.prepare_vector(for_rasterizers(VectorDrawing(tuple(run)))), None))
     return tuple(steps)
 
 
