@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from wavyte_core.errors import CompositionError, PluginError, WavyteError
@@ -26,6 +26,7 @@ from wavyte_core.plugin.asset_kinds import (
     VectorDrawing,
     VectorShape,
 )
+from wavyte_core.plugin.geometry import flatten_path
 from wavyte_core.plugin.kinds import kind_doc
 from wavyte_core.plugin.params import ParamSet
 from wavyte_core.plugin.roles import Surface
@@ -187,6 +188,20 @@ def prepare_kind(bound: BoundAsset, ctx: PrepareContext) -> PreparedKind:
 # ------------------------------------------------------------------ per frame
 
 
+def for_rasterizers(drawing: VectorDrawing) -> VectorDrawing:
+    """The drawing as rasterizers receive it: dashed strokes follow a flattened outline
+    (`geometry.flatten_path`), so every library places the dashes at the same lengths."""
+    if not any(s.stroke is not None and s.stroke.dash for s in drawing.shapes):
+        return drawing
+    shapes = []
+    for s in drawing.shapes:
+        if s.stroke is not None and s.stroke.dash:
+            src = s.stroke_path if s.stroke_path is not None else s.path
+            s = replace(s, stroke_path=flatten_path(src))
+        shapes.append(s)
+    return VectorDrawing(tuple(shapes))
+
+
 @dataclass(frozen=True, slots=True)
 class FrameKey:
     """A frame-varying kind's state (`AssetKind.frame_state`) in place of the frame."""
@@ -291,13 +306,15 @@ def native_steps(rast: Any, drawing: VectorDrawing | RasterDrawing) -> tuple[Any
     for sh in drawing.shapes:
         if isinstance(sh, RasterDrawing):
             if run:
-                steps.append((rast.prepare_vector(VectorDrawing(tuple(run))), None))
+                steps.append(
+                    (rast.prepare_vector(for_rasterizers(VectorDrawing(tuple(run)))), None)
+                )
                 run = []
             steps.append(_raster_step(rast, sh))
         else:
             run.append(sh)
     if run or not steps:
-        steps.append((rast.prepare_vector(VectorDrawing(tuple(run))), None))
+        steps.append((rast.prepare_vector(for_rasterizers(VectorDrawing(tuple(run)))), None))
     return tuple(steps)
 
 

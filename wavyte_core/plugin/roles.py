@@ -140,7 +140,9 @@ class Rasterizer(Protocol):
           affine scales them); joins Miter/Round/Bevel with ``miter_limit``, caps
           Butt/Round/Square; ``dash`` on/off lengths (an odd count repeats, as SVG),
           starting ``dash_offset`` into the pattern; a stroke of width 0 draws nothing.
-          Trimming is already done by the core (``stroke_path``).
+          Trimming is already done by the core (``stroke_path``), and a dashed stroke's
+          outline arrives flattened to a polyline (`geometry.flatten_path`), so dash
+          lengths do not depend on how each library measures curves.
         """
         ...
 

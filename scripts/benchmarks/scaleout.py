@@ -1,7 +1,7 @@
 """Scale-out figures, measured side by side in one run; prints a table and writes a report.
 
-    .venv/bin/python scripts/bench_scaleout.py                 # full run (≈ 15–25 min on 2 cores)
-    .venv/bin/python scripts/bench_scaleout.py --quick         # a smoke run of the script itself
+    .venv/bin/python scripts/benchmarks/scaleout.py                 # full run (≈ 15–25 min on 2 cores)
+    .venv/bin/python scripts/benchmarks/scaleout.py --quick         # a smoke run of the script itself
 
 1. Batch: ROWS variants of a 3 s 720p card (text, shared image, moving shape; the title,
    colour, size and image vary per row): rows/minute with ``wavyte batch`` on the local
@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import wavyte_core as wv  # noqa: E402
@@ -179,7 +179,7 @@ def report(
         f"{os.getloadavg()[0]:.2f}: the machine is shared with other work, so every figure is "
         "noisy (one run, no repetitions).",
         "",
-        "Reproduce: `.venv/bin/python scripts/bench_scaleout.py`",
+        "Reproduce: `.venv/bin/python scripts/benchmarks/scaleout.py`",
         "",
     ]
     if batch is not None:

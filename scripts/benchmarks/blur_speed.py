@@ -1,6 +1,6 @@
 """Time the exact §4.6 blur (`wavyte_core.render.blur.blur_q16`) on a full canvas.
 
-    .venv/bin/python scripts/blur_speed.py [--radius 40] [--repeats 20] [--threads N]
+    .venv/bin/python scripts/benchmarks/blur_speed.py [--radius 40] [--repeats 20] [--threads N]
 
 Prints the median wall and CPU milliseconds per blur at 1280×720 and 1920×1080, for a
 translucent layer (random BGRA: four channels blurred) and an opaque one (alpha 255

@@ -1,6 +1,6 @@
 """What ``wavyte render`` costs outside its render loop (short start-up).
 
-    .venv/bin/python scripts/startup_bench.py [COMP.json ...] [--repeats 15] [--frames 0:1]
+    .venv/bin/python scripts/benchmarks/startup.py [COMP.json ...] [--repeats 15] [--frames 0:1]
                                               [--workers 1] [--bytecode]
 
 Runs ``wavyte render COMP -o out.mp4 --frames A:B --workers N --json`` as a fresh process
@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIELDS = ("import_s", "load_s", "prepare_s", "first_frame_s", "render_s", "total_s")
 
 

@@ -1,6 +1,6 @@
 """Peak RSS of a long render does not grow with the video's length.
 
-    .venv/bin/python scripts/long_render_memory.py --minutes 10 --size 1920x1080 --preset ultrafast
+    .venv/bin/python scripts/benchmarks/long_render_memory.py --minutes 10 --size 1920x1080 --preset ultrafast
 
 Renders an animated scene (every layer moves every frame, so nothing is elided) for 1
 minute and for N minutes, each in a fresh process, and prints both peak RSS figures.

@@ -1,6 +1,6 @@
 """How long another thread waits for the GIL while the render thread draws.
 
-    .venv/bin/python scripts/gil_latency.py [examples/demo.json] [--intervals 5 1 0.2]
+    .venv/bin/python scripts/benchmarks/gil_latency.py [examples/demo.json] [--intervals 5 1 0.2]
 
 Why: in `wavyte render` the encoder runs on its own thread, and PyAV hands the GIL back
 and forth around every GIL-free section (convert, send, receive, mux). skia-python holds

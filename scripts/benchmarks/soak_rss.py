@@ -1,6 +1,6 @@
 """Soak: the RSS of a long render stays flat.
 
-    .venv/bin/python scripts/soak_rss.py --minutes 30 --size 1280x720 --out docs/soak-rss
+    .venv/bin/python scripts/benchmarks/soak_rss.py --minutes 30 --size 1280x720 --out docs/soak-rss
 
 Writes a 720p composition with motion on every frame (eight moving, rotating, fading stars
 from ``long_render_memory.py`` plus a moving blurred one, so drawing, effects and regions
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from long_render_memory import scene  # noqa: E402
 
 FONT = (
-    Path(__file__).resolve().parents[1]
+    Path(__file__).resolve().parents[2]
     / "conformance/wavyte_conformance/scenes/bench/assets/NotoSansDisplay-Bold.ttf"
 )
 

@@ -1,7 +1,7 @@
 """What x264's cpu-independent mode (`encoder_pyav.X264_PARAMS`) costs: CPU seconds of
 encoding the same frames with and without it, alternated, median of the repeats.
 
-    .venv/bin/python scripts/x264_cpu_independent_cost.py [--size 1280x720] [--frames 120]
+    .venv/bin/python scripts/benchmarks/x264_cpu_independent_cost.py [--size 1280x720] [--frames 120]
         [--repeats 5] [--threads 0]
 
 The mode swaps only x264's MB-tree propagation (lookahead) from SIMD to C. CPU time is

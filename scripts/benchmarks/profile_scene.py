@@ -1,7 +1,7 @@
 """Render-only per-stage timings of a benchmark scene (no encoder), for profiling.
 
-    .venv/bin/python scripts/profile_scene.py animated 1920 1080 [--frames 300]
-    .venv/bin/pyinstrument scripts/profile_scene.py video 640 360
+    .venv/bin/python scripts/benchmarks/profile_scene.py animated 1920 1080 [--frames 300]
+    .venv/bin/pyinstrument scripts/benchmarks/profile_scene.py video 640 360
 
 Scenes: bench, bench_blur8, animated, video, many_layers (conformance/wavyte_conformance/bench/scenes.py).
 """
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "conformance")]
 
 import wavyte_core as wv  # noqa: E402

@@ -1,6 +1,6 @@
 """What the plugin API costs on top of a plugin's own ``apply``.
 
-    .venv/bin/python scripts/plugin_overhead.py [--repeats 200]
+    .venv/bin/python scripts/benchmarks/plugin_overhead.py [--repeats 200]
 
 Reports medians (the machine may be shared; CPU time is the steadier figure):
 

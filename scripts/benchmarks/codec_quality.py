@@ -5,7 +5,7 @@ gradient, moving square, tone) with each codec's defaults, decodes it back with 
 prints per codec: worst-frame PSNR of the colour against the rendered frames, the alpha
 error where alpha is kept, the file size and the audio codec.
 
-    .venv/bin/python scripts/codec_quality.py
+    .venv/bin/python scripts/benchmarks/codec_quality.py
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import wavyte_core as wv  # noqa: E402
 from tests.codec_scene import decode_rgba, decode_sequence, make_scene, premultiply, psnr  # noqa: E402

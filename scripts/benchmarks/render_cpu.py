@@ -1,6 +1,6 @@
 """Render-thread CPU cost of a composition, and a digest of its frames.
 
-    .venv/bin/python scripts/render_cpu.py examples/demo.json [--repeats 5] [--backend skia]
+    .venv/bin/python scripts/benchmarks/render_cpu.py examples/demo.json [--repeats 5] [--backend skia]
 
 Why CPU time: in `wavyte render` the encoder's x264 threads use every core, so each
 millisecond the render thread spends drawing shows up in the loop's wall time; and on a

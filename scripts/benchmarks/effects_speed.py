@@ -1,6 +1,6 @@
 """Measure every effects-pack kind at 1080p: median ms per frame of its ``apply``.
 
-    .venv/bin/python scripts/bench_effects.py [--size 1920x1080] [-n 15] [--json out.json]
+    .venv/bin/python scripts/benchmarks/effects_speed.py [--size 1920x1080] [-n 15] [--json out.json]
 
 Each effect runs on a full-canvas, opaque, photographic layer (the worst case the issue
 sets: "≤ 10 ms per effect per frame on a full 1080p layer"); each transition mixes two
@@ -32,7 +32,7 @@ from wavyte_effects_pack.transitions import TRANSITIONS
 from wavyte_core.plugin import EffectContext, SetupContext, TransitionContext
 from wavyte_core.plugin.host import effect_spec, transition_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "plugins" / "effects_pack" / "examples"
 #: Non-neutral params for every kind (the examples' values; defaults elsewhere).
 PARAMS: dict[str, dict[str, Any]] = {

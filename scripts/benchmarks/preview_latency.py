@@ -1,6 +1,6 @@
 """Report how fast `wavyte preview` answers: frame latency per kind, cache hits, hot reload.
 
-    .venv/bin/python scripts/preview_latency.py [COMP.json] [--frames 60] [--browser]
+    .venv/bin/python scripts/benchmarks/preview_latency.py [COMP.json] [--frames 60] [--browser]
 
 Runs the real server on a free port (as `wavyte preview` does) and asks for frames over
 HTTP like the page: cold full-size JPEG, half-size JPEG (dragging/playing), lossless PNG,
@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from wavyte_core.preview import start_preview  # noqa: E402

@@ -1,6 +1,6 @@
 """Render loop and whole process against the x264 encoder alone, per composition.
 
-    .venv/bin/python scripts/loop_vs_encoder.py [COMP.json ...] [--out docs/loop-vs-encoder.md]
+    .venv/bin/python scripts/benchmarks/loop_vs_encoder.py [COMP.json ...] [--out docs/loop-vs-encoder.md]
 
 For every composition (default: conformance/wavyte_conformance/scenes/**/*.json and examples/**/*.json), in
 one run, side by side:
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def default_comps() -> list[Path]:
@@ -171,7 +171,7 @@ def main() -> None:
     print(table)
     if a.out is not None:
         a.out.parent.mkdir(parents=True, exist_ok=True)
-        cmd = "scripts/loop_vs_encoder.py " + " ".join(sys.argv[1:])
+        cmd = "scripts/benchmarks/loop_vs_encoder.py " + " ".join(sys.argv[1:])
         load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
         a.out.write_text(
             f"Measured with `.venv/bin/python {cmd}`, medians of {a.repeats} ({load}; "
