@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from wavyte_core.assets.svgpath import parse_svg_path
-from wavyte_core.assets.trim import trim_path
+from wavyte_core.plugin.trim import trim_path
 from wavyte_core.errors import CompositionError
 from wavyte_core.format.shape import (
     Ellipse,

@@ -40,6 +40,7 @@ from .geometry import (
     rect_path,
     star_path,
 )
+from .trim import trim_path
 from .kinds import (
     Box,
     Effect,
@@ -92,6 +93,7 @@ __all__ = [
     "polygon_path",
     "rect_path",
     "star_path",
+    "trim_path",
     "Box",
     "Compositor",
     "Decoder",

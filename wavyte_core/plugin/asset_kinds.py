@@ -99,7 +99,7 @@ class VectorShape:
 
     ``path`` is filled with ``fill`` under ``fill_rule`` (``"NonZero"`` or ``"EvenOdd"``);
     the stroke follows ``stroke_path`` when given (a trimmed outline: see
-    `wavyte_core.assets.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
+    `wavyte_core.plugin.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
     and Stroke values are plain here (sampled: colours RGBA8 straight alpha, points
     (x, y), numbers floats); gradient points are in the local coordinates.
     """
