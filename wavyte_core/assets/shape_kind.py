@@ -13,7 +13,6 @@ import math
 from typing import Any
 
 from wavyte_core.assets.svgpath import parse_svg_path
-from wavyte_core.assets.trim import trim_path
 from wavyte_core.errors import CompositionError
 from wavyte_core.format.shape import (
     Ellipse,
@@ -42,6 +41,7 @@ from wavyte_core.plugin.geometry import (
 )
 from wavyte_core.plugin.params import Param
 from wavyte_core.plugin.prepared import PathGeometry
+from wavyte_core.plugin.trim import trim_path
 
 __all__ = ["ShapeKind", "geometry_path", "shape_local_bounds"]
 

@@ -68,6 +68,7 @@ from .roles import (
     is_opaque,
 )
 from .specs import AssetKindSpec, EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
+from .trim import trim_path
 
 __all__ = [
     "Affine",
@@ -92,6 +93,7 @@ __all__ = [
     "polygon_path",
     "rect_path",
     "star_path",
+    "trim_path",
     "Box",
     "Compositor",
     "Decoder",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wavyte_core.errors import CompositionError, PluginError, WavyteError
 from wavyte_core.plugin.asset_kinds import (
@@ -33,6 +33,9 @@ from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import AssetKindSpec
 from wavyte_core.timeline.affine import Affine, mul
 from wavyte_core.timeline.tree import compile_tree
+
+if TYPE_CHECKING:
+    from wavyte_core.timeline.anim import LevelLookup
 
 __all__ = [
     "FrameKey",
@@ -109,13 +112,19 @@ class BoundAsset:
         """Nothing changes from frame to frame: the kind is drawn once per job."""
         return self.sample is None and not self.spec.kind.frame_varying
 
-    def state_at(self) -> Callable[[int], Any] | None:
-        """Per clip-local frame, the value the layer cache keys on (None when static)."""
+    def state_at(self, clip_start: int = 0) -> Callable[[int], Any] | None:
+        """Per clip-local frame, the value the layer cache keys on (None when static). A
+        frame-varying kind's state carries the frame, and the clip's first timeline frame
+        when it is not 0 (`DrawContext.clip_start`)."""
         if self.static:
             return None
         sample = self.sample
         if self.spec.kind.frame_varying:
             first = self.first
+            if clip_start:
+                if sample is None:
+                    return lambda f: (f, first, clip_start)
+                return lambda f: (f, sample(f), clip_start)
             if sample is None:
                 return lambda f: (f, first)
             return lambda f: (f, sample(f))
@@ -123,12 +132,19 @@ class BoundAsset:
 
 
 def bind_asset(
-    spec: AssetKindSpec, raw: Any, path: str, *, secs_per_frame: float = 1 / 30, seed: int = 0
+    spec: AssetKindSpec,
+    raw: Any,
+    path: str,
+    *,
+    secs_per_frame: float = 1 / 30,
+    seed: int = 0,
+    levels: LevelLookup | None = None,
 ) -> BoundAsset:
     """Validate one kind asset's JSON content (``path`` names it) and compile its animated
-    values. Raises `CompositionError` naming the bad value's path."""
+    values (``levels`` resolves ``AudioLevel``: see `compile_anim`). Raises
+    `CompositionError` naming the bad value's path."""
     if spec.param_set is not None:
-        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed)
+        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed, levels=levels)
         return BoundAsset(spec, bp.first, bp.sample, seed)
     try:
         value = spec.kind.parse(raw, path)
@@ -138,7 +154,9 @@ def bind_asset(
         raise CompositionError(path, str(exc)) from None
     except Exception as exc:  # a plugin bug: reported by kind
         raise PluginError(f"{path}: asset kind '{spec.name}' parse failed: {exc!r}") from exc
-    first, sample = compile_tree(value, secs_per_frame=secs_per_frame, seed=seed, path=path)
+    first, sample = compile_tree(
+        value, secs_per_frame=secs_per_frame, seed=seed, path=path, levels=levels
+    )
     return BoundAsset(spec, first, sample, seed)
 
 
@@ -263,14 +281,20 @@ class KindDrawer:
         key = None
         if state is None:
             values = item.bound.first
+        clip_start = 0
+        if state is None:
+            values = item.bound.first
         elif item.bound.spec.kind.frame_varying:
-            frame, values = state
+            frame, values, *rest = state
+            if rest:
+                clip_start = rest[0]
             if isinstance(frame, FrameKey):
                 frame, key = -1, frame.state
         else:
             values = state
         try:
-            drawing = item.kind.draw(values, DrawContext(frame, self._ctx_seed, self._size, key))
+            ctx = DrawContext(frame, self._ctx_seed, self._size, key, clip_start)
+            drawing = item.kind.draw(values, ctx)
         except WavyteError:
             raise
         except Exception as exc:

@@ -99,7 +99,7 @@ class VectorShape:
 
     ``path`` is filled with ``fill`` under ``fill_rule`` (``"NonZero"`` or ``"EvenOdd"``);
     the stroke follows ``stroke_path`` when given (a trimmed outline: see
-    `wavyte_core.assets.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
+    `wavyte_core.plugin.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
     and Stroke values are plain here (sampled: colours RGBA8 straight alpha, points
     (x, y), numbers floats); gradient points are in the local coordinates.
     """
@@ -182,6 +182,9 @@ class DrawContext:
     #: For a kind that defines `AssetKind.frame_state`: the state being drawn (then
     #: ``frame`` is -1 when the core knew the state without the frame: draw from the state).
     state: Any = None
+    #: The clip's first timeline frame: ``frame + clip_start`` is the timeline frame (for a
+    #: kind that follows the timeline, as the Waveform follows its sound).
+    clip_start: int = 0
 
 
 class AssetKind:

@@ -9,6 +9,7 @@ draws it. After that, `render_into` is evaluate → plan → draw, nothing else.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
-from wavyte_core.timeline.anim import audio_levels_in, compile_anim, is_constant
+from wavyte_core.timeline.anim import LevelLookup, audio_levels_in, compile_anim, is_constant
 from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 from wavyte_core.timeline.rng import stable_hash64
@@ -71,11 +72,15 @@ DEFAULT_BACKGROUND = (18, 20, 28, 255)
 WHITE = (255, 255, 255, 255)
 
 
+#: The decoder a job uses unless told otherwise (not required when nothing is decoded).
+DEFAULT_DECODER = "pyav"
+
+
 @dataclass(frozen=True, slots=True)
 class Backends:
     rasterizer: str = "skia"
     compositor: str = "skia"
-    decoder: str = "pyav"
+    decoder: str = DEFAULT_DECODER
     encoder: str = "pyav"
 
 
@@ -98,11 +103,24 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     check_text_paints(comp)
     check_sampling(comp)
     reg = registry or default_registry()
-    parse_asset_kinds(comp, reg)
-    parse_clip_effects(comp, reg)
+    parse_asset_kinds(comp, reg, levels_at=silent_levels)
+    parse_clip_effects(comp, reg, levels_at=silent_levels)
 
 
-def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundAsset]:
+def silent_levels(clip_start: int) -> LevelLookup:
+    """The ``AudioLevel`` lookup of checks made before any sound is decoded: level 0."""
+
+    def lookup(spec: Any) -> Callable[[int], float]:
+        return lambda f: 0.0
+
+    return lookup
+
+
+def parse_asset_kinds(
+    comp: Composition,
+    registry: Registry,
+    levels_at: Callable[[int], LevelLookup] | None = None,
+) -> dict[str, BoundAsset]:
     """Bind every kind asset (``{"Shape": ...}``, ``{"acme.particles": ...}``) to its
     installed kind: its JSON validated, its animated values compiled. An uninstalled kind
     or a bad value is a `CompositionError` naming its JSON path."""
@@ -129,8 +147,15 @@ def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundA
             member_path(apath, asset.kind),
             secs_per_frame=spf,
             seed=stable_hash64(comp.seed, key),
+            levels=levels_at(0) if levels_at is not None else None,
         )
     return out
+
+
+def follows_sound(asset: KindAsset) -> bool:
+    """Whether a kind asset animates a value with ``AudioLevel`` (then each clip binds it
+    with its own start: levels are read at timeline frames)."""
+    return "AudioLevel" in json.dumps(asset.params, default=str)
 
 
 def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
@@ -144,7 +169,10 @@ def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, 
 
 
 def parse_clip_effects(
-    comp: Composition, registry: Registry, assets_root: Path | None = None
+    comp: Composition,
+    registry: Registry,
+    assets_root: Path | None = None,
+    levels_at: Callable[[int], LevelLookup] | None = None,
 ) -> list[ClipEffects]:
     """Parse every effect and transition of every clip (track-major order) into plugin
     objects. An unknown effect kind or a bad param is a `CompositionError` naming its JSON
@@ -163,6 +191,7 @@ def parse_clip_effects(
         for ci, clip in enumerate(track.clips):
             base = f"tracks[{ti}].clips[{ci}]"
             seed = stable_hash64(comp.seed, clip.id)
+            levels = levels_at(clip.range.start) if levels_at is not None else None
 
             def ctx(path: str) -> SetupContext | None:
                 if assets_root is None:
@@ -183,15 +212,21 @@ def parse_clip_effects(
                     )
                 if spec.effect is not None:
                     ops.append(
-                        bind_effect(spec, fx.params, f"{where}.params", ctx(f"{where}.params"), spf)
+                        bind_effect(
+                            spec, fx.params, f"{where}.params", ctx(f"{where}.params"), spf, levels
+                        )
                     )
                     continue
                 try:
                     ops.append(spec.parse(fx.params))  # type: ignore[misc]
                 except ValueError as exc:
                     raise CompositionError(f"{where}.params", str(exc)) from None
-            t_in = _parse_transition(clip.transition_in, registry, f"{base}.transition_in", ctx)
-            t_out = _parse_transition(clip.transition_out, registry, f"{base}.transition_out", ctx)
+            t_in = _parse_transition(
+                clip.transition_in, registry, f"{base}.transition_in", ctx, levels
+            )
+            t_out = _parse_transition(
+                clip.transition_out, registry, f"{base}.transition_out", ctx, levels
+            )
             out.append(_fold(ops, t_in, t_out))
     return out
 
@@ -233,6 +268,7 @@ def _parse_transition(
     registry: Registry,
     path: str,
     ctx: Callable[[str], SetupContext | None],
+    levels: LevelLookup | None = None,
 ) -> ParsedTransition | None:
     if spec is None:
         return None
@@ -240,7 +276,7 @@ def _parse_transition(
     if kind is None:
         return None
     if kind.transition is not None:
-        return bind_transition(kind, spec.params, path + ".params", ctx(path + ".params"))
+        return bind_transition(kind, spec.params, path + ".params", ctx(path + ".params"), levels)
     try:
         return kind.parse(spec.params)  # type: ignore[misc]
     except ValueError:
@@ -272,8 +308,10 @@ class Job:
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
-        self.kinds = parse_asset_kinds(comp, reg)
-        self.effects = parse_clip_effects(comp, reg, self.root)
+        #: level tables of AudioLevel animations, computed on first use (at prepare time)
+        self.levels = AudioLevels(comp, self._pcm_for_levels, self._level_loop_periods)
+        self.kinds = parse_asset_kinds(comp, reg, self.levels.lookup_at)
+        self.effects = parse_clip_effects(comp, reg, self.root, self.levels.lookup_at)
         self.background = background
         self.assets: PreparedAssets | None = None
         self._renderer: FrameRenderer | None = None
@@ -281,6 +319,10 @@ class Job:
         self.compositor: Any = None
         self.decoder: Any = None
         self.audio_decoder: Any = None
+        if backends.decoder != DEFAULT_DECODER and not self._needs_decoder():
+            # A decoder named explicitly is checked even when nothing needs decoding: a
+            # misspelt --decoder is an error, not silently ignored until media is added.
+            reg.spec("decoder", backends.decoder)
         try:
             if workers > 1:
                 # The workers start first: their interpreter start, imports and preparation
@@ -363,9 +405,7 @@ class Job:
         self.layout = solve_layout(self.comp, sizes)
         #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
         self.loop_periods = loop_periods(self.comp, self.assets)
-        #: level tables of AudioLevel animations, computed on first use (here, at prepare)
-        self.levels = AudioLevels(self.comp, self._pcm_for_levels, self.loop_periods)
-        states = [self._state_fn(c.asset) for t in self.comp.tracks for c in t.clips]
+        states = [self._kind_state(c) for t in self.comp.tracks for c in t.clips]
         self.evaluator = Evaluator(
             self.comp,
             self.layout,
@@ -375,7 +415,7 @@ class Job:
             levels_at=self.levels.lookup_at,
         )
 
-    def _state_fn(self, key: str) -> Callable[[int], Any] | None:
+    def _state_fn(self, key: str, clip_start: int = 0) -> Callable[[int], Any] | None:
         """Per clip-local frame, what an asset's drawing depends on (None: nothing changes):
         an animated or frame-varying kind's values (or its own frame state, when prepared
         here), a Text asset's animated letter spacing and paint."""
@@ -387,7 +427,7 @@ class Job:
                 keyed = keyed_state_at(item)
                 if keyed is not None:
                     return keyed
-            return self.kinds[key].state_at()
+            return self.kinds[key].state_at(clip_start)
         asset = self.comp.assets.get(key)
         if isinstance(asset, TextAsset) and asset.typographic:
             seed = stable_hash64(self.comp.seed, key)
@@ -604,21 +644,71 @@ class Job:
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
 
+    def _kind_state(self, clip: Any) -> Callable[[int], Any] | None:
+        """The per-frame state of a clip's asset (`_state_fn`). A kind that follows a
+        sound is bound again for this clip: its levels are read at the clip's timeline
+        frames."""
+        bound = self.kinds.get(clip.asset)
+        asset = self.comp.assets.get(clip.asset)
+        if (
+            bound is not None
+            and clip.range.start != 0
+            and isinstance(asset, KindAsset)
+            and follows_sound(asset)
+        ):
+            from wavyte_core.format.load import member_path
+            from wavyte_core.timeline.rng import stable_hash64
+
+            spf = self.comp.fps.den / self.comp.fps.num
+            bound = bind_asset(
+                bound.spec,
+                asset.params,
+                member_path(member_path("assets", clip.asset), asset.kind),
+                secs_per_frame=spf,
+                seed=stable_hash64(self.comp.seed, clip.asset),
+                levels=self.levels.lookup_at(clip.range.start),
+            )
+            return bound.state_at(clip.range.start)
+        return self._state_fn(clip.asset, clip.range.start)
+
+    def _level_loop_periods(self) -> dict[str, float | None]:
+        """Loop periods for the sound level tables: from the prepared assets when they
+        exist, else read now (a level table can be needed while effects are bound)."""
+        if getattr(self, "loop_periods", None) is not None:
+            return self.loop_periods
+        durations: dict[str, float | None] = {}
+        for key, a in self.comp.assets.items():
+            if isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None:
+                path = resolve_asset_path(self.root, a.source, f"assets.{key}.Video.source")
+                decoder = getattr(self, "decoder", None) or self.registry.create(
+                    "decoder", self.backends.decoder
+                )
+                session = decoder.open_video(path)
+                try:
+                    durations[key] = getattr(session, "duration", None)
+                finally:
+                    session.close()
+        return {
+            key: loop_period(a, durations.get(key))
+            for key, a in self.comp.assets.items()
+            if isinstance(a, VideoAsset) and a.loop
+        }
+
     def _pcm_for_levels(self, key: str) -> np.ndarray | None:
         """An asset's sound for its level table: the decoded PCM when this process has it,
         else decoded now (render workers and muted stems are not decoded for the mix)."""
-        pcm = self.audio_pcm().get(key)
+        pcm = self.audio_pcm().get(key) if getattr(self, "assets", None) is not None else None
         if pcm is not None and len(pcm):
             return pcm
         asset = self.comp.assets[key]
         tag = "Audio" if isinstance(asset, AudioAsset) else "Video"
         path = resolve_asset_path(self.root, asset.source, f"assets.{key}.{tag}.source")
-        decoder = self._audio_decoder() if self.decoder is not None else None
-        if decoder is None:
-            decoder = self.registry.create("decoder", self.backends.decoder)
-        if not hasattr(decoder, "decode_audio"):
+        reg = self.registry
+        names = [self.backends.decoder, *reg.available("decoder")]
+        name = next((n for n in names if "audio" in reg.spec("decoder", n).capabilities), None)
+        if name is None:
             return None
-        return decoder.decode_audio(path)
+        return reg.create("decoder", name).decode_audio(path)
 
     def audio_pcm(self) -> dict[str, np.ndarray | None]:
         """Decoded PCM per asset key (Audio assets and Video assets with sound)."""
