@@ -528,8 +528,18 @@ def shapes(w: int, h: int, frames: int, cache: Path, n: int = 50) -> SceneDoc:
                 keys(
                     [
                         (0, xf(x0 + size / 2, y0 + size / 2, 0.0, 1.0, 1.0, size / 2, size / 2)),
-                        (last, xf(x0 + dx + size / 2, y0 + dy + size / 2, spin, 1.0, 1.0,
-                                  size / 2, size / 2)),
+                        (
+                            last,
+                            xf(
+                                x0 + dx + size / 2,
+                                y0 + dy + size / 2,
+                                spin,
+                                1.0,
+                                1.0,
+                                size / 2,
+                                size / 2,
+                            ),
+                        ),
                     ]
                 ),  # fmt: skip
                 const(1.0),
