@@ -229,7 +229,7 @@ class Decoder(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class EncodeSettings:
-    """What an encoder session writes. Built by `codecs.OutputSpec.settings` after the
+    """What an encoder session writes. Built by `codecs.OutputSettings.settings` after the
     request was checked; every field is a keyword with a default, so new options extend it
     without breaking encoders that ignore them."""
 
