@@ -40,7 +40,6 @@ from .geometry import (
     rect_path,
     star_path,
 )
-from .trim import trim_path
 from .kinds import (
     Box,
     Effect,
@@ -69,6 +68,7 @@ from .roles import (
     is_opaque,
 )
 from .specs import AssetKindSpec, EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
+from .trim import trim_path
 
 __all__ = [
     "Affine",

@@ -112,13 +112,19 @@ class BoundAsset:
         """Nothing changes from frame to frame: the kind is drawn once per job."""
         return self.sample is None and not self.spec.kind.frame_varying
 
-    def state_at(self) -> Callable[[int], Any] | None:
-        """Per clip-local frame, the value the layer cache keys on (None when static)."""
+    def state_at(self, clip_start: int = 0) -> Callable[[int], Any] | None:
+        """Per clip-local frame, the value the layer cache keys on (None when static). A
+        frame-varying kind's state carries the frame, and the clip's first timeline frame
+        when it is not 0 (`DrawContext.clip_start`)."""
         if self.static:
             return None
         sample = self.sample
         if self.spec.kind.frame_varying:
             first = self.first
+            if clip_start:
+                if sample is None:
+                    return lambda f: (f, first, clip_start)
+                return lambda f: (f, sample(f), clip_start)
             if sample is None:
                 return lambda f: (f, first)
             return lambda f: (f, sample(f))
@@ -275,14 +281,20 @@ class KindDrawer:
         key = None
         if state is None:
             values = item.bound.first
+        clip_start = 0
+        if state is None:
+            values = item.bound.first
         elif item.bound.spec.kind.frame_varying:
-            frame, values = state
+            frame, values, *rest = state
+            if rest:
+                clip_start = rest[0]
             if isinstance(frame, FrameKey):
                 frame, key = -1, frame.state
         else:
             values = state
         try:
-            drawing = item.kind.draw(values, DrawContext(frame, self._ctx_seed, self._size, key))
+            ctx = DrawContext(frame, self._ctx_seed, self._size, key, clip_start)
+            drawing = item.kind.draw(values, ctx)
         except WavyteError:
             raise
         except Exception as exc:

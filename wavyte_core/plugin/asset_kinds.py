@@ -182,6 +182,9 @@ class DrawContext:
     #: For a kind that defines `AssetKind.frame_state`: the state being drawn (then
     #: ``frame`` is -1 when the core knew the state without the frame: draw from the state).
     state: Any = None
+    #: The clip's first timeline frame: ``frame + clip_start`` is the timeline frame (for a
+    #: kind that follows the timeline, as the Waveform follows its sound).
+    clip_start: int = 0
 
 
 class AssetKind:

@@ -415,7 +415,7 @@ class Job:
             levels_at=self.levels.lookup_at,
         )
 
-    def _state_fn(self, key: str) -> Callable[[int], Any] | None:
+    def _state_fn(self, key: str, clip_start: int = 0) -> Callable[[int], Any] | None:
         """Per clip-local frame, what an asset's drawing depends on (None: nothing changes):
         an animated or frame-varying kind's values (or its own frame state, when prepared
         here), a Text asset's animated letter spacing and paint."""
@@ -427,7 +427,7 @@ class Job:
                 keyed = keyed_state_at(item)
                 if keyed is not None:
                     return keyed
-            return self.kinds[key].state_at()
+            return self.kinds[key].state_at(clip_start)
         asset = self.comp.assets.get(key)
         if isinstance(asset, TextAsset) and asset.typographic:
             seed = stable_hash64(self.comp.seed, key)
@@ -668,8 +668,8 @@ class Job:
                 seed=stable_hash64(self.comp.seed, clip.asset),
                 levels=self.levels.lookup_at(clip.range.start),
             )
-            return bound.state_at()
-        return self._state_fn(clip.asset)
+            return bound.state_at(clip.range.start)
+        return self._state_fn(clip.asset, clip.range.start)
 
     def _level_loop_periods(self) -> dict[str, float | None]:
         """Loop periods for the sound level tables: from the prepared assets when they
