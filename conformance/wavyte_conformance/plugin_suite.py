@@ -11,7 +11,7 @@ fsspec/pandas-extension pattern: nothing is copied, the cases and tolerances sta
 Each case × combination becomes one pytest item: failures fail, a missing capability is a
 visible skip with the reason, a failure the plugin declares in its
 ``CONFORMANCE_EXPECTATIONS`` is an xfail. `run_plugin_conformance` returns the same
-results as data (and `conformance.report` turns them into the matrix and reports).
+results as data (and `wavyte_conformance.report` turns them into the matrix and reports).
 """
 
 from __future__ import annotations
