@@ -58,4 +58,3 @@ def test_missing_reference_fails_then_update_references_fixes(tmp_path: Path) ->
     assert {p.name: p.read_bytes() for p in (REFERENCES_DIR / CASE).iterdir()} == shipped
     code, out = _run("--case", CASE, "--references", str(refs), "--out", str(tmp_path / "c"))
     assert code == 0, out
-
