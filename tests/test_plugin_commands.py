@@ -161,3 +161,15 @@ def test_a_built_in_command_does_not_read_the_entry_points() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "False"
+
+
+def test_wavyte_plugins_lists_the_commands_with_their_state(site: Path) -> None:
+    out = _wavyte(site, "plugins")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split("commands:", 1)[1].strip().splitlines()
+    by_name = {line.split(":", 1)[0].strip(): line for line in lines}
+    assert "broken" not in by_name["hello"] and "cmdtest_good 0.1" in by_name["hello"]
+    assert "broken: cmdtest_broken 0.1" in by_name["raises"]
+    assert "the plugin refuses to load" in by_name["raises"]
+    assert "ignored, a core command" in by_name["render"]
+    assert "uninstall one" in by_name["twice"]

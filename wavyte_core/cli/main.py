@@ -1,4 +1,4 @@
-"""``wavyte``: render, batch, frame, validate, eval, plugins, effects, schema, new-plugin,
+"""``wavyte``: render, batch, frame, validate, captions, eval, plugins, effects, schema, new-plugin,
 preview, and the commands installed plugins add (``wavyte conformance`` and ``wavyte bench``
 come from the ``wavyte-conformance`` distribution).
 
@@ -37,6 +37,7 @@ command("render", "render:render")
 command("batch", "batch:batch")
 command("frame", "frame:frame")
 command("validate", "validate:validate")
+command("captions", "captions_cmd:captions")
 command("eval", "eval_cmd:eval_frame")
 command("plugins", "plugins:plugins")
 command("effects", "effects:effects")

@@ -79,6 +79,21 @@ def build(name: str) -> click.Command | None:
     return cmd
 
 
+def summary(builtin: set[str] | dict[str, Any]) -> list[str]:
+    """One line per declared plugin command for ``wavyte plugins``: name, distribution, and
+    why it does not run when it does not (builds every command: imports their modules)."""
+    lines = []
+    for name, eps in declared().items():
+        where = ", ".join(_origin(ep) for ep in eps)
+        if name in builtin:
+            lines.append(f"{name}: {where}: ignored, a core command has this name")
+            continue
+        cmd = build(name)
+        error = getattr(cmd, "broken_error", None)
+        lines.append(f"{name}: {where}" + (f": broken: {error}" if error else ""))
+    return lines
+
+
 def broken(name: str, error: str) -> click.Command:
     """A stand-in for a plugin command that cannot be built: listed with ``error``, and when
     invoked (with any arguments) prints it and exits `EXIT_BROKEN`."""
@@ -99,6 +114,7 @@ def broken(name: str, error: str) -> click.Command:
         add_help_option=False,
     )
     cmd.rich_help_panel = PANEL  # type: ignore[attr-defined]
+    cmd.broken_error = error  # type: ignore[attr-defined]
     return cmd
 
 

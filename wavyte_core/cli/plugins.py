@@ -4,7 +4,8 @@ import typer
 
 
 def plugins() -> None:
-    """List plugins, the roles they provide, and whether each is usable here."""
+    """List plugins, the roles they provide, and whether each is usable here; then the
+    commands plugins add to ``wavyte``."""
     from rich.console import Console
     from rich.table import Table
 
@@ -42,3 +43,10 @@ def plugins() -> None:
     Console().print(table)
     typer.echo("effects: " + ", ".join(reg.effect_kinds()))
     typer.echo("transitions: " + ", ".join(reg.transition_kinds()))
+    from wavyte_core.cli import plugin_commands
+    from wavyte_core.cli.main import COMMANDS
+
+    lines = plugin_commands.summary(COMMANDS)
+    typer.echo(
+        "commands:" + "".join(f"\n  {line}" for line in lines) if lines else "commands: none"
+    )
