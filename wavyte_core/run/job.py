@@ -22,7 +22,7 @@ import numpy as np
 from wavyte_core.assets.levels import AudioLevels
 from wavyte_core.assets.prepare import prepare_assets
 from wavyte_core.assets.rich_text import check_text_paints, text_state_at
-from wavyte_core.errors import CompositionError, PluginError, RenderError
+from wavyte_core.errors import CompositionError, PluginError, RenderError, WavyteError
 from wavyte_core.format.model import (
     AudioAsset,
     Composition,
@@ -41,6 +41,7 @@ from wavyte_core.plugin.asset_host import (
     bind_asset,
     keyed_state_at,
 )
+from wavyte_core.plugin.asset_kinds import AssetKind, KindSound
 from wavyte_core.plugin.host import bind_effect, bind_transition
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
@@ -156,6 +157,48 @@ def follows_sound(asset: KindAsset) -> bool:
     """Whether a kind asset animates a value with ``AudioLevel`` (then each clip binds it
     with its own start: levels are read at timeline frames)."""
     return "AudioLevel" in json.dumps(asset.params, default=str)
+
+
+def kind_sounds(
+    comp: Composition,
+    root: Path,
+    kinds: dict[str, BoundAsset],
+    extra: dict[str, Any],
+    decoder: Any = None,
+) -> dict[str, KindSound]:
+    """The sound of every kind asset that makes one (`AssetKind.sound`), asked once, by
+    the process that mixes the audio."""
+    from wavyte_core.format.load import member_path
+    from wavyte_core.plugin.asset_kinds import PrepareContext
+
+    out: dict[str, KindSound] = {}
+    fps = comp.fps.num / comp.fps.den if comp.fps.den else 0.0
+    used = {c.asset for t in comp.tracks for c in t.clips}
+    for key, bound in kinds.items():
+        cls = bound.spec.kind
+        if key not in used or cls.sound.__func__ is AssetKind.sound.__func__:  # type: ignore[attr-defined]
+            continue
+        asset = comp.assets[key]
+        ctx = PrepareContext(
+            key=key,
+            path=member_path(member_path("assets", key), getattr(asset, "kind", "")),
+            assets_root=root,
+            canvas=(comp.canvas.width, comp.canvas.height),
+            fps=fps,
+            seed=bound.seed,
+            composition=comp,
+            decoder=decoder,
+            extra=dict(extra),
+        )
+        try:
+            sound = cls.sound(bound.first, ctx)
+        except WavyteError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"{ctx.path}: asset kind '{cls.name}' sound failed: {exc!r}") from exc
+        if sound is not None and len(sound.pcm):
+            out[key] = sound
+    return out
 
 
 def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
@@ -297,12 +340,16 @@ class Job:
         timings: bool = False,
         workers: int = 1,
         audio: bool = True,
+        chain: tuple[Path, ...] = (),
     ) -> None:
         """``workers > 1`` starts a pool of render processes that prepare and draw; this
         process then prepares only sound and takes the asset sizes (for the layout) from
         the workers — it prepares its own drawing state on first use (``render_into``).
-        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it)."""
+        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it).
+        ``chain``: the composition files this one is nested in (outermost first), for
+        nested ``Composition`` assets to refuse cycles and depth."""
         self.comp = comp
+        self.chain = chain
         self.pool: Any = None
         self.timer = StageTimer() if timings else None
         self.backends = backends
@@ -343,7 +390,7 @@ class Job:
                 self.assets = prepare_assets(
                     comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
-                    kinds=self.kinds,
+                    kinds=self.kinds, kind_extra=self._kind_extra(),
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
@@ -396,6 +443,7 @@ class Job:
             audio_decoder=self.audio_decoder,
             audio=audio,
             kinds=self.kinds,
+            kind_extra=self._kind_extra(),
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -644,6 +692,15 @@ class Job:
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
 
+    def _kind_extra(self) -> dict[str, Any]:
+        """What asset kinds may use beyond `PrepareContext`'s fields (see `nested`)."""
+        return {
+            "backends": self.backends,
+            "registry": self.registry,
+            "chain": self.chain,
+            "audio_decoder": self.audio_decoder,
+        }
+
     def _kind_state(self, clip: Any) -> Callable[[int], Any] | None:
         """The per-frame state of a clip's asset (`_state_fn`). A kind that follows a
         sound is bound again for this clip: its levels are read at the clip's timeline
@@ -709,6 +766,16 @@ class Job:
         if name is None:
             return None
         return reg.create("decoder", name).decode_audio(path)
+
+    def kind_sounds(self) -> dict[str, KindSound]:
+        """The sound of the kind assets that make one (nested compositions), computed on
+        first use (when the mix is made) and kept."""
+        sounds = getattr(self, "_kind_sounds", None)
+        if sounds is None:
+            sounds = self._kind_sounds = kind_sounds(
+                self.comp, self.root, self.kinds, self._kind_extra(), self.audio_decoder
+            )
+        return sounds
 
     def audio_pcm(self) -> dict[str, np.ndarray | None]:
         """Decoded PCM per asset key (Audio assets and Video assets with sound)."""
