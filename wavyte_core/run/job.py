@@ -43,7 +43,6 @@ from wavyte_core.plugin.asset_host import (
 )
 from wavyte_core.plugin.asset_kinds import AssetKind, KindSound
 from wavyte_core.plugin.host import bind_effect, bind_transition
-from wavyte_core.run.transition_check import transition_warnings
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
     AudioPcm,
@@ -62,6 +61,7 @@ from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
 from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
+from wavyte_core.run.transition_check import transition_warnings
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import LevelLookup, audio_levels_in, compile_anim, is_constant
