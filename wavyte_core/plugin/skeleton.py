@@ -61,6 +61,10 @@ from __future__ import annotations
 import numpy as np
 from wavyte_core.plugin import Effect, Param, Transition, hookimpl
 
+#: The wavyte plugin API this plugin is written for: a wavyte outside the range reports
+#: the plugin as broken in `wavyte plugins` and does not load it.
+WAVYTE_API = ">=1.0,<2"
+
 
 class Tint(Effect):
     """Mix each pixel's colour towards a tint colour, keeping its alpha.

@@ -253,7 +253,8 @@ def parse_clip_effects(
                 if spec is None:
                     have = ", ".join(registry.effect_kinds()) or "none"
                     raise CompositionError(
-                        f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})"
+                        f"{where}.kind",
+                        f"unknown effect kind '{kind}' (installed: {have}){registry.not_loaded()}",
                     )
                 if spec.effect is not None:
                     ops.append(
@@ -325,7 +326,8 @@ def _parse_transition(
             raise CompositionError(
                 f"{path}.kind",
                 f"unknown transition kind '{name}' (plugin transition kinds installed: {have}; "
-                "only the format's own un-namespaced kinds fall back to a fade)",
+                "only the format's own un-namespaced kinds fall back to a fade)"
+                + registry.not_loaded(),
             )
         return None
     if kind.transition is not None:
