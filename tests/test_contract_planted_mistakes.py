@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wavyte_conformance.effect_contract import EffectContract
-from wavyte_core.plugin import Effect, Param
+from wavyte_conformance.effect_contract import EffectContract, TransitionContract
+from wavyte_core.plugin import Effect, Margins, Param, Transition
 
 #: The contract's own pixel checks (the backend matrix is exercised elsewhere).
 CHECKS = [
@@ -191,3 +191,79 @@ def test_declaration_error_fails_once_at_class_definition() -> None:
 
     with pytest.raises(TypeError, match="declaration is invalid.*namespaced"):
         type("TestBroken", (EffectContract,), {"kind": Broken})
+
+
+class Offset(Effect):
+    """Shifts the layer by ``dx`` but declares margins for positive offsets only; its
+    examples (positive) pass every fixed check."""
+
+    name = "planted.offset"
+    params = (Param("dx", "int", default=4, min=-12, max=12, unit="px"),)
+    examples = ({"dx": 4}, {"dx": 8})
+
+    def margins(self, p):  # noqa: ANN001, ANN201
+        return Margins(right=max(p.dx, 0))  # forgets the left side
+
+    def is_identity(self, p):  # noqa: ANN001, ANN201
+        return p.dx == 0
+
+    def apply(self, src, dst, p, ctx):  # noqa: ANN001, ANN201
+        dst[:] = 0
+        w, k = src.shape[1], p.dx
+        if k >= 0:
+            dst[:, k:] = src[:, : w - k]
+        else:
+            dst[:, : w + k] = src[:, -k:]
+
+
+class Overshoot(Sepia):
+    """Correct at the examples; not premultiplied when ``amount`` is near its maximum."""
+
+    name = "planted.overshoot"
+    examples = ({"amount": 0.5},)
+
+    def apply(self, src, dst, p, ctx):  # noqa: ANN001, ANN201
+        super().apply(src, dst, p, ctx)
+        if p.amount > 0.95:
+            dst[..., :3] = 255
+
+
+def test_examples_pass_but_the_sweep_finds_negative_offsets(tmp_path: Path) -> None:
+    out = _outcomes(Offset, tmp_path)
+    assert out["test_declared_bounds_are_respected"][0] == "passed"
+    with pytest.raises(AssertionError, match=r'params \{"dx": -\d+\}.*outside content'):
+        type("C", (EffectContract,), {"kind": Offset})().test_property_sweep_of_declared_ranges(
+            tmp_path
+        )
+
+
+def test_the_sweep_reaches_the_edges_of_the_range_and_animates(tmp_path: Path) -> None:
+    assert _outcomes(Overshoot, tmp_path)["test_output_is_premultiplied"][0] == "passed"
+    with pytest.raises(AssertionError, match=r"amount.*colour > alpha"):
+        type("C", (EffectContract,), {"kind": Overshoot})().test_property_sweep_of_declared_ranges(
+            tmp_path
+        )
+
+
+def test_a_correct_kind_passes_the_sweep(tmp_path: Path) -> None:
+    type("C", (EffectContract,), {"kind": Sepia})().test_property_sweep_of_declared_ranges(tmp_path)
+
+
+class Slide(Transition):
+    """Correct for ``dir: left`` (its only example); ``right`` never reaches B."""
+
+    name = "planted.slide"
+    params = (Param("dir", "enum", default="left", choices=("left", "right")),)
+
+    def apply(self, a, b, dst, t, p, ctx):  # noqa: ANN001, ANN201
+        w = a.shape[1]
+        k = int(round(t * w)) if p.dir == "left" else int(t * w * 0.5)
+        dst[:] = a
+        dst[:, :k] = b[:, :k]
+
+
+def test_transition_sweep_tries_every_choice(tmp_path: Path) -> None:
+    c = type("C", (TransitionContract,), {"kind": Slide})()
+    c.test_progress_0_is_a_and_1_is_b(tmp_path)  # the example alone passes
+    with pytest.raises(AssertionError, match=r'"dir": "right".*progress 1'):
+        c.test_property_sweep_of_declared_ranges(tmp_path)

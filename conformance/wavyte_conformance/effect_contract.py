@@ -49,7 +49,7 @@ from wavyte_core.render.compositor_numpy import NumpyCompositor
 
 from .contract import random_premul
 from .kind_cases import clip_json, comp_json, rgba_pattern
-from .param_gen import describe_params, edge_params
+from .param_gen import describe_params, edge_params, params_strategy
 from .pngio import write_rgba_png
 
 __all__ = ["EffectContract", "TransitionContract", "bad_params_for"]
@@ -238,6 +238,10 @@ class EffectContract:
     #: mask with nothing inside); otherwise an all-transparent output of a non-empty layer
     #: for non-identity params is reported as a kind that draws nothing.
     may_clear: ClassVar[bool] = False
+    #: Random params per run of the property sweep (Hypothesis ``max_examples``).
+    sweep_examples: ClassVar[int] = 15
+    #: Clip frames an animated sweep samples (keyframes run from frame 0 to the last).
+    sweep_frames: ClassVar[tuple[int, ...]] = (0, 3, 8)
 
     @pytest.fixture
     def assets_root(self, tmp_path: Path) -> Path:
@@ -365,6 +369,74 @@ class EffectContract:
 
     def _pixel_kind(self, root: Path) -> None:
         self.pixel_params(root)
+
+    # -- property sweep --------------------------------------------------------------
+
+    def test_property_sweep_of_declared_ranges(self, assets_root: Path) -> None:
+        """Random params within the declared ranges and choices (edges weighted in),
+        animatable params keyframed and sampled at several frames: every result is
+        premultiplied, inside content + margins (negative offsets included), the same on
+        the content box as on the whole canvas, deterministic, leaves the input alone, and
+        honours ``is_identity``. A failure prints the params that broke it."""
+        from hypothesis import HealthCheck, assume, given, note, settings
+
+        spec = self.spec
+        base = dict(self.examples[0])
+        last = max(self.sweep_frames)
+        rng = np.random.default_rng(SEED + 2)
+        boxed = np.zeros((H, W, 4), np.uint8)
+        x0, y0, x1, y1 = CONTENT
+        boxed[y0:y1, x0:x1] = random_premul(rng, y1 - y0, x1 - x0)
+
+        @settings(
+            max_examples=self.sweep_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(params_strategy(spec.params, base, animate=True, frames=last))
+        def sweep(params: dict[str, Any]) -> None:
+            note(f"params: {describe_params(params)}")
+            try:
+                made = [(f, self.passes(params, assets_root, f)) for f in self.sweep_frames]
+            except CompositionError:
+                assume(False)  # refused by the kind (e.g. its setup): not a result
+                return
+            for f, passes in made:
+                where = f"params {describe_params(params)} at frame {f}"
+                before = boxed.copy()
+                box = CONTENT
+                for fx in passes:
+                    box = fx.grow(box, W, H)
+                whole = self.run(passes, boxed, None)
+                local = self.run(passes, boxed, CONTENT)
+                assert np.array_equal(boxed, before), f"{where}: the input was modified"
+                bad = int((whole[..., :3] > whole[..., 3:4]).any(axis=-1).sum())
+                assert bad == 0, f"{where}: {bad} pixels have colour > alpha"
+                bx0, by0, bx1, by1 = box
+                outside = whole.copy()
+                outside[by0:by1, bx0:bx1] = 0
+                n = int(outside.any(axis=-1).sum())
+                assert n == 0, f"{where}: {n} pixels drawn outside content + margins {box}"
+                if not self.uses_content_box:
+                    assert _maxdiff(local, whole) == 0, (
+                        f"{where}: the content box gives different pixels than the whole canvas"
+                    )
+                again = self.run(self.passes(params, assets_root, f), boxed, CONTENT)
+                assert np.array_equal(again, local), f"{where}: not deterministic"
+                if not passes and self.is_plugin:  # is_identity said so: check it
+                    made_fx = self.instance(params, assets_root)
+                    if made_fx is not None:
+                        fx_, _ = made_fx
+                        p = spec.param_set.bind(params, "params", seed=SEED)  # type: ignore[union-attr]
+                        pf = p.sample(f) if p.sample is not None else p.first
+                        out = self.apply_anyway(fx_, pf, boxed, CONTENT, frame=f)
+                        assert np.array_equal(out, boxed), (
+                            f"{where}: is_identity is true but applying changes pixels"
+                        )
+
+        sweep()
 
     # -- declaration -----------------------------------------------------------------
 
@@ -587,6 +659,8 @@ class TransitionContract:
     #: Allowed difference between backend combinations (0 for plugin kinds: their pixels
     #: are numpy; built-in blends run on each compositor's native math).
     backend_max_diff: ClassVar[int] = 0
+    #: Random params per run of the property sweep (Hypothesis ``max_examples``).
+    sweep_examples: ClassVar[int] = 15
 
     @pytest.fixture
     def assets_root(self, tmp_path: Path) -> Path:
@@ -676,6 +750,50 @@ class TransitionContract:
                     assert np.array_equal(out, self.composite(tr, a, b, t, bounds))
                     assert np.array_equal(out, self.composite(tr2, a, b, t, bounds))
                 assert np.array_equal(a, a0) and np.array_equal(b, b0), "an input was modified"
+
+    def test_property_sweep_of_declared_ranges(self, assets_root: Path) -> None:
+        """Random params within the declared ranges and choices (edges weighted in): at
+        every progress the output is premultiplied and the inputs untouched, progress 0 is
+        exactly A and 1 exactly B. A failure prints the params that broke it."""
+        from hypothesis import HealthCheck, assume, given, note, settings
+
+        spec = self.spec
+
+        @settings(
+            max_examples=self.sweep_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(params_strategy(spec.params, dict(self.examples[0])))
+        def sweep(params: dict[str, Any]) -> None:
+            note(f"params: {describe_params(params)}")
+            try:
+                tr = self.bound(params, assets_root)
+            except CompositionError:
+                assume(False)
+                return
+            if tr is None:  # a built-in kind's params that do not parse: a plain fade
+                return
+            where = f"params {describe_params(params)}"
+            for a, b, bounds in self._pairs():
+                a0, b0 = a.copy(), b.copy()
+                assert _maxdiff(self.composite(tr, a, b, 0.0, bounds), a) == 0, (
+                    f"{where}: progress 0 is not exactly A"
+                )
+                assert _maxdiff(self.composite(tr, a, b, 1.0, bounds), b) == 0, (
+                    f"{where}: progress 1 is not exactly B"
+                )
+                for t in (0.37, 0.5):
+                    out = self.composite(tr, a, b, t, bounds)
+                    bad = int((out[..., :3] > out[..., 3:4]).any(axis=-1).sum())
+                    assert bad == 0, f"{where} t={t}: {bad} pixels have colour > alpha"
+                assert np.array_equal(a, a0) and np.array_equal(b, b0), (
+                    f"{where}: an input was modified"
+                )
+
+        sweep()
 
     def test_same_pixels_on_every_backend(self, assets_root: Path) -> None:
         reg = _registry(type(self).kind)
