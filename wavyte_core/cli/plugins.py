@@ -9,7 +9,7 @@ def plugins() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from wavyte_core.plugin.registry import ROLES, default_registry
+    from wavyte_core.plugin.registry import OPTIONAL_KINDS, ROLES, default_registry
 
     reg = default_registry()
     table = Table(title="wavyte plugins")
@@ -42,6 +42,9 @@ def plugins() -> None:
         )
     Console().print(table)
     typer.echo("effects: " + ", ".join(reg.effect_kinds()))
+    missing = [k for k in OPTIONAL_KINDS if k not in reg.asset_kinds]
+    for kind in missing:
+        typer.echo(f"asset kind {kind}: not installed ({OPTIONAL_KINDS[kind]})")
     typer.echo("transitions: " + ", ".join(reg.transition_kinds()))
     from wavyte_core.cli import plugin_commands
     from wavyte_core.cli.main import COMMANDS
