@@ -9,10 +9,11 @@ def plugins() -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from wavyte_core.plugin.api_version import API_VERSION
     from wavyte_core.plugin.registry import OPTIONAL_KINDS, ROLES, default_registry
 
     reg = default_registry()
-    table = Table(title="wavyte plugins")
+    table = Table(title=f"wavyte plugins (plugin API {API_VERSION})")
     for col in ("plugin", "distribution", "version", "provides", "status"):
         table.add_column(col)
     for info in reg.plugins:

@@ -61,6 +61,7 @@ from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
 from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
+from wavyte_core.run.transition_check import transition_warnings
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import LevelLookup, audio_levels_in, compile_anim, is_constant
@@ -224,8 +225,9 @@ def parse_clip_effects(
 ) -> list[ClipEffects]:
     """Parse every effect and transition of every clip (track-major order) into plugin
     objects. An unknown effect kind or a bad param is a `CompositionError` naming its JSON
-    path; unknown transition kinds are allowed (the format treats them as fades), plugin
-    transition kinds with bad params are errors.
+    path; unknown un-namespaced transition kinds are allowed (the format treats them as
+    fades), an unknown namespaced kind (``vendor.kind``) and plugin transition kinds with
+    bad params are errors.
 
     With ``assets_root`` None this only validates: plugin kinds are not instantiated (no
     ``setup``, no I/O)."""
@@ -256,7 +258,8 @@ def parse_clip_effects(
                 if spec is None:
                     have = ", ".join(registry.effect_kinds()) or "none"
                     raise CompositionError(
-                        f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})"
+                        f"{where}.kind",
+                        f"unknown effect kind '{kind}' (installed: {have}){registry.not_loaded()}",
                     )
                 if spec.effect is not None:
                     ops.append(
@@ -320,8 +323,17 @@ def _parse_transition(
 ) -> ParsedTransition | None:
     if spec is None:
         return None
-    kind = registry.transitions.get(spec.kind.strip().lower())
+    name = spec.kind.strip().lower()
+    kind = registry.transitions.get(name)
     if kind is None:
+        if "." in name:  # a plugin's namespace: a typo or a plugin not installed
+            have = ", ".join(k for k in registry.transition_kinds() if "." in k) or "none"
+            raise CompositionError(
+                f"{path}.kind",
+                f"unknown transition kind '{name}' (plugin transition kinds installed: {have}; "
+                "only the format's own un-namespaced kinds fall back to a fade)"
+                + registry.not_loaded(),
+            )
         return None
     if kind.transition is not None:
         return bind_transition(kind, spec.params, path + ".params", ctx(path + ".params"), levels)
@@ -364,6 +376,9 @@ class Job:
         self.levels = AudioLevels(comp, self._pcm_for_levels, self._level_loop_periods)
         self.kinds = parse_asset_kinds(comp, reg, self.levels.lookup_at)
         self.effects = parse_clip_effects(comp, reg, self.root, self.levels.lookup_at)
+        #: Plugin transitions that cannot pair (they render as plain fades), reported by
+        #: every render of the job (`transition_check`).
+        self.warnings: list[str] = transition_warnings(comp, reg)
         self.background = background
         self.assets: PreparedAssets | None = None
         self._renderer: FrameRenderer | None = None
