@@ -123,7 +123,12 @@ FIELD_DOCS: dict[str, str] = {
     "Clip/range.end": "First frame after the clip (exclusive).",
     "Clip/props.transform": "Where the asset is drawn: an animated `Transform2D`.",
     "Clip/props.opacity": "Animated opacity, clamped to [0, 1].",
-    "Clip/props.blend": "Blend mode; `Normal` is premultiplied source-over.",
+    "Clip/props.blend": "Blend mode; `Normal` is premultiplied source-over. See "
+    "[Blend modes and track mattes](#blend-modes-and-track-mattes).",
+    "Clip/matte.source": "The `id` of the clip whose finished layer masks this one (any "
+    "track; not this clip; no cycles). That clip is not drawn by itself.",
+    "Clip/matte.mode": "What multiplies this clip's layer: the source's alpha, 1 − alpha, "
+    "its Rec. 709 luma times alpha, or 1 − that.",
     "Transform2D.translate": "Offset in canvas pixels.",
     "Transform2D.rotation_rad": "Rotation in radians; positive turns clockwise on screen "
     "(y points down).",
@@ -374,6 +379,7 @@ def _model_class(path: str) -> type | None:
         "Composition/canvas": "Canvas",
         "Clip/range": "FrameRange",
         "Clip/props": "ClipProps",
+        "Clip/matte": "Matte",
         "Track/layout_padding": "Edges",
         "ProcScalar/Sine": "Sine",
         "ProcScalar/Noise1D": "Noise1D",

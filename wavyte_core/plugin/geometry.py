@@ -68,10 +68,22 @@ class PathBuilder:
         self.verbs.append(CLOSE)
         return self
 
-    def build(self) -> PathGeometry:
+    def build(
+        self, *, exact: bool = True, bbox: tuple[float, float, float, float] | None = None
+    ) -> PathGeometry:
+        """The path. Its ``bbox`` is ``bbox`` when given (known analytically), else the
+        exact bounds with curve extrema, or with ``exact=False`` the bounds of all points,
+        control points included (a cheaper box that still holds the curves: for outlines
+        only drawn, never measured for layout)."""
         verbs = "".join(self.verbs)
         pts = np.array(self.pts, dtype=np.float64).reshape(-1, 2) if self.pts else _EMPTY_POINTS
-        return PathGeometry(verbs, pts, path_bbox(verbs, pts))
+        if bbox is None:
+            if exact or not len(pts):
+                bbox = path_bbox(verbs, pts)
+            else:
+                lo, hi = pts.min(axis=0), pts.max(axis=0)
+                bbox = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+        return PathGeometry(verbs, pts, bbox)
 
 
 def rect_path(x: float, y: float, w: float, h: float, radius: float = 0.0) -> PathGeometry:
@@ -86,7 +98,7 @@ def rect_path(x: float, y: float, w: float, h: float, radius: float = 0.0) -> Pa
             .line_to(x + w, y + h)
             .line_to(x, y + h)
             .close()
-            .build()
+            .build(bbox=(x, y, x + w, y + h))
         )
     k = r * (1.0 - KAPPA)
     x1, y1 = x + w, y + h
@@ -95,7 +107,7 @@ def rect_path(x: float, y: float, w: float, h: float, radius: float = 0.0) -> Pa
     b.cubic_to(x1, y1 - k, x1 - k, y1, x1 - r, y1).line_to(x + r, y1)
     b.cubic_to(x + k, y1, x, y1 - k, x, y1 - r).line_to(x, y + r)
     b.cubic_to(x, y + k, x + k, y, x + r, y)
-    return b.close().build()
+    return b.close().build(bbox=(x, y, x1, y1))
 
 
 def ellipse_path(cx: float, cy: float, rx: float, ry: float) -> PathGeometry:
@@ -106,7 +118,7 @@ def ellipse_path(cx: float, cy: float, rx: float, ry: float) -> PathGeometry:
     b.cubic_to(cx + rx, cy + ky, cx + kx, cy + ry, cx, cy + ry)
     b.cubic_to(cx - kx, cy + ry, cx - rx, cy + ky, cx - rx, cy)
     b.cubic_to(cx - rx, cy - ky, cx - kx, cy - ry, cx, cy - ry)
-    return b.close().build()
+    return b.close().build(bbox=(cx - abs(rx), cy - abs(ry), cx + abs(rx), cy + abs(ry)))
 
 
 def _round_corners(pts: list[Point], radius: float) -> PathGeometry:
@@ -318,4 +330,4 @@ def flatten_path(geom: PathGeometry, per_px: float = 1.0) -> PathGeometry:
                 b.line_to(x, y)
             b.line_to(*p[-1])  # the exact end point
             cur = p[-1]
-    return b.build()
+    return b.build(bbox=geom.bbox)

@@ -2,107 +2,56 @@
 fractions of its length, computed in the core so every rasterizer strokes the same curve.
 
 The outline's length is measured over all sub-paths in order (a closed sub-path includes
-its closing segment). Each segment's length comes from a fixed 32-chord polyline (pure
-numpy, deterministic); a cut inside a segment is placed at the parameter interpolated
-along those chords and the segment is split there exactly (de Casteljau), so the kept
-pieces lie on the original curves. Called when a shape's values change, never per pixel.
+its closing segment). Lines are measured exactly; each curve (a quadratic is raised to the
+equal cubic) from a fixed 32-chord polyline, computed for all curves of the outline at
+once (numpy, deterministic). A cut inside a curve is placed at the parameter interpolated
+along those chords and the curve is split there exactly (de Casteljau), so the kept pieces
+lie on the original curves.
+
+`OutlineMeasure` measures an outline once; its `OutlineMeasure.trim` is then cheap, so a
+kind that animates only the trim (a draw-on) keeps the measure of its unchanged outline.
+Called when a kind's values change, never per pixel.
 """
 
 from __future__ import annotations
+
+import math
+from bisect import bisect_right
 
 import numpy as np
 
 from wavyte_core.plugin.geometry import PathBuilder
 from wavyte_core.plugin.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, PathGeometry
 
-__all__ = ["trim_path"]
+__all__ = ["OutlineMeasure", "trim_path"]
 
-_N = 32  # chords per curved segment
+_N = 32  # chords per curve
 _T = np.linspace(0.0, 1.0, _N + 1)
 _BERN = np.stack([(1 - _T) ** 3, 3 * (1 - _T) ** 2 * _T, 3 * (1 - _T) * _T**2, _T**3], axis=1)
 
-Cubic = tuple[tuple[float, float], ...]  # 4 points (lines are degenerate cubics)
+Point = tuple[float, float]
+Cubic = tuple[Point, Point, Point, Point]
 
 
-def _subpaths(geom: PathGeometry) -> list[tuple[list[Cubic], bool]]:
-    """Sub-paths as lists of cubic segments (lines and quads converted exactly) and
-    whether each is closed."""
-    out: list[tuple[list[Cubic], bool]] = []
-    segs: list[Cubic] = []
-    start = cur = (0.0, 0.0)
-    closed = False
-    for verb, pts in geom.segments():
-        p = [tuple(x) for x in pts.tolist()]
-        if verb == MOVE:
-            if segs:
-                out.append((segs, closed))
-            segs, closed = [], False
-            start = cur = p[0]
-        elif verb == LINE:
-            segs.append((cur, _lerp(cur, p[0], 1 / 3), _lerp(cur, p[0], 2 / 3), p[0]))
-            cur = p[0]
-        elif verb == QUAD:
-            q, e = p
-            segs.append((cur, _lerp(cur, q, 2 / 3), _lerp(e, q, 2 / 3), e))
-            cur = e
-        elif verb == CUBIC:
-            segs.append((cur, p[0], p[1], p[2]))
-            cur = p[2]
-        elif verb == CLOSE:
-            if cur != start:
-                segs.append((cur, _lerp(cur, start, 1 / 3), _lerp(cur, start, 2 / 3), start))
-            closed = True
-            out.append((segs, closed))
-            segs, closed = [], False
-            cur = start
-    if segs:
-        out.append((segs, closed))
-    return out
-
-
-def _lerp(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
-    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
-
-
-def _tables(segs: list[Cubic]) -> np.ndarray:
-    """Cumulative chord lengths (n_segments, _N + 1) of each segment."""
-    c = np.asarray(segs, dtype=np.float64)  # (n, 4, 2)
-    pts = np.einsum("tk,nkd->ntd", _BERN, c)  # (n, _N+1, 2)
-    d = np.hypot(*np.moveaxis(np.diff(pts, axis=1), -1, 0))  # (n, _N)
-    cum = np.zeros((len(segs), _N + 1))
-    np.cumsum(d, axis=1, out=cum[:, 1:])
-    return cum
-
-
-def _t_at(cum: np.ndarray, s: float) -> float:
-    """The parameter where a segment's chord length reaches ``s``."""
-    total = cum[-1]
-    if total <= 0.0:
-        return 0.0
-    i = int(np.searchsorted(cum, s, side="right")) - 1
-    i = min(max(i, 0), _N - 1)
-    a, b = cum[i], cum[i + 1]
-    f = 0.0 if b <= a else (s - a) / (b - a)
-    return (i + min(max(f, 0.0), 1.0)) / _N
+def _left(p: Cubic, t: float) -> Cubic:
+    """The part of cubic ``p`` over [0, t] (de Casteljau, plain floats)."""
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = p
+    abx, aby = ax + (bx - ax) * t, ay + (by - ay) * t
+    bcx, bcy = bx + (cx - bx) * t, by + (cy - by) * t
+    cdx, cdy = cx + (dx - cx) * t, cy + (dy - cy) * t
+    abcx, abcy = abx + (bcx - abx) * t, aby + (bcy - aby) * t
+    bcdx, bcdy = bcx + (cdx - bcx) * t, bcy + (cdy - bcy) * t
+    end = (abcx + (bcdx - abcx) * t, abcy + (bcdy - abcy) * t)
+    return ((ax, ay), (abx, aby), (abcx, abcy), end)
 
 
 def _split(c: Cubic, t0: float, t1: float) -> Cubic:
     """The part of cubic ``c`` between parameters t0 < t1 (exact)."""
-    p = np.asarray(c, dtype=np.float64)
-
-    def left(p: np.ndarray, t: float) -> np.ndarray:
-        a, b, cc, d = p
-        ab, bc, cd = a + (b - a) * t, b + (cc - b) * t, cc + (d - cc) * t
-        abc, bcd = ab + (bc - ab) * t, bc + (cd - bc) * t
-        return np.array([a, ab, abc, abc + (bcd - abc) * t])
-
-    def right(p: np.ndarray, t: float) -> np.ndarray:
-        return left(p[::-1], 1.0 - t)[::-1]
-
-    q = left(p, t1) if t1 < 1.0 else p
+    q = _left(c, t1) if t1 < 1.0 else c
     if t0 > 0.0:
-        q = right(q, t0 / t1 if t1 > 0 else 0.0)
-    return tuple((float(x), float(y)) for x, y in q)  # type: ignore[return-value]
+        u = t0 / t1 if t1 > 0 else 0.0
+        q = _left(q[::-1], 1.0 - u)[::-1]  # type: ignore[arg-type]
+    return q
 
 
 def _ranges(start: float, end: float, offset: float) -> list[tuple[float, float]]:
@@ -113,7 +62,7 @@ def _ranges(start: float, end: float, offset: float) -> list[tuple[float, float]
         return [(0.0, 1.0)]
     if end <= start:
         return []
-    off = offset - np.floor(offset)
+    off = offset - math.floor(offset)
     a, b = start + off, end + off
     if a >= 1.0:
         a, b = a - 1.0, b - 1.0
@@ -122,45 +71,128 @@ def _ranges(start: float, end: float, offset: float) -> list[tuple[float, float]
     return [(a, 1.0), (0.0, b - 1.0)]
 
 
-def trim_path(geom: PathGeometry, start: float, end: float, offset: float) -> PathGeometry:
-    """The pieces of ``geom`` between ``start`` and ``end`` (fractions of its total length,
-    shifted by ``offset`` and wrapping) as open sub-paths; ``geom`` itself when the whole
-    outline is kept."""
-    ranges = _ranges(start, end, offset)
-    if ranges == [(0.0, 1.0)]:
-        return geom
-    subs = _subpaths(geom)
-    flat = [(seg, si) for si, (segs, _c) in enumerate(subs) for seg in segs]
-    b = PathBuilder()
-    if not flat or not ranges:
-        return b.build()
-    cum = _tables([s for s, _ in flat])
-    lengths = cum[:, -1]
-    starts = np.concatenate([[0.0], np.cumsum(lengths)])
-    total = float(starts[-1])
-    if total <= 0.0:
-        return b.build()
-    # Consecutive pieces that meet (a range wrapping across the seam of a closed outline)
-    # continue without a move, so the stroke has a join there, not two caps.
-    pen: tuple[float, float] | None = None
-    last_sub = -1
-    for r0, r1 in ranges:
-        s0, s1 = r0 * total, r1 * total
-        for i, (seg, si) in enumerate(flat):
-            a, z = float(starts[i]), float(starts[i + 1])
-            if z <= s0 or a >= s1 or z <= a:
-                continue
-            t0 = _t_at(cum[i], s0 - a) if s0 > a else 0.0
-            t1 = _t_at(cum[i], s1 - a) if s1 < z else 1.0
-            if t1 <= t0:
-                continue
-            c = seg if (t0 == 0.0 and t1 == 1.0) else _split(seg, t0, t1)
-            if pen is None or si != last_sub or not _near(pen, c[0]):
-                b.move_to(*c[0])
-            b.cubic_to(*c[1], *c[2], *c[3])
-            pen, last_sub = c[3], si
-    return b.build()
+class OutlineMeasure:
+    """An outline measured once: its segments (lines, cubics) in order with their
+    sub-path index, start lengths and, for cubics, cumulative chord tables."""
+
+    __slots__ = ("geom", "segs", "starts", "tables", "total")
+
+    def __init__(self, geom: PathGeometry) -> None:
+        self.geom = geom
+        segs: list[tuple[int, tuple[Point, ...]]] = []  # (sub-path, points): 2 = line, 4 = cubic
+        sub = -1
+        start = cur = (0.0, 0.0)
+        for verb, pts in geom.segments():
+            p = [(x, y) for x, y in pts.tolist()]
+            if verb == MOVE:
+                sub += 1
+                start = cur = p[0]
+            elif verb == LINE:
+                segs.append((sub, (cur, p[0])))
+                cur = p[0]
+            elif verb == QUAD:
+                (qx, qy), e = p
+                c1 = (cur[0] + 2 / 3 * (qx - cur[0]), cur[1] + 2 / 3 * (qy - cur[1]))
+                c2 = (e[0] + 2 / 3 * (qx - e[0]), e[1] + 2 / 3 * (qy - e[1]))
+                segs.append((sub, (cur, c1, c2, e)))
+                cur = e
+            elif verb == CUBIC:
+                segs.append((sub, (cur, p[0], p[1], p[2])))
+                cur = p[2]
+            elif verb == CLOSE:
+                if cur != start:
+                    segs.append((sub, (cur, start)))
+                cur = start
+        self.segs = segs
+        curves = [pts for _, pts in segs if len(pts) == 4]
+        tables: list[list[float] | None] = []
+        lengths: list[float] = []
+        if curves:
+            c = np.asarray(curves, dtype=np.float64)  # (n, 4, 2)
+            on = np.einsum("tk,nkd->ntd", _BERN, c)
+            d = np.hypot(*np.moveaxis(np.diff(on, axis=1), -1, 0))
+            cum = np.zeros((len(curves), _N + 1))
+            np.cumsum(d, axis=1, out=cum[:, 1:])
+            curve_tables = iter(cum.tolist())
+        for _, pts in segs:
+            if len(pts) == 2:
+                (x0, y0), (x1, y1) = pts
+                tables.append(None)
+                lengths.append(math.hypot(x1 - x0, y1 - y0))
+            else:
+                t = next(curve_tables)
+                tables.append(t)
+                lengths.append(t[-1])
+        starts = [0.0]
+        for n in lengths:
+            starts.append(starts[-1] + n)
+        self.tables = tables
+        self.starts = starts
+        self.total = starts[-1]
+
+    def trim(self, start: float, end: float, offset: float) -> PathGeometry:
+        """The pieces between ``start`` and ``end`` (fractions of the total length,
+        shifted by ``offset`` and wrapping) as open sub-paths; the outline itself when all
+        of it is kept. Pieces that meet (a range wrapping across the seam of a closed
+        outline) continue without a move, so the stroke has a join there, not two caps."""
+        ranges = _ranges(start, end, offset)
+        if ranges == [(0.0, 1.0)]:
+            return self.geom
+        b = PathBuilder()
+        total = self.total
+        if not ranges or total <= 0.0:
+            return b.build(exact=False)
+        starts, tables = self.starts, self.tables
+        pen: Point | None = None
+        last_sub = -1
+        for r0, r1 in ranges:
+            s0, s1 = r0 * total, r1 * total
+            for i, (sub, pts) in enumerate(self.segs):
+                a, z = starts[i], starts[i + 1]
+                if z <= s0 or a >= s1 or z <= a:
+                    continue
+                table = tables[i]
+                if table is None:  # a line: cut by length
+                    (x0, y0), (x1, y1) = pts
+                    f0 = (s0 - a) / (z - a) if s0 > a else 0.0
+                    f1 = (s1 - a) / (z - a) if s1 < z else 1.0
+                    p0 = (x0 + (x1 - x0) * f0, y0 + (y1 - y0) * f0)
+                    p1 = (x0 + (x1 - x0) * f1, y0 + (y1 - y0) * f1)
+                    if pen is None or sub != last_sub or not _near(pen, p0):
+                        b.move_to(*p0)
+                    b.line_to(*p1)
+                    pen = p1
+                else:
+                    t0 = _t_at(table, s0 - a) if s0 > a else 0.0
+                    t1 = _t_at(table, s1 - a) if s1 < z else 1.0
+                    if t1 <= t0:
+                        continue
+                    c: Cubic = pts if (t0 == 0.0 and t1 == 1.0) else _split(pts, t0, t1)  # type: ignore[arg-type,assignment]
+                    if pen is None or sub != last_sub or not _near(pen, c[0]):
+                        b.move_to(*c[0])
+                    b.cubic_to(*c[1], *c[2], *c[3])
+                    pen = c[3]
+                last_sub = sub
+        return b.build(exact=False)
 
 
-def _near(a: tuple[float, float], b: tuple[float, float]) -> bool:
+def _t_at(cum: list[float], s: float) -> float:
+    """The parameter where a curve's chord length reaches ``s``."""
+    if cum[-1] <= 0.0:
+        return 0.0
+    i = min(max(bisect_right(cum, s) - 1, 0), _N - 1)
+    a, b = cum[i], cum[i + 1]
+    f = 0.0 if b <= a else (s - a) / (b - a)
+    return (i + min(max(f, 0.0), 1.0)) / _N
+
+
+def _near(a: Point, b: Point) -> bool:
     return abs(a[0] - b[0]) < 1e-9 and abs(a[1] - b[1]) < 1e-9
+
+
+def trim_path(geom: PathGeometry, start: float, end: float, offset: float) -> PathGeometry:
+    """``OutlineMeasure(geom).trim(start, end, offset)``: the pieces of ``geom`` between
+    ``start`` and ``end`` (fractions of its length, shifted by ``offset``, wrapping)."""
+    if _ranges(start, end, offset) == [(0.0, 1.0)]:
+        return geom
+    return OutlineMeasure(geom).trim(start, end, offset)
