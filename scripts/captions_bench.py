@@ -24,10 +24,37 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = (
-    "the quick harbour light morning boats gulls circle over quiet water wake one by "
-    "fishing nets rope tide salt wind sails drift slowly past stone walls and bells ring"
-).split()
+WORDS = [
+    "the",
+    "quick",
+    "harbour",
+    "light",
+    "morning",
+    "boats",
+    "gulls",
+    "circle",
+    "over",
+    "quiet",
+    "water",
+    "wake",
+    "one",
+    "by",
+    "fishing",
+    "nets",
+    "rope",
+    "tide",
+    "salt",
+    "wind",
+    "sails",
+    "drift",
+    "slowly",
+    "past",
+    "stone",
+    "walls",
+    "and",
+    "bells",
+    "ring",
+]
 
 
 def transcript(minutes: float) -> dict:
@@ -66,20 +93,35 @@ def main() -> int:
         doc = transcript(args.minutes)
         (root / "talk.json").write_text(json.dumps(doc))
         n_words = sum(len(s["words"]) for s in doc["segments"])
-        cap = {"source": "talk.json", "font_source": "f.ttf", "size_px": 72,
-               "max_width_px": 920, "max_lines": 2, "style": "WordPop",
-               "highlight": {"color": "#ffd600", "background": "#7030a0", "scale": 1.15},
-               "stroke": {"width": 8, "paint": {"Solid": "#000000"}, "join": "Round"},
-               "shadow": {"offset": {"x": 0, "y": 4}, "blur": 8, "color": "#000000a0"}}
+        cap = {
+            "source": "talk.json",
+            "font_source": "f.ttf",
+            "size_px": 72,
+            "max_width_px": 920,
+            "max_lines": 2,
+            "style": "WordPop",
+            "highlight": {"color": "#ffd600", "background": "#7030a0", "scale": 1.15},
+            "stroke": {"width": 8, "paint": {"Solid": "#000000"}, "join": "Round"},
+            "shadow": {"offset": {"x": 0, "y": 4}, "blur": 8, "color": "#000000a0"},
+        }
         if args.plain:
             for name in ("stroke", "shadow"):
                 del cap[name]
             cap["highlight"] = {"color": "#ffd600"}
         frames = int(args.minutes * 60 * 30)
-        t = {"translate": {"x": 80, "y": 1300}, "rotation_rad": 0.0,
-             "scale": {"x": 1.0, "y": 1.0}, "anchor": {"x": 0.0, "y": 0.0}}
-        k = lambda v: {"Keyframes": {"keys": [{"frame": 0, "value": v, "ease": "Linear"}],  # noqa: E731
-                                     "mode": "Hold", "default": None}}
+        t = {
+            "translate": {"x": 80, "y": 1300},
+            "rotation_rad": 0.0,
+            "scale": {"x": 1.0, "y": 1.0},
+            "anchor": {"x": 0.0, "y": 0.0},
+        }
+        k = lambda v: {
+            "Keyframes": {
+                "keys": [{"frame": 0, "value": v, "ease": "Linear"}],  # noqa: E731
+                "mode": "Hold",
+                "default": None,
+            }
+        }
         comp_doc = {
             "fps": {"num": 30, "den": 1}, "canvas": {"width": 1080, "height": 1920},
             "duration": frames, "assets": {"cap": {"Captions": cap}},

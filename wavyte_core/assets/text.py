@@ -212,9 +212,7 @@ def flatten_outline(verbs: str, pts: np.ndarray, tol: float) -> tuple[str, np.nd
             i += 2
         elif v == "C":
             p1, p2, p3 = pts[i], pts[i + 1], pts[i + 2]
-            dd = max(
-                float(np.hypot(*(cur - 2 * p1 + p2))), float(np.hypot(*(p1 - 2 * p2 + p3)))
-            )
+            dd = max(float(np.hypot(*(cur - 2 * p1 + p2))), float(np.hypot(*(p1 - 2 * p2 + p3))))
             n = max(1, math.ceil(math.sqrt(0.75 * dd / tol))) if dd > 0 else 1
             t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
             u = 1.0 - t

@@ -332,7 +332,20 @@ TALK = "assets/captions_talk.json"
 
 def make_transcript() -> None:
     """A Whisper-style word-timing transcript for the captions cases (0.3 s per word)."""
-    words = "Captions show the spoken word in colour as the voice goes on".split()
+    words = [
+        "Captions",
+        "show",
+        "the",
+        "spoken",
+        "word",
+        "in",
+        "colour",
+        "as",
+        "the",
+        "voice",
+        "goes",
+        "on",
+    ]
     ws = [{"start": round(0.1 + 0.3 * i, 3), "end": round(0.35 + 0.3 * i, 3), "word": w}
           for i, w in enumerate(words)]  # fmt: skip
     doc = {"segments": [{"start": 0.1, "end": ws[-1]["end"], "text": " ".join(words),
@@ -352,10 +365,20 @@ def typography() -> list[Case]:
                  {"text": "wrapped, centred."}],
         "font_source": DEJAVU, "size_px": 20, "max_width_px": 290, "align": "Center",
         "letter_spacing": 0.5}}  # fmt: skip
-    c.append(("text_runs_bidi", comp({"t": runs}, [track("t", [clip("c", "t", t=tf(15, 20))])]),
-              {**meta, "note": "styled runs, mixed-direction paragraph, centred lines"}))
-    grad = {"LinearGradient": {"start": [0, 0], "end": [280, 0], "stops": [
-        {"offset": 0, "color": "#ff5a36"}, {"offset": 1, "color": "#6c3cff"}]}}
+    c.append(
+        (
+            "text_runs_bidi",
+            comp({"t": runs}, [track("t", [clip("c", "t", t=tf(15, 20))])]),
+            {**meta, "note": "styled runs, mixed-direction paragraph, centred lines"},
+        )
+    )
+    grad = {
+        "LinearGradient": {
+            "start": [0, 0],
+            "end": [280, 0],
+            "stops": [{"offset": 0, "color": "#ff5a36"}, {"offset": 1, "color": "#6c3cff"}],
+        }
+    }
     look = {"Text": {
         "text": "Stroke, shadow\nand line boxes", "font_source": DEJAVU, "size_px": 34,
         "align": "Center", "max_width_px": 280, "fill": grad,
@@ -363,13 +386,23 @@ def typography() -> list[Case]:
         "shadow": {"offset": {"x": 3, "y": 4}, "blur": 6, "color": "#000000b0"},
         "background": {"color": "#20304880", "padding": 6, "corner_radius": 8,
                        "mode": "Lines"}}}  # fmt: skip
-    c.append(("text_paint_boxes", comp({"t": look}, [track("t", [clip("c", "t", t=tf(20, 30))])]),
-              {**meta, "note": "gradient fill, stroke under it, blurred shadow, per-line boxes"}))
+    c.append(
+        (
+            "text_paint_boxes",
+            comp({"t": look}, [track("t", [clip("c", "t", t=tf(20, 30))])]),
+            {**meta, "note": "gradient fill, stroke under it, blurred shadow, per-line boxes"},
+        )
+    )
     fit = {"Text": {"text": "A long title shrunk to fit its box", "font_source": DEJAVU,
                     "size_px": 90, "fit": {"width": 280, "height": 120, "max_lines": 2},
                     "background": {"color": "#304060", "padding": 0}}}  # fmt: skip
-    c.append(("text_fit", comp({"t": fit}, [track("t", [clip("c", "t", t=tf(20, 30))])]),
-              {**meta, "note": "fit: the largest size at which two lines fit the box"}))
+    c.append(
+        (
+            "text_fit",
+            comp({"t": fit}, [track("t", [clip("c", "t", t=tf(20, 30))])]),
+            {**meta, "note": "fit: the largest size at which two lines fit the box"},
+        )
+    )
     for style, frames in (("Karaoke", [0, 9, 25]), ("WordPop", [5, 20, 40])):
         cap = {"Captions": {
             "source": TALK, "font_source": DEJAVU, "size_px": 26, "max_width_px": 290,
@@ -381,8 +414,13 @@ def typography() -> list[Case]:
             "shadow": {"offset": {"x": 0, "y": 3}, "blur": 4, "color": "#000000a0"}}}  # fmt: skip
         doc = comp({"cap": cap}, [track("t", [clip("c", "cap", t=tf(15, 40), end=60)])],
                    duration=60)  # fmt: skip
-        c.append((f"captions_{style.lower()}", doc,
-                  {**meta, "frames": frames, "note": f"Captions, {style} style"}))
+        c.append(
+            (
+                f"captions_{style.lower()}",
+                doc,
+                {**meta, "frames": frames, "note": f"Captions, {style} style"},
+            )
+        )
     return c
 
 
