@@ -47,6 +47,12 @@ _ROLE_HOOKS: dict[str, str] = {
     "asset_kind": "wavyte_register_asset_kinds",
 }
 BUILTIN = "builtin"
+
+#: First-party asset kinds shipped as optional distributions (kept out of the core, e.g.
+#: for their licence): kind → how to install it. Named in errors and `wavyte plugins`.
+OPTIONAL_KINDS: dict[str, str] = {
+    "Lottie": "pip install wavyte-asset-lottie (rlottie-python, LGPL)",
+}
 #: The core's own plugin, loaded by name like an entry point (it sits above the registry:
 #: it registers the numpy compositor, the encoders and the local executor).
 BUILTIN_MODULE = "wavyte_core.builtin_plugins"

@@ -55,7 +55,7 @@ from wavyte_core.plugin.prepared import (
     SvgRaster,
     VideoSource,
 )
-from wavyte_core.plugin.registry import Registry, default_registry
+from wavyte_core.plugin.registry import OPTIONAL_KINDS, Registry, default_registry
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
@@ -141,7 +141,12 @@ def parse_asset_kinds(
             have = ", ".join(registry.asset_kind_names()) or "none"
             raise CompositionError(
                 member_path(apath, asset.kind),
-                f"unknown asset kind '{asset.kind}' (installed: {have})",
+                f"unknown asset kind '{asset.kind}' (installed: {have})"
+                + (
+                    f"; install it: {OPTIONAL_KINDS[asset.kind]}"
+                    if asset.kind in OPTIONAL_KINDS
+                    else ""
+                ),
             )
         out[key] = bind_asset(
             spec,
