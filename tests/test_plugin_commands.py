@@ -173,3 +173,24 @@ def test_wavyte_plugins_lists_the_commands_with_their_state(site: Path) -> None:
     assert "the plugin refuses to load" in by_name["raises"]
     assert "ignored, a core command" in by_name["render"]
     assert "uninstall one" in by_name["twice"]
+
+
+def test_a_missing_wavyte_distribution_says_what_to_install(monkeypatch) -> None:  # noqa: ANN001
+    """Without wavyte-conformance installed, `wavyte bench` names the distribution to install
+    (in-process: the test environment has it installed, so the group is emptied here)."""
+    from typer.testing import CliRunner
+
+    from wavyte_core.cli import plugin_commands
+    from wavyte_core.cli.main import app
+
+    monkeypatch.setattr(plugin_commands, "declared", lambda: {})
+    plugin_commands.build.cache_clear()
+    try:
+        out = CliRunner().invoke(app, ["bench", "--smoke"])
+        assert out.exit_code == 2
+        assert "pip install wavyte-conformance" in out.output
+        help_out = CliRunner().invoke(app, ["--help"])
+        assert help_out.exit_code == 0 and " bench " not in help_out.output
+        assert CliRunner().invoke(app, ["nonsense"]).exit_code == 2
+    finally:
+        plugin_commands.build.cache_clear()

@@ -23,6 +23,7 @@ from wavyte_core.format.paint import (
     Stroke,
 )
 
+from .api_version import API_VERSION
 from .asset_kinds import (
     AssetKind,
     DrawContext,
@@ -71,6 +72,7 @@ from .specs import AssetKindSpec, EffectKindSpec, PluginInfo, RoleSpec, Transiti
 from .trim import trim_path
 
 __all__ = [
+    "API_VERSION",
     "Affine",
     "Animated",
     "AssetKind",

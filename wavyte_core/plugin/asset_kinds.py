@@ -83,6 +83,7 @@ __all__ = [
     "DrawContext",
     "Drawing",
     "FILL_RULES",
+    "KindSound",
     "PrepareContext",
     "RasterDrawing",
     "VectorDrawing",
@@ -137,6 +138,19 @@ class RasterDrawing:
 
 
 Drawing = VectorDrawing | RasterDrawing
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KindSound:
+    """The sound of a kind asset (`AssetKind.sound`): float32 (n, 2) PCM at 48 kHz on the
+    kind's own time line, placed like a video's sound: at clip-local time ``t`` the source
+    time is ``start_sec + t``; it stops at ``end_sec`` (None: the end of ``pcm``), or with
+    ``loop`` repeats from ``start_sec``."""
+
+    pcm: np.ndarray
+    start_sec: float = 0.0
+    end_sec: float | None = None
+    loop: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,3 +258,11 @@ class AssetKind:
         """The drawing for values ``p``: called only when ``p`` changed (or every frame for
         a ``frame_varying`` kind)."""
         raise NotImplementedError
+
+    @classmethod
+    def sound(cls, p: Params | Any, ctx: PrepareContext) -> KindSound | None:
+        """A kind that makes sound (a nested composition's mix) returns it here. Called at
+        most once per job, by the process that mixes the audio (not the render workers),
+        with the values at clip frame 0; the sound joins the mix wherever a clip shows the
+        asset. Default: silent."""
+        return None

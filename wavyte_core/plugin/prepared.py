@@ -230,3 +230,7 @@ class PreparedAssets:
         for it in self.items:
             if isinstance(it, VideoSource):
                 it.session.close()
+            else:  # a prepared asset kind that holds resources (a nested composition's job)
+                close = getattr(getattr(it, "kind", None), "close", None)
+                if callable(close):
+                    close()

@@ -248,10 +248,14 @@ class BlendKernels:
         BGRA reductions over the last axis would crawl). ``Cs`` comes from the source
         before its opacity (opacity does not change a colour; taking it after the 8-bit
         scaling would quantise near-greys into other hues)."""
+        cv2 = opencv()
         h, w = d.shape[:2]
         pl = _Planes(self._scratch, (h, w))
-        sa = pl.load("sa", raw[..., 3])
-        da = pl.load("da", d[..., 3])
+        # de-interleave once (OpenCV's SIMD split), then contiguous uint8 → float32 casts
+        raw_p = cv2.split(raw)
+        d_p = cv2.split(d)
+        sa = pl.load("sa", raw_p[3])
+        da = pl.load("da", d_p[3])
         # max(α, 1): α is 0 or ≥ 1, and a transparent pixel's colour is 0 → C = 0; a true
         # division (not a reciprocal) so that c = α gives exactly 1 (ColorBurn and
         # ColorDodge jump there)
@@ -259,10 +263,11 @@ class BlendKernels:
         np.maximum(sa, _F1, out=inv_sa)
         inv_da = pl.get("inv_da")
         np.maximum(da, _F1, out=inv_da)
-        cs = [pl.unpremul(f"cs{k}", raw[..., k], inv_sa) for k in range(3)]
-        cb = [pl.unpremul(f"cb{k}", d[..., k], inv_da) for k in range(3)]
+        cs = [pl.unpremul(f"cs{k}", raw_p[k], inv_sa) for k in range(3)]
+        cb = [pl.unpremul(f"cb{k}", d_p[k], inv_da) for k in range(3)]
+        s_alpha = raw_p[3] if raw is s else cv2.extractChannel(s, 3)
         if raw is not s:
-            pl.load("sa", s[..., 3])  # the alpha after the opacity
+            pl.load("sa", s_alpha)  # the alpha after the opacity
         # αs·αb/255 (exact product, one rounding for the quotient)
         ab = pl.get("ab")
         np.multiply(sa, da, out=ab)
@@ -271,16 +276,20 @@ class BlendKernels:
             b = [_separable(pl, mode, cb[k], cs[k], k) for k in range(3)]
         else:
             b = _non_separable(pl, mode, cb, cs)
-        x = self._u8("x", d.shape)
+        planes = []
         for k in range(3):
             t = b[k]
             t *= ab
             t += _FHALF
-            np.floor(t, out=t)
-            np.clip(t, _F0, _F255, out=t)
-            np.copyto(x[..., k], t, casting="unsafe")
-        x[..., 3] = self._mul("xab", s, d)[..., 3]  # alpha of mul(s, d) is mul(sa, da)
-        return x
+            # floor(t) for t ≥ 0 is the truncating cast; B ≥ 0 up to float noise, and
+            # t in (−½, 0) still truncates to 0
+            np.minimum(t, _F255, out=t)
+            u = self._u8(f"xp{k}", (h, w))
+            np.copyto(u, t, casting="unsafe")
+            planes.append(u)
+        planes.append(cv2.multiply(s_alpha, d_p[3], scale=_INV255))  # mul(sa, da)
+        x = self._u8("x", d.shape)
+        return _checked(cv2.merge(planes, dst=x), x)
 
 
 class _Planes:
@@ -294,6 +303,9 @@ class _Planes:
 
     def get(self, key: str) -> np.ndarray:
         return self._scratch.view("pl_" + key, self._shape, np.float32)
+
+    def flags(self) -> np.ndarray:
+        return self._scratch.view("pl_flags", self._shape, np.bool_)
 
     def load(self, key: str, channel: np.ndarray) -> np.ndarray:
         out = self.get(key)
@@ -332,15 +344,22 @@ def _separable(pl: _Planes, mode: str, cb: np.ndarray, cs: np.ndarray, k: int) -
         np.subtract(_F1, out, out=out)
         return out
     # SoftLight: Cs ≤ ½: Cb − (1 − 2Cs)·Cb·(1 − Cb); else Cb + (2Cs − 1)·(D(Cb) − Cb) with
-    # D(Cb) = ((16·Cb − 12)·Cb + 4)·Cb for Cb ≤ ¼, √Cb above
+    # D(Cb) = ((16·Cb − 12)·Cb + 4)·Cb for Cb ≤ ¼, √Cb above. Both choices are made with
+    # 0/1 float masks (x·(1 − m) + y·m is exactly x or y for finite values): numpy's
+    # masked copies and np.where cost ≈ 20× an arithmetic pass on unpredictable masks.
     u = pl.get("t1")
+    m = pl.get("t3")
     np.multiply(cb, np.float32(16.0), out=t)
     t -= np.float32(12.0)
     t *= cb
     t += np.float32(4.0)
-    t *= cb
+    t *= cb  # the polynomial
+    _mask(pl, np.less_equal, cb, np.float32(0.25), m)
+    t *= m
     np.sqrt(cb, out=u)
-    np.copyto(u, t, where=cb <= np.float32(0.25))
+    np.subtract(_F1, m, out=m)
+    u *= m
+    u += t  # D(Cb)
     u -= cb  # D(Cb) − Cb
     np.multiply(cs, np.float32(2.0), out=t)
     t -= _F1  # 2Cs − 1
@@ -350,9 +369,20 @@ def _separable(pl: _Planes, mode: str, cb: np.ndarray, cs: np.ndarray, k: int) -
     np.subtract(_F1, cb, out=u)
     u *= cb
     u *= t  # (2Cs − 1)·Cb·(1 − Cb) = −(1 − 2Cs)·Cb·(1 − Cb)
-    np.add(cb, u, out=out)
-    np.copyto(out, high, where=cs > _FHALF)
+    np.add(cb, u, out=out)  # the Cs ≤ ½ branch
+    _mask(pl, np.greater, cs, _FHALF, m)
+    high *= m
+    np.subtract(_F1, m, out=m)
+    out *= m
+    out += high
     return out
+
+
+def _mask(pl: _Planes, cmp: np.ufunc, a: np.ndarray, b: np.float32, out: np.ndarray) -> None:
+    """``out = 1.0 where cmp(a, b) else 0.0`` (float32), through a bool plane."""
+    flags = pl.flags()
+    cmp(a, b, out=flags)
+    np.copyto(out, flags, casting="unsafe")
 
 
 def _lum(pl: _Planes, c: list[np.ndarray], key: str) -> np.ndarray:
@@ -414,18 +444,18 @@ def _set_lum(pl: _Planes, c: list[np.ndarray], lum: np.ndarray) -> list[np.ndarr
     x = _max3(pl, moved, "sl_x")
     f = pl.get("sl_f")
     t = pl.get("sl_t")
-    # f1 where n < 0
+    # f1 = L / (L − n) where n < 0, else 1: as n ≤ L, that ratio is < 1 exactly when n < 0
+    # (and ≥ 1, or huge for a grey, otherwise), so it is min(L / max(L − n, tiny), 1)
     np.subtract(lum, n, out=t)
     np.maximum(t, _TINY, out=t)
-    np.divide(lum, t, out=t)
-    f.fill(_F1)
-    np.copyto(f, t, where=n < _F0)
-    # f2 where x > 1
+    np.divide(lum, t, out=f)
+    np.minimum(f, _F1, out=f)
+    # f2 = (1 − L) / (x − L) where x > 1, else 1: likewise min((1 − L) / max(x − L, tiny), 1)
     np.subtract(x, lum, out=t)
     np.maximum(t, _TINY, out=t)
     np.subtract(_F1, lum, out=n)  # n is free now
     np.divide(n, t, out=t)
-    np.copyto(t, _F1, where=x <= _F1)
+    np.minimum(t, _F1, out=t)
     f *= t
     out = []
     for i in range(3):

@@ -22,7 +22,7 @@ import numpy as np
 from wavyte_core.assets.levels import AudioLevels
 from wavyte_core.assets.prepare import prepare_assets
 from wavyte_core.assets.rich_text import check_text_paints, text_state_at
-from wavyte_core.errors import CompositionError, PluginError, RenderError
+from wavyte_core.errors import CompositionError, PluginError, RenderError, WavyteError
 from wavyte_core.format.model import (
     AudioAsset,
     Composition,
@@ -41,6 +41,7 @@ from wavyte_core.plugin.asset_host import (
     bind_asset,
     keyed_state_at,
 )
+from wavyte_core.plugin.asset_kinds import AssetKind, KindSound
 from wavyte_core.plugin.host import bind_effect, bind_transition
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
@@ -54,12 +55,13 @@ from wavyte_core.plugin.prepared import (
     SvgRaster,
     VideoSource,
 )
-from wavyte_core.plugin.registry import Registry, default_registry
+from wavyte_core.plugin.registry import OPTIONAL_KINDS, Registry, default_registry
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
 from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
+from wavyte_core.run.transition_check import transition_warnings
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
 from wavyte_core.timeline.anim import LevelLookup, audio_levels_in, compile_anim, is_constant
@@ -139,7 +141,12 @@ def parse_asset_kinds(
             have = ", ".join(registry.asset_kind_names()) or "none"
             raise CompositionError(
                 member_path(apath, asset.kind),
-                f"unknown asset kind '{asset.kind}' (installed: {have})",
+                f"unknown asset kind '{asset.kind}' (installed: {have})"
+                + (
+                    f"; install it: {OPTIONAL_KINDS[asset.kind]}"
+                    if asset.kind in OPTIONAL_KINDS
+                    else ""
+                ),
             )
         out[key] = bind_asset(
             spec,
@@ -156,6 +163,48 @@ def follows_sound(asset: KindAsset) -> bool:
     """Whether a kind asset animates a value with ``AudioLevel`` (then each clip binds it
     with its own start: levels are read at timeline frames)."""
     return "AudioLevel" in json.dumps(asset.params, default=str)
+
+
+def kind_sounds(
+    comp: Composition,
+    root: Path,
+    kinds: dict[str, BoundAsset],
+    extra: dict[str, Any],
+    decoder: Any = None,
+) -> dict[str, KindSound]:
+    """The sound of every kind asset that makes one (`AssetKind.sound`), asked once, by
+    the process that mixes the audio."""
+    from wavyte_core.format.load import member_path
+    from wavyte_core.plugin.asset_kinds import PrepareContext
+
+    out: dict[str, KindSound] = {}
+    fps = comp.fps.num / comp.fps.den if comp.fps.den else 0.0
+    used = {c.asset for t in comp.tracks for c in t.clips}
+    for key, bound in kinds.items():
+        cls = bound.spec.kind
+        if key not in used or cls.sound.__func__ is AssetKind.sound.__func__:  # type: ignore[attr-defined]
+            continue
+        asset = comp.assets[key]
+        ctx = PrepareContext(
+            key=key,
+            path=member_path(member_path("assets", key), getattr(asset, "kind", "")),
+            assets_root=root,
+            canvas=(comp.canvas.width, comp.canvas.height),
+            fps=fps,
+            seed=bound.seed,
+            composition=comp,
+            decoder=decoder,
+            extra=dict(extra),
+        )
+        try:
+            sound = cls.sound(bound.first, ctx)
+        except WavyteError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"{ctx.path}: asset kind '{cls.name}' sound failed: {exc!r}") from exc
+        if sound is not None and len(sound.pcm):
+            out[key] = sound
+    return out
 
 
 def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
@@ -176,8 +225,9 @@ def parse_clip_effects(
 ) -> list[ClipEffects]:
     """Parse every effect and transition of every clip (track-major order) into plugin
     objects. An unknown effect kind or a bad param is a `CompositionError` naming its JSON
-    path; unknown transition kinds are allowed (the format treats them as fades), plugin
-    transition kinds with bad params are errors.
+    path; unknown un-namespaced transition kinds are allowed (the format treats them as
+    fades), an unknown namespaced kind (``vendor.kind``) and plugin transition kinds with
+    bad params are errors.
 
     With ``assets_root`` None this only validates: plugin kinds are not instantiated (no
     ``setup``, no I/O)."""
@@ -208,7 +258,8 @@ def parse_clip_effects(
                 if spec is None:
                     have = ", ".join(registry.effect_kinds()) or "none"
                     raise CompositionError(
-                        f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})"
+                        f"{where}.kind",
+                        f"unknown effect kind '{kind}' (installed: {have}){registry.not_loaded()}",
                     )
                 if spec.effect is not None:
                     ops.append(
@@ -272,8 +323,17 @@ def _parse_transition(
 ) -> ParsedTransition | None:
     if spec is None:
         return None
-    kind = registry.transitions.get(spec.kind.strip().lower())
+    name = spec.kind.strip().lower()
+    kind = registry.transitions.get(name)
     if kind is None:
+        if "." in name:  # a plugin's namespace: a typo or a plugin not installed
+            have = ", ".join(k for k in registry.transition_kinds() if "." in k) or "none"
+            raise CompositionError(
+                f"{path}.kind",
+                f"unknown transition kind '{name}' (plugin transition kinds installed: {have}; "
+                "only the format's own un-namespaced kinds fall back to a fade)"
+                + registry.not_loaded(),
+            )
         return None
     if kind.transition is not None:
         return bind_transition(kind, spec.params, path + ".params", ctx(path + ".params"), levels)
@@ -297,12 +357,16 @@ class Job:
         timings: bool = False,
         workers: int = 1,
         audio: bool = True,
+        chain: tuple[Path, ...] = (),
     ) -> None:
         """``workers > 1`` starts a pool of render processes that prepare and draw; this
         process then prepares only sound and takes the asset sizes (for the layout) from
         the workers — it prepares its own drawing state on first use (``render_into``).
-        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it)."""
+        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it).
+        ``chain``: the composition files this one is nested in (outermost first), for
+        nested ``Composition`` assets to refuse cycles and depth."""
         self.comp = comp
+        self.chain = chain
         self.pool: Any = None
         self.timer = StageTimer() if timings else None
         self.backends = backends
@@ -312,6 +376,9 @@ class Job:
         self.levels = AudioLevels(comp, self._pcm_for_levels, self._level_loop_periods)
         self.kinds = parse_asset_kinds(comp, reg, self.levels.lookup_at)
         self.effects = parse_clip_effects(comp, reg, self.root, self.levels.lookup_at)
+        #: Plugin transitions that cannot pair (they render as plain fades), reported by
+        #: every render of the job (`transition_check`).
+        self.warnings: list[str] = transition_warnings(comp, reg)
         self.background = background
         self.assets: PreparedAssets | None = None
         self._renderer: FrameRenderer | None = None
@@ -343,7 +410,7 @@ class Job:
                 self.assets = prepare_assets(
                     comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
-                    kinds=self.kinds,
+                    kinds=self.kinds, kind_extra=self._kind_extra(),
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
@@ -396,6 +463,7 @@ class Job:
             audio_decoder=self.audio_decoder,
             audio=audio,
             kinds=self.kinds,
+            kind_extra=self._kind_extra(),
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -644,6 +712,15 @@ class Job:
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
 
+    def _kind_extra(self) -> dict[str, Any]:
+        """What asset kinds may use beyond `PrepareContext`'s fields (see `nested`)."""
+        return {
+            "backends": self.backends,
+            "registry": self.registry,
+            "chain": self.chain,
+            "audio_decoder": self.audio_decoder,
+        }
+
     def _kind_state(self, clip: Any) -> Callable[[int], Any] | None:
         """The per-frame state of a clip's asset (`_state_fn`). A kind that follows a
         sound is bound again for this clip: its levels are read at the clip's timeline
@@ -709,6 +786,16 @@ class Job:
         if name is None:
             return None
         return reg.create("decoder", name).decode_audio(path)
+
+    def kind_sounds(self) -> dict[str, KindSound]:
+        """The sound of the kind assets that make one (nested compositions), computed on
+        first use (when the mix is made) and kept."""
+        sounds = getattr(self, "_kind_sounds", None)
+        if sounds is None:
+            sounds = self._kind_sounds = kind_sounds(
+                self.comp, self.root, self.kinds, self._kind_extra(), self.audio_decoder
+            )
+        return sounds
 
     def audio_pcm(self) -> dict[str, np.ndarray | None]:
         """Decoded PCM per asset key (Audio assets and Video assets with sound)."""

@@ -30,6 +30,9 @@ from wavyte_core.plugin import (
 )
 
 # Rec. 709 luma weights in the arrays' B, G, R channel order.
+#: The wavyte plugin API this plugin is written for (checked when wavyte loads it).
+WAVYTE_API = ">=1.0,<2"
+
 _LUMA_BGR = np.array([0.0722, 0.7152, 0.2126], dtype=np.float32)
 
 

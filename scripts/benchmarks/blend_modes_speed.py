@@ -1,6 +1,6 @@
 """Blend modes and track mattes on a full 1920×1080 layer: median ms per call.
 
-    .venv/bin/python scripts/bench_blend_modes.py [--repeat 15] [--markdown]
+    .venv/bin/python scripts/benchmarks/blend_modes_speed.py [--repeat 15] [--markdown]
 
 For each blend mode, each installed compositor blends a full-canvas layer (a photo-like
 gradient, opaque except a translucent band, so every kernel path runs) onto an opaque frame;
