@@ -208,8 +208,8 @@ FIELD_DOCS.update(
 #: Types of model fields typed ``Any`` in Python (a value or an animation, a Paint, …).
 FIELD_TYPES: dict[str, str] = {
     "Asset/Text.letter_spacing": "number or [Anim&lt;number&gt;](#anim)",
-    "Asset/Text.fill": "Paint or null",
-    "Asset/Text.stroke": "Stroke or null",
+    "Asset/Text.fill": "[Paint](#paint-and-stroke-03) or null",
+    "Asset/Text.stroke": "[Stroke](#paint-and-stroke-03) or null",
 }
 FIELD_DOCS["Asset/Audio.source"] = "Audio file, relative to the asset root."
 for _f in ("trim_start_sec", "trim_end_sec", "playback_rate", "volume"):

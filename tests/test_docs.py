@@ -48,6 +48,15 @@ def test_every_asset_kind_has_a_generated_table_in_format_md() -> None:
         assert f"<!-- BEGIN GENERATED schema:Asset/{tag} -->" in text, tag
 
 
+def test_every_builtin_asset_kind_has_a_section_in_format_md() -> None:
+    from wavyte_core.plugin.registry import Registry
+
+    headings = re.findall(r"^### (\S+)", (ROOT / "docs" / "format.md").read_text(), re.M)
+    kinds = list(Registry.build(entrypoints=False).asset_kinds)
+    assert kinds
+    assert [k for k in kinds if k not in headings] == []
+
+
 def test_every_hook_is_in_architecture_md() -> None:
     from wavyte_core.plugin import hookspecs
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from wavyte_core.errors import WavyteError, WavyteWarning
+from wavyte_core.errors import WavyteError, WavyteWarning, debug_enabled
 from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 
 EXIT_BAD_INPUT = 2
@@ -24,10 +24,16 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn every expected failure into one line on stderr and a non-zero exit."""
+    """Turn every expected failure into one line on stderr and a non-zero exit. With
+    ``--debug`` / ``WAVYTE_DEBUG=1`` the traceback (of a failing plugin call, the error's
+    cause) is printed first."""
     try:
         yield
     except WavyteError as exc:
+        if debug_enabled():
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
         raise fail("interrupted", EXIT_INTERRUPTED) from None

@@ -104,8 +104,18 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
     ),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help="On an error, also print its traceback (e.g. of a failing plugin call), in "
+        "worker processes too; the same as WAVYTE_DEBUG=1.",
+    ),
 ) -> None:
     """Programmatic video: render Wavyte-format compositions to MP4 and PNG."""
+    if debug:
+        import os
+
+        os.environ["WAVYTE_DEBUG"] = "1"  # worker processes inherit it
 
 
 def main() -> None:

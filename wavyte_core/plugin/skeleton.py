@@ -53,7 +53,9 @@ _PLUGIN = '''\
 """{dist}: the effect ``{ns}.tint`` and the transition ``{ns}.reveal``.
 
 wavyte imports this module once per process (entry point group ``wavyte``) and calls the
-two hooks below once; keep imports here light (import heavy libraries inside ``apply``).
+two hooks below once; keep imports here light: import heavy libraries (OpenCV, SciPy, ...)
+inside ``setup`` or inside the method that needs them, never at the top of this module;
+numpy may be imported at the top (wavyte imports it anyway).
 """
 
 from __future__ import annotations
