@@ -614,3 +614,21 @@ def test_a_waveform_of_a_silent_asset_names_it(tmp_path: Path) -> None:
     with pytest.raises(wv.WavyteError, match="nope"):
         comp = wv.load(json.dumps(_waveform_comp(10, wave)))
         wv.open_job(comp, assets_root=tmp_path).close()
+
+
+def test_the_audiogram_example_is_current_and_renders() -> None:
+    """examples/audiogram.json is what examples/audiogram.py builds, and it renders: the
+    waveform moves with the voice and the captions show the transcript's words."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    spec = importlib.util.spec_from_file_location("audiogram", root / "audiogram.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    assert (root / "audiogram.json").read_text() == mod.build() + "\n"
+    comp = wv.load(root / "audiogram.json")
+    assert (comp.canvas.width, comp.canvas.height) == (1080, 1080)
+    with wv.open_job(comp, assets_root=root) as job:
+        a, b = job.frame(200), job.frame(205)
+    wave = (slice(600, 750), slice(90, 990))
+    assert not np.array_equal(a[wave], b[wave])  # the waveform follows the sound

@@ -241,14 +241,17 @@ def test_audio_waveform_video_thumbnails_and_asset_panel(open_studio, tmp_path: 
     s = open_studio(comp)
     s.page.wait_for_selector("body[data-media='1']", state="attached", timeout=TIMEOUT_MS)
     # The tone (0.5 of full scale) for 1 s = 30 frames, then silence: the peaks say so.
+    wave = '.clip[data-id="tone"] .wave'
     peaks = s.page.evaluate(
-        """() => { const p = document.querySelector('.clip[data-id="tone"] .wave polygon');
-             return p.getAttribute('points').split(' ').map((q) => Number(q.split(',')[1])); }"""
+        f"""() => {{ const p = document.querySelector('{wave} polygon');
+             return p.getAttribute('points').split(' ').map((q) => Number(q.split(',')[1])); }}"""
     )
     heights = [1 - y for y in peaks[: len(peaks) // 2]]
+    assert max(heights) == pytest.approx(0.9)  # drawn to fill the lane
+    assert heights[-1] == 0 and heights[0] > 0.5  # the sound stops after 1 s of 1.5
     # (mixed as the render mixes it: a mono source is panned to the centre at −3 dB)
-    assert max(heights) == pytest.approx(0.5 / 2**0.5, abs=0.02)
-    assert heights[-1] == 0  # past the end of the sound
+    loudest = float(s.page.get_attribute(wave, "data-max"))
+    assert loudest == pytest.approx(0.5 / 2**0.5, abs=0.02)
     thumbs = s.page.evaluate(
         """() => [...document.querySelectorAll('.clip[data-id="movie"] .thumbs img')].map((i) => i.src)"""
     )

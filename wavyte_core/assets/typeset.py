@@ -513,7 +513,7 @@ def outline_of(glyphs: list[PlacedGlyph]) -> PathGeometry:
     chunks: list[np.ndarray] = []
     boxes: list[tuple[float, float, float, float]] = []
     for g in glyphs:
-        o = g.face.glyph_outline(g.gid)
+        o = g.face.flat_outline(g.gid, g.scale)
         if o.bbox is None:
             continue
         s = g.scale
