@@ -115,13 +115,11 @@ def main() -> int:
             "scale": {"x": 1.0, "y": 1.0},
             "anchor": {"x": 0.0, "y": 0.0},
         }
-        k = lambda v: {
-            "Keyframes": {
-                "keys": [{"frame": 0, "value": v, "ease": "Linear"}],  # noqa: E731
-                "mode": "Hold",
-                "default": None,
-            }
-        }
+
+        def k(v: object) -> dict:
+            return {"Keyframes": {"keys": [{"frame": 0, "value": v, "ease": "Linear"}],
+                                  "mode": "Hold", "default": None}}  # fmt: skip
+
         comp_doc = {
             "fps": {"num": 30, "den": 1}, "canvas": {"width": 1080, "height": 1920},
             "duration": frames, "assets": {"cap": {"Captions": cap}},
