@@ -117,8 +117,13 @@ def main() -> int:
         }
 
         def k(v: object) -> dict:
-            return {"Keyframes": {"keys": [{"frame": 0, "value": v, "ease": "Linear"}],
-                                  "mode": "Hold", "default": None}}  # fmt: skip
+            return {
+                "Keyframes": {
+                    "keys": [{"frame": 0, "value": v, "ease": "Linear"}],
+                    "mode": "Hold",
+                    "default": None,
+                }
+            }
 
         comp_doc = {
             "fps": {"num": 30, "den": 1}, "canvas": {"width": 1080, "height": 1920},
