@@ -111,21 +111,44 @@ def clip(cid: str, asset: str, t: dict, opacity: object = 1.0) -> dict:
 def composition() -> dict:
     font = "assets/fonts/DejaVuSans.ttf"
     bold = "assets/fonts/NotoSansDisplay-Bold.ttf"
-    title = {"Text": {
-        "runs": [{"text": "HARBOUR ", "font_source": bold},
-                 {"text": "stories", "color_rgba8": "#ffd600", "font_source": bold}],
-        "font_source": font, "size_px": 96, "max_width_px": 960, "align": "Center",
-        "letter_spacing": 2.0,
-        "shadow": {"offset": {"x": 0, "y": 6}, "blur": 16, "color": "#000000a0"}}}
-    captions = {"Captions": {
-        "source": "assets/captions_transcript.json", "font_source": bold, "size_px": 76,
-        "max_width_px": 940, "max_lines": 2, "max_words_per_page": 6, "style": "WordPop",
-        "highlight": {"color": "#ffffff", "background": "#e0306a", "scale": 1.12},
-        "stroke": {"width": 10, "paint": {"Solid": "#000000"}, "join": "Round"},
-        "shadow": {"offset": {"x": 0, "y": 6}, "blur": 10, "color": "#00000090"}}}
-    fade = {"Keyframes": {"keys": [{"frame": 0, "value": 0.0, "ease": "OutCubic"},
-                                   {"frame": 20, "value": 1.0, "ease": "Linear"}],
-                          "mode": "Linear", "default": None}}
+    title = {
+        "Text": {
+            "runs": [
+                {"text": "HARBOUR ", "font_source": bold},
+                {"text": "stories", "color_rgba8": "#ffd600", "font_source": bold},
+            ],
+            "font_source": font,
+            "size_px": 96,
+            "max_width_px": 960,
+            "align": "Center",
+            "letter_spacing": 2.0,
+            "shadow": {"offset": {"x": 0, "y": 6}, "blur": 16, "color": "#000000a0"},
+        }
+    }
+    captions = {
+        "Captions": {
+            "source": "assets/captions_transcript.json",
+            "font_source": bold,
+            "size_px": 76,
+            "max_width_px": 940,
+            "max_lines": 2,
+            "max_words_per_page": 6,
+            "style": "WordPop",
+            "highlight": {"color": "#ffffff", "background": "#e0306a", "scale": 1.12},
+            "stroke": {"width": 10, "paint": {"Solid": "#000000"}, "join": "Round"},
+            "shadow": {"offset": {"x": 0, "y": 6}, "blur": 10, "color": "#00000090"},
+        }
+    }
+    fade = {
+        "Keyframes": {
+            "keys": [
+                {"frame": 0, "value": 0.0, "ease": "OutCubic"},
+                {"frame": 20, "value": 1.0, "ease": "Linear"},
+            ],
+            "mode": "Linear",
+            "default": None,
+        }
+    }
     return {
         "fps": {"num": FPS, "den": 1},
         "canvas": {"width": 1080, "height": 1920},
