@@ -779,6 +779,29 @@ class CompositionBuilder:
         what = member_path("assets", key)
         return self._add(key, m.KindAsset(kind, _json_value(params or {}, what)))
 
+    def waveform(self, key: str, audio: str, width: float, height: float, **fields: Any) -> str:
+        """An audiogram of asset ``audio``'s sound (``style``, ``bars``, ``band_hz``, ``fill``,
+        ``gap``, ``corner_radius``, ``window_sec``, ``smoothing``: see docs/format.md)."""
+        return self.asset_kind(
+            key, "Waveform", {"audio": audio, "width": width, "height": height, **fields}
+        )
+
+    def composition(
+        self, key: str, source: str, *, trim_start_frames: int = 0, loop: bool = False
+    ) -> str:
+        """Another composition file drawn as a layer (a nested composition)."""
+        fields: dict[str, Any] = {"source": source}
+        if trim_start_frames:
+            fields["trim_start_frames"] = trim_start_frames
+        if loop:
+            fields["loop"] = True
+        return self.asset_kind(key, "Composition", fields)
+
+    def lottie(self, key: str, source: str, **fields: Any) -> str:
+        """A Lottie / dotLottie file (``playback_rate``, ``loop``, ``width``, ``height``);
+        needs the optional plugin wavyte-asset-lottie to render."""
+        return self.asset_kind(key, "Lottie", {"source": source, **fields})
+
     def image(self, key: str, source: str) -> str:
         return self._add(key, m.ImageAsset(source))
 
