@@ -41,11 +41,13 @@ def open_studio(tmp_path: Path, browser: object) -> Iterator:  # noqa: F811
     """Start a preview of a composition and open the page: ``open_studio(comp, **kw)``."""
     started: list = []
 
-    def start(comp: dict, hash_: str = "", query: str = "?lossless=1", **kw: object) -> Studio:
+    def start(
+        comp: dict, hash_: str = "", query: str = "?lossless=1", scale: float = 1, **kw: object
+    ) -> Studio:
         path = write_comp(tmp_path / "comp.json", comp)
         ctx = running_preview(path, **kw)
         server = ctx.__enter__()
-        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page = browser.new_page(viewport={"width": 1000, "height": 700}, device_scale_factor=scale)
         s = Studio(page, server, path)
         page.on("pageerror", lambda e: s.errors.append(f"page error: {e}"))
         started.append((ctx, s))
@@ -211,6 +213,13 @@ def test_the_view_survives_a_refresh_and_stage_zoom_is_one_to_one(open_studio) -
     assert width() == 2 * W
     s.page.select_option("#zoom", "0.5")
     assert width() == W / 2
+
+
+def test_stage_zoom_counts_device_pixels_on_hidpi_screens(open_studio) -> None:
+    s = open_studio(studio_comp(), hash_="#f=3&zoom=1", scale=2)
+    s.wait_frame(3)
+    css = s.page.evaluate("document.getElementById('view').getBoundingClientRect().width")
+    assert css * 2 == W  # 100 %: one frame pixel per device pixel
 
 
 def test_dropped_counts_only_frames_meant_to_be_shown(open_studio) -> None:
