@@ -278,16 +278,14 @@ class RowTask:
     suffix: str
 
     def run(self, shared: BatchSpec) -> TaskResult:
-        import shutil
-        import tempfile
-
         from wavyte_core.assets import asset_cache
         from wavyte_core.run.job import Job
+        from wavyte_core.run.lifeline import new_scratch, remove_scratch
         from wavyte_core.run.render_loop import render_to_file
 
         asset_cache.enable()
         t0 = time.perf_counter()
-        tmpdir = Path(tempfile.mkdtemp(prefix="wavyte-row-"))
+        tmpdir = new_scratch("wavyte-row-")
         try:
             with Job(
                 self.comp,
@@ -307,7 +305,7 @@ class RowTask:
                 )
             data = path.read_bytes()
         finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+            remove_scratch(tmpdir)
         return TaskResult(
             self.key, data, report.frames, time.perf_counter() - t0, prepare_seconds=prep
         )

@@ -17,6 +17,7 @@ tasks run again on another worker, up to ``ExecutorOptions.max_retries`` times.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import traceback
@@ -94,9 +95,20 @@ def run_task(shared: Any, task: Task) -> TaskResult:
     return res
 
 
-def _warm_worker(blur_threads: int) -> None:
-    """Import the render stack once per worker process, before the first task, and give
-    the process its share of the CPUs for blurs."""
+def _warm_worker(blur_threads: int, parent_pid: int) -> None:
+    """The pool's initializer, once per worker process before its first task: die with the
+    parent (`lifeline`; a killed coordinator leaves no worker, and so no resource tracker,
+    behind), leave Ctrl-C and SIGTERM to the parent (it stops the pool), import the render
+    stack and take the process's share of the CPUs for blurs."""
+    import signal
+
+    from wavyte_core.run.lifeline import die_with_parent, set_process_name
+
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    set_process_name("wavyte-executor")
+
     from wavyte_core.render.blur import set_blur_threads
     from wavyte_core.run import job  # noqa: F401
 
@@ -123,6 +135,10 @@ class LocalSession:
             raise RenderError(f"workers must be >= 1 (got {self.workers})")
         self.startup_seconds = 0.0
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._busy = False  # tasks in flight: `close` stops the workers instead of waiting
+        from wavyte_core.run.lifeline import remove_stale_scratch
+
+        remove_stale_scratch()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         # spawn: no fork of a process that runs threads (encoder, progress bar).
@@ -132,7 +148,7 @@ class LocalSession:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm_worker,
-            initargs=(blur_threads_per_worker(self.workers),),
+            initargs=(blur_threads_per_worker(self.workers), os.getpid()),
         )
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]:
@@ -144,6 +160,7 @@ class LocalSession:
         tries: dict[Any, int] = {}
         limit = 2 * self.workers  # in flight: each worker has its next task queued
         self._drop_pool_if_broken()
+        self._busy = True
         while pending:
             if self._pool is None:
                 self._pool = self._new_pool()
@@ -178,6 +195,7 @@ class LocalSession:
                         raise RenderError(
                             f"task {t.key!r}: worker died {tries[t.key]} times, giving up"
                         )
+        self._busy = False
 
     def _drop_pool_if_broken(self) -> None:
         """Shut down a pool that lost a worker after its last task was already done.
@@ -200,9 +218,27 @@ class LocalSession:
         return sorted(pid for pid, p in list(procs.items()) if p.is_alive())
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the workers: idle ones end on their own; after an interruption (tasks still
+        in flight: Ctrl-C, SIGTERM, an error) they are killed rather than waited for, so a
+        stopped batch stops at once and its workers' scratch folders go with them."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not self._busy:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.join(5)
+        self._busy = False
+        from wavyte_core.run.lifeline import remove_stale_scratch
+
+        remove_stale_scratch()  # the killed workers' task folders
 
 
 def open_executor(

@@ -42,6 +42,7 @@ from wavyte_core.format.model import Composition
 from wavyte_core.output.targets import temp_path_for
 from wavyte_core.run.executor import ExecutorOptions, ExecutorSession, TaskResult, open_executor
 from wavyte_core.run.job import DEFAULT_BACKGROUND, Backends
+from wavyte_core.run.lifeline import new_scratch, remove_scratch
 from wavyte_core.run.report import RenderReport
 
 #: Default GOP: two seconds of frames (a common streaming keyframe interval).
@@ -141,7 +142,7 @@ class SegmentTask:
         prep = time.perf_counter() - t0
         hashes: list[str] = []
         on_frame = (lambda buf: hashes.append(frame_hash(buf))) if shared.hash_frames else None
-        tmpdir = Path(tempfile.mkdtemp(prefix="wavyte-seg-"))
+        tmpdir = new_scratch("wavyte-seg-")
         try:
             path = tmpdir / f"segment-{self.key:05d}.mp4"
             report = render_to_file(
@@ -159,7 +160,7 @@ class SegmentTask:
             )
             data = path.read_bytes()
         finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+            remove_scratch(tmpdir)
         return TaskResult(
             self.key, data, report.frames, report.seconds, prepare_seconds=prep, hashes=hashes
         )
@@ -407,7 +408,7 @@ def render_segmented(
     pcm = _mix_audio(comp, Path(spec.root), backends, registry, plan)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path_for(target)
-    workdir = Path(tempfile.mkdtemp(prefix=".wavyte-join-", dir=target.parent))
+    workdir = Path(tempfile.mkdtemp(prefix=f".wavyte-join-{os.getpid()}-", dir=target.parent))
     joined = tmp if pcm is None else workdir / "video.mp4"
     joiner = SegmentJoiner(joined, plan, fps, workdir)
     hashes: dict[int, list[str]] = {}
