@@ -19,11 +19,13 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml wavyte_core/render/_rowblur.c p
 	$(BIN)/python -m compileall -q wavyte_core plugins
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml plugins/effects_pack/pyproject.toml scripts/install-chromium plugins/executor_ray/pyproject.toml
+$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml plugins/effects_pack/pyproject.toml scripts/install-chromium scripts/install-fonts plugins/executor_ray/pyproject.toml conformance/pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,preview]' -e plugins/decoder_opencv -e plugins/effects_pack
+	$(BIN)/pip install -q -e conformance
 	$(BIN)/pip install -q -e plugins/executor_ray
 	scripts/install-cairo $(BIN)/pip
 	scripts/install-chromium $(BIN)/pip
+	scripts/install-fonts
 	touch $@
 
 demo: $(VENV)/.installed
@@ -31,10 +33,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) demo.mp4

@@ -5,7 +5,7 @@
 
 1. The exact §4.6 blur at radius 40 on 1280×720 and 1920×1080 layers
    (`scripts/blur_speed.py`; targets ≤ 6 ms and ≤ 12 ms).
-2. `scripts/loop_vs_encoder.py` over every composition in ``conformance/scenes`` and the
+2. `scripts/loop_vs_encoder.py` over every composition in ``conformance/wavyte_conformance/scenes`` and the
    examples, plus the bench's blur-heavy scene ``blur40`` (a canvas-covering photo drifting
    under a radius-40 blur, and a sliding title) at 1280×720 and 1920×1080 — render loop
    against the x264 encoder alone on the same frames (target ≤ 1.15×), whole process
@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from loop_vs_encoder import default_comps  # noqa: E402
 
-from conformance.bench.scenes import blur40  # noqa: E402
+from wavyte_conformance.bench.scenes import blur40  # noqa: E402
 
 
 def _load() -> str:

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/loop_vs_encoder.py [COMP.json ...] [--out docs/loop-vs-encoder.md]
 
-For every composition (default: conformance/scenes/**/*.json and examples/**/*.json), in
+For every composition (default: conformance/wavyte_conformance/scenes/**/*.json and examples/**/*.json), in
 one run, side by side:
 
 - ``whole``: wall time of ``wavyte render COMP -o out.mp4 --workers 1 --json`` as a fresh
@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def default_comps() -> list[Path]:
-    found = sorted((REPO / "conformance" / "scenes").rglob("*.json"))
+    found = sorted((REPO / "conformance" / "wavyte_conformance" / "scenes").rglob("*.json"))
     found += sorted((REPO / "examples").rglob("*.json"))
     return [p for p in found if "assets" not in p.parts]
 

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/profile_scene.py animated 1920 1080 [--frames 300]
     .venv/bin/pyinstrument scripts/profile_scene.py video 640 360
 
-Scenes: bench, bench_blur8, animated, video, many_layers (conformance/bench/scenes.py).
+Scenes: bench, bench_blur8, animated, video, many_layers (conformance/wavyte_conformance/bench/scenes.py).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "conformance")]
 
 import wavyte_core as wv  # noqa: E402
-from conformance.bench.scenes import build  # noqa: E402
+from wavyte_conformance.bench.scenes import build  # noqa: E402
 from wavyte_core.format.load import loads_composition  # noqa: E402
 
 

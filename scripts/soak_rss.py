@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from long_render_memory import scene  # noqa: E402
 
 FONT = (
-    Path(__file__).resolve().parents[1] / "conformance/scenes/bench/assets/NotoSansDisplay-Bold.ttf"
+    Path(__file__).resolve().parents[1]
+    / "conformance/wavyte_conformance/scenes/bench/assets/NotoSansDisplay-Bold.ttf"
 )
 
 

@@ -84,7 +84,9 @@ def main() -> None:
         "compare two commits with one environment.",
     )
     a = ap.parse_args()
-    comps = a.comps or [REPO / "conformance/scenes/bench/bench_scene_default.json"]
+    comps = a.comps or [
+        REPO / "conformance/wavyte_conformance/scenes/bench/bench_scene_default.json"
+    ]
     env = dict(os.environ)
     if a.bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -11,7 +11,8 @@ from typing import Any
 from wavyte_core.format import model as m
 
 BENCH_DEFAULT = (
-    Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
+    Path(__file__).resolve().parent.parent
+    / "conformance/wavyte_conformance/scenes/bench/bench_scene_default.json"
 )
 
 

@@ -13,7 +13,10 @@ import numpy as np
 
 from tests.media import write_png, write_tone
 
-FONT = Path(__file__).resolve().parent.parent / "conformance/cases/assets/fonts/DejaVuSans.ttf"
+FONT = (
+    Path(__file__).resolve().parent.parent
+    / "conformance/wavyte_conformance/cases/assets/fonts/DejaVuSans.ttf"
+)
 
 
 def _keys(*pairs: tuple[int, Any], mode: str = "Linear") -> dict:

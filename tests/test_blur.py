@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conformance.exact_math import blur_kernel as ref_kernel
+from wavyte_conformance.exact_math import blur_kernel as ref_kernel
 from wavyte_core.render.blur import BlurScratch, blur_q16, gaussian_kernel_q16
 
 
@@ -145,7 +145,7 @@ def test_blur_surface_on_content_bounds_equals_full_blur(
 def test_wide_kernels_exact_against_int64_reference(r: int, sigma: float) -> None:
     """Both convolution routes (direct filter up to 129 taps, separable engine above) agree
     with the int64 transcription, also when the kernel is wider than the image."""
-    from conformance.exact_math import blur as int64_blur
+    from wavyte_conformance.exact_math import blur as int64_blur
 
     rng = np.random.default_rng(r)
     src = rng.integers(0, 256, (23, 300, 4), dtype=np.uint8)
@@ -156,7 +156,7 @@ def test_wide_kernels_exact_against_int64_reference(r: int, sigma: float) -> Non
 
 def test_into_views_of_larger_arrays() -> None:
     """Source and destination may be strided sub-rectangles of canvas-sized buffers."""
-    from conformance.exact_math import blur as int64_blur
+    from wavyte_conformance.exact_math import blur as int64_blur
 
     rng = np.random.default_rng(5)
     canvas = rng.integers(0, 256, (40, 50, 4), dtype=np.uint8)
@@ -187,7 +187,7 @@ def test_float64_route_when_weights_sum_above_one() -> None:
 def test_threaded_bands_exact_against_int64_reference(threads: int) -> None:
     """Large enough to split each pass across threads and into several row bands per
     thread (with a short last band): the bytes do not depend on the split."""
-    from conformance.exact_math import blur as int64_blur
+    from wavyte_conformance.exact_math import blur as int64_blur
     from wavyte_core.render import blur as blur_mod
 
     rng = np.random.default_rng(threads)
@@ -208,7 +208,7 @@ def test_opaque_layer_shortcut_exact(shape: tuple[int, int, int]) -> None:
     """An all-opaque layer takes the three-channel route (alpha stays 255 by §4.6's
     arithmetic): same bytes as the int64 transcription, also in place inside a canvas, and
     one translucent pixel sends it back to the four-channel route, still exact."""
-    from conformance.exact_math import blur as int64_blur
+    from wavyte_conformance.exact_math import blur as int64_blur
 
     rng = np.random.default_rng(shape[0])
     src = rng.integers(0, 256, shape, dtype=np.uint8)
@@ -252,7 +252,7 @@ def test_every_row_route_exact(
     """The OpenCV route and each variant of the C row pass (plain C, AVX2, AVX-512, as far as
     this CPU goes) give the int64 transcription's bytes: wide rows, rows narrower than the
     kernel, three and four channels, opaque and translucent."""
-    from conformance.exact_math import blur as int64_blur
+    from wavyte_conformance.exact_math import blur as int64_blur
     from wavyte_core.render import blur as blur_mod
 
     if route == "opencv":

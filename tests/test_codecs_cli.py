@@ -1,5 +1,5 @@
 """Output requests from the CLI and the API: impossible combinations are one `error:` line
-and exit code 2 before any work, with no output; help and README list every codec."""
+and exit code 2 before any work, with no output; help and docs/output-formats.md list every codec."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def test_cli_renders_alpha_and_warns_about_dropped_audio(comp: Path, tmp_path: P
     assert len(frames) == N and frames[0][..., 3].min() < 255 and info["audio"] == ["opus"]
 
 
-def test_help_and_readme_list_every_codec() -> None:
+def test_help_and_docs_list_every_codec() -> None:
     out = CliRunner().invoke(app, ["render", "--help"], terminal_width=200)
     assert out.exit_code == 0
     for name in CODECS:
@@ -146,8 +146,8 @@ def test_help_and_readme_list_every_codec() -> None:
         assert opt in out.stdout
     for opt in ("--palette", "--dither", "--qscale", "--preset"):
         assert opt in out.stdout
-    readme = (ROOT / "README.md").read_text()
-    assert codec_table_markdown() in readme, "README codec table is out of date"
+    page = (ROOT / "docs" / "output-formats.md").read_text()
+    assert codec_table_markdown() in page, "docs/output-formats.md codec table is out of date"
 
 
 @pytest.mark.parametrize("translucent", [0.05, 0.9])  # the sparse and the dense path

@@ -12,7 +12,10 @@ from wavyte_core.format import model as m
 from wavyte_core.format.dump import composition_to_json, format_f32
 from wavyte_core.format.load import loads_composition
 
-BENCH = Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
+BENCH = (
+    Path(__file__).resolve().parent.parent
+    / "conformance/wavyte_conformance/scenes/bench/bench_scene_default.json"
+)
 
 MINIMAL_COMPACT = (
     '{"fps":{"num":30,"den":1},"canvas":{"width":512,"height":512},"duration":60,'

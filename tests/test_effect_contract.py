@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conformance.effect_contract import EffectContract, TransitionContract
 from tests.fx_sample_plugin import Reveal, Shift, Tint
+from wavyte_conformance.effect_contract import EffectContract, TransitionContract
 
 
 class TestBlurContract(EffectContract):

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance.effect_contract import EffectContract, TransitionContract
+from wavyte_conformance.effect_contract import EffectContract, TransitionContract
 from wavyte_core.plugin import Effect, Margins, Param, Transition
 
 

@@ -43,8 +43,8 @@ RENDER_EXAMPLES = {"ci": 30, "soak": 1500}.get(PROFILE, 30)
 HANG_S = 30
 MEMORY_BOUND_MB = 2048
 REPO = Path(__file__).resolve().parents[1]
-FONT = REPO / "conformance/scenes/bench/assets/NotoSansDisplay-Bold.ttf"
-SVG = REPO / "conformance/scenes/bench/assets/logo.svg"
+FONT = REPO / "conformance/wavyte_conformance/scenes/bench/assets/NotoSansDisplay-Bold.ttf"
+SVG = REPO / "conformance/wavyte_conformance/scenes/bench/assets/logo.svg"
 
 # ----------------------------------------------------------------- arbitrary JSON
 

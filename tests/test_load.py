@@ -484,7 +484,8 @@ def test_load_file_names_the_file(tmp_path: Path) -> None:
 
 def test_bench_scene_loads() -> None:
     c = load_composition_file(
-        Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
+        Path(__file__).resolve().parent.parent
+        / "conformance/wavyte_conformance/scenes/bench/bench_scene_default.json"
     )
     assert c.canvas == m.Canvas(640, 360) and c.duration == 300
     assert sorted(c.assets) == ["bg", "img", "svg", "tri_a", "tri_b", "txt"]

@@ -23,7 +23,7 @@ import av
 import numpy as np
 import pytest
 
-from conformance.metrics import compare
+from wavyte_conformance.metrics import compare
 from wavyte_core import api
 from wavyte_core.plugin.registry import Registry
 

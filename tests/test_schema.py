@@ -21,8 +21,12 @@ jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = sorted(
     [
-        *(p for p in (ROOT / "conformance" / "cases").glob("*.json") if p.name != "index.json"),
-        *(ROOT / "conformance" / "scenes").rglob("*.json"),
+        *(
+            p
+            for p in (ROOT / "conformance" / "wavyte_conformance" / "cases").glob("*.json")
+            if p.name != "index.json"
+        ),
+        *(ROOT / "conformance" / "wavyte_conformance" / "scenes").rglob("*.json"),
         *(ROOT / "examples").glob("*.json"),
     ]
 )

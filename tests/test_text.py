@@ -9,14 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wavyte_core.assets.text import (
-    FontCache,
-    FontFace,
-    break_opportunities,
-    missing_characters,
-    shape_glyphs,
-    shape_text,
-)
+from wavyte_core.assets.bidi_lines import break_opportunities
+from wavyte_core.assets.text import FontCache, FontFace, missing_characters, shape_glyphs
+from wavyte_core.assets.typeset import shape_text
 from wavyte_core.errors import AssetError
 from wavyte_core.format.model import TextAsset
 

@@ -43,7 +43,8 @@ def asset_doc(key: str, asset: dict[str, Any]) -> dict[str, Any]:
 def test_minimal_and_bench_documents_are_valid() -> None:
     check(minimal_doc())
     with open(
-        Path(__file__).resolve().parent.parent / "conformance/scenes/bench/bench_scene_default.json"
+        Path(__file__).resolve().parent.parent
+        / "conformance/wavyte_conformance/scenes/bench/bench_scene_default.json"
     ) as f:
         check(json.load(f))
 

@@ -100,3 +100,10 @@ def wavyte_register_transitions() -> list[TransitionKindSpec]:
     from wavyte_core.render.builtin_transitions import TRANSITION_KINDS
 
     return list(TRANSITION_KINDS)
+
+
+@hookimpl
+def wavyte_register_asset_kinds() -> list[type]:
+    from wavyte_core.assets.shape_kind import ShapeKind
+
+    return [ShapeKind]

@@ -14,6 +14,7 @@ f64 temporaries however long the timeline is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,10 @@ class AudioSegment:
     fade_in_sec: float
     fade_out_sec: float
     pcm: np.ndarray  # float32 (n, 2) (or (n,) / (n, 1) mono) at 48 kHz
+    #: A looping video's sound: source times wrap to ``loop_start_sec + (t mod period)``
+    #: (``source_start_sec`` is then unwrapped); silence where the sound is shorter.
+    loop_period_sec: float | None = None
+    loop_start_sec: float = 0.0
 
 
 def _source_time(asset: AudioAsset | VideoAsset, fps: Fps, local_frame: int) -> float:
@@ -74,6 +79,7 @@ def build_audio_manifest(
     pcm_by_asset_key: dict[str, np.ndarray | None],
     start: int,
     end: int,
+    loop_periods: Mapping[str, float | None] | None = None,
 ) -> list[AudioSegment]:
     """The segments of every audible clip intersecting ``[start, end)``, in track then clip
     order (§5.2). ``pcm_by_asset_key`` maps Audio/Video asset keys to their decoded PCM
@@ -81,7 +87,8 @@ def build_audio_manifest(
 
     Muted clips and clips with volume ≤ 0 contribute nothing, nor do Video assets without
     audio. An Audio asset without samples still gets a (silent) segment, as in the format.
-    Opacity, transitions and layout do not affect audio.
+    Opacity, transitions and layout do not affect audio. ``loop_periods`` (Video asset key
+    → seconds, `evaluate.loop_period`) makes a looping video's sound repeat with its picture.
     """
     if end <= start:
         raise RenderError(f"audio manifest range must be non-empty (got [{start}, {end}))")
@@ -100,6 +107,26 @@ def build_audio_manifest(
                 continue
             pcm = pcm_by_asset_key.get(clip.asset)
             if isinstance(asset, VideoAsset) and (pcm is None or len(pcm) == 0):
+                continue
+            period = loop_periods.get(clip.asset) if loop_periods else None
+            if period is not None and isinstance(asset, VideoAsset):
+                local = i_start - clip.range.start
+                segments.append(
+                    AudioSegment(
+                        timeline_start_sample=frame_to_sample(i_start - start, fps),
+                        timeline_end_sample=frame_to_sample(i_end - start, fps),
+                        source_start_sec=asset.trim_start_sec
+                        + (local * fps.den / fps.num) * asset.playback_rate,
+                        source_end_sec=None,
+                        playback_rate=asset.playback_rate,
+                        volume=float(np.float32(asset.volume)),
+                        fade_in_sec=asset.fade_in_sec,
+                        fade_out_sec=asset.fade_out_sec,
+                        pcm=_EMPTY_PCM if pcm is None else pcm,
+                        loop_period_sec=period,
+                        loop_start_sec=asset.trim_start_sec,
+                    )
+                )
                 continue
             segments.append(
                 AudioSegment(
@@ -144,10 +171,20 @@ def _mix_segment(out: np.ndarray, seg: AudioSegment) -> None:
         b1 = min(b0 + _BLOCK, seg_len)
         rel_sec = np.arange(b0, b1, dtype=np.float64) / _RATE_F64
         src_sec = seg.source_start_sec + rel_sec * seg.playback_rate
+        silent = None
+        if seg.loop_period_sec is not None:
+            el = src_sec - seg.loop_start_sec
+            laps = np.floor(el / seg.loop_period_sec + 1e-9)
+            src_sec = seg.loop_start_sec + np.maximum(el - laps * seg.loop_period_sec, 0.0)
         pos = src_sec * _RATE_F64
         with np.errstate(invalid="ignore"):
             f0f = np.floor(pos)
-            stop = ~np.isfinite(pos) | (pos < 0.0) | (f0f >= src_frames)
+            if seg.loop_period_sec is not None:
+                stop = ~np.isfinite(pos) | (pos < 0.0)
+                silent = f0f >= src_frames  # the loop is longer than the sound: silence
+                f0f = np.minimum(f0f, last)
+            else:
+                stop = ~np.isfinite(pos) | (pos < 0.0) | (f0f >= src_frames)
             if seg.source_end_sec is not None:
                 stop |= src_sec >= seg.source_end_sec
         cut = int(np.argmax(stop)) if stop.any() else stop.size
@@ -168,6 +205,8 @@ def _mix_segment(out: np.ndarray, seg: AudioSegment) -> None:
             rem = np.maximum(seg_len_sec - rs, 0.0)
             gain *= np.clip(rem / seg.fade_out_sec, 0.0, 1.0).astype(np.float32)
         gain *= vol
+        if silent is not None:
+            gain[silent[:cut]] = 0.0
         dst = out[start + b0 : start + b0 + cut]
         for ch, src in ((0, left), (1, right)):
             v0 = src[f0]

@@ -17,15 +17,18 @@ from typing import Any, NamedTuple
 
 from wavyte_core.assets.asset_cache import cached
 from wavyte_core.assets.imageheader import image_size
+from wavyte_core.assets.rich_text import prepare_rich_text
 from wavyte_core.assets.svgpath import parse_svg_path
 from wavyte_core.assets.svgsize import MAX_SVG_BYTES, svg_natural_size
-from wavyte_core.assets.text import FontCache, shape_text
+from wavyte_core.assets.text import FontCache, FontFace
+from wavyte_core.assets.typeset import shape_text
 from wavyte_core.assets.video_cursors import share_if_reused
 from wavyte_core.errors import AssetError, CompositionError, WavyteError
 from wavyte_core.format.model import (
     AudioAsset,
     Composition,
     ImageAsset,
+    KindAsset,
     PathAsset,
     SvgAsset,
     TextAsset,
@@ -62,6 +65,7 @@ def prepare_assets(
     audio_decoder: Any | None = None,
     visual: bool = True,
     audio: bool = True,
+    kinds: dict[str, Any] | None = None,
 ) -> PreparedAssets:
     """Prepare every asset (sorted key order). ``svg_scales`` maps an Svg asset key to the
     largest (sx, sy) any of its clips reaches; ``svg_renderer`` has ``render_svg``;
@@ -79,10 +83,20 @@ def prepare_assets(
     try:
         for key in keys:
             asset = comp.assets[key]
+            if isinstance(asset, KindAsset):
+                if not visual:
+                    out.items.append(Deferred())
+                    continue
+                out.items.append(_prepare_kind(comp, key, asset, root, decoder, kinds))
+                continue
             if visual or isinstance(asset, AudioAsset):
                 item = _prepare_one(key, asset, root, media, fonts, svg_renderer, svg_scales)
             elif isinstance(asset, VideoAsset):
-                item = Deferred(True, _video_audio(key, asset, root, media))
+                item = Deferred(
+                    True,
+                    _video_audio(key, asset, root, media),
+                    _loop_duration(key, asset, root, media),
+                )
             else:
                 item = Deferred()
             out.items.append(item)
@@ -92,11 +106,55 @@ def prepare_assets(
     return out
 
 
+def _prepare_kind(
+    comp: Composition,
+    key: str,
+    asset: KindAsset,
+    root: Path,
+    decoder: Any,
+    kinds: dict[str, Any] | None,
+) -> Prepared:
+    from wavyte_core.format.load import member_path
+    from wavyte_core.plugin.asset_host import prepare_kind
+    from wavyte_core.plugin.asset_kinds import PrepareContext
+
+    bound = (kinds or {}).get(key)
+    path = member_path(member_path("assets", key), asset.kind)
+    if bound is None:  # pragma: no cover - the job binds every kind asset first
+        raise CompositionError(path, f"asset kind '{asset.kind}' was not checked")
+    fps = comp.fps.num / comp.fps.den if comp.fps.den else 0.0
+    ctx = PrepareContext(
+        key=key,
+        path=path,
+        assets_root=Path(root),
+        canvas=(comp.canvas.width, comp.canvas.height),
+        fps=fps,
+        seed=bound.seed,
+        composition=comp,
+        decoder=decoder,
+    )
+    return prepare_kind(bound, ctx)  # type: ignore[return-value]
+
+
 class _Media(NamedTuple):
     decoder: Any
     audio: Any
     uses: Counter[str]
     decode_audio: bool = True
+
+
+def _loop_duration(key: str, asset: VideoAsset, root: Path, media: _Media) -> float | None:
+    """The media duration of a looping video without a trim end, for a process that does
+    not draw it (the parent of a worker pool evaluates frames, so it needs the period):
+    one session opened and closed at prepare."""
+    if not asset.loop or asset.trim_end_sec is not None or media.decoder is None:
+        return None
+    path = resolve_asset_path(root, asset.source, _field(key, "Video", "source"))
+    session = media.decoder.open_video(path)
+    try:
+        return getattr(session, "duration", None)
+    finally:
+        session.close()
 
 
 def _video_audio(key: str, asset: VideoAsset, root: Path, media: _Media) -> Any:
@@ -148,6 +206,18 @@ def check_image_header(path: Path) -> None:
         )
 
 
+def load_font(root: Path, fonts: FontCache, rel: str, field: str) -> FontFace:
+    """The font file ``rel`` (confined to ``root``; ``field`` names it in errors), loaded
+    once per job (and once per process across jobs, by the asset cache)."""
+    path = resolve_asset_path(root, rel, field)
+    try:
+        return cached("font", path, None, partial(fonts.load, path))
+    except WavyteError:
+        raise
+    except Exception as exc:
+        raise AssetError(str(path), f"not a usable font file: {exc}") from None
+
+
 def _prepare_one(
     key: str,
     asset: Any,
@@ -163,15 +233,10 @@ def _prepare_one(
         except ValueError as exc:
             raise CompositionError(_field(key, "Path", "svg_path_d"), str(exc)) from None
     if isinstance(asset, TextAsset):
-        field = _field(key, "Text", "font_source")
-        path = resolve_asset_path(root, asset.font_source, field)
-        try:
-            face = cached("font", path, None, partial(fonts.load, path))
-        except WavyteError:
-            raise
-        except Exception as exc:
-            raise AssetError(str(path), f"not a usable font file: {exc}") from None
-        return shape_text(asset, face)
+        load = partial(load_font, root, fonts)
+        if asset.typographic:
+            return prepare_rich_text(key, asset, load)
+        return shape_text(asset, load(asset.font_source, _field(key, "Text", "font_source")))
     if isinstance(asset, ImageAsset):
         path = resolve_asset_path(root, asset.source, _field(key, "Image", "source"))
         check_image_header(path)

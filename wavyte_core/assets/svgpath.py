@@ -17,7 +17,8 @@ import re
 
 import numpy as np
 
-from wavyte_core.plugin.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, VERB_POINTS, PathGeometry
+from wavyte_core.plugin.geometry import path_bbox
+from wavyte_core.plugin.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, PathGeometry
 
 __all__ = ["parse_svg_path", "path_bbox", "arc_to_cubics"]
 
@@ -302,94 +303,3 @@ def _execute(cmd: str, sc: _Scanner, b: _Builder, offset: int) -> None:
         b.last_quad = c
     else:  # pragma: no cover - _COMMANDS and the branches above cover every letter
         raise _error(f"unknown command {cmd!r}", offset)
-
-
-# ------------------------------------------------------------------------ bounding box
-
-
-def _quad_extrema(q: np.ndarray) -> np.ndarray:
-    """Interior extrema of quads ``q`` (n, 3, 2): points where dB/dt = 0 per axis."""
-    p0, p1, p2 = q[:, 0], q[:, 1], q[:, 2]
-    den = p0 - 2.0 * p1 + p2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (p0 - p1) / den
-    ok = (den != 0.0) & (t > 0.0) & (t < 1.0)
-    idx, axis = np.nonzero(ok)
-    if idx.size == 0:
-        return _EMPTY_POINTS
-    tt = t[idx, axis][:, None]
-    mt = 1.0 - tt
-    return mt * mt * p0[idx] + 2.0 * mt * tt * p1[idx] + tt * tt * p2[idx]
-
-
-def _cubic_extrema(c: np.ndarray) -> np.ndarray:
-    """Interior extrema of cubics ``c`` (n, 4, 2): roots of the derivative per axis."""
-    p0, p1, p2, p3 = c[:, 0], c[:, 1], c[:, 2], c[:, 3]
-    # B'(t)/3 = a t² + b t + k
-    a = -p0 + 3.0 * p1 - 3.0 * p2 + p3
-    b = 2.0 * (p0 - 2.0 * p1 + p2)
-    k = p1 - p0
-    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), np.abs(k))
-    quadratic = np.abs(a) > 1e-12 * np.maximum(scale, 1e-300)
-    disc = b * b - 4.0 * a * k
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sq = np.sqrt(np.where(disc >= 0.0, disc, np.nan))
-        r1 = np.where(quadratic, (-b + sq) / (2.0 * a), -k / b)
-        r2 = np.where(quadratic, (-b - sq) / (2.0 * a), np.nan)
-    roots = np.stack([r1, r2], axis=-1)  # (n, 2 axes, 2 roots)
-    ok = np.isfinite(roots) & (roots > 0.0) & (roots < 1.0)
-    idx, _axis, _root = np.nonzero(ok)
-    if idx.size == 0:
-        return _EMPTY_POINTS
-    t = roots[ok][:, None]
-    mt = 1.0 - t
-    return (
-        mt * mt * mt * p0[idx]
-        + 3.0 * mt * mt * t * p1[idx]
-        + 3.0 * mt * t * t * p2[idx]
-        + t * t * t * p3[idx]
-    )
-
-
-def path_bbox(verbs: str, points: np.ndarray) -> tuple[float, float, float, float]:
-    """Exact bounding box of the drawn segments (kurbo ``bounding_box``), extrema included.
-
-    A lone moveto draws nothing and does not count; an empty path gives ``(0, 0, 0, 0)``.
-    Called once per path at prepare; the curve extrema are solved vectorised.
-    """
-    ends: list[int] = []  # indices of segment endpoints (start and end of every segment)
-    quads: list[tuple[int, int, int]] = []  # point indices: pen, control, end
-    cubics: list[tuple[int, int, int, int]] = []  # pen, control 1, control 2, end
-    nxt = 0  # index of the next unread point
-    cur = -1  # index of the pen position
-    start = -1  # index of the current sub-path's first point
-    for v in verbs:
-        if v == MOVE:
-            cur = start = nxt
-            nxt += 1
-        elif v == CLOSE:
-            if start >= 0:
-                ends += (cur, start)
-                cur = start
-        else:
-            n = VERB_POINTS[v]
-            end = nxt + n - 1
-            if cur >= 0:
-                ends += (cur, end)
-                if v == QUAD:
-                    quads.append((cur, nxt, nxt + 1))
-                elif v == CUBIC:
-                    cubics.append((cur, nxt, nxt + 1, nxt + 2))
-            cur = end
-            nxt += n
-    if not ends:
-        return (0.0, 0.0, 0.0, 0.0)
-    parts = [points[np.asarray(ends)]]
-    if quads:
-        parts.append(_quad_extrema(points[np.asarray(quads)]))
-    if cubics:
-        parts.append(_cubic_extrema(points[np.asarray(cubics)]))
-    allp = np.concatenate(parts)
-    lo = allp.min(axis=0)
-    hi = allp.max(axis=0)
-    return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))

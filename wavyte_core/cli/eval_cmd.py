@@ -16,15 +16,12 @@ def eval_frame(
 ) -> None:
     """Print the evaluated frame graph in the reference engine's dump format (§1.14)."""
     from wavyte_core.api import load
-    from wavyte_core.run.job import layout_for
+    from wavyte_core.run.job import evaluator_for
     from wavyte_core.timeline.evaldump import dump_frame_graph
-    from wavyte_core.timeline.evaluate import Evaluator
 
     with user_errors():
         comp = load(comp_path)
         if not 0 <= frame < comp.duration:
             raise fail(f"--frame {frame}: out of range 0..{comp.duration - 1}")
-        ev = Evaluator(
-            comp, layout_for(comp, assets if assets is not None else comp_path.resolve().parent)
-        )
+        ev = evaluator_for(comp, assets if assets is not None else comp_path.resolve().parent)
         typer.echo(dump_frame_graph(ev, ev.evaluate(frame)))

@@ -1,9 +1,12 @@
-"""``wavyte``: render, batch, frame, validate, eval, plugins, conformance, bench, effects, schema,
-new-plugin.
+"""``wavyte``: render, batch, frame, validate, eval, plugins, effects, schema, new-plugin,
+preview, and the commands installed plugins add (``wavyte conformance`` and ``wavyte bench``
+come from the ``wavyte-conformance`` distribution).
 
 Start-up: a command's module is imported only when that command runs (or when
 ``--help`` lists it), and each module imports its heavy libraries inside the command. Add
-a command with one line: ``command("name", "module:function")``.
+a built-in command with one line: ``command("name", "module:function")``. Plugin commands
+(`plugin_commands`, entry-point group ``wavyte.commands``) are looked up only for a name
+that is not built in, or when ``--help`` lists every command.
 """
 
 from __future__ import annotations
@@ -36,8 +39,6 @@ command("frame", "frame:frame")
 command("validate", "validate:validate")
 command("eval", "eval_cmd:eval_frame")
 command("plugins", "plugins:plugins")
-command("conformance", "conformance:conformance")
-command("bench", "bench:bench")
 command("effects", "effects:effects")
 command("schema", "schema_cmd:schema")
 command("new-plugin", "new_plugin:new_plugin")
@@ -45,18 +46,27 @@ command("preview", "preview:preview")
 
 
 class _LazyGroup(TyperGroup):
-    """A Typer group that builds a registered command from its module on first use."""
+    """A Typer group that builds a registered command from its module on first use, then the
+    plugins' commands (listed after the built-in ones)."""
 
     _loaded: dict[str, Any] = {}
 
     def list_commands(self, ctx: Any) -> list[str]:
+        from wavyte_core.cli import plugin_commands
+
         eager = [n for n in super().list_commands(ctx) if n not in COMMANDS]
-        return [*COMMANDS, *eager]
+        builtin = [*COMMANDS, *eager]
+        return [*builtin, *plugin_commands.names(set(builtin))]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         target = COMMANDS.get(cmd_name)
         if target is None:
-            return super().get_command(ctx, cmd_name)
+            cmd = super().get_command(ctx, cmd_name)
+            if cmd is not None:
+                return cmd
+            from wavyte_core.cli import plugin_commands
+
+            return plugin_commands.build(cmd_name)
         cmd = self._loaded.get(cmd_name)
         if cmd is None:
             module, func = target.split(":")

@@ -224,6 +224,36 @@ def spring(stiffness: float, damping: float, target: float) -> m.Procedural:
     )
 
 
+def audio_level(
+    asset: str,
+    *,
+    band_hz: tuple[float, float] | None = None,
+    window_sec: float = 0.05,
+    smoothing: float = 0.5,
+    gain: float = 1.0,
+    offset: float = 0.0,
+) -> m.Procedural:
+    """``offset + gain·level``: the loudness (0..1) of ``asset``'s sound at each frame, for
+    any animatable number (opacity, effect and shape params). See docs/format.md."""
+    band = (
+        None
+        if band_hz is None
+        else (_f64(band_hz[0], "band_hz[0]"), _f64(band_hz[1], "band_hz[1]"))
+    )
+    return m.Procedural(
+        m.ProcScalarKind(
+            m.AudioLevel(
+                asset,
+                band,
+                _f64(window_sec, "window_sec"),
+                _f64(smoothing, "smoothing"),
+                _f64(gain, "gain"),
+                _f64(offset, "offset"),
+            )
+        )
+    )
+
+
 def procedural_vec2(x: m.Procedural | m.ProcScalar, y: m.Procedural | m.ProcScalar) -> m.Procedural:
     """A Vec2 procedural from two scalar ones (e.g. ``procedural_vec2(sine(1, 2), noise1d(1, 3))``)."""
     return m.Procedural(m.ProcVec2Kind(_scalar_proc(x, "x"), _scalar_proc(y, "y")))
@@ -483,19 +513,20 @@ class CompositionBuilder:
             "fade_in_sec",
             "fade_out_sec",
             "muted",
-        )
+        ) + (("loop",) if cls is m.VideoAsset else ())
         kw: dict[str, Any] = {"source": source}
         for name, v in fields.items():
             if name not in allowed:
                 raise CompositionError(f"{what}.{name}", f"unknown media field '{name}'")
-            if name == "muted":
+            if name in ("muted", "loop"):
                 kw[name] = bool(v)
             elif v is not None:
                 kw[name] = _f64(v, f"{what}.{name}")
         return self._add(key, cls(**kw))
 
     def video(self, key: str, source: str, **fields: Any) -> str:
-        """A video file; ``fields`` are the media controls (trim_start_sec, volume, muted, ...)."""
+        """A video file, or an animated GIF, WebP or APNG; ``fields`` are the media controls
+        (trim_start_sec, trim_end_sec, playback_rate, volume, muted, ``loop=True`` …)."""
         return self._media(m.VideoAsset, "Video", key, source, fields)
 
     def audio(self, key: str, source: str, **fields: Any) -> str:

@@ -109,6 +109,20 @@ def _value(v: Any) -> Any:
 
 def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     name = type(p).__name__
+    if isinstance(p, m.AudioLevel):
+        body = {"asset": p.asset}
+        if p.band_hz is not None:
+            body["band_hz"] = [float(p.band_hz[0]), float(p.band_hz[1])]
+        for f, default in (
+            ("window_sec", 0.05),
+            ("smoothing", 0.5),
+            ("gain", 1.0),
+            ("offset", 0.0),
+        ):
+            v = float(getattr(p, f))
+            if v != default:
+                body[f] = v
+        return {name: body}
     if isinstance(p, m.Envelope):
         body: dict[str, Any] = {
             "attack": p.attack,
@@ -121,10 +135,10 @@ def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     return {name: body}
 
 
-def _anim(a: m.Anim) -> dict[str, Any]:
+def _anim(a: m.Anim, value: Any = _value) -> dict[str, Any]:
     if isinstance(a, m.Keyframes):
-        keys = [{"frame": k.frame, "value": _value(k.value), "ease": k.ease.value} for k in a.keys]
-        default = None if a.default is None else _value(a.default)
+        keys = [{"frame": k.frame, "value": value(k.value), "ease": k.ease.value} for k in a.keys]
+        default = None if a.default is None else value(a.default)
         return {"Keyframes": {"keys": keys, "mode": a.mode.value, "default": default}}
     if isinstance(a, m.Procedural):
         k = a.kind
@@ -136,19 +150,30 @@ def _anim(a: m.Anim) -> dict[str, Any]:
     node = a.node
     name = type(node).__name__
     if isinstance(node, m.Mix):
-        body: dict[str, Any] = {"a": _anim(node.a), "b": _anim(node.b), "t": _anim(node.t)}
+        body: dict[str, Any] = {
+            "a": _anim(node.a, value),
+            "b": _anim(node.b, value),
+            "t": _anim(node.t),
+        }
     elif isinstance(node, m.Delay):
-        body = {"inner": _anim(node.inner), "by": node.by}
+        body = {"inner": _anim(node.inner, value), "by": node.by}
     elif isinstance(node, m.Speed):
-        body = {"inner": _anim(node.inner), "factor": float(node.factor)}
+        body = {"inner": _anim(node.inner, value), "factor": float(node.factor)}
     elif isinstance(node, m.Reverse):
-        body = {"inner": _anim(node.inner), "duration": node.duration}
+        body = {"inner": _anim(node.inner, value), "duration": node.duration}
     else:
-        body = {"inner": _anim(node.inner), "period": node.period, "mode": node.mode.value}
+        body = {"inner": _anim(node.inner, value), "period": node.period, "mode": node.mode.value}
     return {"Expr": {name: body}}
 
 
+def anim_to_value(a: m.Anim, value: Any) -> dict[str, Any]:
+    """An Anim as a JSON tree; ``value`` writes one keyframe value (Mix ``t`` is f64)."""
+    return _anim(a, value)
+
+
 def _asset(a: m.Asset) -> dict[str, Any]:
+    if isinstance(a, m.KindAsset):
+        return {a.kind: _Params(a.params)}
     tag = m.ASSET_TAGS[type(a)]
     if isinstance(a, m.TextAsset):
         body = _obj(
@@ -162,9 +187,13 @@ def _asset(a: m.Asset) -> dict[str, Any]:
             },
             skip_none=("max_width_px",),
         )
+        if a.runs is not None:
+            del body["text"]
+        body.update(typography_fields(a))
     elif isinstance(a, (m.VideoAsset, m.AudioAsset)):
+        loop = isinstance(a, m.VideoAsset) and a.loop
         body = _obj(
-            "Media",
+            "Video" if loop else "Media",
             {
                 "source": a.source,
                 "trim_start_sec": float(a.trim_start_sec),
@@ -174,14 +203,94 @@ def _asset(a: m.Asset) -> dict[str, Any]:
                 "fade_in_sec": float(a.fade_in_sec),
                 "fade_out_sec": float(a.fade_out_sec),
                 "muted": bool(a.muted),
+                "loop": True if loop else None,
             },
-            skip_none=("trim_end_sec",),
+            skip_none=("trim_end_sec", "loop"),
         )
     elif isinstance(a, m.PathAsset):
         body = {"svg_path_d": a.svg_path_d}
     else:
         body = {"source": a.source}
     return {tag: body}
+
+
+def _paint(p: Any) -> Any:
+    tag, colour = p
+    return {tag: list(colour)}
+
+
+def _edges(e: m.Edges) -> Any:
+    if e.left == e.right == e.top == e.bottom:
+        return float(e.left)
+    return {"left": e.left, "right": e.right, "top": e.top, "bottom": e.bottom}
+
+
+def _run(r: m.TextRun) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": r.text}
+    for name in ("font_source", "size_px", "letter_spacing"):
+        v = getattr(r, name)
+        if v is not None:
+            out[name] = v if isinstance(v, str) else float(v)
+    if r.color_rgba8 is not None:
+        out["color_rgba8"] = list(r.color_rgba8)
+    if r.fill is not None:
+        out["fill"] = _paint(r.fill)
+    if r.underline:
+        out["underline"] = True
+    if r.background is not None:
+        out["background"] = list(r.background)
+    return out
+
+
+def typography_fields(a: Any) -> dict[str, Any]:
+    """The typography fields of a Text (or Captions) asset that differ from their defaults,
+    in `load.TEXT_STYLE_FIELDS` order (a 0.2 text dumps none of them)."""
+    out: dict[str, Any] = {}
+    if getattr(a, "runs", None) is not None:
+        out["runs"] = [_run(r) for r in a.runs]
+    if a.align is not m.TextAlign.Left and type(a) is m.TextAsset:
+        out["align"] = a.align.value
+    if a.direction is not m.TextDirection.Auto:
+        out["direction"] = a.direction.value
+    if a.line_height is not None:
+        out["line_height"] = float(a.line_height)
+    ls = a.letter_spacing
+    if isinstance(ls, (int, float)):
+        if ls != 0.0:
+            out["letter_spacing"] = float(ls)
+    else:
+        out["letter_spacing"] = _anim(ls)
+    if a.font_fallback:
+        out["font_fallback"] = list(a.font_fallback)
+    if a.fill is not None:
+        out["fill"] = _paint(a.fill)
+    if a.stroke is not None:
+        out["stroke"] = a.stroke
+    if a.paint_order is not m.PaintOrder.StrokeThenFill:
+        out["paint_order"] = a.paint_order.value
+    if a.shadow is not None:
+        sh = a.shadow
+        out["shadow"] = {
+            "offset": _vec2(sh.offset),
+            "blur": float(sh.blur),
+            "color": list(sh.color),
+        }
+    if a.background is not None:
+        bg = a.background
+        out["background"] = {
+            "color": list(bg.color),
+            "padding": _edges(bg.padding),
+            "corner_radius": float(bg.corner_radius),
+            "mode": bg.mode.value,
+        }
+    if a.fit is not None:
+        ft = a.fit
+        fit: dict[str, Any] = {"width": float(ft.width), "height": float(ft.height)}
+        fit["min_size_px"] = float(ft.min_size_px)
+        if ft.max_lines is not None:
+            fit["max_lines"] = ft.max_lines
+        out["fit"] = fit
+    return out
 
 
 def _effect(e: m.EffectInstance) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
+from wavyte_core.format.colour import colour_value
 from wavyte_core.format.jsonfmt import dumps_str, dumps_value
 from wavyte_core.format.jsonparse import parse_json
 
@@ -66,6 +67,7 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "Noise1D": ("amp", "freq_hz", "offset"),
     "Envelope": ("attack", "decay", "sustain", "release"),
     "Spring": ("stiffness", "damping", "target"),
+    "AudioLevel": ("asset", "band_hz", "window_sec", "smoothing", "gain", "offset"),
     "Delay": ("inner", "by"),
     "Speed": ("inner", "factor"),
     "Reverse": ("inner", "duration"),
@@ -84,6 +86,18 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
         "fade_in_sec",
         "fade_out_sec",
         "muted",
+    ),
+    # 0.3: a Video is a Media with ``loop`` (appended, so the 0.2 array form still loads).
+    "Video": (
+        "source",
+        "trim_start_sec",
+        "trim_end_sec",
+        "playback_rate",
+        "volume",
+        "fade_in_sec",
+        "fade_out_sec",
+        "muted",
+        "loop",
     ),
     "Track": (
         "name",
@@ -323,7 +337,7 @@ def read_transform(v: Any, path: str) -> m.Transform2D:
 ValueReader = Callable[[Any, str], Any]
 _ANIM_VARIANTS = ("Keyframes", "Procedural", "Expr")
 _EXPR_VARIANTS = ("Delay", "Speed", "Reverse", "Loop", "Mix")
-_PROC_SCALAR_VARIANTS = ("Sine", "Noise1D", "Envelope", "Spring")
+_PROC_SCALAR_VARIANTS = ("Sine", "Noise1D", "Envelope", "Spring", "AudioLevel")
 _PROC_KIND_VARIANTS = ("Scalar", "Vec2")
 
 
@@ -414,7 +428,39 @@ def _read_proc_scalar(v: Any, path: str) -> m.ProcScalar:
         return m.Noise1D(num("amp"), num("freq_hz"), num("offset"))
     if tag == "Envelope":
         return m.Envelope(frames("attack"), frames("decay"), num("sustain"), frames("release"))
+    if tag == "AudioLevel":
+        return _read_audio_level(f, cpath)
     return m.Spring(num("stiffness"), num("damping"), num("target"))
+
+
+def refuse_unknown_fields(f: dict[str, Any], path: str, struct_name: str) -> None:
+    """0.3 objects refuse a field they do not have (0.2 structs ignore them, as serde does)."""
+    names = FIELD_ORDER[struct_name]
+    for k in f:
+        if k not in names:
+            raise _err(
+                member_path(path, k), f"unknown field `{k}`, expected one of {', '.join(names)}"
+            )
+
+
+def _read_audio_level(f: dict[str, Any], path: str) -> m.AudioLevel:
+    refuse_unknown_fields(f, path, "AudioLevel")
+    kw: dict[str, Any] = {"asset": read_str(_req(f, "asset", path), path + ".asset")}
+    band = f.get("band_hz")
+    if band is not None:
+        bpath = path + ".band_hz"
+        items = read_list(band, bpath)
+        if len(items) != 2:
+            raise _err(bpath, f"expected [low, high] in Hz, got {len(items)} values")
+        kw["band_hz"] = (
+            read_f64(items[0], index_path(bpath, 0)),
+            read_f64(items[1], index_path(bpath, 1)),
+        )
+    for name in ("window_sec", "smoothing", "gain", "offset"):
+        x = f.get(name, _MISSING)
+        if x is not _MISSING:
+            kw[name] = read_f64(x, f"{path}.{name}")
+    return m.AudioLevel(**kw)
 
 
 def _read_expr(v: Any, path: str, read_value: ValueReader) -> m.ExprNode:
@@ -443,26 +489,46 @@ def _read_expr(v: Any, path: str, read_value: ValueReader) -> m.ExprNode:
 # ---------------------------------------------------------------------------- assets
 
 _ASSET_VARIANTS = ("Text", "Svg", "Path", "Image", "Video", "Audio")
+#: A third-party asset kind's tag: ``vendor.kind`` (lowercase, dot-separated namespace).
+KIND_TAG = re.compile(r"[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+")
 
 
 def read_asset(v: Any, path: str) -> m.Asset:
-    tag, content, cpath = _variant(v, path, _ASSET_VARIANTS, "Asset")
+    if isinstance(v, dict) and len(v) == 1 and not getattr(v, "shadowed", None):
+        ((tag, content),) = v.items()
+        if tag in m.KIND_TAGS or KIND_TAG.fullmatch(tag):
+            # An asset kind: its plugin parses the content when the composition is checked.
+            return m.KindAsset(tag, plain_json(content))
+    try:
+        tag, content, cpath = _variant(v, path, _ASSET_VARIANTS, "Asset")
+    except CompositionError as exc:
+        if exc.rule.startswith("unknown variant"):
+            raise _err(
+                exc.path,
+                exc.rule + ", " + ", ".join(m.KIND_TAGS) + " or a plugin kind (vendor.kind)",
+            ) from None
+        raise
     content = _newtype_content(tag, content, cpath)
     if tag == "Text":
         f = _fields(content, cpath, "Text")
         mw = f.get("max_width_px")
         color = f.get("color_rgba8", _MISSING)
+        runs = f.get("runs")
+        text = f.get("text", _MISSING)
+        if runs is not None and text is not _MISSING:
+            raise _err(cpath, "give either `text` or `runs`, not both")
         return m.TextAsset(
-            text=read_str(_req(f, "text", cpath), cpath + ".text"),
+            text="" if runs is not None else read_str(_req(f, "text", cpath), cpath + ".text"),
             font_source=read_str(_req(f, "font_source", cpath), cpath + ".font_source"),
             size_px=read_f32(_req(f, "size_px", cpath), cpath + ".size_px"),
             max_width_px=None if mw is None else read_f32(mw, cpath + ".max_width_px"),
             color_rgba8=(255, 255, 255, 255)
             if color is _MISSING
             else _read_rgba8(color, cpath + ".color_rgba8"),
+            **read_typography(f, cpath),
         )
     if tag in ("Video", "Audio"):
-        f = _fields(content, cpath, "Media")
+        f = _fields(content, cpath, "Video" if tag == "Video" else "Media")
         cls = m.VideoAsset if tag == "Video" else m.AudioAsset
         kw: dict[str, Any] = {"source": read_str(_req(f, "source", cpath), cpath + ".source")}
         for name in ("trim_start_sec", "playback_rate", "volume", "fade_in_sec", "fade_out_sec"):
@@ -475,12 +541,177 @@ def read_asset(v: Any, path: str) -> m.Asset:
         muted = f.get("muted", _MISSING)
         if muted is not _MISSING:
             kw["muted"] = read_bool(muted, cpath + ".muted")
+        loop = f.get("loop", _MISSING) if tag == "Video" else _MISSING
+        if loop is not _MISSING:
+            kw["loop"] = read_bool(loop, cpath + ".loop")
         return cls(**kw)
     f = _fields(content, cpath, tag)
     if tag == "Path":
         return m.PathAsset(read_str(_req(f, "svg_path_d", cpath), cpath + ".svg_path_d"))
     source = read_str(_req(f, "source", cpath), cpath + ".source")
     return m.SvgAsset(source) if tag == "Svg" else m.ImageAsset(source)
+
+
+# ------------------------------------------------------------------- text typography
+
+#: The typography fields of a Text asset (beside the 0.2 ones), in dump order.
+TEXT_STYLE_FIELDS = (
+    "runs",
+    "align",
+    "direction",
+    "line_height",
+    "letter_spacing",
+    "font_fallback",
+    "fill",
+    "stroke",
+    "paint_order",
+    "shadow",
+    "background",
+    "fit",
+)
+
+
+def read_colour(v: Any, path: str) -> tuple[int, int, int, int]:
+    """A colour of a 0.3 field: ``[r, g, b, a]`` or a hex string."""
+    return colour_value(v, path)
+
+
+def strict_fields(v: Any, path: str, name: str, known: tuple[str, ...]) -> dict[str, Any]:
+    """An object added by 0.3: unknown fields are refused with their JSON path."""
+    if not isinstance(v, dict):
+        raise _err(path, f"expected an object ({name}), got {describe_json(v)}")
+    for k in v:
+        if k not in known:
+            raise _err(member_path(path, k), f"unknown field `{k}` of {name}")
+    return v
+
+
+def read_anim_or_f64(v: Any, path: str) -> Any:
+    """An *anim* number: a plain number, or an Anim of numbers."""
+    if type(v) in (int, float):
+        return read_f64(v, path)
+    return read_anim(v, path, read_f64)
+
+
+def _read_edges_or_f64(v: Any, path: str) -> m.Edges:
+    if type(v) in (int, float):
+        x = read_f64(v, path)
+        return m.Edges(x, x, x, x)
+    f = strict_fields(v, path, "Edges", FIELD_ORDER["Edges"])
+    return m.Edges(*(read_f64(f.get(k, 0.0), f"{path}.{k}") for k in FIELD_ORDER["Edges"]))
+
+
+_RUN_FIELDS = (
+    "text",
+    "font_source",
+    "size_px",
+    "color_rgba8",
+    "fill",
+    "letter_spacing",
+    "underline",
+    "background",
+)
+
+
+def _opt(f: dict[str, Any], name: str, path: str, reader: Callable[[Any, str], Any]) -> Any:
+    v = f.get(name)
+    return None if v is None else reader(v, f"{path}.{name}")
+
+
+def _read_run(v: Any, path: str) -> m.TextRun:
+    f = strict_fields(v, path, "TextRun", _RUN_FIELDS)
+    return m.TextRun(
+        text=read_str(_req(f, "text", path), path + ".text"),
+        font_source=_opt(f, "font_source", path, read_str),
+        size_px=_opt(f, "size_px", path, read_f64),
+        color_rgba8=_opt(f, "color_rgba8", path, read_colour),
+        fill=_opt(f, "fill", path, read_paint),
+        letter_spacing=_opt(f, "letter_spacing", path, read_f64),
+        underline=bool(_opt(f, "underline", path, read_bool)),
+        background=_opt(f, "background", path, read_colour),
+    )
+
+
+def _read_shadow(v: Any, path: str) -> m.TextShadow:
+    f = strict_fields(v, path, "TextShadow", ("offset", "blur", "color"))
+    d = m.TextShadow()
+    return m.TextShadow(
+        offset=_opt(f, "offset", path, read_vec2) or d.offset,
+        blur=_opt(f, "blur", path, read_f64) or 0.0,
+        color=_opt(f, "color", path, read_colour) or d.color,
+    )
+
+
+def _read_background(v: Any, path: str) -> m.TextBackground:
+    f = strict_fields(v, path, "TextBackground", ("color", "padding", "corner_radius", "mode"))
+    d = m.TextBackground()
+    return m.TextBackground(
+        color=_opt(f, "color", path, read_colour) or d.color,
+        padding=_opt(f, "padding", path, _read_edges_or_f64) or d.padding,
+        corner_radius=_opt(f, "corner_radius", path, read_f64) or 0.0,
+        mode=_opt(f, "mode", path, lambda x, p: read_unit_enum(x, p, m.BackgroundMode))
+        or m.BackgroundMode.Block,
+    )
+
+
+def _read_fit(v: Any, path: str) -> m.TextFit:
+    f = strict_fields(v, path, "TextFit", ("width", "height", "min_size_px", "max_lines"))
+    return m.TextFit(
+        width=read_f64(_req(f, "width", path), path + ".width"),
+        height=read_f64(_req(f, "height", path), path + ".height"),
+        min_size_px=_opt(f, "min_size_px", path, read_f64) or 1.0,
+        max_lines=_opt(f, "max_lines", path, read_u32),
+    )
+
+
+def read_typography(f: dict[str, Any], path: str) -> dict[str, Any]:
+    """The typography fields present in a Text (or Captions) object, as model keywords."""
+    kw: dict[str, Any] = {}
+    runs = f.get("runs")
+    if runs is not None:
+        rpath = path + ".runs"
+        kw["runs"] = tuple(
+            _read_run(r, index_path(rpath, i)) for i, r in enumerate(read_list(runs, rpath))
+        )
+    for name, cls in (
+        ("align", m.TextAlign),
+        ("direction", m.TextDirection),
+        ("paint_order", m.PaintOrder),
+    ):
+        x = f.get(name)
+        if x is not None:
+            kw[name] = read_unit_enum(x, f"{path}.{name}", cls)
+    if f.get("line_height") is not None:
+        kw["line_height"] = read_f64(f["line_height"], path + ".line_height")
+    if f.get("letter_spacing") is not None:
+        kw["letter_spacing"] = read_anim_or_f64(f["letter_spacing"], path + ".letter_spacing")
+    fb = f.get("font_fallback")
+    if fb is not None:
+        fpath = path + ".font_fallback"
+        kw["font_fallback"] = tuple(
+            read_str(x, index_path(fpath, i)) for i, x in enumerate(read_list(fb, fpath))
+        )
+    for name, reader in (
+        ("fill", read_paint),
+        ("stroke", read_stroke),
+        ("shadow", _read_shadow),
+        ("background", _read_background),
+        ("fit", _read_fit),
+    ):
+        x = f.get(name)
+        if x is not None:
+            kw[name] = reader(x, f"{path}.{name}")
+    return kw
+
+
+def read_paint(v: Any, path: str) -> Any:
+    """A Paint. Until gradients are drawn, only ``{"Solid": colour}`` is accepted."""
+    tag, content, cpath = _variant(v, path, ("Solid",), "Paint")
+    return ("Solid", read_colour(_newtype_content(tag, content, cpath), cpath))
+
+
+def read_stroke(v: Any, path: str) -> Any:
+    raise _err(path, "text strokes are not supported yet")
 
 
 def _read_rgba8(v: Any, path: str) -> tuple[int, int, int, int]:

@@ -140,7 +140,20 @@ class Spring:
     target: float
 
 
-ProcScalar: TypeAlias = Sine | Noise1D | Envelope | Spring
+@dataclass(frozen=True, slots=True)
+class AudioLevel:
+    """0.3: the loudness of an asset's sound at the frame's timeline time, 0..1 before
+    ``gain`` and ``offset`` (levels are computed once per render; see assets/levels.py)."""
+
+    asset: str
+    band_hz: tuple[float, float] | None = None
+    window_sec: float = 0.05
+    smoothing: float = 0.5
+    gain: float = 1.0
+    offset: float = 0.0
+
+
+ProcScalar: TypeAlias = Sine | Noise1D | Envelope | Spring | AudioLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,13 +227,104 @@ def constant(value: Any) -> Keyframes:
 # ------------------------------------------------------------------------------ assets
 
 
+class TextAlign(enum.StrEnum):
+    Left = "Left"
+    Center = "Center"
+    Right = "Right"
+    Justify = "Justify"
+
+
+class TextDirection(enum.StrEnum):
+    Auto = "Auto"
+    Ltr = "Ltr"
+    Rtl = "Rtl"
+
+
+class PaintOrder(enum.StrEnum):
+    StrokeThenFill = "StrokeThenFill"
+    FillThenStroke = "FillThenStroke"
+
+
+class BackgroundMode(enum.StrEnum):
+    Block = "Block"
+    Lines = "Lines"
+
+
+@dataclass(frozen=True, slots=True)
+class TextRun:
+    """One styled piece of a paragraph; a field left None comes from the asset."""
+
+    text: str
+    font_source: str | None = None
+    size_px: float | None = None
+    color_rgba8: tuple[int, int, int, int] | None = None
+    fill: Any = None  # Paint | None
+    letter_spacing: float | None = None
+    underline: bool = False
+    background: tuple[int, int, int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextShadow:
+    offset: Vec2 = Vec2(0.0, 0.0)
+    blur: float = 0.0
+    color: tuple[int, int, int, int] = (0, 0, 0, 255)
+
+
+@dataclass(frozen=True, slots=True)
+class TextBackground:
+    color: tuple[int, int, int, int] = (0, 0, 0, 255)
+    padding: Edges = field(default_factory=lambda: Edges())
+    corner_radius: float = 0.0
+    mode: BackgroundMode = BackgroundMode.Block
+
+
+@dataclass(frozen=True, slots=True)
+class TextFit:
+    width: float
+    height: float
+    min_size_px: float = 1.0
+    max_lines: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class TextAsset:
+    """A Text asset: the 0.2 fields, then the typography fields (defaults reproduce 0.2)."""
+
     text: str
     font_source: str
     size_px: float  # f32
     max_width_px: float | None = None  # f32
     color_rgba8: tuple[int, int, int, int] = (255, 255, 255, 255)  # straight alpha
+    runs: tuple[TextRun, ...] | None = None
+    align: TextAlign = TextAlign.Left
+    direction: TextDirection = TextDirection.Auto
+    line_height: float | None = None
+    letter_spacing: Any = 0.0  # float | Anim (px)
+    font_fallback: tuple[str, ...] = ()
+    fill: Any = None  # Paint | None
+    stroke: Any = None  # Stroke | None
+    paint_order: PaintOrder = PaintOrder.StrokeThenFill
+    shadow: TextShadow | None = None
+    background: TextBackground | None = None
+    fit: TextFit | None = None
+
+    @property
+    def typographic(self) -> bool:
+        """Whether any field beyond 0.2 is set (a 0.2 text takes the 0.2 layout exactly)."""
+        return (
+            self.runs is not None
+            or self.align is not TextAlign.Left
+            or self.direction is not TextDirection.Auto
+            or self.line_height is not None
+            or self.letter_spacing != 0.0
+            or bool(self.font_fallback)
+            or self.fill is not None
+            or self.stroke is not None
+            or self.shadow is not None
+            or self.background is not None
+            or self.fit is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +352,8 @@ class VideoAsset:
     fade_in_sec: float = 0.0
     fade_out_sec: float = 0.0
     muted: bool = False
+    #: 0.3: the trimmed source repeats to fill the clip (pictures and sound).
+    loop: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +368,25 @@ class AudioAsset:
     muted: bool = False
 
 
-Asset: TypeAlias = TextAsset | SvgAsset | PathAsset | ImageAsset | VideoAsset | AudioAsset
+@dataclass(frozen=True, slots=True)
+class KindAsset:
+    """An asset of a registered asset kind (``{"Shape": {...}}``, ``{"acme.particles":
+    {...}}``): the externally tagged name and its JSON content, kept as plain JSON. The
+    kind's own parser reads ``params`` when the composition is checked against the
+    installed plugins (`wavyte_core.plugin.asset_kinds`)."""
+
+    kind: str
+    params: JsonValue = None
+
+
+#: The un-namespaced asset kind names the format reserves for its own kinds (built into
+#: the core or shipped as first-party plugins). Third-party kinds are namespaced
+#: (``vendor.kind``); any other tag is an unknown variant at load.
+KIND_TAGS: tuple[str, ...] = ("Shape", "Captions", "Waveform", "Lottie", "Composition")
+
+Asset: TypeAlias = (
+    TextAsset | SvgAsset | PathAsset | ImageAsset | VideoAsset | AudioAsset | KindAsset
+)
 MediaAsset: TypeAlias = VideoAsset | AudioAsset
 
 #: The JSON tag of each asset class (externally tagged enum).
@@ -274,6 +398,12 @@ ASSET_TAGS: dict[type, str] = {
     VideoAsset: "Video",
     AudioAsset: "Audio",
 }
+
+
+def asset_tag(a: Asset) -> str:
+    """The JSON tag of an asset (a kind asset's is its kind name)."""
+    return a.kind if isinstance(a, KindAsset) else ASSET_TAGS[type(a)]
+
 
 # ---------------------------------------------------------------------- tracks and clips
 

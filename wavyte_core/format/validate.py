@@ -9,6 +9,8 @@ in the frame loop. The first broken rule raises `CompositionError(path, message)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
@@ -88,8 +90,8 @@ def _validate_clip(comp: m.Composition, clip: m.Clip, cpath: str) -> None:
         raise _fail(cpath + ".range", f"clip '{clip.id}' has invalid range (start > end)")
     if clip.range.end > comp.duration:
         raise _fail(cpath + ".range", f"clip '{clip.id}' range exceeds composition duration")
-    validate_anim(clip.props.opacity, cpath + ".props.opacity")
-    validate_anim(clip.props.transform, cpath + ".props.transform")
+    validate_anim(clip.props.opacity, cpath + ".props.opacity", comp.assets)
+    validate_anim(clip.props.transform, cpath + ".props.transform", comp.assets)
     for name in ("transition_in", "transition_out"):
         spec = getattr(clip, name)
         if spec is not None:
@@ -105,8 +107,9 @@ def _validate_transition(spec: m.TransitionSpec, path: str) -> None:
         raise _fail(path + ".params", "transition params must be an object when set")
 
 
-def validate_anim(anim: m.Anim, path: str) -> None:
-    """The animation rules of §2, recursing into Expr trees; ``path`` names ``anim``."""
+def validate_anim(anim: m.Anim, path: str, assets: Mapping[str, m.Asset] | None = None) -> None:
+    """The animation rules of §2, recursing into Expr trees; ``path`` names ``anim``.
+    With ``assets``, an ``AudioLevel`` must name an Audio or Video asset."""
     if isinstance(anim, m.Keyframes):
         kpath = path + ".Keyframes"
         if not anim.keys and anim.default is None:
@@ -120,6 +123,11 @@ def validate_anim(anim: m.Anim, path: str) -> None:
                 )
         return
     if isinstance(anim, m.Procedural):
+        kind = anim.kind
+        scalars = (kind.params,) if isinstance(kind, m.ProcScalarKind) else (kind.x, kind.y)
+        for p in scalars:
+            if isinstance(p, m.AudioLevel):
+                _validate_audio_level(p, f"{path}.Procedural.kind.params.AudioLevel", assets)
         return
     node = anim.node
     epath = f"{path}.Expr.{type(node).__name__}"
@@ -141,6 +149,28 @@ def validate_anim(anim: m.Anim, path: str) -> None:
         validate_anim(node.a, epath + ".a")
         validate_anim(node.b, epath + ".b")
         validate_anim(node.t, epath + ".t")
+
+
+def _validate_audio_level(p: m.AudioLevel, path: str, assets: Mapping[str, m.Asset] | None) -> None:
+    if assets is not None:
+        asset = assets.get(p.asset)
+        if asset is None:
+            raise _fail(path + ".asset", f"unknown asset '{p.asset}'")
+        if not isinstance(asset, (m.AudioAsset, m.VideoAsset)):
+            raise _fail(
+                path + ".asset", f"asset '{p.asset}' has no sound (AudioLevel needs Audio or Video)"
+            )
+    if not (math.isfinite(p.window_sec) and p.window_sec > 0.0):
+        raise _fail(path + ".window_sec", "window_sec must be finite and > 0")
+    if not (0.0 <= p.smoothing < 1.0):
+        raise _fail(path + ".smoothing", "smoothing must be in [0, 1)")
+    for name in ("gain", "offset"):
+        if not math.isfinite(getattr(p, name)):
+            raise _fail(f"{path}.{name}", f"{name} must be finite")
+    if p.band_hz is not None:
+        lo, hi = p.band_hz
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 <= lo < hi):
+            raise _fail(path + ".band_hz", "band_hz must be [low, high] with 0 <= low < high")
 
 
 def _check_source(source: str, field: str, path: str) -> None:
@@ -166,12 +196,15 @@ _MEDIA_RULES = (
 def _validate_asset(key: str, asset: m.Asset, apath: str) -> None:
     if not key.strip():
         raise _fail(apath, "asset key must be non-empty")
-    tag = m.ASSET_TAGS[type(asset)]
+    tag = m.asset_tag(asset)
     vpath = f"{apath}.{tag}"
+    if isinstance(asset, m.KindAsset):
+        return  # checked by its kind's parser against the installed plugins (job.check)
     if isinstance(asset, m.TextAsset):
-        if not asset.text.strip():
+        if asset.runs is None and not asset.text.strip():
             raise _fail(vpath + ".text", "text asset text must be non-empty")
         _check_source(asset.font_source, "text asset font_source", vpath + ".font_source")
+        validate_typography(asset, vpath)
         if not _finite_gt0(asset.size_px):
             raise _fail(vpath + ".size_px", "text asset size_px must be finite and > 0")
         if asset.max_width_px is not None and not _finite_gt0(asset.max_width_px):
@@ -198,6 +231,49 @@ def _validate_asset(key: str, asset: m.Asset, apath: str) -> None:
                 raise _fail(f"{vpath}.{name}", f"{kind} asset {name} {rule}")
     elif isinstance(asset, m.PathAsset) and not asset.svg_path_d.strip():
         raise _fail(vpath + ".svg_path_d", "path asset svg_path_d must be non-empty")
+
+
+def validate_typography(a: Any, vpath: str) -> None:
+    """The rules of the typography fields of a Text (or Captions) asset."""
+    runs = getattr(a, "runs", None)
+    if runs is not None:
+        if not runs or not "".join(r.text for r in runs).strip():
+            raise _fail(vpath + ".runs", "runs must hold some non-blank text")
+        for i, r in enumerate(runs):
+            rp = f"{vpath}.runs[{i}]"
+            if r.font_source is not None:
+                _check_source(r.font_source, "run font_source", rp + ".font_source")
+            if r.size_px is not None and not _finite_gt0(r.size_px):
+                raise _fail(rp + ".size_px", "run size_px must be finite and > 0")
+            if r.letter_spacing is not None and not math.isfinite(r.letter_spacing):
+                raise _fail(rp + ".letter_spacing", "letter_spacing must be finite")
+    for i, rel in enumerate(a.font_fallback):
+        _check_source(rel, "fallback font", f"{vpath}.font_fallback[{i}]")
+    if a.line_height is not None and not _finite_gt0(a.line_height):
+        raise _fail(vpath + ".line_height", "line_height must be finite and > 0")
+    ls = a.letter_spacing
+    if isinstance(ls, (int, float)):
+        if not math.isfinite(ls):
+            raise _fail(vpath + ".letter_spacing", "letter_spacing must be finite")
+    else:
+        validate_anim(ls, vpath + ".letter_spacing")
+    sh = a.shadow
+    if sh is not None and not _finite_ge0(sh.blur):
+        raise _fail(vpath + ".shadow.blur", "shadow blur must be finite and >= 0")
+    bg = a.background
+    if bg is not None:
+        pad = bg.padding
+        if not all(_finite_ge0(x) for x in (pad.left, pad.right, pad.top, pad.bottom)):
+            raise _fail(vpath + ".background.padding", "padding must be finite and >= 0")
+        if not _finite_ge0(bg.corner_radius):
+            raise _fail(vpath + ".background.corner_radius", "must be finite and >= 0")
+    fit = getattr(a, "fit", None)
+    if fit is not None:
+        for name in ("width", "height", "min_size_px"):
+            if not _finite_gt0(getattr(fit, name)):
+                raise _fail(f"{vpath}.fit.{name}", f"fit {name} must be finite and > 0")
+        if fit.max_lines is not None and fit.max_lines < 1:
+            raise _fail(vpath + ".fit.max_lines", "fit max_lines must be >= 1 when set")
 
 
 def _validate_limits(comp: m.Composition) -> None:

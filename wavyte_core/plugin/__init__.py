@@ -1,7 +1,9 @@
 """The public API for plugins: the one package third-party kinds and backends import.
 
 Effect and transition kinds (`Effect`, `Transition`, `Param`, `hookimpl`, …) are defined in
-`wavyte_core.plugin.kinds`; the roles a backend, decoder or encoder implements (`Rasterizer`,
+`wavyte_core.plugin.kinds`; asset kinds (`AssetKind`, `VectorDrawing`, `RasterDrawing`, …)
+in `wavyte_core.plugin.asset_kinds`, with paths from `wavyte_core.plugin.geometry` and the
+Paint/Stroke model of `wavyte_core.format.paint`; the roles a backend, decoder or encoder implements (`Rasterizer`,
 `Compositor`, `Decoder`, `Encoder`, `Surface`, …) in `wavyte_core.plugin.roles`; the specs a
 registration hook returns in `wavyte_core.plugin.specs`; the hooks themselves in
 `wavyte_core.plugin.hookspecs`. The names a plugin needs are re-exported here, so
@@ -11,6 +13,33 @@ Modules inside this package never import this ``__init__`` (that would be an imp
 they import each other directly.
 """
 
+from wavyte_core.format.paint import (
+    Animated,
+    LinearGradient,
+    Paint,
+    RadialGradient,
+    Solid,
+    Stop,
+    Stroke,
+)
+
+from .asset_kinds import (
+    AssetKind,
+    DrawContext,
+    Drawing,
+    PrepareContext,
+    RasterDrawing,
+    VectorDrawing,
+    VectorShape,
+)
+from .geometry import (
+    PathBuilder,
+    ellipse_path,
+    line_path,
+    polygon_path,
+    rect_path,
+    star_path,
+)
 from .kinds import (
     Box,
     Effect,
@@ -38,10 +67,31 @@ from .roles import (
     VideoOpener,
     is_opaque,
 )
-from .specs import EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
+from .specs import AssetKindSpec, EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
 
 __all__ = [
     "Affine",
+    "Animated",
+    "AssetKind",
+    "AssetKindSpec",
+    "DrawContext",
+    "Drawing",
+    "LinearGradient",
+    "Paint",
+    "PathBuilder",
+    "PrepareContext",
+    "RadialGradient",
+    "RasterDrawing",
+    "Solid",
+    "Stop",
+    "Stroke",
+    "VectorDrawing",
+    "VectorShape",
+    "ellipse_path",
+    "line_path",
+    "polygon_path",
+    "rect_path",
+    "star_path",
     "Box",
     "Compositor",
     "Decoder",

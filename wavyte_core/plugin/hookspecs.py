@@ -19,6 +19,7 @@ from wavyte_core.plugin.markers import hookimpl, hookspec  # noqa: F401  (hookim
 from wavyte_core.plugin.specs import EffectKindSpec, RoleSpec, TransitionKindSpec
 
 if TYPE_CHECKING:
+    from wavyte_core.plugin.asset_kinds import AssetKind
     from wavyte_core.plugin.kinds import Effect, Transition
 
 
@@ -80,6 +81,20 @@ def wavyte_register_transitions() -> list[type[Transition] | TransitionKindSpec]
     Called once per process. Each transition spec of a composition is validated and bound
     once at load (a plugin kind's bad params are an error naming the param); per frame the
     bound transition composites the paired layers.
+    """
+
+
+@hookspec
+def wavyte_register_asset_kinds() -> list[type[AssetKind]]:
+    """Return the asset kinds this plugin provides: `wavyte_core.plugin.AssetKind`
+    subclasses. Third-party kinds are namespaced (``acme.particles``); un-namespaced names
+    are reserved for the format's own kinds (``Shape``, ``Captions``, ...).
+
+    Called once per process; each class's declaration is checked then (a broken one is
+    reported by plugin name). Per composition, each asset of the kind is parsed once when
+    the composition is checked; per job, the class is instantiated and ``prepare``d once
+    per asset; per rendered frame only ``draw`` runs, and only when the sampled values
+    changed (see `wavyte_core.plugin.asset_kinds`).
     """
 
 

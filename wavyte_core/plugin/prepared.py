@@ -77,6 +77,57 @@ class ShapedText:
 
 
 @dataclass(frozen=True, slots=True)
+class FillOp:
+    """Fill ``geometry`` (non-zero) with one straight-alpha colour."""
+
+    geometry: PathGeometry
+    color_rgba8: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ImageOp:
+    """Draw premultiplied BGRA ``pixels`` scaled to the local rectangle (x, y, w, h)."""
+
+    pixels: np.ndarray
+    rect: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowOp:
+    """A blurred silhouette: ``geometry`` filled with ``color_rgba8``, moved by ``offset``,
+    blurred with a Gaussian of standard deviation ``blur`` px (0: sharp). Rasterised once
+    per backend when the text is prepared for drawing, then drawn as an image."""
+
+    geometry: PathGeometry
+    color_rgba8: tuple[int, int, int, int]
+    offset: tuple[float, float]
+    blur: float
+
+
+TextOp = FillOp | ImageOp | ShadowOp
+
+
+@dataclass(frozen=True, slots=True)
+class RichText:
+    """Styled text laid out once: draw ops in paint order, in text-box coordinates.
+
+    Made by the typesetter for a Text asset that uses typography fields (runs, alignment,
+    fallback fonts, colour glyphs, boxes, shadow, fit). Every rasterizer draws the same ops
+    (fills of the same outlines, the same glyph images), so backends stay comparable.
+    """
+
+    ops: tuple[TextOp, ...]
+    width: float
+    height: float
+    lines: tuple[TextLine, ...]
+    bbox: tuple[float, float, float, float]  # where the ops draw (shadow and boxes included)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return max(self.width, 1.0), max(self.height, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
 class ImagePixels:
     """A decoded still: premultiplied BGRA uint8, shape (h, w, 4), C-contiguous, read-only."""
 
@@ -116,6 +167,10 @@ class VideoSession(Protocol):
 
     width: int
     height: int
+    #: Seconds from the first frame's start to the last frame's end (its own display time
+    #: included: an animated GIF's last delay counts), or None when the file does not say.
+    #: Read once at prepare: the loop period of ``"loop": true`` clips.
+    duration: float | None
 
     def frame_at(self, t: float) -> np.ndarray:
         """The premultiplied BGRA frame (h, w, 4) showing at source time ``t`` seconds.
@@ -135,6 +190,10 @@ class VideoSource:
     width: int
     height: int
     audio: np.ndarray | None = None  # float32 (n, 2) at 48 kHz, or None
+
+    @property
+    def duration(self) -> float | None:
+        return getattr(self.session, "duration", None)
 
     @property
     def size(self) -> tuple[float, float]:
@@ -159,9 +218,20 @@ class Deferred:
 
     video: bool = False
     video_audio: np.ndarray | None = None
+    #: A looping video's media duration (probed once by the parent: it evaluates frames)
+    duration: float | None = None
 
 
-Prepared = PathGeometry | ShapedText | ImagePixels | SvgRaster | VideoSource | AudioPcm | Deferred
+Prepared = (
+    PathGeometry
+    | ShapedText
+    | RichText
+    | ImagePixels
+    | SvgRaster
+    | VideoSource
+    | AudioPcm
+    | Deferred
+)
 
 
 @dataclass(slots=True)
@@ -174,6 +244,14 @@ class PreparedAssets:
     def sizes(self) -> dict[str, tuple[float, float]]:
         """Intrinsic layout size per asset key (the layout's input)."""
         return {k: it.size for k, it in zip(self.keys, self.items, strict=True)}  # type: ignore[union-attr]
+
+    def media_durations(self) -> dict[str, float | None]:
+        """Media duration per Video asset key (loop periods are derived from it)."""
+        out: dict[str, float | None] = {}
+        for k, it in zip(self.keys, self.items, strict=True):
+            if isinstance(it, (VideoSource, Deferred)):
+                out[k] = it.duration
+        return out
 
     def close(self) -> None:
         for it in self.items:

@@ -25,7 +25,13 @@ import pluggy
 
 from wavyte_core.errors import PluginError
 from wavyte_core.plugin import hookspecs
-from wavyte_core.plugin.specs import EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
+from wavyte_core.plugin.specs import (
+    AssetKindSpec,
+    EffectKindSpec,
+    PluginInfo,
+    RoleSpec,
+    TransitionKindSpec,
+)
 
 Role = Literal["rasterizer", "compositor", "decoder", "encoder", "executor"]
 ROLES: tuple[Role, ...] = ("rasterizer", "compositor", "decoder", "encoder", "executor")
@@ -37,6 +43,7 @@ _ROLE_HOOKS: dict[str, str] = {
     "executor": "wavyte_register_executors",
     "effect": "wavyte_register_effects",
     "transition": "wavyte_register_transitions",
+    "asset_kind": "wavyte_register_asset_kinds",
 }
 BUILTIN = "builtin"
 #: The core's own plugin, loaded by name like an entry point (it sits above the registry:
@@ -58,6 +65,8 @@ class Registry:
     roles: dict[str, dict[str, RoleSpec]] = field(default_factory=lambda: {r: {} for r in ROLES})
     effects: dict[str, EffectKindSpec] = field(default_factory=dict)  # every alias → spec
     transitions: dict[str, TransitionKindSpec] = field(default_factory=dict)
+    #: Asset kinds by their JSON tag (exact spelling: ``Shape``, ``acme.particles``).
+    asset_kinds: dict[str, AssetKindSpec] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (role, name) → plugin
     kind_owners: dict[tuple[str, str], str] = field(default_factory=dict)  # ("effect", kind)
@@ -137,6 +146,9 @@ class Registry:
             table[spec.name] = spec
             self.owners[(kind, spec.name)] = info.name
             return
+        if kind == "asset_kind":
+            self._record_asset_kind(info, spec)
+            return
         try:
             spec = _kind_spec(kind, spec, third_party=info.name != BUILTIN)
         except ValueError as exc:
@@ -152,6 +164,22 @@ class Registry:
                 continue
             table2[key] = spec
         self.kind_owners[(kind, spec.name)] = info.name
+
+    def _record_asset_kind(self, info: PluginInfo, cls: Any) -> None:
+        from wavyte_core.plugin.asset_host import asset_kind_spec
+
+        try:
+            spec = asset_kind_spec(cls, first_party=info.name == BUILTIN or _first_party(info))
+        except ValueError as exc:
+            info.error = str(exc)
+            info.roles["asset_kind"].pop()
+            return
+        info.roles["asset_kind"][-1] = spec.name
+        if spec.name in self.asset_kinds:
+            info.error = f"asset kind '{spec.name}' already registered"
+            return
+        self.asset_kinds[spec.name] = spec
+        self.kind_owners[("asset_kind", spec.name)] = info.name
 
     # ------------------------------------------------------------------- lookups
 
@@ -187,6 +215,9 @@ class Registry:
     def effect_kinds(self) -> list[str]:
         return sorted({s.name for s in self.effects.values()})
 
+    def asset_kind_names(self) -> list[str]:
+        return sorted(self.asset_kinds)
+
     def transition_kinds(self) -> list[str]:
         return sorted({s.name for s in self.transitions.values()})
 
@@ -207,6 +238,12 @@ def _kind_spec(kind: str, spec: Any, *, third_party: bool) -> Any:
     if third_party:
         plugin_host.check_kind_name(spec.name, kind)
     return spec
+
+
+def _first_party(info: PluginInfo) -> bool:
+    """Plugins shipped with wavyte (distributions named ``wavyte-…``) may register the
+    format's reserved un-namespaced kind names (``Lottie``)."""
+    return info.distribution.lower().replace("_", "-").startswith("wavyte")
 
 
 def _dist_version(name: str) -> str:

@@ -14,12 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from wavyte_core.plugin.prepared import PathGeometry, ShapedText
 from wavyte_core.timeline.affine import Affine
+
+if TYPE_CHECKING:
+    from wavyte_core.plugin.asset_kinds import VectorDrawing
 
 
 @dataclass(eq=False, slots=True)
@@ -76,8 +79,9 @@ _U32_OPAQUE = np.uint32(0xFF000000)
 class Rasterizer(Protocol):
     """Turns prepared assets into pixels on a surface, under an affine and an opacity.
 
-    ``prepare_*`` are called once per asset per job and return a native handle; the
-    ``draw_*`` methods are called once per visible layer per rendered frame. Drawing is
+    ``prepare_*`` are called once per asset per job and return a native handle
+    (``prepare_vector``: once per distinct drawing of an asset kind); the ``draw_*``
+    methods are called once per visible layer per rendered frame. Drawing is
     source-over onto whatever the surface holds, with anti-aliasing, fill rule non-zero.
     """
 
@@ -113,6 +117,37 @@ class Rasterizer(Protocol):
 
     def draw_pixels(self, surface: Surface, pixels: np.ndarray, m: Affine, opacity: float) -> None:
         """Like `draw_image` for a frame that changes every call (video)."""
+        ...
+
+    def prepare_vector(self, drawing: VectorDrawing) -> Any:
+        """Convert an asset kind's `VectorDrawing` to native objects once: paths (fill rule
+        per shape), paints (solid colours; gradient shaders/patterns), stroke settings.
+
+        Called when a kind's sampled values change (once per job for a static shape),
+        never per frame otherwise. Semantics every rasterizer follows:
+
+        - shapes in order, each filled (``fill``, ``fill_rule`` NonZero/EvenOdd) and then
+          stroked (``stroke_path`` or ``path``), anti-aliased, source-over;
+        - colours are straight RGBA8; ``LinearGradient`` runs from ``start`` to ``end``;
+          ``RadialGradient`` from the ``focal`` point (radius 0; default the centre) to the
+          circle (``center``, ``radius``), a two-point conical gradient as in SVG;
+          ``extend`` Pad/Repeat/Reflect (skia Clamp/Repeat/Mirror, cairo
+          EXTEND_PAD/REPEAT/REFLECT); stops interpolate in premultiplied sRGB (CSS): skia
+          ``kInterpolateColorsInPremul_Flag``, cairo through
+          `wavyte_core.plugin.paints.premul_stops`; a gradient that spans nothing paints
+          its last stop (`paints.degenerate_colour`);
+        - gradient points, stroke widths and dash lengths are local units (the draw's
+          affine scales them); joins Miter/Round/Bevel with ``miter_limit``, caps
+          Butt/Round/Square; ``dash`` on/off lengths (an odd count repeats, as SVG),
+          starting ``dash_offset`` into the pattern; a stroke of width 0 draws nothing.
+          Trimming is already done by the core (``stroke_path``).
+        """
+        ...
+
+    def draw_vector(self, surface: Surface, handle: Any, m: Affine, opacity: float) -> None:
+        """Draw a prepared vector drawing under ``m`` with ``opacity`` applied to the
+        drawing as a group (a stroke over its fill does not show the fill through).
+        Called once per visible layer per rendered frame."""
         ...
 
     def flush(self, surface: Surface) -> None:

@@ -150,6 +150,24 @@ def _proc_defs(defs: dict[str, Any]) -> None:
                 {"stiffness": _F64, "damping": _F64, "target": _F64},
                 ["stiffness", "damping", "target"],
             ),
+            "AudioLevel": {
+                **_struct(
+                    {
+                        "asset": _STR,
+                        "band_hz": _opt(
+                            {"type": "array", "items": _F64, "minItems": 2, "maxItems": 2}
+                        ),
+                        "window_sec": _F64,
+                        "smoothing": _F64,
+                        "gain": _F64,
+                        "offset": _F64,
+                    },
+                    ["asset"],
+                ),
+                "additionalProperties": False,
+                "description": "The level (0..1 before gain) of an asset's sound at the "
+                "frame's timeline time: windowed RMS in dBFS mapped from -60..0 to 0..1.",
+            },
         }
     )
     defs["ProcScalar"] = scalar
@@ -300,7 +318,7 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
             "Svg": _struct({"source": _STR}, ["source"]),
             "Path": _struct({"svg_path_d": _STR}, ["svg_path_d"]),
             "Image": _struct({"source": _STR}, ["source"]),
-            "Video": _struct(media, ["source"]),
+            "Video": _struct({**media, "loop": {"type": "boolean"}}, ["source"]),
             "Audio": _struct(media, ["source"]),
         }
     )

@@ -38,7 +38,8 @@ requires-python = ">=3.11"
 dependencies = ["wavyte", "numpy>=1.26"]
 
 [project.optional-dependencies]
-test = ["pytest>=8", "jsonschema>=4.18"]
+# wavyte-conformance: the certification contracts the tests subclass.
+test = ["pytest>=8", "jsonschema>=4.18", "wavyte-conformance"]
 
 # The entry point is how wavyte finds the plugin: group "wavyte", any name.
 [project.entry-points.wavyte]
@@ -119,7 +120,7 @@ def wavyte_register_transitions():
 _TEST = '''\
 """Certification: the contract wavyte ships, applied to this plugin's kinds."""
 
-from conformance.effect_contract import EffectContract, TransitionContract
+from wavyte_conformance.effect_contract import EffectContract, TransitionContract
 
 from {package}.plugin import Reveal, Tint
 

@@ -112,6 +112,26 @@ class TransitionKindSpec:
     examples: tuple[dict[str, Any], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class AssetKindSpec:
+    """An asset kind (`wavyte_core.plugin.AssetKind` subclass), compiled once per process
+    by the registry: ``param_set`` is None for a structured kind (one that overrides
+    ``parse``); ``params`` still feed docs and the schema."""
+
+    name: str
+    kind: type
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    param_set: ParamSet | None = None
+    json_schema: dict[str, Any] | None = None
+    doc: str = ""
+    examples: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def structured(self) -> bool:
+        return self.param_set is None
+
+
 @dataclass(slots=True)
 class PluginInfo:
     name: str

@@ -14,10 +14,12 @@ three reuse rules from DESIGN.md §5:
   32-pixel grid) when the compositor places surfaces at their origin (``layer_regions``):
   a small blurred or cross-faded layer pays for its region, not for full-canvas clears
   and blends (rule 9). The grid keeps a moving layer on one surface size for many frames.
+  The layer is still drawn in canvas coordinates (on a shared canvas-sized scratch, its
+  region then copied out: `_draw_at_origin`), because rasterizers resampling an image
+  under a matrix shifted by the region origin round some pixels apart; so region and
+  canvas-sized isolation give the same bytes (conformance/tests/test_region_isolation.py).
   Plain layers isolated only because the compositor has no direct draw (the exact numpy
-  compositor) keep canvas-sized surfaces: a rasterizer resampling an image under a
-  matrix shifted by the region origin may round a level apart (skia's inverse matrix),
-  which would break byte parity with direct drawing;
+  compositor) keep canvas-sized surfaces;
 - the frame after its longest unchanged prefix of ops is snapshotted once, and later frames
   start from that snapshot instead of redrawing the prefix (a static background under a
   moving title costs one copy);
@@ -112,7 +114,7 @@ class SurfacePool:
 
 @dataclass(slots=True)
 class _Cached:
-    key: tuple
+    key: tuple | None  # None: the surface holds no finished layer
     surface: Surface
     spare: Surface | None  # ping-pong partner for pixel effects
 
@@ -157,6 +159,8 @@ class FrameRenderer:
         self._prev_ops: list[tuple] = []
         self._snap: Surface | None = None
         self._snap_ops: list[tuple] = []
+        #: Canvas-sized, transparent between uses: where region layers are drawn.
+        self._origin_scratch: Surface | None = None
         self.stats = FrameStats()
         self.timer = timer
         #: Move unchanged ops ahead of changed ones they do not overlap (`_reorder`).
@@ -168,7 +172,9 @@ class FrameRenderer:
         """Composite ops of a frame (§4.1 + §3.5). Each op is a comparable tuple:
         ``(0, layer, opacity)`` for Over, ``(1, layer_a, layer_b, t)`` for a pair, where a
         layer is ``(clip_index, affine, draw_opacity, source_time, pixel_passes)`` (the
-        passes, with their evaluated params, are part of the layer's cache key)."""
+        passes, with their evaluated params, are part of the layer's cache key; for an
+        animated asset kind ``source_time`` holds its sampled values instead, handed to
+        its draw call)."""
         clips = self.clips
         layers: list[tuple] = []
         for node in graph.nodes:
@@ -184,7 +190,13 @@ class FrameRenderer:
             passes = node.fx if rt.dynamic_fx else rt.pixel
             layers.append(
                 (
-                    (node.clip, m, f32(op), node.source_time_s, passes),
+                    (
+                        node.clip,
+                        m,
+                        f32(op),
+                        node.source_time_s if node.state is None else node.state,
+                        passes,
+                    ),
                     node.progress_in,
                     node.progress_out,
                 )
@@ -388,20 +400,24 @@ class FrameRenderer:
             self._drop(rt.index)
             c = None
         if c is None:
-            c = _Cached(key, self.pool.take(rw, rh), None)
+            c = _Cached(None, self.pool.take(rw, rh), None)
             self._cache[rt.index] = c
         if passes and c.spare is None:
             c.spare = self.pool.take(rw, rh)
-        c.key = key
+        # Marked as holding ``key`` only once drawn: a draw or an effect that raises leaves
+        # an entry that matches nothing, so the next frame draws the layer again.
+        c.key = None
         s = c.surface
         s.origin = (x0, y0)
         m = layer[1]
         if x0 or y0:
+            self._draw_at_origin(rt, layer, s)
             a, b, cc, d, e, f = m
             m = (a, b, cc, d, e - x0, f - y0)
-        self.rast.clear(s)
-        rt.draw(s, m, layer[2], layer[3])  # type: ignore[misc]
-        self.rast.flush(s)
+        else:  # the canvas's own coordinates: the surface only ends earlier
+            self.rast.clear(s)
+            rt.draw(s, m, layer[2], layer[3])  # type: ignore[misc]
+            self.rast.flush(s)
         s.bounds = device_bounds(rt.local_bounds, m, rw, rh)
         self.stats.layers_drawn += 1
         for fx in passes:
@@ -418,7 +434,38 @@ class FrameRenderer:
             s = out  # type: ignore[assignment]
         if passes:
             self._invalidate(s)
+        c.key = key
         return s
+
+    def _draw_at_origin(self, rt: ClipRuntime, layer: tuple, s: Surface) -> None:
+        """Draw ``layer`` into ``s`` (a region surface placed at ``s.origin``) with exactly
+        the pixels a canvas-sized surface would get there.
+
+        Rasterizers are not exact under a matrix shifted by the region origin: skia and
+        cairo resample images through the inverse matrix in float / fixed point and
+        quantise the bilinear weights, so ``e − x0`` instead of ``e`` moves some weights
+        a step (up to 5 levels on a downscaled photo's edges). So the layer is drawn with
+        its canvas matrix on one canvas-sized scratch surface shared by all layers, and
+        its region is copied out; the scratch is zeroed there again, so it is transparent
+        whenever a draw starts. Everything drawn lies inside the layer's device bounds,
+        which the region contains (the region surfaces rely on that already). Called once
+        per redrawn isolated layer whose region does not start at the canvas origin; costs
+        a copy and a clear of the region."""
+        d = self._origin_scratch
+        if d is None:
+            d = self._origin_scratch = self.pool.take()
+            self.rast.clear(d)
+        x0, y0 = s.origin
+        y1, x1 = y0 + s.height, x0 + s.width
+        window = d.buf[y0:y1, x0:x1]
+        try:
+            rt.draw(d, layer[1], layer[2], layer[3])  # type: ignore[misc]
+            self.rast.flush(d)
+            np.copyto(s.buf, window)
+        finally:  # a draw that raised may have left pixels there too
+            window.view(np.uint32).fill(0)
+            self._invalidate(d)
+        self._invalidate(s)
 
     def _drop(self, idx: int) -> None:
         c = self._cache.pop(idx)

@@ -18,10 +18,20 @@ from typing import Any
 
 import numpy as np
 
+from wavyte_core.assets.levels import AudioLevels
 from wavyte_core.assets.prepare import prepare_assets
 from wavyte_core.errors import CompositionError, PluginError, RenderError
-from wavyte_core.format.model import AudioAsset, Composition, ImageAsset, SvgAsset, VideoAsset
+from wavyte_core.format.model import (
+    AudioAsset,
+    Composition,
+    ImageAsset,
+    KindAsset,
+    SvgAsset,
+    VideoAsset,
+)
+from wavyte_core.format.paths import resolve_asset_path
 from wavyte_core.format.validate import check_sampling, validate
+from wavyte_core.plugin.asset_host import BoundAsset, KindDrawer, PreparedKind, bind_asset
 from wavyte_core.plugin.host import bind_effect, bind_transition
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
@@ -30,6 +40,7 @@ from wavyte_core.plugin.prepared import (
     ImagePixels,
     PathGeometry,
     PreparedAssets,
+    RichText,
     ShapedText,
     SvgRaster,
     VideoSource,
@@ -38,11 +49,12 @@ from wavyte_core.plugin.registry import Registry, default_registry
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
+from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
-from wavyte_core.timeline.anim import compile_anim, is_constant
-from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, unpaired_opacity
+from wavyte_core.timeline.anim import audio_levels_in, compile_anim, is_constant
+from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
 
 #: The CLI's and the reference's background, #12141c.
@@ -75,7 +87,50 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     that could never be sampled, and that every effect kind is installed."""
     validate(comp)
     check_sampling(comp)
-    parse_clip_effects(comp, registry or default_registry())
+    reg = registry or default_registry()
+    parse_asset_kinds(comp, reg)
+    parse_clip_effects(comp, reg)
+
+
+def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundAsset]:
+    """Bind every kind asset (``{"Shape": ...}``, ``{"acme.particles": ...}``) to its
+    installed kind: its JSON validated, its animated values compiled. An uninstalled kind
+    or a bad value is a `CompositionError` naming its JSON path."""
+    from wavyte_core.format.load import member_path
+    from wavyte_core.timeline.rng import stable_hash64
+
+    out: dict[str, BoundAsset] = {}
+    spf = comp.fps.den / comp.fps.num if comp.fps.num else 1 / 30
+    for key in sorted(comp.assets):
+        asset = comp.assets[key]
+        if not isinstance(asset, KindAsset):
+            continue
+        apath = member_path("assets", key)
+        spec = registry.asset_kinds.get(asset.kind)
+        if spec is None:
+            have = ", ".join(registry.asset_kind_names()) or "none"
+            raise CompositionError(
+                member_path(apath, asset.kind),
+                f"unknown asset kind '{asset.kind}' (installed: {have})",
+            )
+        out[key] = bind_asset(
+            spec,
+            asset.params,
+            member_path(apath, asset.kind),
+            secs_per_frame=spf,
+            seed=stable_hash64(comp.seed, key),
+        )
+    return out
+
+
+def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, float | None]:
+    """The loop period of every looping Video asset (None: unknown, plays once)."""
+    durations = assets.media_durations() if assets is not None else {}
+    return {
+        key: loop_period(a, durations.get(key))
+        for key, a in comp.assets.items()
+        if isinstance(a, VideoAsset) and a.loop
+    }
 
 
 def parse_clip_effects(
@@ -207,6 +262,7 @@ class Job:
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
+        self.kinds = parse_asset_kinds(comp, reg)
         self.effects = parse_clip_effects(comp, reg, self.root)
         self.background = background
         self.assets: PreparedAssets | None = None
@@ -230,9 +286,12 @@ class Job:
                     if "audio" in reg.spec("decoder", backends.decoder).capabilities:
                         self.decoder = reg.create("decoder", backends.decoder)
                     self.audio_decoder = self._audio_decoder()
+                if self.decoder is None and self._probes_loops():
+                    self.decoder = reg.create("decoder", backends.decoder)
                 self.assets = prepare_assets(
-                    comp, self.root, None, svg_renderer=None, svg_scales={},
+                    comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
+                    kinds=self.kinds,
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
@@ -248,6 +307,13 @@ class Job:
     def _needs_decoder(self) -> bool:
         return any(
             isinstance(a, (ImageAsset, VideoAsset, AudioAsset)) for a in self.comp.assets.values()
+        )
+
+    def _probes_loops(self) -> bool:
+        """Whether a looping video needs its media duration read (no trim end given)."""
+        return any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in self.comp.assets.values()
         )
 
     def _has_sound(self) -> bool:
@@ -277,6 +343,7 @@ class Job:
             svg_scales=svg_scales,
             audio_decoder=self.audio_decoder,
             audio=audio,
+            kinds=self.kinds,
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -284,8 +351,21 @@ class Job:
     def _layout(self, sizes: dict[str, tuple[float, float]]) -> None:
         self.sizes = sizes
         self.layout = solve_layout(self.comp, sizes)
+        #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
+        self.loop_periods = loop_periods(self.comp, self.assets)
+        #: level tables of AudioLevel animations, computed on first use (here, at prepare)
+        self.levels = AudioLevels(self.comp, self._pcm_for_levels, self.loop_periods)
+        states = [
+            self.kinds[info_key].state_at() if info_key in self.kinds else None
+            for info_key in (c.asset for t in self.comp.tracks for c in t.clips)
+        ]
         self.evaluator = Evaluator(
-            self.comp, self.layout, effect_passes=[fx.pixel_at for fx in self.effects]
+            self.comp,
+            self.layout,
+            effect_passes=[fx.pixel_at for fx in self.effects],
+            asset_states=states if any(st is not None for st in states) else None,
+            media_durations=self.assets.media_durations() if self.assets is not None else None,
+            levels_at=self.levels.lookup_at,
         )
 
     def _build_renderer(self) -> FrameRenderer:
@@ -421,9 +501,14 @@ class Job:
         if isinstance(item, ShapedText):
             x0, y0, x1, y1 = item.outline.bbox
             return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
+        if isinstance(item, RichText):
+            x0, y0, x1, y1 = item.bbox
+            return min(x0, 0.0), min(y0, 0.0), max(x1, item.width), max(y1, item.height)
         if isinstance(item, (ImagePixels, SvgRaster, VideoSource)):
             w, h = item.size
             return 0.0, 0.0, w, h
+        if isinstance(item, PreparedKind):
+            return item.bounds  # None while its values animate
         return None
 
     def _draw_fn(self, key: str) -> Callable[[Surface, Any, float, Any], None]:
@@ -440,6 +525,8 @@ class Job:
             fn = partial(_fill_path, r.fill_path, r.prepare_path(item))
         elif isinstance(item, ShapedText):
             fn = partial(_draw_text, r.draw_text, r.prepare_text(item))
+        elif isinstance(item, RichText):
+            fn = TextDrawer(r, item.ops).draw
         elif isinstance(item, ImagePixels):
             fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
         elif isinstance(item, SvgRaster):
@@ -454,6 +541,8 @@ class Job:
             if self.timer is not None:
                 frame_at = self.timer.wrap("decode", frame_at)
             fn = partial(_draw_video, r.draw_pixels, frame_at)
+        elif isinstance(item, PreparedKind):
+            fn = KindDrawer(item, r)
         elif isinstance(item, AudioPcm):
             fn = _draw_nothing
         else:  # pragma: no cover
@@ -484,6 +573,22 @@ class Job:
 
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
+
+    def _pcm_for_levels(self, key: str) -> np.ndarray | None:
+        """An asset's sound for its level table: the decoded PCM when this process has it,
+        else decoded now (render workers and muted stems are not decoded for the mix)."""
+        pcm = self.audio_pcm().get(key)
+        if pcm is not None and len(pcm):
+            return pcm
+        asset = self.comp.assets[key]
+        tag = "Audio" if isinstance(asset, AudioAsset) else "Video"
+        path = resolve_asset_path(self.root, asset.source, f"assets.{key}.{tag}.source")
+        decoder = self._audio_decoder() if self.decoder is not None else None
+        if decoder is None:
+            decoder = self.registry.create("decoder", self.backends.decoder)
+        if not hasattr(decoder, "decode_audio"):
+            return None
+        return decoder.decode_audio(path)
 
     def audio_pcm(self) -> dict[str, np.ndarray | None]:
         """Decoded PCM per asset key (Audio assets and Video assets with sound)."""
@@ -550,6 +655,28 @@ def _draw_video(draw: Callable, frame_at: Callable, s: Surface, m: Any, o: float
 
 def _draw_nothing(s: Surface, m: Any, o: float, t: Any) -> None:
     return None
+
+
+def evaluator_for(
+    comp: Composition, root: str | Path, registry: Registry | None = None
+) -> Evaluator:
+    """The evaluator `wavyte eval` uses: the composition alone when that is enough, else a
+    prepared job's (layout sizes, looping videos' durations and ``AudioLevel`` tables come
+    from the assets)."""
+    from wavyte_core.format.model import LayoutMode
+
+    needs_assets = (
+        any(t.layout_mode != LayoutMode.Absolute for t in comp.tracks)
+        or any(
+            isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None
+            for a in comp.assets.values()
+        )
+        or any(audio_levels_in(c.props.opacity) for t in comp.tracks for c in t.clips)
+    )
+    if not needs_assets:
+        return Evaluator(comp, layout_for(comp, root, registry))
+    with Job(comp, assets_root=root, registry=registry) as job:
+        return job.evaluator
 
 
 def layout_for(

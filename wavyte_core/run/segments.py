@@ -488,10 +488,39 @@ def _mix_audio(
         tag = "Audio" if isinstance(asset, AudioAsset) else "Video"
         path = resolve_asset_path(root, asset.source, f"assets.{key}.{tag}.source")
         pcm[key] = decoder.decode_audio(path)
-    segs = build_audio_manifest(comp, pcm, plan.start, plan.end)
+    segs = build_audio_manifest(
+        comp, pcm, plan.start, plan.end, _loop_periods(comp, root, backends, reg)
+    )
     if not segs:
         return None
     return mix_manifest(segs, frame_to_sample(plan.frames, comp.fps))
+
+
+def _loop_periods(
+    comp: Composition, root: Path, backends: Backends, reg: Any
+) -> dict[str, float | None]:
+    """Loop periods of the looping videos (their sound repeats with the picture); a
+    video without a trim end is opened once to read its duration."""
+    from wavyte_core.format.model import VideoAsset
+    from wavyte_core.format.paths import resolve_asset_path
+    from wavyte_core.timeline.evaluate import loop_period
+
+    out: dict[str, float | None] = {}
+    decoder = None
+    for key, asset in comp.assets.items():
+        if not (isinstance(asset, VideoAsset) and asset.loop):
+            continue
+        duration = None
+        if asset.trim_end_sec is None:
+            decoder = decoder or reg.create("decoder", backends.decoder)
+            path = resolve_asset_path(root, asset.source, f"assets.{key}.Video.source")
+            session = decoder.open_video(path)
+            try:
+                duration = getattr(session, "duration", None)
+            finally:
+                session.close()
+        out[key] = loop_period(asset, duration)
+    return out
 
 
 # ------------------------------------------------------------------------------ checks

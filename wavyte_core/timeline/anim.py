@@ -23,6 +23,7 @@ from typing import Any, Literal
 from wavyte_core.errors import AnimationError
 from wavyte_core.format.model import (
     Anim,
+    AudioLevel,
     Delay,
     Envelope,
     Expr,
@@ -64,6 +65,8 @@ AnimKind = Literal["f64", "transform", "parts"]
 #: form, cheaper to interpolate than frozen dataclasses (see ``affine.parts_to_affine``).
 TransformParts = tuple[float, float, float, float, float, float, float]
 Sampler = Callable[[int], Any]
+#: ``AudioLevel`` → ``level(clip_local_frame) -> 0..1`` (see `compile_anim`)
+LevelLookup = Callable[[AudioLevel], Callable[[int], float]]
 
 U64_MAX = 0xFFFF_FFFF_FFFF_FFFF
 TAU = math.tau
@@ -217,7 +220,9 @@ def _fmax(a: float, b: float) -> float:
     return a if a > b else b
 
 
-def _compile_scalar(p: ProcScalar, spf: float, seed: int) -> Callable[[int], float]:
+def _compile_scalar(
+    p: ProcScalar, spf: float, seed: int, levels: LevelLookup | None = None
+) -> Callable[[int], float]:
     if isinstance(p, Sine):
         amp, freq, phase, offset = p.amp, p.freq_hz, p.phase, p.offset
         sin = math.sin
@@ -280,14 +285,30 @@ def _compile_scalar(p: ProcScalar, spf: float, seed: int) -> Callable[[int], flo
 
         return spring
 
+    if isinstance(p, AudioLevel):
+        if levels is None:
+            return _raiser(
+                f"AudioLevel of asset '{p.asset}' needs the decoded sound (a render or a "
+                "prepared job; `wavyte eval` decodes it too)"
+            )
+        level = levels(p)
+        gain, offset = p.gain, p.offset
+
+        def audio_level(f: int) -> float:
+            return offset + gain * level(f)
+
+        return audio_level
+
     raise TypeError(f"unknown procedural scalar {type(p).__name__}")
 
 
-def _compile_procedural(p: Procedural, kind: AnimKind, spf: float, seed: int) -> Sampler:
+def _compile_procedural(
+    p: Procedural, kind: AnimKind, spf: float, seed: int, levels: LevelLookup | None
+) -> Sampler:
     if kind != "f64":
         return _raiser(MSG_PROC_TRANSFORM)
     if isinstance(p.kind, ProcScalarKind):
-        return _compile_scalar(p.kind.params, spf, seed)
+        return _compile_scalar(p.kind.params, spf, seed, levels)
     return _raiser(MSG_VEC2_AS_F64)
 
 
@@ -303,10 +324,12 @@ def _saturating_u64_floor(x: float) -> int:
     return int(math.floor(x))
 
 
-def _compile_expr(e: Expr, kind: AnimKind, spf: float, seed: int) -> Sampler:
+def _compile_expr(
+    e: Expr, kind: AnimKind, spf: float, seed: int, levels: LevelLookup | None
+) -> Sampler:
     node = e.node
     if isinstance(node, Delay):
-        inner = _compile(node.inner, kind, spf, seed)
+        inner = _compile(node.inner, kind, spf, seed, levels)
         by = node.by
         return lambda f: inner(0 if f < by else f - by)
 
@@ -314,13 +337,13 @@ def _compile_expr(e: Expr, kind: AnimKind, spf: float, seed: int) -> Sampler:
         factor = node.factor
         if factor <= 0.0:
             return _raiser(MSG_SPEED)
-        inner = _compile(node.inner, kind, spf, seed)
+        inner = _compile(node.inner, kind, spf, seed, levels)
         return lambda f: inner(_saturating_u64_floor(float(f) * factor))
 
     if isinstance(node, Reverse):
         if node.duration == 0:
             return _raiser(MSG_REVERSE)
-        inner = _compile(node.inner, kind, spf, seed)
+        inner = _compile(node.inner, kind, spf, seed, levels)
         m = node.duration - 1
         return lambda f: inner(m - (f if f < m else m))
 
@@ -328,7 +351,7 @@ def _compile_expr(e: Expr, kind: AnimKind, spf: float, seed: int) -> Sampler:
         period = node.period
         if period == 0:
             return _raiser(MSG_LOOP)
-        inner = _compile(node.inner, kind, spf, seed)
+        inner = _compile(node.inner, kind, spf, seed, levels)
         if node.mode == LoopMode.Repeat:
             return lambda f: inner(f % period)
         if period == 1:
@@ -342,9 +365,9 @@ def _compile_expr(e: Expr, kind: AnimKind, spf: float, seed: int) -> Sampler:
         return ping_pong
 
     if isinstance(node, Mix):
-        ta = _compile(node.t, "f64", spf, seed)
-        aa = _compile(node.a, kind, spf, seed)
-        ba = _compile(node.b, kind, spf, seed)
+        ta = _compile(node.t, "f64", spf, seed, levels)
+        aa = _compile(node.a, kind, spf, seed, levels)
+        ba = _compile(node.b, kind, spf, seed, levels)
         lerp = _LERPS[kind]
 
         def mix(f: int) -> Any:
@@ -359,18 +382,25 @@ def _compile_expr(e: Expr, kind: AnimKind, spf: float, seed: int) -> Sampler:
 # ------------------------------------------------------------------------------ public
 
 
-def _compile(anim: Anim, kind: AnimKind, spf: float, seed: int) -> Sampler:
+def _compile(
+    anim: Anim, kind: AnimKind, spf: float, seed: int, levels: LevelLookup | None = None
+) -> Sampler:
     if isinstance(anim, Keyframes):
         return _compile_keyframes(anim, kind)
     if isinstance(anim, Procedural):
-        return _compile_procedural(anim, kind, spf, seed)
+        return _compile_procedural(anim, kind, spf, seed, levels)
     if isinstance(anim, Expr):
-        return _compile_expr(anim, kind, spf, seed)
+        return _compile_expr(anim, kind, spf, seed, levels)
     raise TypeError(f"not an Anim: {type(anim).__name__}")
 
 
 def compile_anim(
-    anim: Anim, kind: AnimKind, *, secs_per_frame: float, seed: int
+    anim: Anim,
+    kind: AnimKind,
+    *,
+    secs_per_frame: float,
+    seed: int,
+    levels: LevelLookup | None = None,
 ) -> Callable[[int], Any]:
     """Compile ``anim`` once into ``sample(clip_local_frame) -> float | Transform2D``.
 
@@ -378,8 +408,26 @@ def compile_anim(
     values, not yet turned into a matrix) or ``"parts"`` (the same values as flat 7-tuples,
     for the frame loop; bit-identical components). The closure raises ``AnimationError`` with the
     reference's message when the animation cannot be sampled.
+
+    ``levels`` resolves an ``AudioLevel`` to ``level(clip_local_frame) -> 0..1`` (a lookup
+    in a table computed once per render, offset by the clip's start); without it an
+    AudioLevel raises when sampled.
     """
-    return _compile(anim, kind, secs_per_frame, seed)
+    return _compile(anim, kind, secs_per_frame, seed, levels)
+
+
+def audio_levels_in(anim: Anim) -> list[AudioLevel]:
+    """Every ``AudioLevel`` used by ``anim`` (to know which sounds to analyse)."""
+    if isinstance(anim, Procedural):
+        k = anim.kind
+        ps = (k.params,) if isinstance(k, ProcScalarKind) else (k.x, k.y)
+        return [p for p in ps if isinstance(p, AudioLevel)]
+    if isinstance(anim, Expr):
+        node = anim.node
+        if isinstance(node, Mix):
+            return audio_levels_in(node.a) + audio_levels_in(node.b) + audio_levels_in(node.t)
+        return audio_levels_in(node.inner)
+    return []
 
 
 def sample_f64(anim: Anim, frame: int, secs_per_frame: float, seed: int) -> float:

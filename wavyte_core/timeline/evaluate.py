@@ -12,11 +12,12 @@ rely on.
 
 from __future__ import annotations
 
+import math
 import struct
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from wavyte_core.errors import EvaluationError, WavyteError
 from wavyte_core.format.model import (
@@ -30,7 +31,7 @@ from wavyte_core.format.model import (
     VideoAsset,
 )
 from wavyte_core.timeline.affine import Affine, mul, parts_to_affine, translate
-from wavyte_core.timeline.anim import compile_anim, is_constant
+from wavyte_core.timeline.anim import LevelLookup, compile_anim, is_constant
 from wavyte_core.timeline.ease import EASE_FUNCS
 from wavyte_core.timeline.rng import stable_hash64
 
@@ -58,6 +59,9 @@ class EvalNode(NamedTuple):
     #: The clip's pixel passes at this frame when they depend on the frame (animated
     #: plugin effect params); () otherwise. Part of equality, so elision stays exact.
     fx: tuple = ()
+    #: An animated asset kind's sampled values at this frame (what its drawing depends
+    #: on); None for every other asset. Part of equality, like ``fx``.
+    state: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,33 @@ def video_source_time(asset: VideoAsset, fps: Fps, clip_local: int) -> float:
     """§3.6: ``trim_start + (local·(den/num))·rate``, capped at the trim end, floored at 0."""
     src = asset.trim_start_sec + (float(clip_local) * (fps.den / fps.num)) * asset.playback_rate
     return _cap_source_time(src, _trim_cap(asset))
+
+
+def loop_period(asset: VideoAsset, media_duration: float | None) -> float | None:
+    """The length in source seconds of one pass of a looping video (``loop: true``): from
+    ``trim_start_sec`` to ``trim_end_sec``, or to the end of the media (``media_duration``,
+    known after prepare) when no trim end is given. None when the asset does not loop or
+    the period is unknown or not positive (then the clip holds its last frame, as in 0.2)."""
+    if not asset.loop:
+        return None
+    end = asset.trim_end_sec if asset.trim_end_sec is not None else media_duration
+    if end is None or not end - asset.trim_start_sec > 0.0:
+        return None
+    return end - asset.trim_start_sec
+
+
+#: Positions within this many periods of a loop boundary snap to it, so that frame
+#: ``k·period·fps`` shows the loop's first frame despite float rounding.
+_LOOP_SNAP = 1e-9
+
+
+def looped_source_time(trim_start: float, elapsed: float, period: float) -> float:
+    """``trim_start + (elapsed mod period)`` for a looping video; ``elapsed`` is the
+    unwrapped source time since the trim start (clip-local seconds × playback rate)."""
+    if not elapsed > 0.0:  # the first frame, or NaN
+        return trim_start
+    laps = math.floor(elapsed / period + _LOOP_SNAP)
+    return trim_start + max(elapsed - laps * period, 0.0)
 
 
 def _trim_cap(asset: VideoAsset) -> float | None:
@@ -202,10 +233,12 @@ class _ClipProgram:
         "transform_fn",
         "offset",
         "video",
+        "loop",
         "win_in",
         "win_out",
         "bad_effect",
         "fx_at",
+        "state_at",
     )
 
     def __init__(
@@ -215,6 +248,9 @@ class _ClipProgram:
         offset: tuple[float, float],
         fps: Fps,
         fx_at: Callable[[int], tuple] | None = None,
+        period: float | None = None,
+        state_at: Callable[[int], Any] | None = None,
+        levels: LevelLookup | None = None,
     ) -> None:
         clip = info.clip
         spf = fps.den / fps.num
@@ -224,9 +260,12 @@ class _ClipProgram:
         self.offset: Affine = translate(float(offset[0]), float(offset[1]))
         self.bad_effect = any(not e.kind.strip() for e in clip.effects)
         self.fx_at = fx_at
+        self.state_at = state_at
 
         props = clip.props
-        op_fn = compile_anim(props.opacity, "f64", secs_per_frame=spf, seed=info.seed)
+        op_fn = compile_anim(
+            props.opacity, "f64", secs_per_frame=spf, seed=info.seed, levels=levels
+        )
         tr_fn = compile_anim(props.transform, "parts", secs_per_frame=spf, seed=info.seed)
         self.opacity_const: float | None = None
         self.opacity_fn = op_fn
@@ -239,8 +278,12 @@ class _ClipProgram:
 
         asset = info.asset
         self.video: tuple[float, float, float, float | None] | None = None
+        #: ``(trim_start, fps.den, fps.num, rate, period)`` of a looping video, else None
+        self.loop: tuple[float, int, int, float, float] | None = None
         if isinstance(asset, VideoAsset):
             self.video = (asset.trim_start_sec, spf, asset.playback_rate, _trim_cap(asset))
+            if period is not None:
+                self.loop = (asset.trim_start_sec, fps.den, fps.num, asset.playback_rate, period)
 
         self.win_in = _window(clip.transition_in, clip.range, "in")
         self.win_out = _window(clip.transition_out, clip.range, "out")
@@ -254,6 +297,7 @@ class _ClipProgram:
             and self.win_out is None
             and not self.bad_effect
             and fx_at is None
+            and state_at is None
         ):
             self.node = EvalNode(
                 self.index, z, self.affine_const, self.opacity_const, None, None, None
@@ -269,7 +313,11 @@ class _ClipProgram:
         if m is None:
             m = mul(self.offset, parts_to_affine(*self.transform_fn(local)))
         src = None
-        if self.video is not None:
+        if self.loop is not None:
+            ts, den, num, rate, period = self.loop
+            # local·den/num in one rounding: frame k·period·fps lands on the loop point
+            src = looped_source_time(ts, (local * den / num) * rate, period)
+        elif self.video is not None:
             ts, spf, rate, cap = self.video
             src = _cap_source_time(ts + (float(local) * spf) * rate, cap)
         if self.bad_effect:
@@ -283,6 +331,7 @@ class _ClipProgram:
             _progress(self.win_in, frame),
             _progress(self.win_out, frame),
             () if self.fx_at is None else self.fx_at(local),
+            None if self.state_at is None else self.state_at(local),
         )
 
 
@@ -300,7 +349,12 @@ class Evaluator:
     ``layout_offsets`` is the output of ``layout.solve_layout`` (per track, per clip);
     None means every offset is (0, 0). ``effect_passes`` (per global clip index, from the
     job) gives the clips whose pixel passes depend on the frame: their nodes carry the
-    passes of each frame in ``EvalNode.fx``.
+    passes of each frame in ``EvalNode.fx``. ``asset_states`` (per global clip index)
+    gives the clips whose asset kind has animated values: their nodes carry the values of
+    each frame in ``EvalNode.state``. ``media_durations`` (asset key → seconds, from
+    prepare) gives the loop period of looping videos without a ``trim_end_sec``; without
+    it such a clip plays once and holds its last frame (as `wavyte eval` shows it).
+    ``levels_at(clip_start)`` gives the ``AudioLevel`` lookup of a clip (see `compile_anim`).
     """
 
     def __init__(
@@ -308,6 +362,9 @@ class Evaluator:
         comp: Composition,
         layout_offsets: list[list[tuple[float, float]]] | None = None,
         effect_passes: Sequence[Callable[[int], tuple] | None] | None = None,
+        media_durations: Mapping[str, float | None] | None = None,
+        asset_states: Sequence[Callable[[int], Any] | None] | None = None,
+        levels_at: Callable[[int], LevelLookup] | None = None,
     ) -> None:
         self.comp = comp
         self._dump_parts: list | None = None  # evaldump's per-clip string cache
@@ -331,7 +388,14 @@ class Evaluator:
                 z = track.z_base + clip.z_offset
                 off = offsets[ci] if offsets is not None else (0.0, 0.0)
                 fx_at = effect_passes[idx] if effect_passes is not None else None
-                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at))
+                asset = info.asset
+                period = None
+                if isinstance(asset, VideoAsset) and asset.loop:
+                    dur = media_durations.get(clip.asset) if media_durations else None
+                    period = loop_period(asset, dur)
+                st_at = asset_states[idx] if asset_states is not None else None
+                levels = levels_at(clip.range.start) if levels_at is not None else None
+                programs.append(_ClipProgram(info, z, off, comp.fps, fx_at, period, st_at, levels))
                 # Stable sort by (z, track, start, id): the global index breaks ties.
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)

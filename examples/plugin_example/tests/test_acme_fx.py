@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from acme_fx.plugin import Blinds, Duotone
 
-from conformance.effect_contract import EffectContract, TransitionContract
+from wavyte_conformance.effect_contract import EffectContract, TransitionContract
 
 
 class TestDuotone(EffectContract):

@@ -4,7 +4,7 @@
 
 Parity: the same frames rendered with skia and with cairo (both roles, then the cairo
 rasterizer under the skia compositor, which isolates the rasterizer), reported as max
-channel difference, % of pixels that differ, and PSNR (`conformance.metrics.compare`).
+channel difference, % of pixels that differ, and PSNR (`wavyte_conformance.metrics.compare`).
 
 Speed: the median time to render one frame with every cache of the frame renderer
 defeated (so every layer is really drawn: background fill + draw + composite), over a few
@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "conformance")]
 
 import wavyte_core as wv  # noqa: E402
-from conformance.bench import scenes  # noqa: E402
-from conformance.metrics import compare  # noqa: E402
+from wavyte_conformance.bench import scenes  # noqa: E402
+from wavyte_conformance.metrics import compare  # noqa: E402
 
 COMBOS = {"cairo": ("cairo", "cairo"), "cairo-raster/skia-comp": ("cairo", "skia")}
 

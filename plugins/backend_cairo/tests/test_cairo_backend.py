@@ -24,7 +24,7 @@ from wavyte_backend_cairo.paths import build_path  # noqa: E402
 from wavyte_backend_cairo.rasterizer import CairoRasterizer  # noqa: E402
 
 import wavyte_core as wv  # noqa: E402
-from conformance.contract import (  # noqa: E402
+from wavyte_conformance.contract import (  # noqa: E402
     IDENTITY,
     WHITE,
     CompositorContract,
@@ -299,7 +299,7 @@ def test_svg_path_coverage_is_closer_to_the_true_area_than_skia(ras: CairoRaster
     assert not (differ & ~(_edge_band(theirs[..., 3]) | _edge_band(mine[..., 3]))).any()
 
 
-# -- the shared role contracts (conformance/contract.py) ----------------------------------------
+# -- the shared role contracts (conformance/wavyte_conformance/contract.py) ----------------------------------------
 
 
 class TestCairoRasterizerContract(RasterizerContract):

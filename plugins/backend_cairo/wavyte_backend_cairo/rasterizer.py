@@ -23,6 +23,7 @@ from wavyte_core.errors import RenderError
 from wavyte_core.plugin.prepared import PathGeometry, ShapedText
 from wavyte_core.plugin.roles import Affine, Surface
 
+from . import vector
 from .native import (
     NATIVE_KEY,
     cached_target,
@@ -171,6 +172,16 @@ class CairoRasterizer:
 
             _checked(surface, paint)
         ctx.identity_matrix()
+
+    # -- asset-kind vector drawings (when a kind's values change; drawn per frame) ---------
+
+    def prepare_vector(self, drawing: object) -> vector.CairoVector:
+        return vector.prepare_vector(drawing)  # type: ignore[arg-type]
+
+    def draw_vector(
+        self, surface: Surface, handle: vector.CairoVector, m: Affine, opacity: float
+    ) -> None:
+        vector.draw_vector(surface, handle, m, opacity)
 
     def draw_pixels(self, surface: Surface, pixels: np.ndarray, m: Affine, opacity: float) -> None:
         """Draw a video frame. The wrapper is rebuilt when a different array comes in (a few

@@ -19,7 +19,7 @@ from wavyte_backend_skia.compositor import SkiaCompositor  # noqa: E402
 from wavyte_backend_skia.native import NATIVE_KEY, NEAREST, target  # noqa: E402
 from wavyte_backend_skia.rasterizer import SkiaRasterizer  # noqa: E402
 
-from conformance.contract import (  # noqa: E402
+from wavyte_conformance.contract import (  # noqa: E402
     IDENTITY,
     WHITE,
     CompositorContract,
@@ -143,7 +143,7 @@ def test_over_of_an_opaque_source_equals_skias_blend(precise: bool) -> None:
     assert (dst.buf[35:, 45:] == 255).all() and not dst.buf[:35].any()
 
 
-# -- the shared role contracts (conformance/contract.py) ----------------------------------------
+# -- the shared role contracts (conformance/wavyte_conformance/contract.py) ----------------------------------------
 
 
 class TestSkiaRasterizerContract(RasterizerContract):

@@ -17,17 +17,40 @@ RASTERIZER_CAPABILITIES = frozenset({"paths", "text", "images", "svg"})
 COMPOSITOR_CAPABILITIES = frozenset({"over", "crossfade", "wipe", "blur", "direct_draw"})
 
 # Known deviations from the exact reference, read by the conformance suite (conformance/
-# README.md). Bounded: a result beyond the bound is still a failure. The compositor is exact
-# or within one level (float pipeline; soft wipes through the exact numpy wipe).
-_PAINT_ALPHA = {
-    "reason": "direct draw folds a translucent layer's opacity into the paint: one rounding "
-    "instead of the format's draw-then-over, up to 2 levels on anti-aliased edge pixels",
-    "max_diff": 2,
-    "max_pixels": None,
-}
+# README.md). Each names its case and its exact combination, with a pixel budget (measured
+# figure + ~10 %): a result beyond it is a failure. With the numpy compositor (the
+# reference combination) the skia rasterizer is exact: that compositor never draws
+# directly. The compositor alone is exact or within one level (float pipeline; soft wipes
+# through the exact numpy wipe), which the cases' own tolerance allows.
+_PAINT_ALPHA = (
+    "direct draw folds a translucent layer's opacity into the paint: one rounding instead "
+    "of the format's draw-then-over, up to 2 levels on anti-aliased edge pixels"
+)
+
+
+def _direct_draw(budget: int, **roles: str) -> list[dict[str, Any]]:
+    """One bounded entry per compositor that lets the skia rasterizer draw directly."""
+    return [
+        {
+            "combination": {"compositor": comp, **roles},
+            "reason": f"{_PAINT_ALPHA} (with the {comp} compositor)",
+            "max_diff": 2,
+            "max_pixels": budget,
+        }
+        for comp in ("skia", "cairo")
+    ]
+
+
 CONFORMANCE_EXPECTATIONS: dict[str, dict[str, Any]] = {
     "compositor": {},
-    "rasterizer": {"layout_center": _PAINT_ALPHA, "scene_*": _PAINT_ALPHA},
+    "rasterizer": {
+        # measured (frame 0): 1252 pixels differ, 17 of them by 2 levels
+        "layout_center": _direct_draw(1400),
+        # measured (frame 165): 7865 pixels differ, 6 by 2 levels
+        "scene_bench_default": _direct_draw(8700, decoder="pyav"),
+        # measured (frame 165): 8551 pixels differ, 1 by 2 levels
+        "scene_bench_blur8": _direct_draw(9400, decoder="pyav"),
+    },
 }
 
 

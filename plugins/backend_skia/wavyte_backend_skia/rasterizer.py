@@ -19,6 +19,7 @@ from wavyte_core.errors import AssetError
 from wavyte_core.plugin.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, PathGeometry, ShapedText
 from wavyte_core.plugin.roles import Affine, Surface
 
+from . import vector
 from .native import (
     LINEAR,
     NEAREST,
@@ -182,6 +183,16 @@ class SkiaRasterizer:
             self._pixels_image = self._wrap(pixels)
             self._pixels_key = pixels
         self.draw_image(surface, self._pixels_image, m, opacity)
+
+    # -- asset-kind vector drawings (when a kind's values change; drawn per frame) ---------
+
+    def prepare_vector(self, drawing: object) -> vector.SkiaVector:
+        return vector.prepare_vector(drawing, build_path)  # type: ignore[arg-type]
+
+    def draw_vector(
+        self, surface: Surface, handle: vector.SkiaVector, m: Affine, opacity: float
+    ) -> None:
+        vector.draw_vector(surface, handle, m, opacity)
 
     # -- SVG (once per SVG asset and raster size, at prepare) ------------------------------
 

@@ -1,5 +1,5 @@
 """The ``opencv`` decoder plugin: registration, stills, errors. (Video sessions are proven by
-the shared suite in ``conformance/decoding``, which runs over every installed decoder.)"""
+the shared suite in ``conformance/wavyte_conformance/decoding``, which runs over every installed decoder.)"""
 
 from __future__ import annotations
 

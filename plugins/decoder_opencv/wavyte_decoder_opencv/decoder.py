@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from wavyte_core.errors import AssetError
+from wavyte_core.plugin.animation import AnimatedImageSession, sniff_animation
 
 from .premultiply import premultiply_bgra
 from .video import OpenCVVideoSession
@@ -77,8 +78,12 @@ class OpenCVDecoder:
         premultiply_bgra(bgra)
         return bgra
 
-    def open_video(self, path: Path) -> OpenCVVideoSession:
-        """Open one persistent session on the first video stream (see `video`)."""
+    def open_video(self, path: Path) -> OpenCVVideoSession | AnimatedImageSession:
+        """Open one persistent session on the first video stream (see `video`); animated
+        GIF, APNG and WebP are read once into memory with ``cv2.imreadanimation``, which
+        keeps each frame's own delay (`wavyte_core.plugin.animation`)."""
+        if sniff_animation(path) is not None:
+            return AnimatedImageSession.open(path)
         return OpenCVVideoSession(path)
 
     def decode_audio(self, path: Path) -> np.ndarray | None:

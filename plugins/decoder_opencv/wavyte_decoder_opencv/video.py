@@ -1,7 +1,7 @@
 """A persistent, sequential video session on OpenCV's FFmpeg backend (DESIGN.md §5 rule 3).
 
 The decoding contract is the one the pyav decoder implements (see
-``conformance/decoding``):
+``conformance/wavyte_conformance/decoding``):
 
 - one `cv2.VideoCapture` per session, opened once at prepare, read forward with
   ``grab()`` as the timeline advances; a seek (``CAP_PROP_POS_MSEC``) happens only on a

@@ -12,6 +12,7 @@ import av
 import numpy as np
 
 from wavyte_core.errors import AssetError
+from wavyte_core.plugin.animation import AnimatedImageSession, sniff_animation
 
 from .audio import decode_audio as _decode_audio
 from .convert import ACCURATE
@@ -63,8 +64,12 @@ class PyAVDecoder:
         premultiply_bgra(bgra)
         return bgra
 
-    def open_video(self, path: Path) -> PyAVVideoSession:
-        """Open one persistent session on the first video stream (see `video`)."""
+    def open_video(self, path: Path) -> PyAVVideoSession | AnimatedImageSession:
+        """Open one persistent session on the first video stream (see `video`). Animated
+        GIF and APNG play through PyAV with their own frame delays; animated WebP, which
+        FFmpeg cannot decode, is read once into memory (`wavyte_core.plugin.animation`)."""
+        if sniff_animation(path) == "webp":
+            return AnimatedImageSession.open(path)
         return PyAVVideoSession(path)
 
     def decode_audio(self, path: Path) -> np.ndarray | None:

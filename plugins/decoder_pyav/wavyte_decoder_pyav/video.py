@@ -95,6 +95,8 @@ class PyAVVideoSession:
             self.duration = container.duration / av.time_base
         else:
             self.duration = None
+        if self.duration is None and container.format.name in _ANIMATION_FORMATS:
+            self.duration = _scan_end(self._src, self._start)
         # Only the stream's own duration is trusted for truncation checks (the container's
         # may include a longer audio track).
         self._declared_end = (
@@ -281,6 +283,26 @@ class PyAVVideoSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: Demuxers of animated images: small files whose duration is read by scanning packets
+#: when the header does not say (APNG never does); the loop period needs it.
+_ANIMATION_FORMATS = frozenset({"apng", "gif"})
+
+
+def _scan_end(src: str, start: float) -> float | None:
+    """The end of the last frame (pts + duration of the last packet), by demuxing once."""
+    end = None
+    with av.open(src) as c:
+        stream = c.streams.video[0]
+        tb = float(stream.time_base) if stream.time_base else 0.0
+        if not tb:
+            return None
+        for p in c.demux(stream):
+            if p.pts is not None:
+                e = (p.pts + (p.duration or 0)) * tb - start
+                end = e if end is None or e > end else end
+    return end
 
 
 def _libvpx_alpha_decoder(stream: av.VideoStream) -> av.CodecContext | None:

@@ -135,7 +135,7 @@ TRANSITION_EXAMPLES: dict[str, dict[str, Any] | None] = {
 }
 
 
-#: skia vs cairo tolerances (conformance.metrics.Tolerance as JSON) for examples whose
+#: skia vs cairo tolerances (wavyte_conformance.metrics.Tolerance as JSON) for examples whose
 #: layers have anti-aliased edges the two rasterizers draw differently; the pack's numpy
 #: work on top is the same. An outline thresholds alpha at ½, so an edge pixel that one
 #: backend covers 49 % and the other 51 % flips; glow/shadow spread edge differences.

@@ -1,4 +1,4 @@
-"""Every pack kind passes wavyte's certification contract (conformance/effect_contract.py)."""
+"""Every pack kind passes wavyte's certification contract (conformance/wavyte_conformance/effect_contract.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from wavyte_effects_pack import effects as fx
 from wavyte_effects_pack import transitions as tr
 
-from conformance.effect_contract import EffectContract, TransitionContract
+from wavyte_conformance.effect_contract import EffectContract, TransitionContract
 
 
 class TestColorAdjust(EffectContract):

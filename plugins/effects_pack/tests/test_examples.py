@@ -11,7 +11,7 @@ import pytest
 from wavyte_effects_pack.effects import EFFECTS
 from wavyte_effects_pack.transitions import TRANSITIONS
 
-from conformance.metrics import Tolerance, compare
+from wavyte_conformance.metrics import Tolerance, compare
 from wavyte_core.api import load, render_frame
 from wavyte_core.plugin.registry import default_registry
 

@@ -230,6 +230,29 @@ def test_pixelate_block_means() -> None:
     assert out[0, 0].tolist() == [30, 30, 30, 90] and out[3, 0].tolist() == [10, 10, 10, 30]
 
 
+def test_pixelate_block_cut_by_the_canvas_edge_averages_what_it_covers() -> None:
+    # a solid 1080-row layer with 16-px blocks: the last block row has 8 rows on the canvas
+    img = solid(1080, 40, (30, 60, 90, 255))
+    out = np.empty_like(img)
+    stylize.apply_pixelate(img, out, 16, Scratch(), (0, 0), (40, 1080))
+    assert np.array_equal(out, img)
+    # the same region placed at (16, 1008) of a 56 x 2088 canvas: cut on both edges
+    out2 = np.empty_like(img)
+    stylize.apply_pixelate(img, out2, 16, Scratch(), (16, 1008), (56, 2088))
+    assert np.array_equal(out2, img)
+    # pixels outside the region but inside the canvas still count as transparent
+    stylize.apply_pixelate(img, out2, 16, Scratch(), (8, 0), (48, 1080))
+    assert out2[0, 0].tolist() == [15, 30, 45, 128]  # block 0..15 holds 8 of the layer's columns
+    assert out2[0, 39].tolist() == [30, 60, 90, 255]  # block 40..55 is cut at 48: all layer
+    # a two-colour edge block: the mean of the covered pixels only, rounded to nearest
+    two = np.zeros((5, 5, 4), np.uint8)
+    two[:, :3] = (10, 10, 10, 255)
+    two[:, 3:] = (0, 0, 0, 255)
+    stylize.apply_pixelate(two, out := np.empty_like(two), 4, Scratch(), (0, 0), (5, 5))
+    assert out[4, 0].tolist() == [8, 8, 8, 255]  # (3·10 + 1·0) / 4 = 7.5
+    assert out[4, 4].tolist() == [0, 0, 0, 255] and out[0, 4].tolist() == [0, 0, 0, 255]
+
+
 def test_grain_deterministic_premultiplied() -> None:
     img = rand_premul(32, 32, 7)
     img[:4] = 0

@@ -393,7 +393,9 @@ class Vignette(_PackEffect):
 class Pixelate(_PackEffect):
     """Mosaic: square blocks of ``size`` pixels, each the average of its pixels. The grid
     is aligned to the canvas (a block starts at (0, 0)), so a moving layer moves under a
-    fixed mosaic, like a privacy blur."""
+    fixed mosaic, like a privacy blur. A block cut by the canvas's right or bottom edge
+    (when ``size`` does not divide the canvas) averages only the pixels it covers, so a
+    solid layer stays solid up to the edge."""
 
     name = "fx.pixelate"
     description = "Mosaic of square blocks (block averages)."
@@ -418,7 +420,7 @@ class Pixelate(_PackEffect):
     def apply(self, src: np.ndarray, dst: np.ndarray, p: Params, ctx: EffectContext) -> None:
         if self._copy_if_identity(src, dst, p):
             return
-        self._k.apply_pixelate(src, dst, p.size, self.scratch, (ctx.box[0], ctx.box[1]))
+        self._k.apply_pixelate(src, dst, p.size, self.scratch, (ctx.box[0], ctx.box[1]), ctx.canvas)
 
 
 class Grain(_PackEffect):

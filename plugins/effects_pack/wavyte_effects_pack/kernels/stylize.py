@@ -60,13 +60,21 @@ def apply_vignette(src: np.ndarray, dst: np.ndarray, mask: np.ndarray) -> None:
 
 
 def apply_pixelate(
-    src: np.ndarray, dst: np.ndarray, block: int, scratch: Scratch, origin: tuple[int, int] = (0, 0)
+    src: np.ndarray,
+    dst: np.ndarray,
+    block: int,
+    scratch: Scratch,
+    origin: tuple[int, int] = (0, 0),
+    canvas: tuple[int, int] | None = None,
 ) -> None:
     """Blocks of ``block`` × ``block`` pixels, each filled with the mean of its
     premultiplied pixels. The grid is aligned so that a block starts at ``-origin``
     (pass the region's canvas position to align blocks to the canvas: the result then does
-    not depend on which region is processed). Parts of edge blocks outside the region
-    count as transparent, which is what the layer holds there."""
+    not depend on which region is processed). Parts of a block outside the region but
+    inside the canvas count as transparent, which is what the layer holds there; parts
+    outside the canvas (``canvas`` = (width, height); None = no edge) do not exist and are
+    left out of the mean, so a block cut by the canvas edge averages only what it covers.
+    Called once per frame per pixelated layer."""
     h, w = src.shape[:2]
     if block <= 1:
         if dst is not src:
@@ -86,9 +94,32 @@ def apply_pixelate(
         padded = src
     small = scratch.get("small", (bh, bw, 4))
     cv2.resize(padded, (bw, bh), dst=small, interpolation=cv2.INTER_AREA)
+    if canvas is not None:
+        # how much of the last block column / row lies inside the canvas
+        cw = max(1, min(block, canvas[0] - (origin[0] - ox) - (bw - 1) * block))
+        ch = max(1, min(block, canvas[1] - (origin[1] - oy) - (bh - 1) * block))
+        if cw < block:
+            _edge_means(padded[:, pw - block :], block, cw, ch, small[:, -1:])
+        if ch < block:
+            _edge_means(padded[ph - block :], block, cw, ch, small[-1:])
     big = scratch.get("big", (ph, pw, 4))
     cv2.resize(small, (pw, ph), dst=big, interpolation=cv2.INTER_NEAREST)
     np.copyto(dst, big[oy : oy + h, ox : ox + w])
+
+
+def _edge_means(strip: np.ndarray, block: int, cw: int, ch: int, out: np.ndarray) -> None:
+    """Means of the blocks of ``strip`` (a last block row or column of the padded array)
+    over their pixels inside the canvas: the last block column has ``cw`` columns there,
+    the last block row ``ch`` rows. Pixels outside the canvas are 0 in ``strip``, so block
+    sums are plain sums; only the counts shrink. Rounded to nearest."""
+    bh, bw = out.shape[:2]
+    sums = strip.reshape(bh, block, bw, block, 4).sum(axis=(1, 3), dtype=np.uint32)
+    rows = np.full(bh, block, np.uint32)
+    cols = np.full(bw, block, np.uint32)
+    rows[-1] = ch
+    cols[-1] = cw
+    count = (rows[:, None] * cols[None, :])[..., None]
+    np.copyto(out, ((sums + count // 2) // count).astype(np.uint8))
 
 
 # ------------------------------------------------------------------------------ grain

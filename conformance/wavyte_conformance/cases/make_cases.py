@@ -1,0 +1,911 @@
+"""Regenerate the conformance cases (compositions, index, generated images), reproducibly.
+
+    .venv/bin/python -m wavyte_conformance.cases.make_cases
+
+The outputs are committed data: ``*.json`` compositions, ``reftests/*.json`` pairs,
+``assets/*.png`` images and ``index.json`` (per-case frames, roles, capabilities and
+tolerances). This module only documents and regenerates them; the runner reads the data,
+never this code. Every case exercises one feature at 320×180 unless it is a scene.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from wavyte_conformance.pngio import write_rgba_png
+
+HERE = Path(__file__).parent
+W, H = 320, 180
+BG = [18, 20, 28, 255]
+EASES = ["Linear", "InQuad", "OutQuad", "InOutQuad", "InCubic", "OutCubic", "InOutCubic"]
+DEJAVU = "assets/fonts/DejaVuSans.ttf"
+DEVANAGARI = "assets/fonts/NotoSansDevanagari-Regular.ttf"
+
+# ---------------------------------------------------------------------- JSON helpers
+
+
+def tf(
+    x: float = 0.0,
+    y: float = 0.0,
+    rot: float = 0.0,
+    sx: float = 1.0,
+    sy: float | None = None,
+    ax: float = 0.0,
+    ay: float = 0.0,
+) -> dict:
+    return {
+        "translate": {"x": float(x), "y": float(y)},
+        "rotation_rad": float(rot),
+        "scale": {"x": float(sx), "y": float(sx if sy is None else sy)},
+        "anchor": {"x": float(ax), "y": float(ay)},
+    }
+
+
+def const(v: Any) -> dict:
+    return {
+        "Keyframes": {
+            "keys": [{"frame": 0, "value": v, "ease": "Linear"}],
+            "mode": "Hold",
+            "default": None,
+        }
+    }
+
+
+def keys(pairs: list[tuple[int, Any]], ease: str = "Linear", mode: str = "Linear") -> dict:
+    return {
+        "Keyframes": {
+            "keys": [{"frame": f, "value": v, "ease": ease} for f, v in pairs],
+            "mode": mode,
+            "default": None,
+        }
+    }
+
+
+def clip(
+    cid: str,
+    asset: str,
+    start: int = 0,
+    end: int = 10,
+    *,
+    t: dict | None = None,
+    opacity: Any = 1.0,
+    z: int = 0,
+    effects: list | None = None,
+    tin: dict | None = None,
+    tout: dict | None = None,
+) -> dict:
+    return {
+        "id": cid,
+        "asset": asset,
+        "range": {"start": start, "end": end},
+        "props": {
+            "transform": t if t is not None and "Keyframes" in t else const(t or tf()),
+            "opacity": opacity if isinstance(opacity, dict) else const(float(opacity)),
+            "blend": "Normal",
+        },
+        "z_offset": z,
+        "effects": effects or [],
+        "transition_in": tin,
+        "transition_out": tout,
+    }
+
+
+def track(name: str, clips: list[dict], z: int = 0, **layout: Any) -> dict:
+    return {"name": name, "z_base": z, **layout, "clips": clips}
+
+
+def comp(assets: dict, tracks: list[dict], duration: int = 10, w: int = W, h: int = H) -> dict:
+    return {
+        "fps": {"num": 30, "den": 1},
+        "canvas": {"width": w, "height": h},
+        "duration": duration,
+        "assets": assets,
+        "tracks": tracks,
+        "seed": 1,
+    }
+
+
+def path(d: str) -> dict:
+    return {"Path": {"svg_path_d": d}}
+
+
+def text(
+    s: str,
+    font: str = DEJAVU,
+    size: float = 28.0,
+    color: list[int] | None = None,
+    max_width: float | None = None,
+) -> dict:
+    body: dict[str, Any] = {
+        "text": s,
+        "font_source": font,
+        "size_px": size,
+        "color_rgba8": color or [255, 255, 255, 255],
+    }
+    if max_width is not None:
+        body["max_width_px"] = max_width
+    return {"Text": body}
+
+
+def image(src: str) -> dict:
+    return {"Image": {"source": src}}
+
+
+def trans(kind: str, dur: int, **params: Any) -> dict:
+    return {"kind": kind, "duration_frames": dur, "ease": "Linear", "params": params or None}
+
+
+# --------------------------------------------------------------------- generated media
+
+
+def make_images() -> None:
+    """Deterministic test images (straight-alpha RGBA PNGs)."""
+    out = HERE / "assets"
+    y, x = np.mgrid[0:96, 0:128]
+    photo = np.stack([x * 2, y * 2 + 40, 255 - x - y, np.full_like(x, 255)], axis=-1)
+    photo[(x // 16 + y // 16) % 2 == 0, :3] //= 2  # checker: hard edges show the filter
+    write_rgba_png(out / "photo.png", np.clip(photo, 0, 255).astype(np.uint8))
+    alpha = np.stack([np.full_like(x, 250), 120 + y, x * 2, np.clip(x * 2, 0, 255)], axis=-1)
+    write_rgba_png(out / "alpha_ramp.png", np.clip(alpha, 0, 255).astype(np.uint8))
+    yy, xx = np.mgrid[0:H, 0:W]
+    a = np.stack(
+        [xx * 255 // W, 60 + yy // 2, np.full_like(xx, 200), np.full_like(xx, 255)], axis=-1
+    )
+    a[(xx // 20 + yy // 20) % 2 == 0, 1] = 30
+    write_rgba_png(out / "layer_a.png", a.astype(np.uint8))
+    b = np.stack([np.full_like(xx, 240), 255 - yy, xx * 255 // W, np.full_like(xx, 255)], axis=-1)
+    b[((xx + yy) // 24) % 2 == 0, 2] = 20
+    write_rgba_png(out / "layer_b.png", b.astype(np.uint8))
+    semi = np.stack(
+        [np.full_like(xx, 30), np.full_like(xx, 200), 255 - yy, (xx * 255 // W)], axis=-1
+    )
+    write_rgba_png(out / "semi.png", semi.astype(np.uint8))
+
+
+# ------------------------------------------------------------------------------ cases
+
+Case = tuple[str, dict, dict]
+
+
+def geometry() -> list[Case]:
+    c: list[Case] = []
+
+    def one(cid: str, d: str, t: dict, note: str) -> None:
+        c.append(
+            (
+                cid,
+                comp({"p": path(d)}, [track("t", [clip("c", "p", t=t)])]),
+                {"category": "geometry", "note": note},
+            )
+        )
+
+    one(
+        "path_rect_aligned",
+        "M40,30 L280,30 L280,150 L40,150 Z",
+        tf(),
+        "pixel-aligned rectangle: no anti-aliased edge",
+    )
+    one(
+        "path_curves",
+        "M20,150 C60,10 120,10 160,90 S260,170 300,30 L300,160 Q160,120 20,160 Z",
+        tf(),
+        "cubic, smooth cubic and quadratic segments",
+    )
+    one(
+        "path_arcs",
+        "M60,90 A70,50 0 1,1 200,90 A40,40 0 0,0 280,90 L280,150 A30,30 0 0,1 60,150 Z",
+        tf(),
+        "elliptical arcs (large-arc and sweep flags)",
+    )
+    one(
+        "path_holes",
+        "M40,20 L280,20 L280,160 L40,160 Z M100,50 L100,130 L220,130 L220,50 Z M250,40 L270,40 L270,60 L250,60 Z",
+        tf(),
+        "nonzero fill: a hole (opposite winding) and an inner square (same winding)",
+    )
+    one(
+        "path_star_selfintersect",
+        "M160,10 L205,160 L80,65 L240,65 L115,160 Z",
+        tf(),
+        "self-intersecting star: nonzero fills the centre",
+    )
+    one(
+        "path_transform_rotated",
+        "M0,0 L100,0 L100,60 L0,60 Z",
+        tf(112.37, 55.61, 0.41, 1.3, 0.85, 50, 30),
+        "rotation, anisotropic scale, anchor, fractional translation",
+    )
+    one(
+        "path_subpixel_thin",
+        "M10,20.5 L310,21.25 L310,22 L10,21.5 Z M20.3,40 L21.1,40 L21.1,170 L20.3,170 Z",
+        tf(0.25, 0.5),
+        "sub-pixel-thin lines (coverage only)",
+    )
+    return c
+
+
+def texts() -> list[Case]:
+    c: list[Case] = []
+
+    def one(cid: str, asset: dict, t: dict, note: str, frames: list[int] | None = None) -> None:
+        meta: dict[str, Any] = {
+            "category": "text",
+            "note": note,
+            "requires": {"rasterizer": ["text"]},
+        }
+        if frames:
+            meta["frames"] = frames
+        c.append((cid, comp({"t": asset}, [track("t", [clip("c", "t", t=t)])]), meta))
+
+    one(
+        "text_latin",
+        text("Wavyte: Hamburgefonstiv 0123", size=26),
+        tf(12, 20),
+        "one line of Latin text",
+    )
+    one(
+        "text_wrap",
+        text(
+            "The quick brown fox jumps over the lazy dog, then wraps onto several lines.",
+            size=22,
+            max_width=280,
+        ),
+        tf(16, 10),
+        "Unicode line breaking at max_width_px",
+    )
+    one(
+        "text_multiline",
+        text("first line\nsecond, longer line\nthird", size=24),
+        tf(16, 16),
+        "explicit newlines",
+    )
+    one(
+        "text_arabic",
+        text("مرحبا بالعالم", size=40),
+        tf(40, 40),
+        "Arabic shaping (joining forms, RTL run)",
+    )
+    one(
+        "text_devanagari",
+        text("नमस्ते दुनिया", font=DEVANAGARI, size=40),
+        tf(30, 40),
+        "Devanagari shaping (conjuncts, matras)",
+    )
+    one(
+        "text_color_alpha",
+        text("semi-transparent", size=34, color=[255, 180, 40, 140]),
+        tf(20, 60),
+        "straight-alpha text colour premultiplied once",
+    )
+    one(
+        "text_rotated",
+        text("rotated text", size=30),
+        tf(60.5, 40.25, 0.35, 1.2),
+        "text under rotation and scale",
+    )
+    return c
+
+
+def images() -> list[Case]:
+    c: list[Case] = []
+
+    def one(cid: str, src: str, t: dict, note: str) -> None:
+        c.append(
+            (
+                cid,
+                comp({"i": image(src)}, [track("t", [clip("c", "i", t=t)])]),
+                {
+                    "category": "image",
+                    "note": note,
+                    "roles": ["rasterizer", "compositor", "decoder"],
+                    "requires": {"rasterizer": ["images"]},
+                },
+            )
+        )
+
+    one(
+        "image_identity",
+        "assets/photo.png",
+        tf(40, 30),
+        "integer translation: nearest sampling, exact copy",
+    )
+    one("image_scale_up", "assets/photo.png", tf(10.5, 5.25, 0, 2.3, 1.7), "bilinear upscaling")
+    one(
+        "image_scale_down",
+        "assets/layer_a.png",
+        tf(30, 20, 0, 0.37, 0.41),
+        "downscaling a 320x180 image",
+    )
+    one(
+        "image_rotated",
+        "assets/photo.png",
+        tf(160, 90, 0.6, 1.1, None, 64, 48),
+        "rotation about the image centre",
+    )
+    one(
+        "image_alpha",
+        "assets/alpha_ramp.png",
+        tf(50, 40, 0, 1.5),
+        "straight-alpha PNG premultiplied at decode, then scaled",
+    )
+    svg = comp(
+        {"s": {"Svg": {"source": "assets/logo.svg"}}},
+        [track("t", [clip("c", "s", t=tf(100, 10, 0.1, 0.65))])],
+    )
+    c.append(
+        (
+            "svg_logo",
+            svg,
+            {
+                "category": "svg",
+                "note": "SVG rasterised once at the clip's largest scale (by an installed rasterizer with the svg capability; the job's rasterizer draws the raster)",
+            },
+        )
+    )
+    return c
+
+
+def compositing() -> list[Case]:
+    c: list[Case] = []
+    rect = path("M30,30 L200,30 L200,150 L30,150 Z")
+    rect2 = path("M120,60 L290,60 L290,170 L120,170 Z")
+    c.append(
+        (
+            "opacity_half",
+            comp({"r": rect}, [track("t", [clip("c", "r", opacity=0.5)])]),
+            {"category": "composite", "note": "opacity 0.5 of an opaque path"},
+        )
+    )
+    c.append(
+        (
+            "opacity_overlap",
+            comp(
+                {"r": rect, "q": rect2},
+                [track("t", [clip("a", "r", opacity=0.7), clip("b", "q", opacity=0.35, z=1)])],
+            ),
+            {"category": "composite", "note": "two translucent layers overlapping"},
+        )
+    )
+    img_roles = {
+        "roles": ["rasterizer", "compositor", "decoder"],
+        "requires": {"rasterizer": ["images"]},
+    }
+    c.append(
+        (
+            "premul_semi_over_semi",
+            comp(
+                {
+                    "s": image("assets/semi.png"),
+                    "t": text("over", size=80, color=[255, 60, 120, 150]),
+                },
+                [track("t", [clip("a", "s"), clip("b", "t", t=tf(60, 30), opacity=0.8, z=1)])],
+            ),
+            {
+                "category": "composite",
+                "background": None,
+                "note": "semi-transparent text over a semi-transparent image on a transparent frame",
+                **img_roles,
+                "requires": {"rasterizer": ["images", "text"]},
+            },
+        )
+    )
+    c.append(
+        (
+            "premul_transparent_bg",
+            comp(
+                {"r": rect, "i": image("assets/alpha_ramp.png")},
+                [
+                    track(
+                        "t",
+                        [
+                            clip("a", "r", opacity=0.6),
+                            clip("b", "i", t=tf(100, 40), opacity=0.75, z=1),
+                        ],
+                    )
+                ],
+            ),
+            {
+                "category": "composite",
+                "background": None,
+                "note": "premultiplied output with no background",
+                **img_roles,
+            },
+        )
+    )
+    # Every easing: a square moving with one ease; frames sample the curve.
+    sq = path("M0,0 L40,0 L40,40 L0,40 Z")
+    for ease in EASES:
+        t = keys([(0, tf(20, 30)), (10, tf(260, 110, 0.0, 1.5))], ease=ease)
+        c.append(
+            (
+                f"ease_{ease}",
+                comp({"s": sq}, [track("t", [clip("c", "s", 0, 12, t=t)])], duration=12),
+                {
+                    "category": "animation",
+                    "frames": [2, 5, 8],
+                    "note": f"keyframed transform with ease {ease}",
+                },
+            )
+        )
+    t = keys([(0, tf(20, 20)), (4, tf(140.5, 70.5)), (8, tf(250, 120))], mode="Hold")
+    c.append(
+        (
+            "keyframes_hold",
+            comp({"s": sq}, [track("t", [clip("c", "s", 0, 12, t=t)])], duration=12),
+            {
+                "category": "animation",
+                "frames": [3, 4, 7, 9],
+                "note": "Hold keyframes jump at each key",
+            },
+        )
+    )
+    op = keys([(0, 0.0), (10, 1.0)], ease="InOutCubic")
+    c.append(
+        (
+            "opacity_keyframes",
+            comp({"r": rect}, [track("t", [clip("c", "r", 0, 12, opacity=op)])], duration=12),
+            {"category": "animation", "frames": [3, 6], "note": "animated opacity"},
+        )
+    )
+    return c
+
+
+def layouts() -> list[Case]:
+    c: list[Case] = []
+    assets = {
+        "a": path("M0,0 L60,0 L60,40 L0,40 Z"),
+        "b": path("M0,0 L30,0 L30,70 L0,70 Z"),
+        "t": text("grid", size=20),
+    }
+    items = [("a", "a"), ("b", "b"), ("t", "t"), ("a2", "a"), ("b2", "b")]
+    modes = {
+        "HStack": {
+            "layout_gap_px": 8.5,
+            "layout_align_x": "Center",
+            "layout_align_y": "End",
+            "layout_padding": {"left": 10.0, "right": 10.0, "top": 10.0, "bottom": 10.0},
+        },
+        "VStack": {"layout_gap_px": 4.0, "layout_align_x": "End", "layout_align_y": "Center"},
+        "Grid": {
+            "layout_gap_px": 6.0,
+            "layout_grid_columns": 3,
+            "layout_align_x": "Center",
+            "layout_align_y": "Center",
+            "layout_padding": {"left": 20.0, "top": 12.0},
+        },
+        "Center": {},
+    }
+    for mode, extra in modes.items():
+        use = items[:3] if mode in ("VStack", "Center") else items
+        clips = [clip(cid, key, opacity=1.0 if mode != "Center" else 0.6) for cid, key in use]
+        c.append(
+            (
+                f"layout_{mode.lower()}",
+                comp(assets, [track("t", clips, layout_mode=mode, **extra)]),
+                {
+                    "category": "layout",
+                    "note": f"{mode} layout offsets",
+                    "requires": {"rasterizer": ["text"]},
+                },
+            )
+        )
+    return c
+
+
+def transitions() -> list[Case]:
+    c: list[Case] = []
+    assets = {"a": image("assets/layer_a.png"), "b": image("assets/layer_b.png")}
+    base = {
+        "category": "transition",
+        "roles": ["rasterizer", "compositor", "decoder"],
+        "requires": {"rasterizer": ["images"], "compositor": ["crossfade"]},
+    }
+
+    def pair(kind: str, **params: Any) -> dict:
+        return comp(
+            assets,
+            [
+                track(
+                    "t",
+                    [
+                        clip("a", "a", 0, 12, tout=trans(kind, 8, **params)),
+                        clip("b", "b", 4, 20, z=1, tin=trans(kind, 8, **params)),
+                    ],
+                )
+            ],
+            duration=20,
+        )
+
+    c.append(
+        (
+            "crossfade",
+            pair("crossfade"),
+            {**base, "frames": [5, 7, 10], "note": "paired crossfade at t = 1/7, 3/7, 6/7"},
+        )
+    )
+    for d in ("ltr", "rtl", "ttb", "btt"):
+        wipe_base = {**base, "requires": {"rasterizer": ["images"], "compositor": ["wipe"]}}
+        c.append(
+            (
+                f"wipe_{d}_hard",
+                pair("wipe", dir=d),
+                {**wipe_base, "frames": [6, 9], "note": f"hard wipe {d}"},
+            )
+        )
+        c.append(
+            (
+                f"wipe_{d}_soft",
+                pair("wipe", dir=d, soft_edge=0.2),
+                {**wipe_base, "frames": [6, 9], "note": f"soft wipe {d}, soft_edge 0.2"},
+            )
+        )
+    return c
+
+
+def blurs() -> list[Case]:
+    c: list[Case] = []
+    assets = {"i": image("assets/photo.png"), "t": text("blur", size=60)}
+    for r, sigma in ((1, None), (4, None), (8, 1.5), (24, None)):
+        params: dict[str, Any] = {"radius_px": r}
+        if sigma is not None:
+            params["sigma"] = sigma
+        fx = [{"kind": "blur", "params": params}]
+        clips = [
+            clip("i", "i", t=tf(20, 20), effects=fx),
+            clip("t", "t", t=tf(170, 50), effects=fx),
+        ]
+        name = f"blur_r{r}" + (f"_s{sigma}".replace(".", "_") if sigma else "")
+        c.append(
+            (
+                name,
+                comp(assets, [track("t", clips)]),
+                {
+                    "category": "blur",
+                    "roles": ["rasterizer", "compositor", "decoder"],
+                    "requires": {"rasterizer": ["images", "text"], "compositor": ["blur"]},
+                    "note": f"Gaussian blur r {r}" + (f", sigma {sigma}" if sigma else ""),
+                },
+            )
+        )
+    return c
+
+
+def video() -> list[Case]:
+    v = {"Video": {"source": "pattern.mp4", "trim_start_sec": 0.1}}
+    cc = comp({"v": v}, [track("t", [clip("c", "v", 0, 10, t=tf(16.5, 10.25, 0.05, 0.9))])])
+    return [
+        (
+            "video_frames",
+            cc,
+            {
+                "category": "video",
+                "frames": [0, 4, 9],
+                "assets_root": "@media",
+                "roles": ["rasterizer", "compositor", "decoder"],
+                "requires": {"rasterizer": ["images"], "decoder": ["video"]},
+                "note": "H.264 frames (generated at run time) drawn rotated",
+            },
+        )
+    ]
+
+
+def scenes() -> list[tuple[str, dict]]:
+    common = {
+        "category": "scene",
+        "roles": ["rasterizer", "compositor", "decoder"],
+        "requires": {"rasterizer": ["paths", "text", "images"]},
+    }
+    return [
+        (
+            "scene_bench_default",
+            {
+                **common,
+                "file": "../scenes/bench/bench_scene_default.json",
+                "frames": [0, 75, 165, 285],
+                "note": "the benchmark scene at full size",
+            },
+        ),
+        (
+            "scene_bench_blur8",
+            {
+                **common,
+                "file": "../scenes/bench/bench_scene_blur8.json",
+                "frames": [0, 165],
+                "requires": {**common["requires"], "compositor": ["blur"]},
+                "note": "the benchmark scene with blur 8",
+            },
+        ),
+    ]
+
+
+def reftests() -> list[dict]:
+    """Pairs that must render the same, with no stored image."""
+    out: list[dict] = []
+
+    def pair(
+        rid: str, a: dict, b: dict, note: str, frames: list[int] | None = None, **meta: Any
+    ) -> None:
+        (HERE / "reftests").mkdir(exist_ok=True)
+        for side, doc in (("a", a), ("b", b)):
+            (HERE / "reftests" / f"{rid}.{side}.json").write_text(
+                json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+            )
+        out.append(
+            {
+                "id": rid,
+                "a": f"reftests/{rid}.a.json",
+                "b": f"reftests/{rid}.b.json",
+                "frames": frames or [0],
+                "note": note,
+                **meta,
+            }
+        )
+
+    def one(asset: dict, t: dict | None = None, **kw: Any) -> dict:
+        return comp({"p": asset}, [track("t", [clip("c", "p", t=t or tf(), **kw)])])
+
+    pair(
+        "rect_path_vs_scaled_unit",
+        one(path("M40,30 L280,30 L280,150 L40,150 Z")),
+        one(path("M0,0 L1,0 L1,1 L0,1 Z"), tf(40, 30, 0, 240, 120)),
+        "a rect as a path vs a unit square scaled by the transform",
+    )
+    pair(
+        "rect_abs_vs_relative",
+        one(path("M40.5,30.25 L280.5,30.25 L280.5,150.75 L40.5,150.75 Z")),
+        one(path("m40.5,30.25 h240 v120.5 h-240 z")),
+        "absolute vs relative commands for the same rect",
+    )
+    pair(
+        "translate_vs_transform_post",
+        one(path("M0,0 L90,0 L45,80 Z"), tf(100.5, 40.25)),
+        one(
+            path("M0,0 L90,0 L45,80 Z"),
+            effects=[{"kind": "transform_post", "params": {"translate": [100.5, 40.25]}}],
+        ),
+        "clip translate vs transform_post translate",
+    )
+    pair(
+        "opacity_vs_opacity_mul",
+        one(path("M30,30 L200,30 L200,150 L30,150 Z"), opacity=0.5),
+        one(
+            path("M30,30 L200,30 L200,150 L30,150 Z"),
+            effects=[{"kind": "opacity_mul", "params": {"value": 0.5}}],
+        ),
+        "opacity 0.5 vs opacity_mul 0.5",
+    )
+    rect = path("M30,30 L200,30 L200,150 L30,150 Z")
+    off = path("M-50,-50 L-40,-50 L-40,-40 Z")  # a layer with no pixels on the canvas
+    xf = comp(
+        {"r": rect, "o": off},
+        [
+            track(
+                "t",
+                [
+                    clip("o", "o", 0, 6, tout=trans("crossfade", 5)),
+                    clip("r", "r", 1, 10, z=1, tin=trans("crossfade", 5)),
+                ],
+            )
+        ],
+    )
+    half = comp({"r": rect}, [track("t", [clip("r", "r", 0, 10, opacity=0.5)])])
+    pair(
+        "opacity_half_vs_crossfade_transparent",
+        half,
+        xf,
+        "opacity 0.5 vs a crossfade at t = 0.5 against a transparent layer",
+        frames=[3],
+        requires={"compositor": ["crossfade"]},
+    )
+    hold = comp(
+        {"p": path("M0,0 L50,0 L50,50 Z")},
+        [
+            track(
+                "t",
+                [
+                    clip(
+                        "c",
+                        "p",
+                        0,
+                        10,
+                        t=keys([(0, tf(10, 10)), (5, tf(200.5, 90.5))], mode="Hold"),
+                    )
+                ],
+            )
+        ],
+    )
+    fixed = comp(
+        {"p": path("M0,0 L50,0 L50,50 Z")}, [track("t", [clip("c", "p", 0, 10, t=tf(200.5, 90.5))])]
+    )
+    pair(
+        "hold_vs_constant",
+        hold,
+        fixed,
+        "a Hold keyframe after its key vs the constant value",
+        frames=[5, 9],
+    )
+    sizes = {"a": path("M0,0 L60,0 L60,40 L0,40 Z"), "b": path("M0,0 L30,0 L30,70 L0,70 Z")}
+    hs = comp(
+        sizes,
+        [
+            track(
+                "t",
+                [clip("a", "a"), clip("b", "b")],
+                layout_mode="HStack",
+                layout_gap_px=10.0,
+                layout_align_y="Center",
+            )
+        ],
+    )
+    ab = comp(sizes, [track("t", [clip("a", "a", t=tf(0, 70)), clip("b", "b", t=tf(70, 55))])])
+    pair("hstack_vs_absolute", hs, ab, "HStack layout vs the same offsets as translations")
+    wrap = text("alpha beta gamma delta", size=24, max_width=150)
+    nl = text("alpha beta\ngamma\ndelta", size=24)
+    pair(
+        "wrap_vs_newline",
+        one(wrap, tf(20, 20)),
+        one(nl, tf(20, 20)),
+        "wrapping at max_width vs explicit newlines at the same breaks",
+        requires={"rasterizer": ["text"]},
+    )
+    wipe1 = comp(
+        {"a": image("assets/layer_a.png"), "b": image("assets/layer_b.png")},
+        [
+            track(
+                "t",
+                [
+                    clip("a", "a", 0, 12, tout=trans("wipe", 8, dir="ltr", soft_edge=0.3)),
+                    clip("b", "b", 4, 20, z=1, tin=trans("wipe", 8, dir="ltr", soft_edge=0.3)),
+                ],
+            )
+        ],
+        duration=20,
+    )
+    only_b = comp(
+        {"b": image("assets/layer_b.png")}, [track("t", [clip("b", "b", 0, 20)])], duration=20
+    )
+    pair(
+        "wipe_end_vs_incoming",
+        wipe1,
+        only_b,
+        "a soft wipe at t = 1 shows only the incoming layer",
+        frames=[11],
+        roles=["rasterizer", "compositor", "decoder"],
+        requires={"rasterizer": ["images"], "compositor": ["wipe"]},
+    )
+    return out
+
+
+# ---------------------------------------------------------------------------- writing
+
+# Per category, against the stored reference (skia rasterizer + numpy compositor), keyed
+# by the role whose implementation differs from the reference's; when several differ the
+# loosest of their tolerances applies, and the reference combination itself must match its
+# stored images exactly. max_diff: the largest channel difference allowed; max_pixels: how
+# many pixels may differ at all (null: any number); min_psnr: dB over premultiplied BGRA.
+# Set from measured data: see conformance/README.md.
+EXACT = {"max_diff": 0, "max_pixels": 0}
+ONE_LEVEL = {"max_diff": 1, "max_pixels": None}
+
+
+def edges(max_diff: int, max_pixels: int, min_psnr: float) -> dict:
+    """Anti-aliasing differences: up to ``max_pixels`` pixels off by more than one level
+    (edges), any number off by one (coverage and alpha rounding), and a PSNR floor."""
+    return {"max_diff": max_diff, "max_pixels": max_pixels, "ignore_1": True, "min_psnr": min_psnr}
+
+
+# Measured worst cases (cairo rasterizer vs skia, opencv decoder vs pyav; 2026-11) are in
+# conformance/README.md; each bound is that figure with a small margin.
+TOLERANCES = {
+    "geometry": {"rasterizer": edges(64, 1000, 42.0), "compositor": ONE_LEVEL},
+    "text": {"rasterizer": edges(80, 3500, 38.0), "compositor": ONE_LEVEL},
+    "image": {"rasterizer": edges(32, 4000, 50.0), "compositor": ONE_LEVEL, "decoder": EXACT},
+    "svg": {"rasterizer": edges(8, 150, 58.0), "compositor": ONE_LEVEL},
+    "composite": {"rasterizer": edges(32, 700, 50.0), "compositor": ONE_LEVEL, "decoder": EXACT},
+    "animation": {"rasterizer": edges(32, 250, 48.0), "compositor": ONE_LEVEL},
+    "layout": {"rasterizer": edges(64, 450, 42.0), "compositor": ONE_LEVEL},
+    "transition": {"rasterizer": EXACT, "compositor": ONE_LEVEL, "decoder": EXACT},
+    "blur": {"rasterizer": edges(48, 1000, 48.0), "compositor": ONE_LEVEL, "decoder": EXACT},
+    "video": {"rasterizer": edges(32, 900, 48.0), "compositor": ONE_LEVEL, "decoder": ONE_LEVEL},
+    "scene": {
+        "rasterizer": edges(32, 600, 52.0),
+        "compositor": ONE_LEVEL,
+        "decoder": edges(2, 100, 70.0),
+    },
+    "reftest": {"same": {"max_diff": 0, "max_pixels": 0}},
+}
+
+
+def exact_ops() -> list[dict]:
+    """Rows of the exact-math section: composite ops on random premultiplied images."""
+    ops: list[dict] = [
+        {"id": f"over_{o}".replace(".", "_"), "op": "over", "params": {"opacity": o}}
+        for o in (1.0, 0.5, 0.137)
+    ]
+    ops += [
+        {"id": f"crossfade_{t}".replace(".", "_"), "op": "crossfade", "params": {"t": t}}
+        for t in (0.3, 0.5, 0.91)
+    ]
+    for d in ("ltr", "rtl", "ttb", "btt"):
+        ops.append({"id": f"wipe_{d}_hard", "op": "wipe", "params": {"t": 0.4, "dir": d}})
+        ops.append(
+            {
+                "id": f"wipe_{d}_soft",
+                "op": "wipe",
+                "params": {"t": 0.4, "dir": d, "soft_edge": 0.25},
+            }
+        )
+    for r, sigma in ((1, None), (3, 2.0), (8, None), (20, 6.5)):
+        params: dict[str, Any] = {"radius_px": r}
+        if sigma is not None:
+            params["sigma"] = sigma
+        ops.append({"id": f"blur_r{r}", "op": "blur", "params": params})
+    return ops
+
+
+def main() -> None:
+    make_images()
+    index_cases: list[dict] = []
+    for cid, doc, meta in [
+        *geometry(),
+        *texts(),
+        *images(),
+        *compositing(),
+        *layouts(),
+        *transitions(),
+        *blurs(),
+        *video(),
+    ]:
+        (HERE / f"{cid}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+        entry = {
+            "id": cid,
+            "file": f"{cid}.json",
+            "frames": [0],
+            "roles": ["rasterizer", "compositor"],
+            "background": BG,
+            **meta,
+        }
+        index_cases.append(entry)
+    for cid, meta in scenes():
+        index_cases.append(
+            {
+                "id": cid,
+                "frames": [0],
+                "roles": ["rasterizer", "compositor"],
+                "background": BG,
+                **meta,
+            }
+        )
+    index = {
+        "format": 1,
+        "reference": {
+            "rasterizer": "skia",
+            "compositor": "numpy",
+            "decoder": "pyav",
+            "encoder": "pyav",
+        },
+        "tolerances": TOLERANCES,
+        "cases": index_cases,
+        "reftests": reftests(),
+        "exact": {
+            "size": [97, 61],
+            "seed": 20261126,
+            # A compositor with the "exact" capability must match bit for bit; the others
+            # are held to the issue's target for compositing ops: within 1 level.
+            "tolerance": {
+                "exact": {"max_diff": 0, "max_pixels": 0},
+                "native": {"max_diff": 1, "max_pixels": None},
+            },
+            "ops": exact_ops(),
+        },
+    }
+    (HERE / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {len(index_cases)} cases and {len(index['reftests'])} reftests")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The commands this distribution adds to ``wavyte`` (entry-point group ``wavyte.commands``)."""

@@ -1,0 +1,96 @@
+"""The conformance suite as importable tests, for wavyte's own CI and third-party plugins.
+
+A plugin tests itself by subclassing `PluginConformance` in its own test module (the
+fsspec/pandas-extension pattern: nothing is copied, the cases and tolerances stay here)::
+
+    from wavyte_conformance.plugin_suite import PluginConformance
+
+    class TestMyCompositor(PluginConformance):
+        compositor = "mine"          # roles not set use the reference implementation
+
+Each case × combination becomes one pytest item: failures fail, a missing capability is a
+visible skip with the reason, a failure the plugin declares in its
+``CONFORMANCE_EXPECTATIONS`` is an xfail. `run_plugin_conformance` returns the same
+results as data (and `conformance.report` turns them into the matrix and reports).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from .catalog import load_catalog
+from .runner import Result, Runner, WorkItem
+
+__all__ = ["PluginConformance", "run_plugin_conformance", "plugin_runner", "check_item"]
+
+_ROLES = ("rasterizer", "compositor", "decoder", "encoder")
+
+
+@cache
+def plugin_runner(
+    rasterizer: str | None = None,
+    compositor: str | None = None,
+    decoder: str | None = None,
+    cases: str | None = None,
+) -> Runner:
+    """A runner whose combinations pair the given implementations with the reference for
+    every other role; with no implementation given, every installed combination."""
+    picked = {"rasterizer": rasterizer, "compositor": compositor, "decoder": decoder}
+    catalog = load_catalog().select(cases)
+    only: dict[str, list[str]] = {}
+    if any(picked.values()):
+        only = {r: [picked[r] or catalog.reference[r]] for r in _ROLES if r in catalog.reference}  # type: ignore[list-item]
+    return Runner(catalog, only=only)
+
+
+def run_plugin_conformance(
+    *,
+    rasterizer: str | None = None,
+    compositor: str | None = None,
+    decoder: str | None = None,
+    cases: str | None = None,
+) -> list[Result]:
+    runner = plugin_runner(rasterizer, compositor, decoder, cases)
+    return runner.run()
+
+
+def check_item(runner: Runner, item: WorkItem) -> None:
+    """Run one item under pytest: fail, skip (unsupported) or xfail (known) accordingly."""
+    results = runner.run_item(item)
+    bad = [r for r in results if r.failed]
+    if bad:
+        lines = [
+            f"{r.section}/{r.case} [{r.column} {r.variant}] frame {r.frame}: {r.status}: {r.reason}"
+            + (f" — {r.metrics.short()}" if r.metrics else "")
+            for r in bad
+        ]
+        pytest.fail("\n".join(lines), pytrace=False)
+    if results and all(r.status == "unsupported" for r in results):
+        pytest.skip(f"unsupported: {results[0].reason}")
+    known = [r for r in results if r.status == "xfail"]
+    if known:
+        figs = ", ".join(r.metrics.short() for r in known if r.metrics)
+        pytest.xfail(f"{known[0].reason} ({figs})")
+
+
+class PluginConformance:
+    """Base class: set ``rasterizer``/``compositor``/``decoder`` to the implementation(s)
+    under test, optionally ``cases`` (globs). Leave them all None to run every combination."""
+
+    rasterizer: str | None = None
+    compositor: str | None = None
+    decoder: str | None = None
+    cases: str | None = None
+
+    def _runner(self) -> Runner:
+        return plugin_runner(self.rasterizer, self.compositor, self.decoder, self.cases)
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "conformance_item" in metafunc.fixturenames:
+            items = self._runner().items()
+            metafunc.parametrize("conformance_item", items, ids=[i.id for i in items])
+
+    def test_conformance(self, conformance_item: WorkItem) -> None:
+        check_item(self._runner(), conformance_item)
