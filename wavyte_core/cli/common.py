@@ -14,7 +14,9 @@ import typer
 
 from wavyte_core.errors import Terminated, WavyteError, WavyteWarning
 
+EXIT_ROWS_FAILED = 1  # wavyte batch: some rows failed, the others are done
 EXIT_BAD_INPUT = 2
+EXIT_EXECUTOR_UNAVAILABLE = 3  # --executor not installed, or its cluster cannot start
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM
 _TERMINATED = False  # set by the SIGTERM handler (`terminate_on_sigterm`)

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import typer
 
-from wavyte_core.cli.common import assets_root, fail, parse_frames, user_errors
+from wavyte_core.cli.common import (
+    EXIT_EXECUTOR_UNAVAILABLE,
+    assets_root,
+    fail,
+    parse_frames,
+    user_errors,
+)
 
 
 def render_segmented_cli(
@@ -34,7 +40,7 @@ def render_segmented_cli(
     gop: int | None,
 ) -> None:
     from wavyte_core.api import load
-    from wavyte_core.run.executor import ExecutorOptions
+    from wavyte_core.run.executor import ExecutorOptions, ExecutorUnavailable
     from wavyte_core.run.job import Backends
     from wavyte_core.run.segments import render_in_segments
 
@@ -63,10 +69,13 @@ def render_segmented_cli(
             crf=crf,
             preset=preset,
         )
-        if quiet or json_report:
-            report = render_in_segments(comp, out, **kw)
-        else:
-            report = _with_progress(comp, out, kw, end - start)
+        try:
+            if quiet or json_report:
+                report = render_in_segments(comp, out, **kw)
+            else:
+                report = _with_progress(comp, out, kw, end - start)
+        except ExecutorUnavailable as exc:
+            raise fail(str(exc), EXIT_EXECUTOR_UNAVAILABLE) from None
         wall = time.perf_counter() - t0
     if json_report:
         typer.echo(

@@ -28,6 +28,11 @@ from typing import Any, Protocol, runtime_checkable
 from wavyte_core.errors import RenderError, WavyteError
 
 
+class ExecutorUnavailable(RenderError):
+    """The executor cannot be used: not installed, unknown, or its cluster cannot be started
+    or reached (the CLI's exit code 3)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExecutorOptions:
     """How to start an executor. ``workers``: processes (local) or actors (Ray); None lets
@@ -69,6 +74,8 @@ class ExecutorSession(Protocol):
 
     workers: int
     startup_seconds: float
+    #: Keys of the tasks that ran again because their worker was lost (once per retry).
+    retried: list[Any]
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]: ...
 
@@ -136,6 +143,8 @@ class LocalSession:
         self.startup_seconds = 0.0
         self._pool: cf.ProcessPoolExecutor | None = None
         self._busy = False  # tasks in flight: `close` stops the workers instead of waiting
+        #: Keys of tasks run again because their worker died, in order (once per retry).
+        self.retried: list[Any] = []
         from wavyte_core.run.lifeline import remove_stale_scratch
 
         remove_stale_scratch()
@@ -191,6 +200,7 @@ class LocalSession:
                 self._pool = None
                 for t in broken:
                     tries[t.key] = tries.get(t.key, 0) + 1
+                    self.retried.append(t.key)
                     if tries[t.key] > self.options.max_retries:
                         raise RenderError(
                             f"task {t.key!r}: worker died {tries[t.key]} times, giving up"
@@ -245,8 +255,12 @@ def open_executor(
     name: str, options: ExecutorOptions = ExecutorOptions(), registry: Any = None
 ) -> ExecutorSession:
     """Create the named executor (registry role ``executor``) and start its workers."""
+    from wavyte_core.errors import PluginError
     from wavyte_core.plugin.registry import default_registry
 
     reg = registry or default_registry()
-    executor = reg.create("executor", name)
+    try:
+        executor = reg.create("executor", name)
+    except PluginError as exc:
+        raise ExecutorUnavailable(str(exc)) from None
     return executor.open(options)

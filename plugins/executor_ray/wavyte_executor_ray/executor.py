@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from wavyte_core.errors import RenderError
-from wavyte_core.run.executor import ExecutorOptions, Task, TaskResult
+from wavyte_core.run.executor import ExecutorOptions, ExecutorUnavailable, Task, TaskResult
 
 #: Object store of a cluster this executor starts itself (segments are a few MB each).
 LOCAL_OBJECT_STORE_BYTES = 512 * 1024 * 1024
@@ -112,7 +112,7 @@ class RaySession:
                 ray.init(address=options.address, **kw)
             except Exception as exc:
                 where = options.address or "a local cluster"
-                raise RenderError(f"cannot start Ray ({where}): {exc}") from None
+                raise ExecutorUnavailable(f"cannot start Ray ({where}): {exc}") from None
             finally:
                 if on_term is not None:  # Ray's driver installs its own SIGTERM handler
                     signal.signal(signal.SIGTERM, on_term)
@@ -136,7 +136,7 @@ class RaySession:
             self.pids = ray.get([a.pid.remote() for a in self.actors])
         except Exception as exc:
             self.close()
-            raise RenderError(f"Ray workers did not start: {exc}") from None
+            raise ExecutorUnavailable(f"Ray workers did not start: {exc}") from None
         self.startup_seconds = time.perf_counter() - t0
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]:

@@ -1,7 +1,7 @@
-"""SIGTERM and SIGKILL at a random moment mid-render leave no process and, after the next
-run into the same folder, no file behind — for every output kind of ``wavyte render``
-(two render workers) and for batch and segmented renders on the local executor (two
-executor workers). The Ray executor's cases are in ``plugins/executor_ray/tests``.
+"""SIGTERM and SIGKILL at a random moment mid-batch or mid-segmented-render on the local
+executor (two worker processes) leave no process — pool workers and multiprocessing's
+resource tracker included — no task scratch folder and, after the next run into the same
+folder, no file behind. Plain renders: ``test_kill_render.py``.
 
 SIGTERM must clean up at once (exit 143, one line, no hidden file left); SIGKILL cannot,
 so its leftovers must be gone after the next run. Processes are counted by tree
@@ -10,7 +10,6 @@ so its leftovers must be gone after the next run. Processes are counted by tree
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from pathlib import Path
@@ -20,7 +19,6 @@ import pytest
 import wavyte_core as wv
 from tests.kill_helpers import hidden_entries, kill_mid_run, scratch_of, seed_rng
 from tests.scaleout_media import write_assets, write_card
-from tests.test_leftovers import long_comp
 from wavyte_core.run.batch import run_batch
 from wavyte_core.run.executor import ExecutorOptions
 from wavyte_core.run.segments import render_in_segments
@@ -50,46 +48,6 @@ def _has_work_in_progress(folder: Path) -> bool:
         if p.is_dir() and any(p.iterdir()):
             return True
     return False
-
-
-@pytest.mark.parametrize("signame", ["TERM", "KILL"])
-@pytest.mark.parametrize("kind", ["video", "gif", "png"])
-def test_render_stopped_mid_way(tmp_path: Path, rng, kind: str, signame: str) -> None:
-    seed, r = rng
-    comp = tmp_path / "long.json"
-    comp.write_text(json.dumps(long_comp()))
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    if kind == "video":
-        out = out_dir / f"clip.{r.choice(['mp4', 'mov', 'webm'])}"
-    elif kind == "gif":
-        out = out_dir / "clip.gif"
-    else:
-        out = out_dir / "seq" / "f_%05d.png"
-    delay = r.uniform(0.0, 1.0)
-    proc, watch, err = kill_mid_run(
-        ["render", str(comp), "-o", str(out), "-w", "2", "-q"],
-        lambda: _has_work_in_progress(out_dir),
-        SIGNALS[signame],
-        delay,
-    )
-    msg = f"seed {seed}, {out.name}, {signame} after {delay:.2f} s"
-    _check_stopped(proc, err, signame, seed)
-    assert len(watch.seen) >= 3, f"{msg}: the render workers were not seen: {watch.seen}"
-    assert watch.wait_all_gone(15) == [], msg
-    if signame == "TERM":
-        assert hidden_entries(out_dir) == [], msg  # cleaned up at once, like Ctrl-C
-    # the next run into the same folder
-    short = tmp_path / "short.json"
-    short.write_text(json.dumps(long_comp(3)))
-    with wv.open_job(wv.load(short), assets_root=tmp_path, workers=1) as job:
-        job.render(out)
-    assert hidden_entries(out_dir) == [], msg
-    if kind == "png":
-        assert hidden_entries(out.parent) == [], msg
-        assert len(list(out.parent.glob("f_*.png"))) == 3
-    else:
-        assert sorted(p.name for p in out_dir.iterdir()) == [out.name], msg
 
 
 @pytest.fixture(scope="module")
