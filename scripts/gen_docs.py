@@ -17,6 +17,9 @@ hand-written. The section's name says what goes there:
   dataclasses. PATH starts at the document (``Composition``) or a ``$defs`` name and walks
   properties and tagged variants with ``/``: ``Asset/Text``, ``Clip/props``,
   ``AnimF64/Expr/Loop``, ``AnimF64/Keyframes/keys[]`` (``[]``: the array's items).
+  Fields of the model's dataclass that the schema lacks are added from their annotations.
+- ``model:NAME``: the field table of a dataclass of ``wavyte_core.format.model`` that the
+  schema does not describe (``TextShadow``).
 - ``values:PATH``: the accepted spellings of a unit enum (``Ease``, ``Track/layout_mode``).
 - ``kind:NAME``: a built-in effect or transition kind, from its `Param` declarations
   (what ``wavyte effects --markdown`` prints).
@@ -148,6 +151,12 @@ FIELD_DOCS: dict[str, str] = {
     "ProcScalar/Spring.stiffness": "Stiffness (negative is 0).",
     "ProcScalar/Spring.damping": "Damping (negative is 0); higher is slower.",
     "ProcScalar/Spring.target": "The value the spring rises to from 0.",
+    "ProcScalar/AudioLevel.asset": "Key of an Audio or Video asset whose sound is followed.",
+    "ProcScalar/AudioLevel.band_hz": "`[low, high]` in Hz: only this band is measured; null: the whole spectrum.",
+    "ProcScalar/AudioLevel.window_sec": "Length of the analysis window centred on the frame's time, > 0.",
+    "ProcScalar/AudioLevel.smoothing": "One-pole smoothing over frames, in [0, 1): 0 follows every frame, 0.9 is slow.",
+    "ProcScalar/AudioLevel.gain": "Multiplies the level (0..1).",
+    "ProcScalar/AudioLevel.offset": "Added after the gain.",
     "AnimF64/Expr/Delay.inner": "The animation delayed.",
     "AnimF64/Expr/Delay.by": "Frames of delay; before it, `inner` is sampled at frame 0.",
     "AnimF64/Expr/Speed.inner": "The animation sped up or slowed down.",
@@ -167,6 +176,32 @@ FIELD_DOCS: dict[str, str] = {
     "TransitionSpec.duration_frames": "Length of the transition window in frames, > 0.",
     "TransitionSpec.ease": "Easing of the progress.",
     "TransitionSpec.params": "The kind's params (an object or null).",
+}
+FIELD_DOCS.update(
+    {
+        "Asset/Text.runs": "Styled pieces replacing `text` (exactly one of the two); a run's "
+        "missing fields come from the asset.",
+        "Asset/Text.align": "Line alignment; `Left` is 0.2's.",
+        "Asset/Text.direction": "Paragraph direction; `Auto` follows UAX #9 per paragraph.",
+        "Asset/Text.line_height": "Multiple of the font's line height; omitted: 0.2 spacing.",
+        "Asset/Text.letter_spacing": "Extra advance between characters, px (animatable).",
+        "Asset/Text.font_fallback": "Fonts tried in order for characters the font lacks "
+        "(colour emoji fonts included).",
+        "Asset/Text.fill": "Paint of the glyphs; overrides `color_rgba8` (gradient text).",
+        "Asset/Text.stroke": "Outline of the glyphs.",
+        "Asset/Text.paint_order": "Whether the stroke is drawn under or over the fill.",
+        "Asset/Text.shadow": "Drop shadow: `{offset, blur, color}`.",
+        "Asset/Text.background": "Box behind the text: `{color, padding, corner_radius, "
+        "mode}`, one box (`Block`) or one per line (`Lines`).",
+        "Asset/Text.fit": "Shrink to fit a box: `{width, height, min_size_px, max_lines}`; "
+        "the largest size ≤ `size_px` that fits.",
+    }
+)
+#: Types of model fields typed ``Any`` in Python (a value or an animation, a Paint, …).
+FIELD_TYPES: dict[str, str] = {
+    "Asset/Text.letter_spacing": "number or [Anim&lt;number&gt;](#anim)",
+    "Asset/Text.fill": "Paint or null",
+    "Asset/Text.stroke": "Stroke or null",
 }
 FIELD_DOCS["Asset/Audio.source"] = "Audio file, relative to the asset root."
 for _f in ("trim_start_sec", "trim_end_sec", "playback_rate", "volume"):
@@ -341,6 +376,7 @@ def _model_class(path: str) -> type | None:
         "ProcScalar/Noise1D": "Noise1D",
         "ProcScalar/Envelope": "Envelope",
         "ProcScalar/Spring": "Spring",
+        "ProcScalar/AudioLevel": "AudioLevel",
     }
     name = special.get(path) or (rest[-1].removesuffix("[]") if rest else head)
     name = {"keys": "Keyframe"}.get(name, name)
@@ -377,6 +413,66 @@ def _defaults(path: str) -> dict[str, Any]:
     return out
 
 
+def _hint_type(hint: Any) -> str:
+    """A short human type for a model field's annotation (fields the schema lacks)."""
+    import enum
+    import types
+    import typing
+
+    args = typing.get_args(hint)
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        inner = " or ".join(_hint_type(a) for a in rest)
+        return inner + " or null" if len(rest) < len(args) else inner
+    if hint is typing.Any:
+        return "see below"
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return f"array of {_hint_type(args[0])}"
+        if args and all(a is int for a in args):
+            return f"[u8 × {len(args)}]" if len(args) == 4 else f"[integer × {len(args)}]"
+        return "array"
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return " | ".join(f'`"{m.value}"`' for m in hint)
+    if dataclasses.is_dataclass(hint):
+        name = hint.__name__  # type: ignore[union-attr]
+        return f"[{name}](#{name.lower()})" if name in ("Vec2", "Transform2D") else name
+    return {float: "number", int: "integer", str: "string", bool: "bool"}.get(hint, str(hint))
+
+
+def _model_rows(cls: type, skip: set[str], doc_path: str) -> list[str]:
+    """Table rows for ``cls``'s fields not in ``skip`` (typed from the annotations)."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    defaults = {
+        f.name: (f.default if f.default is not dataclasses.MISSING else f.default_factory())  # type: ignore[misc]
+        for f in dataclasses.fields(cls)
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    }
+    rows = []
+    for f in dataclasses.fields(cls):
+        if f.name in skip:
+            continue
+        default = _json_default(defaults[f.name]) if f.name in defaults else "required"
+        desc = FIELD_DOCS.get(f"{doc_path}.{f.name}", "")
+        typ = FIELD_TYPES.get(f"{doc_path}.{f.name}") or _hint_type(hints[f.name])
+        rows.append(f"| `{f.name}` | {_cell(typ)} | {default} | {_cell(desc)} |")
+    return rows
+
+
+def model_table(name: str) -> str:
+    """The field table of a model dataclass the schema does not describe (yet)."""
+    from wavyte_core.format import model
+
+    cls = getattr(model, name, None)
+    if not dataclasses.is_dataclass(cls):
+        raise KeyError(f"model:{name} is not a dataclass of wavyte_core.format.model")
+    head = ["| field | type | default | meaning |", "| --- | --- | --- | --- |"]
+    return "\n".join(head + _model_rows(cls, set(), name))  # type: ignore[arg-type]
+
+
 def _doc_key(path: str) -> str:
     """Field docs are shared by every Anim<T>: ``AnimTransform2D/...`` reads ``AnimF64/...``."""
     return re.sub(r"^(AnimTransform2D|Anim_\w+)/", "AnimF64/", path)
@@ -407,6 +503,9 @@ def schema_table(path: str) -> str:
             default = "optional"
         desc = ps.get("description") or FIELD_DOCS.get(f"{_doc_key(path)}.{name}", "")
         lines.append(f"| `{name}` | {_cell(_type(w, ps))} | {default} | {_cell(desc)} |")
+    cls = _model_class(path)
+    if cls is not None:  # fields the model has and the schema does not describe (yet)
+        lines += _model_rows(cls, set(props), _doc_key(path))
     return "\n".join(lines)
 
 
@@ -627,6 +726,8 @@ def generate(name: str) -> str:
         return schema_table(arg)
     if kind == "values":
         return enum_values(arg)
+    if kind == "model":
+        return model_table(arg)
     if kind == "kind":
         return kind_section(arg)
     if kind == "kinds":

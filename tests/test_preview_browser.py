@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ import numpy as np
 import pytest
 
 import wavyte_core as wv
+from tests import parts
 from tests.media import write_tone
 from tests.preview_helpers import (
     FRAMES,
@@ -32,14 +31,10 @@ from tests.preview_helpers import (
 from tests.test_e2e_render import clip
 from wavyte_core.output.flatten import unpremultiply_to_rgba
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (make .venv/.installed-dev)"
-)
-CHROMIUM = os.environ.get("WAVYTE_CHROMIUM") or shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed: apt-get install chromium fonts-liberation",
-)
+parts.need("chromium", module=True)  # fails unless WAVYTE_ALLOW_MISSING allows skipping
+from playwright import sync_api  # noqa: E402
+
+CHROMIUM = parts.chromium_path()
 TIMEOUT_MS = 20_000
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import parts
 from tests.fontmaker import box_font
 from tests.test_e2e_render import clip
 from wavyte_core.api import load, render_frame
@@ -207,8 +208,8 @@ def test_colr_glyph_becomes_an_image(root: Path) -> None:
     assert x == pytest.approx(24.0) and rw == w and rh == h
 
 
-@pytest.mark.skipif(not EMOJI.exists(), reason="fonts-noto-color-emoji (scripts/install-fonts)")
 def test_cbdt_emoji_is_drawn_from_its_bitmap(root: Path) -> None:
+    parts.need("emoji")
     shutil.copy(EMOJI, root / "emoji.ttf")
     rt = prepared(
         root,
@@ -374,7 +375,7 @@ def _psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def test_rich_text_renders_alike_on_skia_and_cairo(root: Path) -> None:
-    pytest.importorskip("wavyte_backend_cairo")
+    parts.need("cairo")
     t = {
         "runs": [
             {"text": "Hello "},

@@ -25,7 +25,9 @@ from wavyte_core.errors import (
 if TYPE_CHECKING:
     from wavyte_core.api import RenderJob, check, load, open_job, render, render_frame
     from wavyte_core.format.model import Composition
+    from wavyte_core.output.codecs import OutputSettings, resolve_output
     from wavyte_core.preview import preview
+    from wavyte_core.preview.notebook import show
 
 from wavyte_core.version import __version__
 
@@ -37,7 +39,10 @@ _LAZY = {
     "render": "api",
     "render_frame": "api",
     "Composition": "format.model",
+    "OutputSettings": "output.codecs",
+    "resolve_output": "output.codecs",
     "preview": "preview",
+    "show": "preview.notebook",
 }
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "Composition",
     "CompositionError",
     "EvaluationError",
+    "OutputSettings",
     "PluginError",
     "RenderError",
     "RenderJob",
@@ -57,6 +63,8 @@ __all__ = [
     "preview",
     "render",
     "render_frame",
+    "resolve_output",
+    "show",
 ]
 
 

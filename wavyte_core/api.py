@@ -6,19 +6,23 @@
 ...     frame = job.frame(42)                          # premultiplied BGRA (H, W, 4) uint8
 ...     for n, f in job.frames(0, 30): ...
 ...     job.render("out.mp4", crf=20)
+>>> out = wv.resolve_output("out.mp4", crf=20, color_space="bt709")  # checked once
+>>> wv.render("examples/demo.json", out)                       # any number of times
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format.load import load_composition_file, loads_composition
-from wavyte_core.format.model import Composition
-from wavyte_core.output.codecs import OUTPUT_OPTIONS, resolve_output
+from wavyte_core.format.model import NOTEBOOK_DISPLAY, Composition
+from wavyte_core.output.codecs import OUTPUT_OPTION_NAMES, OutputSettings, output_settings
 from wavyte_core.output.png import write_png
 from wavyte_core.plugin.registry import Registry
 from wavyte_core.run.frames import iter_frames
@@ -34,12 +38,37 @@ def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Com
         comp = loads_composition(source)
     else:
         comp = load_composition_file(source)
+        _remember_root(comp, Path(source).resolve().parent)
     check(comp, registry=registry)
     return comp
 
 
+#: The folders of the last compositions loaded from files (their asset roots), for
+#: displays that render without being told (notebooks). Bounded; the object is kept so
+#: a recycled ``id`` cannot match another composition.
+_ROOTS: dict[int, tuple[Composition, Path]] = {}
+_ROOTS_MAX = 64
+
+
+def _remember_root(comp: Composition, root: Path) -> None:
+    _ROOTS[id(comp)] = (comp, root)
+    while len(_ROOTS) > _ROOTS_MAX:
+        del _ROOTS[next(iter(_ROOTS))]
+
+
+def root_of(comp: Composition) -> Path | None:
+    """The folder ``comp`` was loaded from (its asset root), when `load` read it from a file."""
+    hit = _ROOTS.get(id(comp))
+    return hit[1] if hit is not None and hit[0] is comp else None
+
+
 class RenderJob(Job):
     """A `Job` with the convenience methods of the public API."""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Jupyter's rich display: the poster frame and a summary
+        (`wavyte_core.preview.notebook`, looked up by name as for `Composition`)."""
+        return import_module(NOTEBOOK_DISPLAY).job_bundle(self)
 
     def frame(self, n: int) -> np.ndarray:
         """Render frame ``n``; returns a new premultiplied BGRA array."""
@@ -58,51 +87,33 @@ class RenderJob(Job):
 
     def render(
         self,
-        out: str | Path,
+        out: str | Path | OutputSettings,
         *,
         start: int = 0,
         end: int | None = None,
-        codec: str | None = None,
-        alpha: bool = False,
-        crf: int | None = None,
-        preset: str | None = None,
-        bitrate: str | int | None = None,
-        profile: str | None = None,
-        pix_fmt: str | None = None,
-        palette: str | None = None,
-        dither: str | None = None,
-        qscale: int | None = None,
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        **options: Any,
     ) -> RenderReport:
         """Encode frames ``[start, end)`` to ``out``: a video file, a GIF, or an image
-        sequence (``out/frame_%05d.png``, numbered by frame index). ``codec`` (h264, h265,
-        vp9, prores, gif, png, jpeg; default from the suffix) and its quality options are
-        listed in `wavyte_core.output.codecs.CODECS`; options left None take the codec's defaults.
-        ``alpha=True`` keeps transparency (prores, vp9, png) and needs a job opened with
-        ``alpha=True``. Everything is checked before the first frame is drawn.
+        sequence (``out/frame_%05d.png``, numbered by frame index).
+
+        ``options`` are the keywords of `wavyte_core.output.codecs.resolve_output`:
+        ``codec`` (h264, h265, vp9, prores, gif, png, jpeg; default from the suffix),
+        ``alpha``, ``crf``, ``preset``, ``bitrate``, ``profile``, ``pix_fmt``,
+        ``color_space`` (auto, bt709, bt601), ``palette``, ``dither``, ``qscale``; options
+        left out take the codec's defaults, one the codec does not take is an error.
+        ``out`` may instead be `OutputSettings` made by ``resolve_output`` (then without
+        options). ``alpha=True`` keeps transparency (prores, vp9, png) and needs a job
+        opened with ``alpha=True``. Everything is checked before the first frame is drawn.
 
         Frames are drawn by the job's worker pool (``open_job(workers=N)``) or, with
         ``workers=N`` here, by a pool made for this call; the file is byte-identical
         whatever the worker count."""
         return render_to_file(
-            self,
-            out,
-            start=start,
-            end=end,
-            workers=workers,
+            self, output_settings(out, options), start=start, end=end, workers=workers,
             progress=progress,
-            codec=codec,
-            alpha=alpha,
-            crf=crf,
-            preset=preset,
-            bitrate=bitrate,
-            profile=profile,
-            pix_fmt=pix_fmt,
-            palette=palette,
-            dither=dither,
-            qscale=qscale,
-        )
+        )  # fmt: skip
 
     def save_png(self, n: int, out: str | Path) -> None:
         write_png(out, self.frame(n))
@@ -143,10 +154,15 @@ def open_job(
 
 
 def render(
-    comp: Composition | str | Path, out: str | Path, *, assets_root: str | Path | None = None, **kw
+    comp: Composition | str | Path,
+    out: str | Path | OutputSettings,
+    *,
+    assets_root: str | Path | None = None,
+    **kw: Any,
 ) -> RenderReport:
     """One call: load (if given a path), check the output request, prepare, render to
-    ``out``. Keywords are those of `open_job` and `RenderJob.render`."""
+    ``out``. Keywords are those of `open_job` and `RenderJob.render` (output options, or
+    ``out`` as `OutputSettings` from `resolve_output`)."""
     if not isinstance(comp, Composition):
         root = Path(comp).parent if assets_root is None else Path(assets_root)
         comp = load(comp)
@@ -167,8 +183,8 @@ def render(
             "timings",
         )
     }
-    out_kw = {k: kw.pop(k) for k in list(kw) if k in OUTPUT_OPTIONS}
-    spec = resolve_output(out, **out_kw)  # a bad output request fails before any work
+    out_kw = {k: kw.pop(k) for k in list(kw) if k in OUTPUT_OPTION_NAMES}
+    spec = output_settings(out, out_kw)  # a bad output request fails before any work
     with open_job(comp, assets_root=root, alpha=spec.alpha, **job_kw) as job:
         return render_to_file(job, spec, **kw)
 

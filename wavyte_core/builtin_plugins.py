@@ -46,7 +46,7 @@ def wavyte_register_compositors() -> list[RoleSpec]:
         RoleSpec(
             name="numpy",
             factory=_numpy_compositor,
-            capabilities=frozenset({"over", "crossfade", "wipe", "blur", "exact"}),
+            capabilities=frozenset({"over", "crossfade", "wipe", "blur", "blend", "exact"}),
             description="reference compositor: the format's integer math, bit for bit",
         )
     ]

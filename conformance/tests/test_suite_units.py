@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from tests import parts
 from wavyte_conformance import exact_math as em
 from wavyte_conformance.catalog import load_catalog
 from wavyte_conformance.combos import Combo, expectation_entries, expectation_for
@@ -68,10 +69,26 @@ def test_numpy_compositor_matches_transcription_bit_for_bit() -> None:
     cat = load_catalog()
     c = NumpyCompositor()
     for op in cat.exact.ops:
+        if op.tolerance is not None:  # the blend rows: real-valued W3C formulas
+            continue
         d, a, b = em.inputs(op, cat.exact.size, cat.exact.seed)
         assert compare(em.expected(op, d, a, b), em.apply_compositor(c, op, d, a, b)).identical, (
             op.id
         )
+
+
+def test_blend_rows_hold_every_mode_to_the_w3c_formulas() -> None:
+    """The blend rows cover the 16 modes (and Add), each with its own tolerance, and the
+    numpy reference meets it."""
+    cat = load_catalog()
+    rows = [op for op in cat.exact.ops if op.op == "blend"]
+    assert len({op.params["mode"] for op in rows}) == 16
+    c = NumpyCompositor()
+    for op in rows:
+        assert op.tolerance is not None
+        d, a, b = em.inputs(op, cat.exact.size, cat.exact.seed)
+        got = em.apply_compositor(c, op, d, a, b).astype(int)
+        assert np.abs(got - em.expected(op, d, a, b)).max() <= op.tolerance["max_diff"], op.id
 
 
 # A test plugin: a compositor two levels off on `over`, without blur, with expectations.
@@ -136,8 +153,7 @@ def test_reports_show_failures(offby2_results, tmp_path) -> None:
 
 def test_expectation_applies_only_to_the_combination_it_names() -> None:
     reg = default_registry()
-    if not {"skia", "cairo"} <= set(reg.available("compositor")):
-        pytest.skip("needs the skia and cairo compositors")
+    parts.need("cairo")
     ref = Combo((("rasterizer", "skia"), ("compositor", "numpy")))
     direct = Combo((("rasterizer", "skia"), ("compositor", "skia")))
     assert expectation_for(reg, ref, "render", "layout_center") is None  # the reference

@@ -143,6 +143,8 @@ def load_catalog(index: Path = CASES_DIR / "index.json") -> Catalog:
         seed=int(ex["seed"]),
         exact=Tolerance.from_json(ex["tolerance"]["exact"]),
         native=Tolerance.from_json(ex["tolerance"]["native"]),
-        ops=tuple(ExactOp(o["id"], o["op"], dict(o["params"])) for o in ex["ops"]),
+        ops=tuple(
+            ExactOp(o["id"], o["op"], dict(o["params"]), o.get("tolerance")) for o in ex["ops"]
+        ),
     )
     return Catalog(tuple(cases), tuple(reftests), dict(data["reference"]), exact)

@@ -138,11 +138,14 @@ def blur(src: np.ndarray, radius: int, sigma: float) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class ExactOp:
-    """One exact-math row: an op and its parameters (from ``index.json``)."""
+    """One exact-math row: an op and its parameters (from ``index.json``). ``tolerance``
+    (optional) replaces the section's tolerances for this row, on every compositor: the
+    blend rows compare with real-valued W3C formulas, which no 8-bit result meets exactly."""
 
     id: str
-    op: str  # over | crossfade | wipe | blur
+    op: str  # over | crossfade | wipe | blur | blend
     params: dict
+    tolerance: dict | None = None
 
     @property
     def capability(self) -> str:
@@ -182,6 +185,10 @@ def expected(op: ExactOp, dst: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.n
         return wipe(dst, a, b, p["t"], p["dir"], p.get("soft_edge", 0.0))
     if op.op == "blur":
         return blur(a, p["radius_px"], p.get("sigma", p["radius_px"] / 2))
+    if op.op == "blend":
+        return np.clip(np.floor(w3c_blend(dst, a, p["mode"], p["opacity"]) + 0.5), 0, 255).astype(
+            np.uint8
+        )
     raise ValueError(f"unknown exact op {op.op!r}")
 
 
@@ -202,6 +209,117 @@ def apply_compositor(
         c.wipe(d, sa, sb, p["t"], p["dir"], p.get("soft_edge", 0.0))  # type: ignore[attr-defined]
     elif op.op == "blur":
         c.blur(sa, d, p["radius_px"], p.get("sigma", p["radius_px"] / 2))  # type: ignore[attr-defined]
+    elif op.op == "blend":
+        c.blend(d, sa, p["opacity"], p["mode"])  # type: ignore[attr-defined]
     else:
         raise ValueError(f"unknown exact op {op.op!r}")
     return d.buf
+
+
+# ------------------------------------------------------------------------------ blend modes
+# W3C Compositing and Blending Level 1 in float64 over whole arrays, from the specification's
+# text: straight colours in [0, 1] (RGB order), B(Cb, Cs) per mode, then
+# co = cs·(1 − αb) + cb·(1 − αs) + αs·αb·B and αo = αs + αb·(1 − αs) on premultiplied
+# values; Add is plus-lighter (the clamped sum of premultiplied values).
+
+
+def _w3c_separable(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if mode == "Multiply":
+            return cb * cs
+        if mode == "Screen":
+            return cb + cs - cb * cs
+        if mode == "Overlay":
+            return _w3c_separable("HardLight", cs, cb)
+        if mode == "Darken":
+            return np.minimum(cb, cs)
+        if mode == "Lighten":
+            return np.maximum(cb, cs)
+        if mode == "ColorDodge":
+            return np.where(cb == 0, 0.0, np.where(cs == 1, 1.0, np.minimum(1.0, cb / (1 - cs))))
+        if mode == "ColorBurn":
+            return np.where(
+                cb == 1, 1.0, np.where(cs == 0, 0.0, 1 - np.minimum(1.0, (1 - cb) / cs))
+            )
+        if mode == "HardLight":
+            return np.where(cs <= 0.5, cb * 2 * cs, _w3c_separable("Screen", cb, 2 * cs - 1))
+        if mode == "SoftLight":
+            d = np.where(cb <= 0.25, ((16 * cb - 12) * cb + 4) * cb, np.sqrt(cb))
+            return np.where(
+                cs <= 0.5, cb - (1 - 2 * cs) * cb * (1 - cb), cb + (2 * cs - 1) * (d - cb)
+            )
+        if mode == "Difference":
+            return np.abs(cb - cs)
+        if mode == "Exclusion":
+            return cb + cs - 2 * cb * cs
+    raise ValueError(mode)
+
+
+def _lum(c: np.ndarray) -> np.ndarray:
+    return 0.3 * c[..., 0] + 0.59 * c[..., 1] + 0.11 * c[..., 2]
+
+
+def _clip_color(c: np.ndarray) -> np.ndarray:
+    lum = _lum(c)[..., None]
+    n = c.min(axis=-1, keepdims=True)
+    x = c.max(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(n < 0, lum + (c - lum) * lum / (lum - n), c)
+        c = np.where(x > 1, lum + (c - lum) * (1 - lum) / (x - lum), c)
+    return c
+
+
+def _set_lum(c: np.ndarray, lum: np.ndarray) -> np.ndarray:
+    return _clip_color(c + (lum - _lum(c))[..., None])
+
+
+def _set_sat(c: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Per pixel: the largest channel becomes s, the smallest 0, the middle one scaled
+    (ties resolved by a stable sort of the channel indices)."""
+    order = np.argsort(c, axis=-1, kind="stable")
+    lo, mid, hi = (np.take_along_axis(c, order[..., k : k + 1], -1)[..., 0] for k in range(3))
+    span = hi - lo
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mid_new = np.where(span > 0, (mid - lo) * s / span, 0.0)
+    hi_new = np.where(span > 0, s, 0.0)
+    out = np.zeros_like(c)
+    np.put_along_axis(out, order[..., 1:2], mid_new[..., None], -1)
+    np.put_along_axis(out, order[..., 2:3], hi_new[..., None], -1)
+    return out
+
+
+def _w3c_non_separable(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    def sat(c: np.ndarray) -> np.ndarray:
+        return c.max(axis=-1) - c.min(axis=-1)
+
+    if mode == "Hue":
+        return _set_lum(_set_sat(cs, sat(cb)), _lum(cb))
+    if mode == "Saturation":
+        return _set_lum(_set_sat(cb, sat(cs)), _lum(cb))
+    if mode == "Color":
+        return _set_lum(cs, _lum(cb))
+    if mode == "Luminosity":
+        return _set_lum(cb, _lum(cs))
+    raise ValueError(mode)
+
+
+def w3c_blend(dst: np.ndarray, src: np.ndarray, mode: str, opacity: float) -> np.ndarray:
+    """Premultiplied BGRA uint8 → premultiplied BGRA float64 in 0..255."""
+    s = src.astype(np.float64) / 255.0 * opacity
+    d = dst.astype(np.float64) / 255.0
+    if mode == "Add":
+        return np.minimum(s + d, 1.0) * 255.0
+    a_s, a_b = s[..., 3:4], d[..., 3:4]
+    rgb_s, rgb_b = s[..., 2::-1], d[..., 2::-1]  # RGB order
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cs = np.where(a_s > 0, np.minimum(rgb_s / a_s, 1.0), 0.0)
+        cb = np.where(a_b > 0, np.minimum(rgb_b / a_b, 1.0), 0.0)
+    if mode == "Normal":
+        b = cs
+    elif mode in ("Hue", "Saturation", "Color", "Luminosity"):
+        b = _w3c_non_separable(mode, cb, cs)
+    else:
+        b = _w3c_separable(mode, cb, cs)
+    co = rgb_s * (1 - a_b) + rgb_b * (1 - a_s) + a_s * a_b * b
+    ao = a_s + a_b * (1 - a_s)
+    return np.concatenate([co[..., ::-1], ao], axis=-1) * 255.0

@@ -418,6 +418,8 @@ class Runner:
         ex = self.catalog.exact
         is_exact = "exact" in self.registry.roles["compositor"][name].capabilities
         tol = ex.exact if is_exact else ex.native
+        if op.tolerance is not None:
+            tol = Tolerance.from_json(op.tolerance)
         expectation = expectation_for(self.registry, combo, "exact", op.id)
         dst, a, b = inputs(op, ex.size, ex.seed)
         want = expected(op, dst, a, b)

@@ -100,6 +100,49 @@ def shape_local_bounds(s: ShapeSpec) -> tuple[float, float, float, float]:
     return (x0 - r, y0 - r, x1 + r, y1 + r)
 
 
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _obj(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required,
+            "additionalProperties": False}  # fmt: skip
+
+
+_SIZE = {"anyOf": [{"type": "number", "minimum": 0}, _ref("AnimF64")]}
+_COUNT = {"type": "integer", "minimum": 3, "maximum": 10000}
+SHAPE_SCHEMA: dict[str, Any] = _obj(
+    {
+        "geometry": {
+            "oneOf": [
+                _obj({tag: body}, [tag])
+                for tag, body in (
+                    ("Rect", _obj({"width": _SIZE, "height": _SIZE, "corner_radius": _SIZE},
+                                  ["width", "height"])),
+                    ("Ellipse", _obj({"width": _SIZE, "height": _SIZE}, ["width", "height"])),
+                    ("Polygon", _obj({"sides": _COUNT, "radius": _SIZE, "corner_radius": _SIZE},
+                                     ["sides", "radius"])),
+                    ("Star", _obj({"points": _COUNT, "outer_radius": _SIZE,
+                                   "inner_radius": _SIZE},
+                                  ["points", "outer_radius", "inner_radius"])),
+                    ("Line", _obj({"from": _ref("AnimPoint"), "to": _ref("AnimPoint")},
+                                  ["from", "to"])),
+                    ("Path", _obj({"svg_path_d": {"type": "string", "minLength": 1}},
+                                  ["svg_path_d"])),
+                )
+            ]
+        },
+        "fill": {"anyOf": [{"type": "null"}, _ref("Paint")],
+                 "description": "default: white Solid (none for Line)"},
+        "stroke": {"anyOf": [{"type": "null"}, _ref("Stroke")]},
+        "fill_rule": {"enum": ["NonZero", "EvenOdd"], "default": "NonZero"},
+        "trim": {"anyOf": [{"type": "null"}, _obj(
+            {"start": _SIZE, "end": _SIZE, "offset": _ref("Number")}, [])]},
+    },
+    ["geometry"],
+)  # fmt: skip
+
+
 class ShapeKind(AssetKind):
     """A vector shape: ``geometry`` (Rect, Ellipse, Polygon, Star, Line or Path), an
     optional ``fill`` Paint (default white; none for a Line), an optional ``stroke``, a
@@ -121,6 +164,7 @@ class ShapeKind(AssetKind):
         Param("trim", "string", default_doc="the whole outline", animatable=False,
               description="{start, end, offset}: fractions of the outline's length"),
     )  # fmt: skip
+    json_schema = SHAPE_SCHEMA
     examples = (
         {"geometry": {"Rect": {"width": 160, "height": 90, "corner_radius": 16}},
          "fill": {"LinearGradient": {"start": [0, 0], "end": [160, 90], "stops": [

@@ -15,8 +15,10 @@ from wavyte_core.cli.common import (
     parse_color,
     user_errors,
 )
+from wavyte_core.cli.output_options import with_output_options
 
 
+@with_output_options(exclude=("alpha", "palette", "dither", "qscale"))  # video files only
 def batch(
     template: Path = typer.Argument(
         ..., metavar="TEMPLATE", help="Composition JSON with ${field} placeholders."
@@ -40,14 +42,13 @@ def batch(
     ),
     backend: str = typer.Option("skia", help="Rasterizer and compositor."),
     decoder: str = typer.Option("pyav", help="Image/video/audio decoder."),
-    crf: int = typer.Option(23, min=0, max=51, help="x264 constant rate factor."),
-    preset: str = typer.Option("medium", help="x264 preset (ultrafast … veryslow)."),
     background: str = typer.Option("#12141c", help="Opaque background colour #rrggbb."),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the template's folder)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
+    output_options: dict | None = None,
 ) -> None:
     """Render one output per data row of a template; resumable, one bad row fails alone.
     Exit code 0: every row done; 1: some rows failed; 2: bad invocation, template or data;
@@ -66,10 +67,9 @@ def batch(
         assets_root=assets,
         backends=Backends(backend, backend, decoder, "pyav"),
         background=bg,
-        crf=crf,
-        preset=preset,
         resume=not fresh,
         on_row=_print_failure,
+        **(output_options or {}),
     )
     with user_errors():
         try:

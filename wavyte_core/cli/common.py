@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from wavyte_core.errors import Terminated, WavyteError, WavyteWarning
+from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 
 EXIT_ROWS_FAILED = 1  # wavyte batch: some rows failed, the others are done
 EXIT_BAD_INPUT = 2
@@ -81,14 +82,14 @@ def print_warnings() -> Iterator[None]:
 
 
 def parse_color(text: str) -> tuple[int, int, int, int]:
-    """``#rrggbb`` or ``#rrggbbaa`` (straight alpha)."""
-    s = text.strip().lstrip("#")
-    if len(s) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in s):
-        raise fail(f"--background: expected #rrggbb or #rrggbbaa, got {text!r}")
-    vals = [int(s[i : i + 2], 16) for i in range(0, len(s), 2)]
-    if len(vals) == 3:
-        vals.append(255)
-    return vals[0], vals[1], vals[2], vals[3]
+    """A ``--background`` value: a CSS hex colour ``#rgb``, ``#rgba``, ``#rrggbb`` or
+    ``#rrggbbaa`` (straight alpha; the ``#`` may be left out, as a shell comment would
+    otherwise need quoting)."""
+    s = text.strip()
+    rgba = parse_hex_colour(s if s.startswith("#") else "#" + s)
+    if rgba is None:
+        raise fail(f"--background: expected {HEX_FORMS}, got {text!r}")
+    return rgba
 
 
 def parse_frames(text: str | None, duration: int) -> tuple[int, int]:

@@ -16,7 +16,7 @@ def frame(
     compositor: str | None = typer.Option(None, help="Override the compositor."),
     decoder: str = typer.Option("pyav", help="Image/video decoder."),
     background: str = typer.Option(
-        "#12141c", help="Background #rrggbb[aa]; #00000000 for transparent."
+        "#12141c", help="Background #rgb[a] or #rrggbb[aa]; #00000000 for transparent."
     ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's folder)."

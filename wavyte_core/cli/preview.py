@@ -23,7 +23,7 @@ def preview(
     backend: str = typer.Option("skia", help="Rasterizer and compositor."),
     background: str = typer.Option(
         "#12141c",
-        help="Background #rrggbb or #rrggbbaa; #00000000 shows transparency on a checkerboard.",
+        help="Background #rgb[a] or #rrggbb[aa]; #0000 shows transparency on a checkerboard.",
     ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's or module's folder)."

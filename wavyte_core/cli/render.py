@@ -13,11 +13,10 @@ from wavyte_core.cli.common import (
     print_warnings,
     user_errors,
 )
-from wavyte_core.output.codecs import DITHERS, codec_help, option_help
-
-_QUALITY = "Quality (each codec takes its own; see the README's codec table)"
+from wavyte_core.cli.output_options import with_output_options
 
 
+@with_output_options()
 def render(
     comp_path: Path = typer.Argument(..., metavar="COMP", help="Composition JSON file."),
     out: Path = typer.Option(
@@ -28,67 +27,17 @@ def render(
         "pattern such as out/frame_%05d.png (files numbered by frame index).",
     ),
     frames: str | None = typer.Option(None, "--frames", help="Frame range A:B (half-open)."),
-    codec: str | None = typer.Option(
-        None,
-        "--codec",
-        "-c",
-        help=f"Codec (default from the suffix; .mov + --alpha = prores). {codec_help()}.",
-    ),
-    alpha: bool = typer.Option(
-        False,
-        "--alpha",
-        help="Keep transparency (prores 4444, vp9 yuva420p, png): rendered on a transparent "
-        "background unless --background has alpha.",
-    ),
     backend: str = typer.Option("skia", help="Rasterizer and compositor."),
     rasterizer: str | None = typer.Option(None, help="Override the rasterizer."),
     compositor: str | None = typer.Option(None, help="Override the compositor."),
     decoder: str = typer.Option("pyav", help="Image/video/audio decoder."),
     encoder: str = typer.Option("pyav", help="Video encoder."),
-    crf: int | None = typer.Option(
-        None,
-        help=f"Constant quality, lower is better: {option_help('crf')}.",
-        rich_help_panel=_QUALITY,
-    ),
-    preset: str | None = typer.Option(
-        None,
-        help="h264/h265 speed preset: ultrafast … veryslow (medium).",
-        rich_help_panel=_QUALITY,
-    ),
-    bitrate: str | None = typer.Option(
-        None,
-        help="Target bitrate instead of crf (h264, h265, vp9), e.g. 8M or 2500k.",
-        rich_help_panel=_QUALITY,
-    ),
-    profile: str | None = typer.Option(
-        None,
-        help=f"Codec profile. {option_help('profile')}.",
-        rich_help_panel=_QUALITY,
-    ),
-    pix_fmt: str | None = typer.Option(
-        None,
-        "--pix-fmt",
-        help=f"Pixel format. {option_help('pix_fmt')}.",
-        rich_help_panel=_QUALITY,
-    ),
-    palette: str | None = typer.Option(
-        None,
-        help="gif: video (one palette for the whole GIF, default) or frame (one per frame).",
-        rich_help_panel=_QUALITY,
-    ),
-    dither: str | None = typer.Option(
-        None,
-        help=f"gif dithering: {', '.join(DITHERS)} (default {DITHERS[0]}).",
-        rich_help_panel=_QUALITY,
-    ),
-    qscale: int | None = typer.Option(
-        None, help="jpeg: quantiser 2 (best) … 31 (3).", rich_help_panel=_QUALITY
-    ),
     workers: int | None = typer.Option(
         None, "--workers", "-w", min=1, help="Render processes (default: one per two cores)."
     ),
     background: str | None = typer.Option(
-        None, help="Background #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha)."
+        None,
+        help="Background #rgb, #rgba, #rrggbb or #rrggbbaa (default #12141c; transparent with --alpha).",
     ),
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's folder)."
@@ -112,28 +61,17 @@ def render(
     gop: int | None = typer.Option(
         None, "--gop", min=1, help="Fixed keyframe interval of segments (default: 2 s)."
     ),
+    output_options: dict | None = None,
 ) -> None:
     """Render a composition to a video, a GIF or an image sequence."""
     from wavyte_core.api import load, open_job
-    from wavyte_core.errors import RenderError
     from wavyte_core.output.codecs import resolve_output
     from wavyte_core.run.render_loop import check_background, default_workers
 
     bg = parse_color(background) if background is not None else None
     with user_errors(), print_warnings():
-        spec = resolve_output(
-            out,
-            codec=codec,
-            alpha=alpha,
-            crf=crf,
-            preset=preset,
-            bitrate=bitrate,
-            profile=profile,
-            pix_fmt=pix_fmt,
-            palette=palette,
-            dither=dither,
-            qscale=qscale,
-        )
+        spec = resolve_output(out, **(output_options or {}))
+        alpha = spec.alpha
         # The pipeline and PyAV (which resolve_output asks for its encoders) are imported.
         imported = time.perf_counter()
         if bg is None:
@@ -145,18 +83,15 @@ def render(
             or segment_frames is not None
             or ray_address
         ):
-            if spec.codec.encoder != "libx264" or spec.alpha or spec.bitrate is not None:
-                raise RenderError(
-                    "segmented renders write H.264 MP4 with --crf (no --alpha, --bitrate)"
-                )
             from wavyte_core.cli.render_segmented import render_segmented_cli
+            from wavyte_core.run.segments import check_segmentable
 
+            check_segmentable(spec)
             assert bg is not None
             return render_segmented_cli(
-                comp_path, out, frames, backend, rasterizer, compositor, decoder, encoder,
-                spec.crf if spec.crf is not None else 23, workers, spec.preset or "medium", bg,
-                assets, quiet, json_report, executor or "local", ray_address, segments,
-                segment_frames, gop,
+                comp_path, spec, frames, backend, rasterizer, compositor, decoder, encoder,
+                workers, bg, assets, quiet, json_report, executor or "local", ray_address,
+                segments, segment_frames, gop,
             )  # fmt: skip
         t_load = time.perf_counter()
         comp = load(comp_path)

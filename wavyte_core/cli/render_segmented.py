@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,19 +17,20 @@ from wavyte_core.cli.common import (
     user_errors,
 )
 
+if TYPE_CHECKING:
+    from wavyte_core.output.codecs import OutputSettings
+
 
 def render_segmented_cli(
     comp_path: Path,
-    out: Path,
+    output: OutputSettings,
     frames: str | None,
     backend: str,
     rasterizer: str | None,
     compositor: str | None,
     decoder: str,
     encoder: str,
-    crf: int,
     workers: int | None,
-    preset: str,
     bg: tuple[int, int, int, int],
     assets: Path | None,
     quiet: bool,
@@ -46,6 +48,7 @@ def render_segmented_cli(
 
     if ray_address is not None and executor != "ray":
         raise fail(f"--ray-address needs --executor ray (got --executor {executor})")
+    out = output.target
     with user_errors():
         comp = load(comp_path)
         start, end = parse_frames(frames, comp.duration)
@@ -66,14 +69,12 @@ def render_segmented_cli(
             assets_root=assets_root(comp_path, assets),
             backends=Backends(rasterizer or backend, compositor or backend, decoder, encoder),
             background=bg,
-            crf=crf,
-            preset=preset,
         )
         try:
             if quiet or json_report:
-                report = render_in_segments(comp, out, **kw)
+                report = render_in_segments(comp, output, **kw)
             else:
-                report = _with_progress(comp, out, kw, end - start)
+                report = _with_progress(comp, output, kw, end - start)
         except ExecutorUnavailable as exc:
             raise fail(str(exc), EXIT_EXECUTOR_UNAVAILABLE) from None
         wall = time.perf_counter() - t0
@@ -105,7 +106,7 @@ def render_segmented_cli(
         )
 
 
-def _with_progress(comp, out: Path, kw: dict, total: int):  # noqa: ANN001, ANN202
+def _with_progress(comp, out: OutputSettings, kw: dict, total: int):  # noqa: ANN001, ANN202
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from wavyte_core.run.segments import render_in_segments

@@ -24,11 +24,13 @@ from typing import Any
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
+from wavyte_core.format.dump import ease_value
 from wavyte_core.format.jsonfmt import dumps_value, format_f64
 from wavyte_core.format.jsonparse import parse_json
 from wavyte_core.format.load import (
     index_path,
     member_path,
+    read_ease,
     read_i32,
     read_u8,
     read_u32,
@@ -62,6 +64,19 @@ __all__ = [
     "transform_post",
     "crossfade",
     "wipe",
+    "cubic_bezier",
+    "steps",
+    "rect",
+    "ellipse",
+    "polygon",
+    "star",
+    "line",
+    "svg_path",
+    "solid",
+    "linear_gradient",
+    "radial_gradient",
+    "stroke",
+    "trim",
 ]
 
 # ------------------------------------------------------------------------- coercions
@@ -81,8 +96,27 @@ def _f32(x: Any, what: str) -> float:
     return to_f32(_f64(x, what))
 
 
-def _ease(e: m.Ease | str, what: str = "ease") -> m.Ease:
+def _ease(
+    e: m.Ease | m.CubicBezier | m.Steps | str, what: str = "ease"
+) -> m.Ease | m.CubicBezier | m.Steps:
+    if isinstance(e, (m.CubicBezier, m.Steps)):
+        return read_ease(ease_value(e), what)  # the same checks as a document
     return read_unit_enum(e.value if isinstance(e, m.Ease) else e, what, m.Ease)
+
+
+def cubic_bezier(x1: float, y1: float, x2: float, y2: float) -> m.CubicBezier:
+    """CSS ``cubic-bezier(x1, y1, x2, y2)`` easing (x1 and x2 in [0, 1])."""
+    e = read_ease({"CubicBezier": [_f64(x1, "x1"), _f64(y1, "y1"), _f64(x2, "x2"),
+                                   _f64(y2, "y2")]}, "ease")  # fmt: skip
+    assert isinstance(e, m.CubicBezier)
+    return e
+
+
+def steps(count: int, position: str = "End") -> m.Steps:
+    """CSS ``steps(count, jump-start | jump-end)`` easing: ``position`` Start or End."""
+    e = read_ease({"Steps": {"count": count, "position": position}}, "ease")
+    assert isinstance(e, m.Steps)
+    return e
 
 
 def _json_value(v: Any, what: str) -> Any:
@@ -114,6 +148,10 @@ def _pair(v: float | tuple[float, float] | m.Vec2, what: str) -> m.Vec2:
 
 
 def _anim_value(v: Any, what: str) -> Any:
+    if isinstance(v, str):  # a colour of an animated Paint ("#rrggbb")
+        return v
+    if isinstance(v, (tuple, list)):  # a colour [r, g, b, a] or a point [x, y]
+        return tuple(c if isinstance(c, int) else _f64(c, what) for c in v)
     if isinstance(v, m.Transform2D):
         return transform(
             x=v.translate.x,
@@ -371,6 +409,150 @@ def wipe(
 # ---------------------------------------------------------------------- the builders
 
 
+# ------------------------------------------------------------------ shapes and paints
+#
+# These build the JSON of the 0.3 objects (what a document would hold); every number may
+# be an Anim built with `keyframes`, `sine`, ... (colour keyframes take "#rrggbb" or
+# (r, g, b, a) values, point keyframes (x, y)). `CompositionBuilder.shape` checks the
+# result exactly as loading the document would.
+
+
+def _leaf(v: Any, what: str) -> Any:
+    if isinstance(v, (m.Keyframes, m.Procedural, m.Expr)):
+        from wavyte_core.format.dump import anim_to_value
+
+        def value(x: Any) -> Any:
+            if isinstance(x, tuple):
+                return [c if isinstance(c, int) else float(c) for c in x]
+            return x if isinstance(x, str) else float(x)
+
+        return anim_to_value(v, value)
+    if isinstance(v, m.Vec2):
+        return [_f64(v.x, what + ".x"), _f64(v.y, what + ".y")]
+    if isinstance(v, (tuple, list)):
+        return [c if isinstance(c, int) and not isinstance(c, bool) else _f64(c, what) for c in v]
+    if isinstance(v, str):
+        return v
+    return _f64(v, what)
+
+
+def rect(width: Any, height: Any, corner_radius: Any = 0.0) -> dict[str, Any]:
+    """Rect geometry spanning (0, 0)–(width, height), corners rounded by ``corner_radius``."""
+    body = {"width": _leaf(width, "width"), "height": _leaf(height, "height")}
+    if corner_radius != 0.0:
+        body["corner_radius"] = _leaf(corner_radius, "corner_radius")
+    return {"Rect": body}
+
+
+def ellipse(width: Any, height: Any) -> dict[str, Any]:
+    """Ellipse geometry inscribed in (0, 0)–(width, height)."""
+    return {"Ellipse": {"width": _leaf(width, "width"), "height": _leaf(height, "height")}}
+
+
+def polygon(sides: int, radius: Any, corner_radius: Any = 0.0) -> dict[str, Any]:
+    """Regular polygon centred at (radius, radius), first vertex up."""
+    body: dict[str, Any] = {"sides": read_u32(sides, "sides"), "radius": _leaf(radius, "radius")}
+    if corner_radius != 0.0:
+        body["corner_radius"] = _leaf(corner_radius, "corner_radius")
+    return {"Polygon": body}
+
+
+def star(points: int, outer_radius: Any, inner_radius: Any) -> dict[str, Any]:
+    """Star centred at (outer_radius, outer_radius), first tip up."""
+    return {"Star": {"points": read_u32(points, "points"),
+                     "outer_radius": _leaf(outer_radius, "outer_radius"),
+                     "inner_radius": _leaf(inner_radius, "inner_radius")}}  # fmt: skip
+
+
+def line(start: Any, end: Any) -> dict[str, Any]:
+    """Line geometry from ``start`` to ``end`` (points); stroke it (no fill by default)."""
+    return {"Line": {"from": _leaf(start, "from"), "to": _leaf(end, "to")}}
+
+
+def svg_path(d: str) -> dict[str, Any]:
+    """Path geometry from SVG path data."""
+    return {"Path": {"svg_path_d": str(d)}}
+
+
+def solid(colour: Any) -> dict[str, Any]:
+    """A solid Paint: ``"#rrggbb[aa]"``, ``(r, g, b, a)`` or keyframes of those."""
+    return {"Solid": _leaf(colour, "Solid")}
+
+
+def _stops(stops: Iterable[tuple[float, Any]]) -> list[dict[str, Any]]:
+    return [{"offset": _f64(o, "offset"), "color": _leaf(c, "color")} for o, c in stops]
+
+
+def linear_gradient(
+    start: Any, end: Any, stops: Iterable[tuple[float, Any]], extend: str = "Pad"
+) -> dict[str, Any]:
+    """A linear gradient Paint from ``start`` to ``end``; ``stops`` are (offset, colour)."""
+    body = {"start": _leaf(start, "start"), "end": _leaf(end, "end"), "stops": _stops(stops)}
+    if extend != "Pad":
+        body["extend"] = extend
+    return {"LinearGradient": body}
+
+
+def radial_gradient(
+    center: Any,
+    radius: Any,
+    stops: Iterable[tuple[float, Any]],
+    *,
+    focal: Any = None,
+    extend: str = "Pad",
+) -> dict[str, Any]:
+    """A radial gradient Paint: circles from ``focal`` (default the centre) to the circle
+    (``center``, ``radius``)."""
+    body: dict[str, Any] = {"center": _leaf(center, "center"), "radius": _leaf(radius, "radius")}
+    if focal is not None:
+        body["focal"] = _leaf(focal, "focal")
+    body["stops"] = _stops(stops)
+    if extend != "Pad":
+        body["extend"] = extend
+    return {"RadialGradient": body}
+
+
+def stroke(
+    width: Any = 1.0,
+    paint: dict[str, Any] | None = None,
+    *,
+    join: str = "Miter",
+    cap: str = "Butt",
+    miter_limit: Any = 4.0,
+    dash: Iterable[float] = (),
+    dash_offset: Any = 0.0,
+) -> dict[str, Any]:
+    """A Stroke (defaults omitted from the JSON)."""
+    out: dict[str, Any] = {"width": _leaf(width, "width")}
+    if paint is not None:
+        out["paint"] = paint
+    if join != "Miter":
+        out["join"] = join
+    if cap != "Butt":
+        out["cap"] = cap
+    if miter_limit != 4.0:
+        out["miter_limit"] = _leaf(miter_limit, "miter_limit")
+    dash = [_f64(d, "dash") for d in dash]
+    if dash:
+        out["dash"] = dash
+    if dash_offset != 0.0:
+        out["dash_offset"] = _leaf(dash_offset, "dash_offset")
+    return out
+
+
+def trim(start: Any = 0.0, end: Any = 1.0, offset: Any = 0.0) -> dict[str, Any]:
+    """Keep the stroke from ``start`` to ``end`` (fractions of the outline), shifted by
+    ``offset``: animate ``end`` from 0 to 1 for a draw-on."""
+    out: dict[str, Any] = {}
+    for name, v, d in (("start", start, 0.0), ("end", end, 1.0), ("offset", offset, 0.0)):
+        if isinstance(v, (m.Keyframes, m.Procedural, m.Expr)) or v != d:
+            out[name] = _leaf(v, name)
+    return out
+
+
+_DEFAULT: Any = object()
+
+
 def _fps(fps: int | Fraction | tuple[int, int]) -> m.Fps:
     if isinstance(fps, tuple):
         num, den = fps
@@ -381,6 +563,15 @@ def _fps(fps: int | Fraction | tuple[int, int]) -> m.Fps:
     else:
         raise CompositionError("fps", f"expected an int, a Fraction or (num, den), got {fps!r}")
     return m.Fps(read_u32(num, "fps.num"), read_u32(den, "fps.den"))
+
+
+def _matte(v: m.Matte | tuple[str, m.MatteMode | str] | str | None, path: str) -> m.Matte | None:
+    if v is None or isinstance(v, m.Matte):
+        return v
+    if isinstance(v, str):
+        return m.Matte(v)
+    source, mode = v
+    return m.Matte(str(source), read_unit_enum(str(mode), path + ".mode", m.MatteMode))
 
 
 class TrackBuilder:
@@ -405,10 +596,14 @@ class TrackBuilder:
         effects: Iterable[m.EffectInstance] = (),
         transition_in: m.TransitionSpec | None = None,
         transition_out: m.TransitionSpec | None = None,
+        blend: m.BlendMode | str = m.BlendMode.Normal,
+        matte: m.Matte | tuple[str, m.MatteMode | str] | str | None = None,
     ) -> TrackBuilder:
         """Add a clip shown on timeline frames ``[start, end)``; returns the track (chainable).
 
         ``transform`` and ``opacity`` take a plain value (made constant) or any Anim.
+        ``blend`` is a blend mode name (``"Multiply"`` …). ``matte`` names the clip whose
+        pixels mask this one: a clip id (Alpha matte), ``(id, mode)`` or a `Matte`.
         """
         path = index_path(self._path + ".clips", len(self._clips))
         if transform is None:
@@ -425,11 +620,16 @@ class TrackBuilder:
                 range=m.FrameRange(
                     read_u64(start, path + ".range.start"), read_u64(end, path + ".range.end")
                 ),
-                props=m.ClipProps(transform=tr, opacity=op),
+                props=m.ClipProps(
+                    transform=tr,
+                    opacity=op,
+                    blend=read_unit_enum(str(blend), path + ".props.blend", m.BlendMode),
+                ),
                 z_offset=read_i32(z_offset, path + ".z_offset"),
                 effects=tuple(effects),
                 transition_in=transition_in,
                 transition_out=transition_out,
+                matte=_matte(matte, path + ".matte"),
             )
         )
         return self
@@ -496,6 +696,41 @@ class CompositionBuilder:
                 color_rgba8=rgba,  # type: ignore[arg-type]
             ),
         )
+
+    def shape(
+        self,
+        key: str,
+        geometry: dict[str, Any],
+        *,
+        fill: dict[str, Any] | None = _DEFAULT,
+        stroke: dict[str, Any] | None = None,
+        fill_rule: str = "NonZero",
+        trim: dict[str, Any] | None = None,
+    ) -> str:
+        """A Shape asset: ``geometry`` from `rect`, `ellipse`, `polygon`, `star`, `line` or
+        `svg_path`; ``fill`` a Paint (`solid`, `linear_gradient`, `radial_gradient`;
+        default white, none for a line; None: no fill); ``stroke`` from `stroke`; ``trim``
+        from `trim`. Checked now, as the document would be."""
+        from wavyte_core.format.shape import read_shape
+
+        body: dict[str, Any] = {"geometry": geometry}
+        if fill is not _DEFAULT:
+            body["fill"] = fill
+        if stroke is not None:
+            body["stroke"] = stroke
+        if fill_rule != "NonZero":
+            body["fill_rule"] = fill_rule
+        if trim is not None:
+            body["trim"] = trim
+        body = _json_value(body, member_path("assets", key) + ".Shape")
+        read_shape(body, member_path("assets", key) + ".Shape")
+        return self._add(key, m.KindAsset("Shape", body))
+
+    def asset_kind(self, key: str, kind: str, params: dict[str, Any] | None = None) -> str:
+        """An asset of any installed kind (``"acme.particles"``) with its JSON content;
+        checked against the installed kind when the composition is loaded or rendered."""
+        what = member_path("assets", key)
+        return self._add(key, m.KindAsset(kind, _json_value(params or {}, what)))
 
     def image(self, key: str, source: str) -> str:
         return self._add(key, m.ImageAsset(source))

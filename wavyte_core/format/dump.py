@@ -135,9 +135,20 @@ def _proc_scalar(p: m.ProcScalar) -> dict[str, Any]:
     return {name: body}
 
 
+def ease_value(e: m.Ease | m.CubicBezier | m.Steps) -> Any:
+    """An easing as JSON: a unit variant's name, or the tagged 0.3 forms."""
+    if isinstance(e, m.CubicBezier):
+        return {"CubicBezier": [float(e.x1), float(e.y1), float(e.x2), float(e.y2)]}
+    if isinstance(e, m.Steps):
+        return {"Steps": {"count": e.count, "position": e.position.value}}
+    return e.value
+
+
 def _anim(a: m.Anim, value: Any = _value) -> dict[str, Any]:
     if isinstance(a, m.Keyframes):
-        keys = [{"frame": k.frame, "value": value(k.value), "ease": k.ease.value} for k in a.keys]
+        keys = [
+            {"frame": k.frame, "value": value(k.value), "ease": ease_value(k.ease)} for k in a.keys
+        ]
         default = None if a.default is None else value(a.default)
         return {"Keyframes": {"keys": keys, "mode": a.mode.value, "default": default}}
     if isinstance(a, m.Procedural):
@@ -306,7 +317,7 @@ def _transition(t: m.TransitionSpec | None) -> dict[str, Any] | None:
     out: dict[str, Any] = {
         "kind": t.kind,
         "duration_frames": t.duration_frames,
-        "ease": t.ease.value,
+        "ease": ease_value(t.ease),
     }
     if t.params is not None:
         out["params"] = _Params(t.params)
@@ -314,6 +325,16 @@ def _transition(t: m.TransitionSpec | None) -> dict[str, Any] | None:
 
 
 def _clip(c: m.Clip) -> dict[str, Any]:
+    out = _clip_02(c)
+    if c.matte is not None:  # 0.3: written only when set; "mode" only when not Alpha
+        matte: dict[str, Any] = {"source": c.matte.source}
+        if c.matte.mode != m.MatteMode.Alpha:
+            matte["mode"] = c.matte.mode.value
+        out["matte"] = matte
+    return out
+
+
+def _clip_02(c: m.Clip) -> dict[str, Any]:
     return {
         "id": c.id,
         "asset": c.asset,

@@ -305,6 +305,46 @@ def read_unit_enum(v: Any, path: str, enum_cls: type[E]) -> E:
     return enum_cls(tag)  # type: ignore[call-arg]
 
 
+def read_ease(v: Any, path: str) -> m.Ease | m.CubicBezier | m.Steps:
+    """An ``Ease``: a unit variant (``"InOutCubic"``) or, since 0.3,
+    ``{"CubicBezier": [x1, y1, x2, y2]}`` (x1 and x2 in [0, 1]) or
+    ``{"Steps": {"count": u32 >= 1, "position": "Start" | "End"}}`` (position default End)."""
+    if isinstance(v, dict) and len(v) == 1 and not getattr(v, "shadowed", None):
+        ((tag, content),) = v.items()
+        cpath = member_path(path, tag)
+        if tag == "CubicBezier":
+            items = read_list(content, cpath)
+            if len(items) != 4:
+                raise _err(cpath, f"expected [x1, y1, x2, y2], got {len(items)} numbers")
+            x1, y1, x2, y2 = (read_f64(x, index_path(cpath, i)) for i, x in enumerate(items))
+            for i, x in ((0, x1), (1, y1), (2, x2), (3, y2)):
+                if not math.isfinite(x):
+                    raise _err(index_path(cpath, i), "must be finite")
+            for i, x in ((0, x1), (2, x2)):
+                if not 0.0 <= x <= 1.0:
+                    raise _err(index_path(cpath, i), f"x1 and x2 must be in [0, 1], got {x!r}")
+            return m.CubicBezier(x1, y1, x2, y2)
+        if tag == "Steps":
+            if not isinstance(content, dict):
+                raise _err(cpath, f"expected {{count, position}}, got {describe_json(content)}")
+            for k in content:
+                if k not in ("count", "position"):
+                    raise _err(
+                        member_path(cpath, k), f"unknown field '{k}' (Steps takes: count, position)"
+                    )
+            count = read_u32(_req(content, "count", cpath), cpath + ".count")
+            if count < 1:
+                raise _err(cpath + ".count", "Steps count must be >= 1")
+            pos = content.get("position", _MISSING)
+            position = (
+                m.StepPosition.End
+                if pos is _MISSING
+                else read_unit_enum(pos, cpath + ".position", m.StepPosition)
+            )
+            return m.Steps(count, position)
+    return read_unit_enum(v, path, m.Ease)
+
+
 def _newtype_content(tag: str, content: Any, path: str) -> Any:
     if content is _MISSING:
         raise _err(path, f"expected an object for variant '{tag}', got the bare string \"{tag}\"")
@@ -364,7 +404,7 @@ def _read_keyframes(v: Any, path: str, read_value: ValueReader) -> m.Keyframes:
             m.Keyframe(
                 frame=read_u64(_req(kf, "frame", ipath), ipath + ".frame"),
                 value=read_value(_req(kf, "value", ipath), ipath + ".value"),
-                ease=read_unit_enum(_req(kf, "ease", ipath), ipath + ".ease", m.Ease),
+                ease=read_ease(_req(kf, "ease", ipath), ipath + ".ease"),
             )
         )
     mode = read_unit_enum(_req(f, "mode", path), path + ".mode", m.InterpMode)
@@ -753,7 +793,7 @@ def _read_transition(v: Any, path: str) -> m.TransitionSpec | None:
     return m.TransitionSpec(
         kind=read_str(_req(f, "kind", path), path + ".kind"),
         duration_frames=read_u64(_req(f, "duration_frames", path), path + ".duration_frames"),
-        ease=read_unit_enum(_req(f, "ease", path), path + ".ease", m.Ease),
+        ease=read_ease(_req(f, "ease", path), path + ".ease"),
         params=plain_json(f.get("params")),
     )
 
@@ -789,6 +829,34 @@ def _read_clip(v: Any, path: str) -> m.Clip:
         effects=effects,
         transition_in=_read_transition(f.get("transition_in"), path + ".transition_in"),
         transition_out=_read_transition(f.get("transition_out"), path + ".transition_out"),
+        matte=_read_matte(f.get("matte"), path + ".matte"),
+    )
+
+
+#: The fields of the ``matte`` object (0.3), which refuses any other field.
+MATTE_FIELDS = ("source", "mode")
+
+
+def _read_matte(v: Any, path: str) -> m.Matte | None:
+    """Clip ``matte`` (0.3): absent or null is no matte. A new object: unknown fields are
+    refused with their path, not ignored as 0.2 structs do."""
+    if v is None:
+        return None
+    if not isinstance(v, dict):
+        raise _err(path, f"expected an object (matte), got {describe_json(v)}")
+    for k in v:
+        if k not in MATTE_FIELDS:
+            raise _err(member_path(path, k), f"unknown field `{k}`, expected one of source, mode")
+    shadowed = getattr(v, "shadowed", None)
+    if shadowed:
+        k = next(iter(shadowed))
+        raise _err(member_path(path, k), f"duplicate field `{k}`")
+    mode = v.get("mode", _MISSING)
+    return m.Matte(
+        source=read_str(_req(v, "source", path), path + ".source"),
+        mode=m.MatteMode.Alpha
+        if mode is _MISSING
+        else read_unit_enum(mode, path + ".mode", m.MatteMode),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, TypeAlias
 
 JsonValue: TypeAlias = (
@@ -86,6 +87,31 @@ class Ease(enum.StrEnum):
     InOutCubic = "InOutCubic"
 
 
+@dataclass(frozen=True, slots=True)
+class CubicBezier:
+    """CSS ``cubic-bezier(x1, y1, x2, y2)``: the curve from (0, 0) to (1, 1) with these two
+    control points; ``x1`` and ``x2`` in [0, 1], ``y1``/``y2`` free (overshoot)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+class StepPosition(enum.StrEnum):
+    Start = "Start"
+    End = "End"
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """CSS ``steps(count, jump-start | jump-end)``: ``count`` equal jumps, the first at the
+    start of the interval (``Start``) or the last at its end (``End``)."""
+
+    count: int
+    position: StepPosition = StepPosition.End
+
+
 class InterpMode(enum.StrEnum):
     Hold = "Hold"
     Linear = "Linear"
@@ -100,7 +126,7 @@ class LoopMode(enum.StrEnum):
 class Keyframe:
     frame: int
     value: Any  # float or Transform2D
-    ease: Ease = Ease.Linear
+    ease: Ease | CubicBezier | Steps = Ease.Linear
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +449,44 @@ class Align(enum.StrEnum):
 
 
 class BlendMode(enum.StrEnum):
+    """Clip ``props.blend``: how the clip's finished layer combines with what lies below
+    (W3C Compositing and Blending Level 1; ``Add`` is plus-lighter, clamped)."""
+
     Normal = "Normal"
+    Multiply = "Multiply"
+    Screen = "Screen"
+    Overlay = "Overlay"
+    Darken = "Darken"
+    Lighten = "Lighten"
+    ColorDodge = "ColorDodge"
+    ColorBurn = "ColorBurn"
+    HardLight = "HardLight"
+    SoftLight = "SoftLight"
+    Difference = "Difference"
+    Exclusion = "Exclusion"
+    Hue = "Hue"
+    Saturation = "Saturation"
+    Color = "Color"
+    Luminosity = "Luminosity"
+    Add = "Add"
+
+
+class MatteMode(enum.StrEnum):
+    """What of the matte source multiplies the matted layer."""
+
+    Alpha = "Alpha"
+    AlphaInverted = "AlphaInverted"
+    Luma = "Luma"
+    LumaInverted = "LumaInverted"
+
+
+@dataclass(frozen=True, slots=True)
+class Matte:
+    """Clip ``matte``: the clip with id ``source`` (any track) masks this clip and is not
+    drawn by itself."""
+
+    source: str
+    mode: MatteMode = MatteMode.Alpha
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +507,7 @@ class EffectInstance:
 class TransitionSpec:
     kind: str
     duration_frames: int
-    ease: Ease = Ease.Linear
+    ease: Ease | CubicBezier | Steps = Ease.Linear
     params: JsonValue = None
 
 
@@ -465,6 +528,7 @@ class Clip:
     effects: tuple[EffectInstance, ...] = ()
     transition_in: TransitionSpec | None = None
     transition_out: TransitionSpec | None = None
+    matte: Matte | None = None  # 0.3: None is 0.2 (no matte)
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,6 +544,10 @@ class Track:
     layout_grid_columns: int = 2
 
 
+#: The module that draws compositions in notebooks (`Composition._repr_mimebundle_`).
+NOTEBOOK_DISPLAY = "wavyte_core.preview.notebook"
+
+
 @dataclass(frozen=True, slots=True)
 class Composition:
     fps: Fps
@@ -488,3 +556,9 @@ class Composition:
     assets: dict[str, Asset]
     tracks: tuple[Track, ...]
     seed: int
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Jupyter's rich display: a poster frame and a summary. Drawing needs the render
+        pipeline, which sits above the format: the display is provided by
+        `wavyte_core.preview.notebook`, looked up by name as a plugin would be."""
+        return import_module(NOTEBOOK_DISPLAY).composition_bundle(self)

@@ -268,7 +268,8 @@ def read_number(
 
 
 def read_colour(v: Any, path: str) -> RGBA8 | Animated:
-    """An animatable colour: ``[r, g, b, a]`` or ``"#rrggbb[aa]"``, or an Anim of those."""
+    """An animatable colour: ``[r, g, b, a]`` or a CSS hex string (``#rgb``, ``#rgba``,
+    ``#rrggbb``, ``#rrggbbaa``), or an Anim of those."""
     if is_anim(v):
         return _animated(v, path, "colour", colour_value)
     return colour_value(v, path)

@@ -59,6 +59,8 @@ def validate(comp: m.Composition) -> None:
         for ci, clip in enumerate(track.clips):
             _validate_clip(comp, clip, index_path(tpath + ".clips", ci))
 
+    _validate_mattes(comp)
+
     for key in sorted(comp.assets):
         _validate_asset(key, comp.assets[key], member_path("assets", key))
 
@@ -96,6 +98,44 @@ def _validate_clip(comp: m.Composition, clip: m.Clip, cpath: str) -> None:
         spec = getattr(clip, name)
         if spec is not None:
             _validate_transition(spec, f"{cpath}.{name}")
+
+
+def _validate_mattes(comp: m.Composition) -> None:
+    """Clip ``matte`` (0.3): the source names exactly one clip, not the clip itself, and
+    following sources from any clip never comes back to it (no cycle of mattes)."""
+    where: dict[str, list[tuple[str, m.Clip]]] = {}
+    for ti, track in enumerate(comp.tracks):
+        for ci, clip in enumerate(track.clips):
+            where.setdefault(clip.id, []).append((f"tracks[{ti}].clips[{ci}]", clip))
+    for entries in where.values():
+        for cpath, clip in entries:
+            matte = clip.matte
+            if matte is None:
+                continue
+            spath = cpath + ".matte.source"
+            found = where.get(matte.source)
+            if not found:
+                raise _fail(
+                    spath, f"clip '{clip.id}' has matte source '{matte.source}', no such clip"
+                )
+            if len(found) > 1:
+                raise _fail(
+                    spath,
+                    f"clip '{clip.id}' has matte source '{matte.source}', an id of {len(found)} clips",
+                )
+            if found[0][1] is clip:
+                raise _fail(spath, f"clip '{clip.id}' cannot be its own matte")
+    for entries in where.values():
+        for cpath, clip in entries:
+            seen = [clip.id]
+            cur = clip
+            while cur.matte is not None:
+                nxt = where[cur.matte.source][0][1]
+                if nxt.id in seen:
+                    chain = " -> ".join([*seen[seen.index(nxt.id) :], nxt.id])
+                    raise _fail(cpath + ".matte.source", f"mattes form a cycle: {chain}")
+                seen.append(nxt.id)
+                cur = nxt
 
 
 def _validate_transition(spec: m.TransitionSpec, path: str) -> None:

@@ -1,10 +1,22 @@
 """Output codecs: one table that drives option checking, the encoder, ``--help`` and the README.
 
 Every output format wavyte writes is a `CodecProfile` in `CODECS`. `resolve_output` turns a
-target path and the user's options into an `OutputSpec` — or raises a one-line
+target path and the user's options into one frozen `OutputSettings` — or raises a one-line
 `RenderError` — *before* anything is prepared or written: an unknown codec, a container the
 codec cannot go in, an option the codec does not take, an out-of-range value, alpha asked
-of a codec that cannot carry it, or an encoder missing from the installed FFmpeg build.
+of a codec that cannot carry it, a profile the pixel format cannot hold, or an encoder
+missing from the installed FFmpeg build.
+
+That object is the only thing that travels: the CLI (whose flags are generated from
+`OUTPUT_OPTIONS`), ``wv.render``/``RenderJob.render`` (whose ``**options`` are
+`resolve_output`'s keywords), segmented renders and batches all hand it down to the render
+loop, which asks it for the encoder's `EncodeSettings` once the canvas is known. Adding an
+option means touching `OUTPUT_OPTIONS`, `resolve_output`, `OutputSettings` and the encoder.
+
+Colour: YUV outputs of the video codecs are converted with the BT.709 matrix and tagged
+BT.709 when the canvas is HD (at least 1280 wide or 720 high), BT.601 (SMPTE 170M) below,
+unless ``color_space`` says ``bt709`` or ``bt601``; always limited range
+(`OutputSettings.matrix`).
 
 Image sequences are chosen by a ``%d`` pattern in the target (``out/frame_%05d.png``);
 files are numbered by the composition's frame index.
@@ -12,11 +24,12 @@ files are numbered by the composition's frame index.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wavyte_core.errors import RenderError
 
@@ -27,9 +40,13 @@ if TYPE_CHECKING:  # the CLI imports this module for --help: keep it light
 
 __all__ = [
     "CODECS",
+    "COLOR_SPACES",
     "DITHERS",
+    "OUTPUT_OPTIONS",
     "PALETTES",
     "CodecProfile",
+    "OutputOption",
+    "OutputSettings",
     "OutputSpec",
     "codec_help",
     "codec_table_markdown",
@@ -61,6 +78,10 @@ DITHERS = (
     "none",
 )
 PRORES_PROFILES = ("proxy", "lt", "standard", "hq", "4444", "4444xq")
+#: ``color_space`` values: ``auto`` is BT.709 for HD canvases, BT.601 below.
+COLOR_SPACES = ("auto", "bt709", "bt601")
+#: The canvas is HD (BT.709 under ``color_space=auto``) from this width or this height on.
+HD_WIDTH, HD_HEIGHT = 1280, 720
 
 #: FFmpeg muxer per container suffix.
 MUXERS = {
@@ -110,7 +131,7 @@ CODECS: dict[str, CodecProfile] = {
             "libx264",
             (".mp4", ".mov", ".mkv", ".m4v"),
             ("yuv420p", "yuv444p", "yuv420p10le"),
-            options=("crf", "preset", "bitrate", "profile", "pix_fmt"),
+            options=("crf", "preset", "bitrate", "profile", "pix_fmt", "color_space"),
             crf=(0, 51, 23),
             profiles=("baseline", "main", "high", "high10", "high444"),
             summary="H.264 (libx264); AAC audio",
@@ -120,7 +141,7 @@ CODECS: dict[str, CodecProfile] = {
             "libx265",
             (".mp4", ".mov", ".mkv"),
             ("yuv420p", "yuv420p10le", "yuv444p"),
-            options=("crf", "preset", "bitrate", "profile", "pix_fmt"),
+            options=("crf", "preset", "bitrate", "profile", "pix_fmt", "color_space"),
             crf=(0, 51, 28),
             profiles=("main", "main10", "main444-8"),
             summary="HEVC (libx265, tagged hvc1 for Apple players); AAC audio",
@@ -132,7 +153,7 @@ CODECS: dict[str, CodecProfile] = {
             ("yuv420p", "yuv444p"),
             alpha_pix_fmt="yuva420p",
             alpha_suffixes=(".webm", ".mkv"),
-            options=("crf", "bitrate", "pix_fmt"),
+            options=("crf", "bitrate", "pix_fmt", "color_space"),
             crf=(0, 63, 32),
             summary="VP9 (libvpx, constant quality unless --bitrate); Opus audio in WebM",
         ),
@@ -142,7 +163,7 @@ CODECS: dict[str, CodecProfile] = {
             (".mov",),
             ("yuv422p10le", "yuv444p10le"),
             alpha_pix_fmt="yuva444p10le",
-            options=("profile",),
+            options=("profile", "color_space"),
             profiles=PRORES_PROFILES,
             default_profile="hq",
             summary="Apple ProRes (prores_ks): 422 HQ, or 4444 with alpha; AAC audio",
@@ -176,36 +197,70 @@ CODECS: dict[str, CodecProfile] = {
     )
 }
 
-#: The keyword options of `resolve_output` (and of ``RenderJob.render``).
-OUTPUT_OPTIONS = (
-    "codec",
-    "alpha",
-    "crf",
-    "preset",
-    "bitrate",
-    "profile",
-    "pix_fmt",
-    "palette",
-    "dither",
-    "qscale",
-)
 
-#: The defaults and value ranges of every option, for --help and the README.
-OPTION_HELP = {
-    "crf": "constant quality (lower is better)",
-    "preset": "x264/x265 speed preset: " + ", ".join(X264_PRESETS),
-    "bitrate": "target bitrate instead of constant quality, e.g. 8M or 2500k",
-    "profile": "codec profile",
-    "pix_fmt": "pixel format",
-    "palette": "GIF palette: video (one for the whole GIF) or frame (one per frame)",
-    "dither": "GIF dithering: " + ", ".join(DITHERS),
-    "qscale": "JPEG quantiser 2 (best) … 31, default 3",
-}
+@dataclass(frozen=True, slots=True)
+class OutputOption:
+    """One user-facing output option: a keyword of `resolve_output` and of
+    ``RenderJob.render``, and a ``wavyte render``/``wavyte batch`` flag generated from it."""
+
+    name: str
+    kind: type  # str, int or bool (a flag)
+    help: str
+    short: str | None = None  # one-letter CLI alias
+    panel: bool = True  # listed under the CLI's quality panel
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+#: Every output option, in ``--help`` order. `resolve_output` takes exactly these keywords
+#: (a test keeps the two in step); the CLI builds its flags from this table.
+OUTPUT_OPTIONS: tuple[OutputOption, ...] = (
+    OutputOption(
+        "codec", str, "Codec (default from the suffix; .mov + --alpha = prores).", "-c", False
+    ),
+    OutputOption(
+        "alpha",
+        bool,
+        "Keep transparency (prores 4444, vp9 yuva420p, png): rendered on a transparent "
+        "background unless --background has alpha.",
+        panel=False,
+    ),
+    OutputOption("crf", int, "Constant quality, lower is better:"),
+    OutputOption("preset", str, "h264/h265 speed preset: ultrafast … veryslow (medium)."),
+    OutputOption("bitrate", str, "Target bitrate instead of crf (h264, h265, vp9), e.g. 8M."),
+    OutputOption("profile", str, "Codec profile (10-bit and 4:4:4 profiles pick their pix_fmt)."),
+    OutputOption("pix_fmt", str, "Pixel format."),
+    OutputOption(
+        "color_space",
+        str,
+        "YUV matrix and tags of h264/h265/vp9/prores: auto (bt709 from 1280 wide or 720 "
+        "high, else bt601), bt709, bt601.",
+    ),
+    OutputOption(
+        "palette", str, "gif: video (one palette for the whole GIF, default) or frame (per frame)."
+    ),
+    OutputOption("dither", str, "gif dithering: " + ", ".join(DITHERS) + f" ({DITHERS[0]})."),
+    OutputOption("qscale", int, "jpeg: quantiser 2 (best) … 31 (3)."),
+)
+OUTPUT_OPTION_NAMES = tuple(o.name for o in OUTPUT_OPTIONS)
+
+
+def option_cli_help(opt: OutputOption) -> str:
+    """The ``--help`` text of one option, with the per-codec values from `CODECS`."""
+    if opt.name == "codec":
+        return f"{opt.help} {codec_help()}."
+    if opt.name in ("crf", "profile", "pix_fmt"):
+        return f"{opt.help} {option_help(opt.name)}."
+    return opt.help
 
 
 @dataclass(frozen=True, slots=True)
-class OutputSpec:
-    """A checked output request: where to write, with what, and how."""
+class OutputSettings:
+    """A checked output request: where to write, with what, and how. Built once by
+    `resolve_output` (never by hand) and handed down unchanged; `settings` gives the
+    encoder's view once the canvas size is known."""
 
     target: Path
     codec: CodecProfile
@@ -219,6 +274,11 @@ class OutputSpec:
     palette: str
     dither: str
     qscale: int | None
+    color_space: str | None = None  # auto | bt709 | bt601; None: the codec has no YUV matrix
+    #: Encoder threads (0: the codec decides) and a fixed closed GOP (None: the codec's own
+    #: keyframes). Not user options: segmented renders set both (`for_segment`).
+    threads: int = 0
+    gop: int | None = None
 
     @property
     def sequence(self) -> bool:
@@ -228,6 +288,35 @@ class OutputSpec:
     def audio_codec(self) -> str | None:
         """The audio encoder for this container, None when it carries no audio."""
         return AUDIO_CODECS.get(self.muxer)
+
+    def retarget(self, target: str | Path) -> OutputSettings:
+        """The same settings for another file of the same kind (a batch row, a segment)."""
+        path = Path(target)
+        if path.suffix.lower() not in self.codec.suffixes or (
+            is_sequence_pattern(path) != self.sequence
+        ):
+            raise RenderError(f"{path}: not a {self.codec.name} {self.target.suffix} output")
+        muxer = self.muxer if self.sequence else MUXERS[path.suffix.lower()]
+        return dataclasses.replace(self, target=path, muxer=muxer)
+
+    def for_segment(self, target: str | Path, gop: int, threads: int) -> OutputSettings:
+        """The settings of one segment of a segmented render: ``target``, a closed GOP of
+        ``gop`` frames and a fixed encoder thread count (x264's bytes depend on it)."""
+        if gop < 1:
+            raise RenderError(f"gop must be >= 1 frame, got {gop}")
+        if threads < 1:
+            raise RenderError(f"segment encoder threads must be fixed (>= 1), got {threads}")
+        return dataclasses.replace(self.retarget(target), gop=gop, threads=threads)
+
+    def matrix(self, width: int, height: int) -> str | None:
+        """The YUV matrix (and colour tags) for a ``width`` x ``height`` output: ``bt709``
+        or ``bt601``; None for formats without one (GIF, PNG) and for JPEG (JFIF: BT.601
+        full range, untagged)."""
+        if self.color_space is None:
+            return None
+        if self.color_space != "auto":
+            return self.color_space
+        return "bt709" if width >= HD_WIDTH or height >= HD_HEIGHT else "bt601"
 
     def check_canvas(self, width: int, height: int) -> None:
         """Size rules of the pixel format (4:2:0 needs even sizes, 4:2:2 an even width)."""
@@ -247,6 +336,8 @@ class OutputSpec:
         audio: np.ndarray | None = None,
         first_frame: int = 0,
     ) -> EncodeSettings:
+        """What the encoder session is opened with, for this canvas; called once per
+        output file."""
         from wavyte_core.plugin.roles import EncodeSettings
 
         return EncodeSettings(
@@ -257,6 +348,7 @@ class OutputSpec:
             preset=self.preset,
             codec=self.codec.encoder,
             pix_fmt=self.pix_fmt,
+            threads=self.threads,
             audio=audio if self.audio_codec is not None else None,
             audio_codec=self.audio_codec or "aac",
             alpha=self.alpha,
@@ -267,7 +359,13 @@ class OutputSpec:
             dither=self.dither,
             qscale=self.qscale,
             first_frame=first_frame,
+            gop=self.gop,
+            color_space=self.matrix(width, height),
         )
+
+
+#: The former name of `OutputSettings`.
+OutputSpec = OutputSettings
 
 
 def is_sequence_pattern(target: str | Path) -> bool:
@@ -329,15 +427,19 @@ def resolve_output(
     bitrate: str | int | None = None,
     profile: str | None = None,
     pix_fmt: str | None = None,
+    color_space: str | None = None,
     palette: str | None = None,
     dither: str | None = None,
     qscale: int | None = None,
-) -> OutputSpec:
-    """Check an output request completely; nothing is touched on disk.
+) -> OutputSettings:
+    """Check an output request completely; nothing is touched on disk. Called once per
+    render (or batch), before anything is prepared.
 
     ``codec`` None picks one from the suffix (.webm → vp9, .gif → gif, a ``%05d.png``
     pattern → png, .mov with alpha → prores, otherwise h264). Options left None take the
-    codec's defaults; an option the codec does not take is an error, not ignored.
+    codec's defaults; an option the codec does not take is an error, not ignored. A 10-bit
+    or 4:4:4 ``profile`` without ``pix_fmt`` picks the pixel format it needs (high10 →
+    yuv420p10le); with a ``pix_fmt`` it cannot hold, the request is refused.
     """
     path = Path(target)
     if codec is None:
@@ -376,6 +478,7 @@ def resolve_output(
         "bitrate": bitrate,
         "profile": profile,
         "pix_fmt": pix_fmt,
+        "color_space": color_space,
         "palette": palette,
         "dither": dither,
         "qscale": qscale,
@@ -408,6 +511,8 @@ def resolve_output(
         raise RenderError(f"pix_fmt {pix_fmt!r}: {name} takes {', '.join(prof.pix_fmts)}")
     if profile is not None and profile not in prof.profiles:
         raise RenderError(f"profile {profile!r}: {name} takes {', '.join(prof.profiles)}")
+    if color_space is not None and color_space not in COLOR_SPACES:
+        raise RenderError(f"color_space {color_space!r}: expected one of {', '.join(COLOR_SPACES)}")
     if palette is not None and palette not in PALETTES:
         raise RenderError(f"palette {palette!r}: expected one of {', '.join(PALETTES)}")
     if dither is not None and dither not in DITHERS:
@@ -425,13 +530,13 @@ def resolve_output(
             if alpha
             else ("yuv444p10le" if profile.startswith("4444") else "yuv422p10le")
         )
+    elif name in ("h264", "h265") and profile is not None:
+        fmt = _x26x_pix_fmt(name, profile, pix_fmt)
     else:
         fmt = prof.alpha_pix_fmt if alpha else (pix_fmt or prof.pix_fmts[0])
     assert fmt is not None
-    if name in ("h264", "h265") and profile is not None:
-        _check_x26x_profile(name, profile, fmt)
 
-    spec = OutputSpec(
+    spec = OutputSettings(
         target=path,
         codec=prof,
         muxer=muxer,
@@ -444,6 +549,7 @@ def resolve_output(
         palette=palette or PALETTES[0],
         dither=dither or DITHERS[0],
         qscale=(qscale if qscale is not None else 3) if "qscale" in prof.options else None,
+        color_space=(color_space or "auto") if "color_space" in prof.options else None,
     )
     missing = [e for e in (prof.encoder, spec.audio_codec) if e is not None and not _available(e)]
     if missing:
@@ -454,18 +560,49 @@ def resolve_output(
     return spec
 
 
-def _check_x26x_profile(name: str, profile: str, pix_fmt: str) -> None:
-    """Profiles that cannot hold the pixel format are errors (libx264 would fail late)."""
-    need = {
-        "baseline": ("yuv420p",),
-        "main": ("yuv420p",),
-        "high": ("yuv420p",),
-        "high10": ("yuv420p", "yuv420p10le"),
-        "main10": ("yuv420p", "yuv420p10le"),
-        "main444-8": ("yuv444p",),
-    }.get(profile)
-    if need is not None and pix_fmt not in need:
-        raise RenderError(f"profile {profile} of {name} cannot hold pix_fmt {pix_fmt}")
+def output_settings(out: str | Path | OutputSettings, options: dict[str, Any]) -> OutputSettings:
+    """``out`` when it is already resolved (then no ``options`` may come with it), else
+    `resolve_output` of ``out`` and ``options``; an unknown option is a `RenderError`.
+    Where the API's ``**options`` meet the one settings object."""
+    if isinstance(out, OutputSettings):
+        if options:
+            raise RenderError(f"options {sorted(options)} given with resolved OutputSettings")
+        return out
+    unknown = sorted(set(options) - set(OUTPUT_OPTION_NAMES))
+    if unknown:
+        raise RenderError(
+            f"unknown output option {unknown[0]!r} (expected {', '.join(OUTPUT_OPTION_NAMES)})"
+        )
+    return resolve_output(out, **options)
+
+
+#: The pixel formats each x264/x265 profile writes, the first one picked when no pix_fmt is
+#: given. x264 and x265 treat a profile as a ceiling: 8-bit input under ``high10`` would be
+#: written as plain 8-bit High, so a profile never gets a pixel format outside its list.
+X26X_PROFILE_PIX_FMTS = {
+    "baseline": ("yuv420p",),
+    "main": ("yuv420p",),
+    "high": ("yuv420p",),
+    "high10": ("yuv420p10le",),
+    "main10": ("yuv420p10le",),
+    "high444": ("yuv444p",),
+    "main444-8": ("yuv444p",),
+}
+
+
+def _x26x_pix_fmt(name: str, profile: str, pix_fmt: str | None) -> str:
+    """The pixel format of an x264/x265 ``profile``: the one it needs when none is given;
+    a given one it cannot hold (libx264 would fail late, or write another profile) is an
+    error."""
+    need = X26X_PROFILE_PIX_FMTS[profile]
+    if pix_fmt is None:
+        return need[0]
+    if pix_fmt not in need:
+        raise RenderError(
+            f"profile {profile} of {name} cannot hold pix_fmt {pix_fmt} "
+            f"(it writes {' or '.join(need)}; leave pix_fmt out to get it)"
+        )
+    return pix_fmt
 
 
 def codec_help() -> str:
@@ -521,6 +658,8 @@ def codec_table_markdown() -> str:
                 opts.append(f"dither ({DITHERS[0]})")
             elif o == "qscale":
                 opts.append("qscale 2–31 (3)")
+            elif o == "color_space":
+                opts.append("color_space auto/bt709/bt601 (auto)")
             else:
                 opts.append(o)
         files = ", ".join(("…_%05d" if p.sequence else "") + s for s in p.suffixes)

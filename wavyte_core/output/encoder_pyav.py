@@ -7,10 +7,12 @@ Defaults equal the ffmpeg CLI's (CRF 23, preset medium, yuv420p, AAC at the code
 default bitrate, ``movflags=+faststart`` for MP4).
 
 Per frame, the premultiplied BGRA buffer is wrapped without a copy
-(`VideoFrame.from_numpy_buffer`) and handed to the codec context, which converts it to
-yuv420p with swscale (BT.601 limited range, like the CLI) *inside* ``encode`` before the
-frame reaches libx264 — so libx264's lookahead holds the converted copy, never the
-caller's buffer, which may be reused as soon as ``write`` returns.
+(`VideoFrame.from_numpy_buffer`) and converted to the codec's YUV format by swscale with the
+matrix of ``settings.color_space`` (BT.709 or BT.601, limited range; `ColorConversion`) —
+so the encoder's lookahead holds the converted copy, never the caller's buffer, which may
+be reused as soon as ``write`` returns. The same matrix is written as the stream's colour
+tags (codec context: x264/x265 VUI, VP9 header, the container's ``colr``/Colour element)
+and on every frame (ProRes writes the frame's tags into each frame header).
 
 With ``settings.alpha`` the frame is un-premultiplied once into a scratch buffer
 (`flatten.Unpremultiplier`) — swscale treats BGRA as straight alpha — and that buffer
@@ -44,7 +46,8 @@ if TYPE_CHECKING:
 
 AUDIO_CHUNK = 1024  # samples per frame handed to PyAV (it re-chunks for the codec)
 _FASTSTART_FORMATS = frozenset({"mp4", "mov"})
-_SMPTE170M = 6  # AVCOL_SPC/PRI/TRC_SMPTE170M: BT.601 (525-line), what swscale's default is
+#: FFmpeg's AVCOL_SPC/PRI/TRC value (the same number in all three tables) per matrix name.
+COLOR_TAGS = {"bt709": 1, "bt601": 6}  # BT.709; SMPTE 170M (BT.601, 525-line)
 _LIMITED_RANGE = 1  # AVCOL_RANGE_MPEG
 
 
@@ -88,6 +91,7 @@ class PyAVEncoderSession:
         self._frames = 0
         self._closed = False
         self._unpremul = Unpremultiplier(s.height, s.width) if s.alpha else None
+        self._convert: ColorConversion | None = None
         container_options = {"movflags": "+faststart"} if fmt in _FASTSTART_FORMATS else {}
         if fmt == "image2":
             container_options = {"start_number": str(s.first_frame)}
@@ -127,12 +131,13 @@ class PyAVEncoderSession:
         options = codec_options(s)
         if s.bitrate is not None:
             cc.bit_rate = s.bitrate
-        if s.pix_fmt.startswith(("yuv", "yuva")) and not s.pix_fmt.startswith("yuvj"):
-            # swscale converts BGRA with the BT.601 matrix, limited range: say so in the
-            # stream, or players guess BT.709 for HD sizes and shift the colours. (prores_ks
-            # does not carry these tags into .mov; its files stay untagged.)
-            cc.colorspace = cc.color_primaries = cc.color_trc = _SMPTE170M
+        matrix = yuv_matrix(s)
+        if matrix is not None:
+            # Say which matrix converted the frames, or players guess (BT.709 for HD, BT.601
+            # below) and shift the colours when the guess is wrong.
+            cc.colorspace = cc.color_primaries = cc.color_trc = COLOR_TAGS[matrix]
             cc.color_range = _LIMITED_RANGE
+            self._convert = ColorConversion(s.pix_fmt, matrix)
         if s.codec == "libx265" and self._container.format.name in ("mp4", "mov"):
             cc.codec_tag = "hvc1"  # what Apple players and browsers look for
         stream.options = options
@@ -151,6 +156,8 @@ class PyAVEncoderSession:
         if self._unpremul is not None:
             frame = self._unpremul(frame)
         vf = av.VideoFrame.from_numpy_buffer(frame, format="bgra")
+        if self._convert is not None:
+            vf = self._convert(vf, self._video.codec_context.thread_count)
         vf.pts = self._frames
         self._frames += 1
         try:
@@ -214,6 +221,47 @@ class PyAVEncoderSession:
     @property
     def frames_written(self) -> int:
         return self._frames
+
+
+def yuv_matrix(s: EncodeSettings) -> str | None:
+    """The matrix the session converts with and tags: ``s.color_space``, BT.601 when it
+    is None; None for formats that are not limited-range YUV (RGB, palette, JPEG's yuvj)."""
+    if not s.pix_fmt.startswith("yuv") or s.pix_fmt.startswith("yuvj"):
+        return None
+    matrix = s.color_space or "bt601"
+    if matrix not in COLOR_TAGS:
+        raise RenderError(f"color_space {matrix!r}: expected {' or '.join(COLOR_TAGS)}")
+    return matrix
+
+
+class ColorConversion:
+    """BGRA → the codec's YUV format with one matrix, limited range, frames tagged with it.
+
+    Called once per frame on the encoder thread. What PyAV's ``encode`` would do by itself
+    (swscale, bilinear, the codec's thread count), but with the matrix said explicitly:
+    left alone, swscale uses BT.601 whatever the tags claim. The result is a new frame, so
+    the caller's buffer is free when this returns."""
+
+    def __init__(self, pix_fmt: str, matrix: str) -> None:
+        from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
+
+        self._reformatter = VideoReformatter()
+        self._pix_fmt = pix_fmt
+        self._space = Colorspace.ITU709 if matrix == "bt709" else Colorspace.ITU601
+        self._range = ColorRange.MPEG
+        self._tag = COLOR_TAGS[matrix]
+
+    def __call__(self, vf, threads: int):  # av.VideoFrame -> av.VideoFrame
+        out = self._reformatter.reformat(
+            vf,
+            format=self._pix_fmt,
+            dst_colorspace=self._space,
+            dst_color_range=self._range,
+            threads=threads,
+        )
+        out.colorspace = out.color_primaries = out.color_trc = self._tag
+        out.color_range = _LIMITED_RANGE
+        return out
 
 
 def codec_options(s: EncodeSettings) -> dict[str, str]:

@@ -16,7 +16,7 @@ number      any JSON number (finite)                        float
 int         a JSON integer                                  int
 bool        true / false                                    bool
 colour      [r,g,b] / [r,g,b,a] (u8, straight alpha) or     (r, g, b, a) ints, straight
-            "#rrggbb" / "#rrggbbaa"
+            "#rgb" / "#rgba" / "#rrggbb" / "#rrggbbaa"
 enum        one of ``choices`` (a string)                   str
 point       [x, y] or {"x": x, "y": y}                      (x, y) floats
 string      a JSON string                                   str
@@ -42,6 +42,7 @@ from typing import Any, Literal
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
+from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 from wavyte_core.format.load import describe_json, member_path, read_anim
 
 __all__ = [
@@ -66,7 +67,6 @@ PARAM_TYPES: tuple[str, ...] = (
 )
 _ANIMATABLE_TYPES = frozenset({"number", "int", "colour", "point"})
 _ANIM_TAGS = frozenset({"Keyframes", "Procedural", "Expr"})
-_HEX = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 #: Evaluated params of one effect or transition instance: a named tuple whose fields are
@@ -225,12 +225,15 @@ def _number(v: Any, path: str, p: Param) -> float:
 
 
 def _colour(v: Any, path: str, p: Param) -> tuple[int, int, int, int]:
-    if type(v) is str and _HEX.fullmatch(v):
-        vals = [int(v[i : i + 2], 16) for i in range(1, len(v), 2)]
+    rgba = parse_hex_colour(v) if type(v) is str and v.startswith("#") else None
+    if rgba is not None:
+        vals = list(rgba)
     elif type(v) is list and len(v) in (3, 4) and all(type(c) is int for c in v):
         vals = list(v)
     else:
-        raise p._err(path, f'must be [r,g,b], [r,g,b,a] or "#rrggbb[aa]", got {describe_json(v)}')
+        raise p._err(
+            path, f"must be [r,g,b], [r,g,b,a] or a string {HEX_FORMS}, got {describe_json(v)}"
+        )
     if any(not 0 <= c <= 255 for c in vals):
         raise p._err(path, "colour components must be 0..255")
     if len(vals) == 3:

@@ -253,6 +253,10 @@ class EncodeSettings:
     #: Fixed closed GOP of this many frames (keyint = min-keyint, no scene cut): segments
     #: encoded with it can be joined by remux. None: the codec's own keyframe placement.
     gop: int | None = None
+    #: YUV matrix of the RGB → YUV conversion, and the colour tags written: ``bt709`` or
+    #: ``bt601`` (SMPTE 170M), limited range. None: BT.601 for YUV formats (what swscale
+    #: does by default), nothing for the others. `codecs.OutputSettings.matrix` picks it.
+    color_space: str | None = None
 
 
 class EncoderSession(Protocol):

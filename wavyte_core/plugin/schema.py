@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from wavyte_core.format.model import BlendMode, MatteMode
 from wavyte_core.plugin.params import Param
 from wavyte_core.plugin.registry import Registry
 from wavyte_core.plugin.specs import EffectKindSpec, TransitionKindSpec
@@ -270,6 +271,78 @@ def params_schema(
     }
 
 
+def paint_defs(defs: dict[str, Any]) -> None:
+    """``$defs`` of the 0.3 value types: Colour, Point, Anim leaves, Paint, Stop, Stroke
+    (kinds' schemas refer to them as ``#/$defs/Paint`` …)."""
+    colour = {
+        "anyOf": [
+            {"type": "array", "items": _U8, "minItems": 4, "maxItems": 4},
+            {"type": "string", "pattern": "^#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"},
+        ],
+        "description": "[r, g, b, a] (u8, straight alpha) or #rrggbb / #rrggbbaa",
+    }
+    point = {
+        "anyOf": [
+            {"type": "array", "items": _F64, "minItems": 2, "maxItems": 2},
+            _struct({"x": _F64, "y": _F64}, ["x", "y"]),
+        ]
+    }
+    defs["Colour"] = colour
+    defs["Point"] = point
+    _anim_defs(defs, "AnimColourValue", colour, "none")
+    _anim_defs(defs, "AnimPointValue", point, "Vec2")
+    defs["Number"] = {"anyOf": [_F64, _ref("AnimF64")]}
+    defs["AnimColour"] = {"anyOf": [_ref("Colour"), _ref("AnimColourValue")]}
+    defs["AnimPoint"] = {"anyOf": [_ref("Point"), _ref("AnimPointValue")]}
+    extend = {"enum": ["Pad", "Repeat", "Reflect"], "default": "Pad"}
+    stop = _struct(
+        {"offset": {**_F64, "minimum": 0, "maximum": 1}, "color": _ref("Colour")},
+        ["offset", "color"],
+        additionalProperties=False,
+    )
+    stop["properties"]["color"] = _ref("AnimColour")
+    defs["Stop"] = stop
+    stops = {"type": "array", "items": _ref("Stop"), "minItems": 2}
+    defs["Paint"] = _tagged(
+        {
+            "Solid": _ref("AnimColour"),
+            "LinearGradient": _struct(
+                {"start": _ref("AnimPoint"), "end": _ref("AnimPoint"), "stops": stops,
+                 "extend": extend},
+                ["start", "end", "stops"],
+                additionalProperties=False,
+            ),
+            "RadialGradient": _struct(
+                {"center": _ref("AnimPoint"), "radius": _ref("Number"),
+                 "focal": _ref("AnimPoint"), "stops": stops, "extend": extend},
+                ["center", "radius", "stops"],
+                additionalProperties=False,
+            ),
+        }
+    )  # fmt: skip
+    defs["Stroke"] = _struct(
+        {
+            "width": _ref("Number"),
+            "paint": _ref("Paint"),
+            "join": {"enum": ["Miter", "Round", "Bevel"], "default": "Miter"},
+            "cap": {"enum": ["Butt", "Round", "Square"], "default": "Butt"},
+            "miter_limit": _ref("Number"),
+            "dash": {"type": "array", "items": {**_F64, "minimum": 0}},
+            "dash_offset": _ref("Number"),
+        },
+        [],
+        additionalProperties=False,
+    )
+
+
+def asset_kind_schema(spec: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    """The schema of an asset kind's content: its ``json_schema`` (structured kinds),
+    else one derived from its declared params."""
+    if spec.json_schema is not None:
+        return dict(spec.json_schema)
+    return params_schema(spec, defs)
+
+
 def _def_name(kind: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", kind)
 
@@ -282,7 +355,27 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
     from wavyte_core.version import __version__
 
     defs: dict[str, Any] = {}
-    defs["Ease"] = _unit_enum(_EASES)
+    ease = _unit_enum(_EASES)
+    ease["anyOf"] += _tagged(
+        {
+            "CubicBezier": {
+                "type": "array",
+                "items": _F64,
+                "minItems": 4,
+                "maxItems": 4,
+                "description": "CSS cubic-bezier(x1, y1, x2, y2); x1 and x2 in [0, 1].",
+            },
+            "Steps": _struct(
+                {
+                    "count": {**_U64, "minimum": 1},
+                    "position": {"enum": ["Start", "End"], "default": "End"},
+                },
+                ["count"],
+                additionalProperties=False,
+            ),
+        }
+    )["oneOf"]
+    defs["Ease"] = ease
     vec2 = _struct({"x": _F64, "y": _F64}, ["x", "y"])
     defs["Vec2"] = vec2
     defs["Transform2D"] = _struct(
@@ -322,6 +415,19 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
             "Audio": _struct(media, ["source"]),
         }
     )
+    paint_defs(defs)
+    for name in registry.asset_kind_names():
+        spec = registry.asset_kinds[name]
+        content = asset_kind_schema(spec, defs)
+        defs["Asset"]["oneOf"].append(
+            _struct(
+                {name: content},
+                [name],
+                minProperties=1,
+                maxProperties=1,
+                **_kind_meta(registry, "asset_kind", spec),
+            )
+        )
 
     effect_specs = _unique(registry.effects.values())
     branches = []
@@ -388,7 +494,7 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
                 {
                     "transform": _ref("AnimTransform2D"),
                     "opacity": _ref("AnimF64"),
-                    "blend": _unit_enum(["Normal"]),
+                    "blend": _unit_enum([b.value for b in BlendMode]),
                 },
                 ["transform", "opacity", "blend"],
             ),
@@ -396,6 +502,17 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
             "effects": {"type": "array", "items": _ref("EffectInstance")},
             "transition_in": _opt(_ref("TransitionSpec")),
             "transition_out": _opt(_ref("TransitionSpec")),
+            "matte": _opt(
+                _struct(
+                    {"source": _STR, "mode": _unit_enum([m.value for m in MatteMode])},
+                    ["source"],
+                    additionalProperties=False,
+                    description=(
+                        "Track matte: the clip with id `source` masks this clip by its alpha, "
+                        "1 - alpha, Rec. 709 luma or 1 - luma, and is not drawn by itself."
+                    ),
+                )
+            ),
         },
         ["id", "asset", "range", "props", "z_offset", "effects"],
     )
@@ -445,7 +562,7 @@ def _unique(specs: Any) -> list[Any]:
 
 def _kind_meta(registry: Registry, role: str, spec: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"x-wavyte-kind": spec.name}
-    if spec.aliases:
+    if getattr(spec, "aliases", ()):
         out["x-wavyte-aliases"] = list(spec.aliases)
     owner = registry.kind_owner(role, spec.name)
     if owner:

@@ -29,6 +29,7 @@ import math
 import numpy as np
 
 from wavyte_core.plugin.roles import Surface, is_opaque
+from wavyte_core.render.blend_modes import BlendKernels
 from wavyte_core.render.blur import BlurScratch, blur_surface, opencv
 
 __all__ = ["NumpyCompositor", "placed", "r255"]
@@ -98,6 +99,7 @@ class NumpyCompositor:
     def __init__(self) -> None:
         self._scratch = _Scratch()
         self._blur_scratch = BlurScratch()
+        self._blend = BlendKernels()
 
     # ------------------------------------------------------------------ simple ops
 
@@ -196,6 +198,24 @@ class NumpyCompositor:
         if op == 0:
             return
         self._over_region(placed(dst, src), src.buf, op)
+
+    def blend(self, dst: Surface, src: Surface, opacity: float, mode: str) -> None:
+        """Blend mode ``mode`` (clip ``props.blend``) of ``src`` with ``opacity`` onto
+        ``dst``: the exact integer reference written down in `blend_modes`. ``Normal`` is
+        `over`. Only ``src.bounds`` (when known) is worked on: a transparent source pixel
+        leaves ``dst`` exactly as it is in every mode."""
+        if mode == "Normal":
+            self.over(dst, src, opacity)
+            return
+        op = r255(opacity)
+        if op == 0:
+            return
+        d = placed(dst, src)
+        s = src.buf
+        if src.bounds is not None:
+            x0, y0, x1, y1 = src.bounds
+            d, s = d[y0:y1, x0:x1], s[y0:y1, x0:x1]
+        self._blend.blend(d, s, op, mode)
 
     def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
         tt = r255(t)

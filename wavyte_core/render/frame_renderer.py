@@ -46,9 +46,11 @@ import numpy as np
 
 from wavyte_core.plugin.roles import Affine, Compositor, PixelEffect, Rasterizer, Surface
 from wavyte_core.plugin.specs import ParsedTransition
+from wavyte_core.render.compositor_numpy import NumpyCompositor
+from wavyte_core.render.matte import MatteKernel
 from wavyte_core.render.timing import StageTimer
 from wavyte_core.timeline.affine import mul
-from wavyte_core.timeline.evaluate import FrameGraph
+from wavyte_core.timeline.evaluate import EvalNode, FrameGraph
 
 _pack_f32 = struct.Struct("f")
 
@@ -155,6 +157,10 @@ class FrameRenderer:
         self._pads = [_effects_pad(rt.pixel) for rt in clips]
         self.bg = background_bgra if background_bgra is not None else (0, 0, 0, 0)
         self.unpaired_opacity = unpaired_opacity
+        #: ``blend(dst, src, opacity, mode)`` of the compositor; one without it gets the
+        #: core's exact kernels, which work on any surface under the pixel contract.
+        self._blend = getattr(compositor, "blend", None) or NumpyCompositor().blend
+        self._matte = MatteKernel()
         self._cache: dict[int, _Cached] = {}
         self._prev_ops: list[tuple] = []
         self._snap: Surface | None = None
@@ -170,46 +176,34 @@ class FrameRenderer:
 
     def plan(self, graph: FrameGraph) -> list[tuple]:
         """Composite ops of a frame (§4.1 + §3.5). Each op is a comparable tuple:
-        ``(0, layer, opacity)`` for Over, ``(1, layer_a, layer_b, t)`` for a pair, where a
-        layer is ``(clip_index, affine, draw_opacity, source_time, pixel_passes)`` (the
+        ``(0, layer, opacity)`` for Over, ``(1, layer_a, layer_b, t)`` for a pair,
+        ``(2, layer, opacity, mode)`` for a blend mode other than Normal, where a layer is
+        ``(clip_index, affine, draw_opacity, source_time, pixel_passes, matte)`` (the
         passes, with their evaluated params, are part of the layer's cache key; for an
         animated asset kind ``source_time`` holds its sampled values instead, handed to
-        its draw call)."""
+        its draw call; ``matte`` is None or ``(mode, source layer or None)``, the source
+        layer drawn at its whole opacity, transition fades included, None where the source
+        is not active). Layers with a blend mode other than Normal are never paired with a
+        transition."""
         clips = self.clips
         layers: list[tuple] = []
         for node in graph.nodes:
             rt = clips[node.clip]
             if rt.draw is None:
                 continue
-            op = f32(node.opacity) * rt.opacity_mul
-            if op <= 0.0:
+            layer = self._plan_layer(node, rt)
+            if layer is None:
                 continue
-            if op > 1.0:
-                op = 1.0
-            m = node.transform if rt.post is None else mul(node.transform, rt.post)
-            passes = node.fx if rt.dynamic_fx else rt.pixel
-            layers.append(
-                (
-                    (
-                        node.clip,
-                        m,
-                        f32(op),
-                        node.source_time_s if node.state is None else node.state,
-                        passes,
-                    ),
-                    node.progress_in,
-                    node.progress_out,
-                )
-            )
+            layers.append((layer, node.progress_in, node.progress_out, node.blend))
         ops: list[tuple] = []
         i, n = 0, len(layers)
         while i < n:
-            la, p_in_a, p_out_a = layers[i]
-            if i + 1 < n and p_out_a is not None:
-                lb, p_in_b, _ = layers[i + 1]
+            la, p_in_a, p_out_a, blend_a = layers[i]
+            if i + 1 < n and p_out_a is not None and blend_a == "Normal":
+                lb, p_in_b, _, blend_b = layers[i + 1]
                 ta = clips[la[0]].t_out
                 tb = clips[lb[0]].t_in
-                if p_in_b is not None and ta is not None and tb is not None:
+                if p_in_b is not None and ta is not None and tb is not None and blend_b == "Normal":
                     t_in = min(max(f32(p_in_b), 0.0), 1.0)
                     t_out = min(max(f32(p_out_a), 0.0), 1.0)
                     if abs(f32(t_in - t_out)) <= f32(0.05) and ta.can_pair(tb):
@@ -218,9 +212,33 @@ class FrameRenderer:
                         continue
             o = self.unpaired_opacity(p_in_a, p_out_a)
             if o > 0.0:
-                ops.append((0, la, o))
+                ops.append((0, la, o) if blend_a == "Normal" else (2, la, o, blend_a))
             i += 1
         return ops
+
+    def _plan_layer(self, node: EvalNode, rt: ClipRuntime) -> tuple | None:
+        """The layer tuple of a node (see `plan`); None when it draws nothing."""
+        op = f32(node.opacity) * rt.opacity_mul
+        if op <= 0.0:
+            return None
+        if op > 1.0:
+            op = 1.0
+        m = node.transform if rt.post is None else mul(node.transform, rt.post)
+        passes = node.fx if rt.dynamic_fx else rt.pixel
+        matte = None
+        if node.matte is not None:
+            mode, src = node.matte
+            ml = None
+            if src is not None:
+                srt = self.clips[src.clip]
+                if srt.draw is not None:
+                    ml = self._plan_layer(src, srt)
+                    if ml is not None:
+                        fade = self.unpaired_opacity(src.progress_in, src.progress_out)
+                        ml = None if fade <= 0.0 else (*ml[:2], f32(ml[2] * fade), *ml[3:])
+            matte = (mode, ml)
+        src_time = node.source_time_s if node.state is None else node.state
+        return (node.clip, m, f32(op), src_time, passes, matte)
 
     # --------------------------------------------------------------------- execution
 
@@ -292,15 +310,15 @@ class FrameRenderer:
 
     def _op_box(self, op: tuple) -> tuple[int, int, int, int]:
         """The canvas box outside which ``op`` leaves every pixel as it is."""
-        if op[0] == 0:
+        if op[0] != 1:
             layer = op[1]
             rt = self.clips[layer[0]]
-            if layer[4]:  # isolated for pixel effects: composited from its region
-                return self._region(rt, layer)
-            if self.direct:
+            if op[0] == 0 and self.direct and not _isolated(layer):
                 b = device_bounds(rt.local_bounds, layer[1], self.width, self.height)
                 return self._canvas if b is None else b
-            return self._canvas  # isolated on a canvas-sized surface
+            # isolated: composited (over or blended) from its surface's region; a blend
+            # leaves every pixel where the source is transparent as it is
+            return self._iso_region(rt, layer, op[0] == 2)
         _, la, lb, _ = op
         rta = self.clips[la[0]]
         if getattr(rta.t_out, "layer_regions", False):
@@ -315,20 +333,20 @@ class FrameRenderer:
         self._snap_ops = ops
 
     def _execute(self, op: tuple, dst: Surface, used: set[int]) -> None:
-        if op[0] == 0:
-            _, layer, opacity = op
+        if op[0] != 1:
+            layer, opacity = op[1], op[2]
             rt = self.clips[layer[0]]
-            if self.direct and not layer[4]:
+            if op[0] == 0 and self.direct and not _isolated(layer):
                 rt.draw(dst, layer[1], f32(layer[2] * opacity), layer[3])  # type: ignore[misc]
                 self.stats.layers_drawn += 1
                 return
-            # Plain layers isolated only because the compositor cannot draw directly keep
-            # the canvas: rasterizers resample images under a shifted matrix a level apart.
-            region = self._region(rt, layer) if layer[4] else self._canvas
-            src = self._layer(rt, layer, used, region)
+            src = self._layer(rt, layer, used, self._iso_region(rt, layer, op[0] == 2))
             self.rast.flush(dst)
             t0 = perf_counter() if self.timer is not None else 0.0
-            self.comp.over(dst, src, opacity)
+            if op[0] == 0:
+                self.comp.over(dst, src, opacity)
+            else:
+                self._blend(dst, src, opacity, op[3])
             if self.timer is not None:
                 self.timer.add("composite", perf_counter() - t0)
             self._invalidate(dst)
@@ -357,6 +375,19 @@ class FrameRenderer:
         spent = perf_counter() - t0
         inner = sum(timer.totals[k] - before[k] for k in ("decode", "effects", "composite"))
         timer.add("draw", spent - inner)
+
+    def _iso_region(
+        self, rt: ClipRuntime, layer: tuple, blended: bool
+    ) -> tuple[int, int, int, int]:
+        """The region of an isolated unpaired layer's surface. Plain layers isolated only
+        because the compositor cannot draw directly keep the canvas: rasterizers resample
+        images under a shifted matrix a level apart, and the numpy reference must match
+        direct drawing byte for byte. Layers with pixel effects get their region; so do
+        blended and matted layers on a compositor that draws directly (they have no direct
+        form to match)."""
+        if layer[4] or (self.direct and (blended or layer[5] is not None)):
+            return self._region(rt, layer)
+        return self._canvas
 
     def _region(self, rt: ClipRuntime, layer: tuple) -> tuple[int, int, int, int]:
         """The canvas rectangle an isolated layer's surface covers: its device bounds grown
@@ -432,10 +463,26 @@ class FrameRenderer:
                 fx.apply(self.comp, s, out)  # type: ignore[arg-type]
             c.surface, c.spare = out, s  # type: ignore[assignment]
             s = out  # type: ignore[assignment]
-        if passes:
+        if layer[5] is not None:
+            self._apply_matte(s, layer[5], used)
+        if passes or layer[5] is not None:
             self._invalidate(s)
         c.key = key
         return s
+
+    def _apply_matte(self, s: Surface, matte: tuple, used: set[int]) -> None:
+        """Multiply a freshly drawn layer by its matte. The source's finished layer (its
+        own effects and matte included) comes from the layer cache: drawn once per frame
+        however many clips it mattes, and not at all while it stays unchanged."""
+        mode, ml = matte
+        src = None
+        if ml is not None:
+            mrt = self.clips[ml[0]]
+            src = self._layer(mrt, ml, used, self._region(mrt, ml))
+        t0 = perf_counter() if self.timer is not None else 0.0
+        self._matte.apply(s, src, mode)
+        if self.timer is not None:
+            self.timer.add("effects", perf_counter() - t0)
 
     def _draw_at_origin(self, rt: ClipRuntime, layer: tuple, s: Surface) -> None:
         """Draw ``layer`` into ``s`` (a region surface placed at ``s.origin``) with exactly
@@ -498,13 +545,26 @@ def _effects_pad(effects: tuple[PixelEffect, ...]) -> int | None:
 
 
 def _clip_indices(ops: list[tuple]) -> list[int]:
-    """The clips drawn by ``ops`` (a pair op draws two)."""
-    out = []
+    """The clips drawn by ``ops`` (a pair op draws two), matte sources included."""
+    out: list[int] = []
     for op in ops:
-        out.append(op[1][0])
+        _layer_clips(op[1], out)
         if op[0] == 1:
-            out.append(op[2][0])
+            _layer_clips(op[2], out)
     return out
+
+
+def _layer_clips(layer: tuple, out: list[int]) -> None:
+    out.append(layer[0])
+    matte = layer[5]
+    while matte is not None and matte[1] is not None:
+        out.append(matte[1][0])
+        matte = matte[1][5]
+
+
+def _isolated(layer: tuple) -> bool:
+    """The layer needs its own surface whatever the compositor: pixel passes or a matte."""
+    return bool(layer[4]) or layer[5] is not None
 
 
 def _disjoint(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

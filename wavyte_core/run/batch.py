@@ -45,6 +45,7 @@ from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 from wavyte_core.format.jsonparse import JsonObject, parse_json
 from wavyte_core.format.load import composition_from_value, index_path, member_path
 from wavyte_core.format.model import Composition
+from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import temp_path_for
 from wavyte_core.run.batch_manifest import (
     InputHasher,
@@ -331,9 +332,7 @@ class BatchSpec:
     root: str
     backends: Backends
     background: tuple[int, int, int, int] | None
-    crf: int
-    preset: str
-    threads: int
+    output: OutputSettings  # every row's settings, retargeted to the row's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,14 +359,7 @@ class RowTask:
             ) as job:
                 prep = time.perf_counter() - t0
                 path = tmpdir / f"row-{self.key}{self.suffix}"
-                report = render_to_file(
-                    job,
-                    path,
-                    crf=shared.crf,
-                    preset=shared.preset,
-                    workers=1,
-                    threads=shared.threads,
-                )
+                report = render_to_file(job, shared.output.retarget(path), workers=1)
             data = path.read_bytes()
         finally:
             remove_scratch(tmpdir)
@@ -430,15 +422,18 @@ def run_batch(
     assets_root: str | Path | None = None,
     backends: Backends = Backends(),
     background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
-    crf: int = 23,
-    preset: str = "medium",
-    threads: int = 0,
+    output: OutputSettings | None = None,
     resume: bool = True,
     registry: Any = None,
     progress: Callable[[int, int], None] | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    **output_options: Any,
 ) -> BatchReport:
     """Render every row of ``data`` through ``template`` to ``out_pattern``.
+
+    Every row is encoded with the same `OutputSettings`: ``output`` (from
+    `resolve_output`), or the ``output_options`` (``crf``, ``preset``, ``codec`` …)
+    resolved once for the pattern's suffix.
 
     Returns when every row has finished or failed; one bad row never stops the others.
     ``progress(done, total)`` is called after each row, ``on_row(entry)`` with each
@@ -459,9 +454,12 @@ def run_batch(
     suffix = Path(out_pattern).suffix.lower()
     if suffix not in (".mp4", ".m4v", ".mov", ".mkv"):
         raise BatchError(f"output pattern {out_pattern!r}: use a .mp4, .mov or .mkv file name")
+    row_output = output_settings(output or Path(out_pattern), output_options)
+    if output is not None:
+        row_output = row_output.retarget(out_pattern)
     man_path = Path(manifest) if manifest is not None else default_manifest(out_pattern)
     root = Path(assets_root) if assets_root is not None else Path(template).resolve().parent
-    spec = BatchSpec(str(root.resolve()), backends, background, crf, preset, threads)
+    spec = BatchSpec(str(root.resolve()), backends, background, row_output)
     hasher = InputHasher(tpl.source_hash, root, spec)
     done_before = read_manifest(man_path) if resume else {}
     report = BatchReport(rows=len(rows), manifest=str(man_path))

@@ -371,10 +371,14 @@ class Job:
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
         runtimes = [self._runtime(info) for info in self.evaluator.clips]
-        if any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
+        blends = any(
+            info.clip.props.blend != "Normal" or info.clip.matte is not None
+            for info in self.evaluator.clips
+        )
+        if blends or any(rt.pixel or rt.dynamic_fx or rt.t_out is not None for rt in runtimes):
             from wavyte_core.render.blur import opencv
 
-            opencv()  # the exact blur and blend kernels: imported now, not in the first frame
+            opencv()  # the exact blur, blend and matte kernels: imported now, not in the first frame
         w, h = comp.canvas.width, comp.canvas.height
         bg = None if self.background is None else _premul_bgra(self.background)
         return FrameRenderer(

@@ -14,7 +14,6 @@ DESIGN.md §5 rules 7 and 10:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import queue
 import threading
@@ -29,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from wavyte_core.errors import RenderError, WavyteWarning
-from wavyte_core.output.codecs import OutputSpec, resolve_output
+from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import FileTarget, SequenceTarget
 from wavyte_core.run.frames import mixed_audio
 from wavyte_core.run.job import Job
@@ -155,39 +154,31 @@ def default_workers() -> int:
 
 def render_to_file(
     job: Job,
-    out: str | Path | OutputSpec,
+    out: str | Path | OutputSettings,
     *,
     start: int = 0,
     end: int | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    gop: int | None = None,
-    threads: int = 0,
     with_audio: bool = True,
     on_frame: Callable[[np.ndarray], None] | None = None,
     **options: Any,
 ) -> RenderReport:
     """Render frames ``[start, end)`` of the job's composition to ``out``: a video file, a
-    GIF or an image sequence (``out/frame_%05d.png``), chosen by `codecs.resolve_output`
-    from the suffix and ``options`` (``codec``, ``alpha``, ``crf``, ``preset``, ``bitrate``,
-    ``profile``, ``pix_fmt``, ``palette``, ``dither``, ``qscale``). Everything is checked
-    before the first frame is drawn.
+    GIF or an image sequence (``out/frame_%05d.png``). ``out`` is an `OutputSettings` made
+    by `codecs.resolve_output`, or a path and ``options`` (`codecs.OUTPUT_OPTIONS`: ``codec``,
+    ``alpha``, ``crf``, ``preset``, ``color_space`` …) that are resolved here. Everything is
+    checked before the first frame is drawn.
 
     With ``workers > 1`` frames are drawn by worker processes into shared memory
     (`parallel`): the job's persistent pool when it has one of that size, else a pool made
     for this call. ``None`` means the job's own worker count. The output is
     byte-identical to ``workers=1``.
 
-    ``gop``/``threads`` go to `EncodeSettings` (fixed closed GOP, x264 thread count);
     ``with_audio=False`` leaves the sound out (segments: it is muxed once after the join);
     ``on_frame(buf)`` sees every frame just before the encoder does, on the encoder thread.
     """
-    if isinstance(out, OutputSpec):
-        if options:
-            raise RenderError(f"options {sorted(options)} given with a resolved OutputSpec")
-        spec = out
-    else:
-        spec = resolve_output(out, **options)
+    spec = output_settings(out, options)
     comp = job.comp
     end = comp.duration if end is None else end
     if not (0 <= start < end <= comp.duration):
@@ -215,8 +206,6 @@ def render_to_file(
         )
     target = SequenceTarget(spec.target) if spec.sequence else FileTarget(spec.target)
     settings = spec.settings(w, h, fps, audio, first_frame=start)
-    if gop is not None or threads:
-        settings = dataclasses.replace(settings, gop=gop, threads=threads)
     t0 = time.perf_counter()
     try:
         encoder = job.registry.create("encoder", job.backends.encoder)

@@ -2,8 +2,9 @@
 joined by remux, audio mixed and muxed once.
 
 - **Plan.** The range is cut into segments whose length is a multiple of a fixed GOP
-  (`SegmentPlan`). Every segment is encoded by a fresh x264 with the same settings: closed
-  GOP, keyint = min-keyint = GOP, no scene cut, stitchable headers, a fixed thread count.
+  (`SegmentPlan`). Every segment is encoded by a fresh x264 with the same settings
+  (`segment_output`): the user's `OutputSettings` plus closed GOP, keyint = min-keyint =
+  GOP, no scene cut, stitchable headers, a fixed thread count.
   So keyframes fall exactly every GOP frames, segment starts included, and a segment's
   bytes depend only on its frames and the settings — never on which worker made it (nor
   its CPU: x264 runs in cpu-independent mode, `encoder_pyav.X264_PARAMS`), or whether it
@@ -39,6 +40,7 @@ import numpy as np
 
 from wavyte_core.errors import RenderError
 from wavyte_core.format.model import Composition
+from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import temp_path_for
 from wavyte_core.run.executor import ExecutorOptions, ExecutorSession, TaskResult, open_executor
 from wavyte_core.run.job import DEFAULT_BACKGROUND, Backends
@@ -55,6 +57,24 @@ SEGMENT_X264_THREADS = 2
 
 def default_gop(comp: Composition) -> int:
     return max(1, round(DEFAULT_GOP_SECONDS * comp.fps.num / comp.fps.den))
+
+
+def check_segmentable(output: OutputSettings) -> None:
+    """Segments are joined by remux into one MP4, so they are H.264 (with its fixed-GOP
+    settings), opaque and at constant quality (a bitrate target would be met per segment)."""
+    if output.codec.name != "h264" or output.alpha or output.bitrate is not None:
+        raise RenderError("segmented renders write H.264 MP4 with --crf (no --alpha, --bitrate)")
+    if output.target.suffix.lower() not in (".mp4", ".m4v"):
+        raise RenderError(f"{output.target}: segmented renders write MP4 (.mp4)")
+
+
+def segment_output(output: OutputSettings, gop: int) -> OutputSettings:
+    """The settings every segment is encoded with: ``output`` (checked by
+    `check_segmentable`) with a closed GOP of ``gop`` frames and `SEGMENT_X264_THREADS`
+    encoder threads, writing a ``.mp4`` (each task retargets it to its own file). The
+    segments' bytes, and so the joined file's, rest on exactly these settings."""
+    check_segmentable(output)
+    return output.for_segment(output.target.with_suffix(".mp4"), gop, SEGMENT_X264_THREADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +141,7 @@ class SegmentJobSpec:
     root: str
     backends: Backends
     background: tuple[int, int, int, int] | None
-    crf: int
-    preset: str
-    gop: int
+    output: OutputSettings  # `segment_output`: every segment's settings
     hash_frames: bool
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -147,14 +165,10 @@ class SegmentTask:
             path = tmpdir / f"segment-{self.key:05d}.mp4"
             report = render_to_file(
                 job,
-                path,
+                shared.output.retarget(path),
                 start=self.start,
                 end=self.end,
-                crf=shared.crf,
-                preset=shared.preset,
                 workers=1,
-                gop=shared.gop,
-                threads=SEGMENT_X264_THREADS,
                 with_audio=False,
                 on_frame=on_frame,
             )
@@ -361,32 +375,31 @@ class SegmentedReport(RenderReport):
 
 def render_segmented(
     comp: Composition,
-    out: str | Path,
+    out: str | Path | OutputSettings,
     session: ExecutorSession,
     plan: SegmentPlan,
     *,
     assets_root: str | Path = ".",
     backends: Backends = Backends(),
     background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
-    crf: int = 23,
-    preset: str = "medium",
     hash_frames: bool = False,
     registry: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    **output_options: Any,
 ) -> SegmentedReport:
     """Render ``plan`` of ``comp`` to ``out`` (MP4) on ``session``'s workers.
 
+    ``out`` is `OutputSettings` from `resolve_output`, or a path and ``output_options``
+    (``crf``, ``preset``, ``profile``, ``pix_fmt``, ``color_space`` of H.264).
     ``hash_frames``: the report lists the hash of every frame handed to the encoders (in
     frame order), for comparing with any other render.
     """
-    target = Path(out)
-    if target.suffix.lower() not in (".mp4", ".m4v"):
-        raise RenderError(f"{target}: segmented renders write MP4 (.mp4)")
+    output = output_settings(out, output_options)
+    check_segmentable(output)
+    target = output.target
     if target.is_dir():
         raise RenderError(f"{target} is a directory")
-    w, h = comp.canvas.width, comp.canvas.height
-    if w % 2 or h % 2:
-        raise RenderError(f"canvas {w}x{h}: H.264 with yuv420p needs an even width and height")
+    output.check_canvas(comp.canvas.width, comp.canvas.height)
     if background is None or background[3] != 255:
         raise RenderError("video output needs an opaque background (alpha 255)")
     if not (0 <= plan.start < plan.end <= comp.duration):
@@ -397,9 +410,7 @@ def render_segmented(
         str(Path(assets_root).resolve()),
         backends,
         background,
-        crf,
-        preset,
-        plan.gop,
+        segment_output(output, plan.gop),
         hash_frames,
     )
     report = SegmentedReport(segments=len(plan.ranges), gop=plan.gop, workers=session.workers)
@@ -575,7 +586,7 @@ def probe(path: str | Path) -> VideoFacts:
 
 def render_in_segments(
     comp: Composition,
-    out: str | Path,
+    out: str | Path | OutputSettings,
     *,
     executor: str = "local",
     options: ExecutorOptions = ExecutorOptions(),
@@ -587,13 +598,13 @@ def render_in_segments(
     assets_root: str | Path = ".",
     backends: Backends = Backends(),
     background: tuple[int, int, int, int] | None = DEFAULT_BACKGROUND,
-    crf: int = 23,
-    preset: str = "medium",
     hash_frames: bool = False,
     registry: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    **output_options: Any,
 ) -> SegmentedReport:
     """One call: start ``executor`` (``local``, ``ray``), plan, render, join, stop it.
+    ``out`` and ``output_options`` as for `render_segmented`.
 
     Without ``segments`` or ``segment_frames``: two segments per worker. The file depends
     only on the plan (and the settings), so pass ``segment_frames`` for a file that is the
@@ -602,6 +613,8 @@ def render_in_segments(
     >>> from wavyte_core.run.segments import render_in_segments
     >>> render_in_segments(comp, "out.mp4", executor="ray", segments=8)
     """
+    output = output_settings(out, output_options)  # a bad request fails before any work
+    check_segmentable(output)
     end = comp.duration if end is None else end
     gop = default_gop(comp) if gop is None else gop
     session = open_executor(executor, options, registry)
@@ -611,14 +624,12 @@ def render_in_segments(
         plan = SegmentPlan.make(start, end, gop, segments=segments, segment_frames=segment_frames)
         return render_segmented(
             comp,
-            out,
+            output,
             session,
             plan,
             assets_root=assets_root,
             backends=backends,
             background=background,
-            crf=crf,
-            preset=preset,
             hash_frames=hash_frames,
             registry=registry,
             progress=progress,

@@ -43,7 +43,7 @@ from wavyte_core.format.model import (
     Transform2D,
     Vec2,
 )
-from wavyte_core.timeline.ease import EASE_FUNCS
+from wavyte_core.timeline.ease import ease_fn
 from wavyte_core.timeline.rng import noise01
 
 __all__ = [
@@ -173,7 +173,7 @@ def _compile_keyframes(kf: Keyframes, kind: AnimKind) -> Sampler:
     if len(keys) == 1:
         return _const(values[0])
     frames = tuple(k.frame for k in keys)
-    eases = tuple(EASE_FUNCS[k.ease] for k in keys)
+    eases = tuple(ease_fn(k.ease) for k in keys)
     n = len(keys)
     first, last = values[0], values[-1]
 

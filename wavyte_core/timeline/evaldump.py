@@ -64,8 +64,8 @@ def _transition(shell: _Shell, progress: float | None) -> str:
     return shell[0] + format_f64(progress) + shell[1]
 
 
-def _node(parts: _Parts, n: EvalNode) -> str:
-    head, blend, effects, t_in, t_out = parts
+def _node(all_parts: list[_Parts], n: EvalNode) -> str:
+    head, blend, effects, t_in, t_out = all_parts[n.clip]
     src = "null" if n.source_time_s is None else format_f64(n.source_time_s)
     return (
         head
@@ -81,8 +81,18 @@ def _node(parts: _Parts, n: EvalNode) -> str:
         + _transition(t_in, n.progress_in)
         + ',"transition_out":'
         + _transition(t_out, n.progress_out)
+        + ("" if n.matte is None else _matte(all_parts, n.matte))
         + "}"
     )
+
+
+def _matte(all_parts: list[_Parts], matte: tuple[str, EvalNode | None]) -> str:
+    """The 0.3 ``matte`` member of a node (absent for clips without one, so 0.2 documents
+    dump exactly as before): the mode and the source clip's node, null where it is not
+    active."""
+    mode, src = matte
+    body = "null" if src is None else _node(all_parts, src)
+    return ',"matte":{"mode":' + dumps_str(mode) + ',"source":' + body + "}"
 
 
 def dump_frame_graph(ev: Evaluator, graph: FrameGraph) -> str:
@@ -92,7 +102,7 @@ def dump_frame_graph(ev: Evaluator, graph: FrameGraph) -> str:
         '{"frame":'
         + str(graph.frame)
         + ',"nodes":['
-        + ",".join(_node(parts[n.clip], n) for n in graph.nodes)
+        + ",".join(_node(parts, n) for n in graph.nodes)
         + "]}"
     )
 
@@ -128,4 +138,6 @@ def fingerprint(ev: Evaluator, graph: FrameGraph) -> bytes:
         )
         if n.fx:  # frame-dependent effect passes (animated plugin params)
             out.append(repr(n.fx).encode())
+        if n.matte is not None:  # the matte source's state (repr of floats is exact)
+            out.append(b"m" + repr(n.matte).encode())
     return b"".join(out)

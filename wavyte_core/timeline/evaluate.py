@@ -24,7 +24,6 @@ from wavyte_core.format.model import (
     Asset,
     Clip,
     Composition,
-    Ease,
     Fps,
     FrameRange,
     TransitionSpec,
@@ -32,7 +31,7 @@ from wavyte_core.format.model import (
 )
 from wavyte_core.timeline.affine import Affine, mul, parts_to_affine, translate
 from wavyte_core.timeline.anim import LevelLookup, compile_anim, is_constant
-from wavyte_core.timeline.ease import EASE_FUNCS
+from wavyte_core.timeline.ease import ease_fn
 from wavyte_core.timeline.rng import stable_hash64
 
 __all__ = [
@@ -62,6 +61,12 @@ class EvalNode(NamedTuple):
     #: An animated asset kind's sampled values at this frame (what its drawing depends
     #: on); None for every other asset. Part of equality, like ``fx``.
     state: Any = None
+    #: The clip's ``props.blend`` (a `BlendMode` name); "Normal" is 0.2's only mode.
+    blend: str = "Normal"
+    #: The clip's track matte at this frame: ``(mode, source node)``, the source node None
+    #: where the source clip is not active; None for a clip without a matte. Part of
+    #: equality: a matted layer changes when its matte does.
+    matte: tuple[str, EvalNode | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +113,7 @@ def transition_progress(
     if not (ws <= frame < ws + dur):
         return None
     t = 1.0 if dur == 1 else float(frame - ws) / float(dur - 1)
-    return _clamp01(EASE_FUNCS[spec.ease](_clamp01(t)))
+    return _clamp01(ease_fn(spec.ease)(_clamp01(t)))
 
 
 def video_source_time(asset: VideoAsset, fps: Fps, clip_local: int) -> float:
@@ -205,7 +210,7 @@ def _window(spec: TransitionSpec | None, rng: FrameRange, edge: str) -> _Window 
         return None
     dur = min(spec.duration_frames, length)
     ws = rng.start if edge == "in" else rng.end - dur
-    return _Window(ws, ws + dur, float(dur - 1), dur == 1, EASE_FUNCS[Ease(spec.ease)])
+    return _Window(ws, ws + dur, float(dur - 1), dur == 1, ease_fn(spec.ease))
 
 
 def _progress(w: _Window | None, frame: int) -> float | None:
@@ -225,6 +230,7 @@ class _ClipProgram:
     __slots__ = (
         "index",
         "start",
+        "end",
         "z",
         "node",
         "opacity_const",
@@ -238,6 +244,9 @@ class _ClipProgram:
         "win_out",
         "bad_effect",
         "fx_at",
+        "blend",
+        "matte_mode",
+        "matte_src",
         "state_at",
     )
 
@@ -256,10 +265,15 @@ class _ClipProgram:
         spf = fps.den / fps.num
         self.index = info.index
         self.start = clip.range.start
+        self.end = clip.range.end
         self.z = z
         self.offset: Affine = translate(float(offset[0]), float(offset[1]))
         self.bad_effect = any(not e.kind.strip() for e in clip.effects)
         self.fx_at = fx_at
+        self.blend = str(clip.props.blend)
+        self.matte_mode = None if clip.matte is None else str(clip.matte.mode)
+        #: The source clip's program, linked by the evaluator once all programs exist.
+        self.matte_src: _ClipProgram | None = None
         self.state_at = state_at
 
         props = clip.props
@@ -297,11 +311,25 @@ class _ClipProgram:
             and self.win_out is None
             and not self.bad_effect
             and fx_at is None
+            and self.matte_mode is None
             and state_at is None
         ):
             self.node = EvalNode(
-                self.index, z, self.affine_const, self.opacity_const, None, None, None
+                self.index,
+                z,
+                self.affine_const,
+                self.opacity_const,
+                None,
+                None,
+                None,
+                blend=self.blend,
             )
+
+    def active(self, frame: int) -> bool:
+        return self.start <= frame < self.end
+
+    def at(self, frame: int) -> EvalNode:
+        return self.node if self.node is not None else self.make(frame)
 
     def make(self, frame: int) -> EvalNode:
         """Evaluate at ``frame`` in the reference's order: opacity, transform, time, effects."""
@@ -322,6 +350,11 @@ class _ClipProgram:
             src = _cap_source_time(ts + (float(local) * spf) * rate, cap)
         if self.bad_effect:
             raise EvaluationError("effect kind must be non-empty")
+        matte = None
+        if self.matte_mode is not None:
+            mp = self.matte_src
+            assert mp is not None
+            matte = (self.matte_mode, mp.at(frame) if mp.active(frame) else None)
         return EvalNode(
             self.index,
             self.z,
@@ -332,6 +365,8 @@ class _ClipProgram:
             _progress(self.win_out, frame),
             () if self.fx_at is None else self.fx_at(local),
             None if self.state_at is None else self.state_at(local),
+            self.blend,
+            matte,
         )
 
 
@@ -400,6 +435,20 @@ class Evaluator:
                 keys.append((z, ti, clip.range.start, clip.id.encode("utf-8"), idx))
         self.clips: tuple[ClipInfo, ...] = tuple(infos)
         self._programs = tuple(programs)
+        by_id = {info.clip.id: i for i, info in reversed(list(enumerate(infos)))}
+        sources: set[int] = set()
+        for info, prog in zip(infos, programs, strict=True):
+            if info.clip.matte is not None:
+                src = by_id.get(info.clip.matte.source)
+                if src is None:
+                    raise EvaluationError(
+                        f"clip '{info.clip.id}' has matte source "
+                        f"'{info.clip.matte.source}', no such clip"
+                    )
+                prog.matte_src = programs[src]
+                sources.add(src)
+        #: global indices of the clips used as track mattes: never drawn by themselves
+        self.matte_sources: frozenset[int] = frozenset(sources)
         #: global clip indices in paint order (over all clips, visible or not)
         self.paint_order: tuple[int, ...] = tuple(k[-1] for k in sorted(keys))
         self._build_index()
@@ -423,6 +472,7 @@ class Evaluator:
                 self._programs[i]
                 for i in self.paint_order
                 if self.clips[i].clip.range.start <= probe < self.clips[i].clip.range.end
+                and i not in self.matte_sources
             )
             static = None
             if all(p.node is not None for p in progs):

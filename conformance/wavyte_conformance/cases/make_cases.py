@@ -164,6 +164,43 @@ def make_images() -> None:
         [np.full_like(xx, 30), np.full_like(xx, 200), 255 - yy, (xx * 255 // W)], axis=-1
     )
     write_rgba_png(out / "semi.png", semi.astype(np.uint8))
+    # blend tiles: saturated hue sweep left to right, lightness top to bottom, and an alpha
+    # that fades out in the bottom quarter (translucent source pixels)
+    ty, tx = np.mgrid[0:52, 0:48]
+    hue = tx / 48.0 * 6.0
+    sector = np.floor(hue).astype(int) % 6
+    f = hue - np.floor(hue)
+    light = 1.0 - ty / 80.0
+    ramps = {
+        0: (1, f, 0),
+        1: (1 - f, 1, 0),
+        2: (0, 1, f),
+        3: (0, 1 - f, 1),
+        4: (f, 0, 1),
+        5: (1, 0, 1 - f),
+    }
+    rgb = np.zeros((52, 48, 3))
+    for k, (r, g, b) in ramps.items():
+        sel = sector == k
+        for ch, v in enumerate((r, g, b)):
+            rgb[..., ch][sel] = v if np.isscalar(v) else v[sel]
+    rgb = rgb * light[..., None] * 255
+    alpha = np.where(ty < 39, 255, 255 - (ty - 38) * 15)
+    tile = np.concatenate([rgb, alpha[..., None]], axis=-1)
+    write_rgba_png(out / "blend_tile.png", np.clip(np.round(tile), 0, 255).astype(np.uint8))
+    # a matte source: a radial luma ramp in colour, opaque in the middle, fading at the rim
+    my, mx = np.mgrid[0:72, 0:120]
+    r = np.hypot((mx - 60) / 60.0, (my - 36) / 36.0)
+    matte = np.stack(
+        [
+            np.clip(255 * (1 - r), 0, 255),
+            np.clip(255 * (1.2 - r) * (mx / 120.0), 0, 255),
+            np.clip(255 * (my / 72.0), 0, 255),
+            np.clip(255 * (1.3 - r) * 2, 0, 255),
+        ],
+        axis=-1,
+    )
+    write_rgba_png(out / "matte_src.png", np.round(matte).astype(np.uint8))
 
 
 # ------------------------------------------------------------------------------ cases
@@ -449,6 +486,126 @@ def compositing() -> list[Case]:
             "opacity_keyframes",
             comp({"r": rect}, [track("t", [clip("c", "r", 0, 12, opacity=op)])], duration=12),
             {"category": "animation", "frames": [3, 6], "note": "animated opacity"},
+        )
+    )
+    return c
+
+
+BLEND_MODES = [
+    "Normal",
+    "Multiply",
+    "Screen",
+    "Overlay",
+    "Darken",
+    "Lighten",
+    "ColorDodge",
+    "ColorBurn",
+    "HardLight",
+    "SoftLight",
+    "Difference",
+    "Exclusion",
+    "Hue",
+    "Saturation",
+    "Color",
+    "Luminosity",
+    "Add",
+]
+HSL_MODES = {"Hue", "Saturation", "Color", "Luminosity"}
+MATTE_MODES = ["Alpha", "AlphaInverted", "Luma", "LumaInverted"]
+
+
+def blends() -> list[Case]:
+    """Every blend mode over a photo, and the four track matte modes."""
+    c: list[Case] = []
+    img = {"roles": ["rasterizer", "compositor", "decoder"]}
+    bg_photo = clip("photo", "p", t=tf(0, 0, 0.0, 2.5))
+    tiles = []
+    for i, mode in enumerate(BLEND_MODES):
+        col, row = i % 6, i // 6
+        tile = clip(
+            f"tile_{mode}",
+            "t",
+            t=tf(6 + col * 52, 4 + row * 58),
+            opacity=1.0 if mode in HSL_MODES or i % 2 == 0 else 0.8,
+            z=1,
+        )
+        tile["props"]["blend"] = mode
+        tiles.append(tile)
+    c.append(
+        (
+            "blend_modes_photo",
+            comp(
+                {"p": image("assets/photo.png"), "t": image("assets/blend_tile.png")},
+                [track("photo", [bg_photo]), track("tiles", tiles, z=1)],
+            ),
+            {
+                "category": "blend",
+                "note": "the 17 blend modes (left to right, top to bottom in format order) "
+                "of a hue/lightness tile over a photo; translucent tiles and rows",
+                **img,
+                "requires": {"rasterizer": ["images"], "compositor": ["blend"]},
+            },
+        )
+    )
+    mattes = []
+    sources = []
+    for i, mode in enumerate(MATTE_MODES):
+        x, y = 20 + (i % 2) * 150, 10 + (i // 2) * 86
+        m = clip(f"photo_{mode}", "p", t=tf(x, y, 0.0, 1.0))
+        m["matte"] = {"source": f"matte_{mode}", "mode": mode}
+        mattes.append(m)
+        sources.append(clip(f"matte_{mode}", "m", t=tf(x + 4, y + 6), opacity=0.9))
+    c.append(
+        (
+            "matte_modes",
+            comp(
+                {"p": image("assets/photo.png"), "m": image("assets/matte_src.png")},
+                [track("matted", mattes), track("mattes", sources, z=5)],
+            ),
+            {
+                "category": "blend",
+                "note": "Alpha, AlphaInverted, Luma, LumaInverted mattes of a photo by a "
+                "colour ramp image at 0.9 opacity (the sources are not drawn themselves)",
+                **img,
+                "requires": {"rasterizer": ["images"]},
+            },
+        )
+    )
+    # a rotated, blurred, animated text matte shared by two clips; one of them blended
+    word = clip(
+        "word",
+        "w",
+        0,
+        12,
+        t=keys([(0, tf(40, 50, -0.2)), (11, tf(70, 60, 0.15))]),
+        opacity=0.85,
+        effects=[{"kind": "blur", "params": {"radius_px": 3}}],
+    )
+    cut = clip("cut", "p", 0, 12, t=tf(0, 0, 0.0, 2.5))
+    cut["matte"] = {"source": "word", "mode": "Luma"}
+    hole = clip("hole", "t", 0, 12, t=tf(150, 40, 0.0, 3.0), z=1)
+    hole["matte"] = {"source": "word", "mode": "AlphaInverted"}
+    hole["props"]["blend"] = "Screen"
+    c.append(
+        (
+            "matte_shared_transformed",
+            comp(
+                {
+                    "p": image("assets/photo.png"),
+                    "t": image("assets/blend_tile.png"),
+                    "w": text("MATTE", size=72, color=[255, 230, 120, 255]),
+                },
+                [track("a", [cut]), track("b", [hole], z=1), track("m", [word], z=9)],
+                duration=12,
+            ),
+            {
+                "category": "blend",
+                "frames": [0, 7],
+                "note": "a rotating, blurred, translucent text matte shared by two clips "
+                "(Luma; AlphaInverted on a Screen-blended layer)",
+                **img,
+                "requires": {"rasterizer": ["images", "text"], "compositor": ["blur", "blend"]},
+            },
         )
     )
     return c
@@ -816,6 +973,11 @@ TOLERANCES = {
         "compositor": ONE_LEVEL,
         "decoder": edges(2, 100, 70.0),
     },
+    "blend": {
+        "rasterizer": edges(32, 4000, 48.0),
+        "compositor": {"max_diff": 3, "max_pixels": None},
+        "decoder": EXACT,
+    },
     "reftest": {"same": {"max_diff": 0, "max_pixels": 0}},
 }
 
@@ -844,6 +1006,19 @@ def exact_ops() -> list[dict]:
         if sigma is not None:
             params["sigma"] = sigma
         ops.append({"id": f"blur_r{r}", "op": "blur", "params": params})
+    # blend modes against real-valued W3C formulas: within 2.5 levels on every compositor
+    # (the numpy reference rounds three times; the four HSL modes only at opacity 1, where
+    # cairo does not pre-scale the source to 8 bits)
+    for mode in BLEND_MODES[1:]:
+        for o in (1.0,) if mode in HSL_MODES else (1.0, 0.6):
+            ops.append(
+                {
+                    "id": f"blend_{mode}_{o}".replace(".", "_"),
+                    "op": "blend",
+                    "params": {"mode": mode, "opacity": o},
+                    "tolerance": {"max_diff": 3, "max_pixels": None},
+                }
+            )
     return ops
 
 
@@ -859,6 +1034,7 @@ def main() -> None:
         *transitions(),
         *blurs(),
         *video(),
+        *blends(),
     ]:
         (HERE / f"{cid}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
         entry = {

@@ -1,6 +1,8 @@
-"""Decoding conformance: the frame-exact video decoding contract, as cases any decoder runs.
+"""Decoding conformance: the frame-exact video decoding cases, runnable on any decoder.
 
-A third-party decoder plugin tests itself with::
+A decoder plugin certifies itself with the pytest contract built on these cases,
+`wavyte_conformance.decoder_contract.DecoderContract`. The cases are also available as
+data, for reports::
 
     from wavyte_conformance.decoding import run_decoder_conformance, write_all
     results = run_decoder_conformance(MyDecoder, write_all(tmp_dir))

@@ -89,12 +89,14 @@ def run_decoder_conformance(factory: DecoderFactory, clips: Sequence[Clip]) -> l
     name = _decoder_name(dec)
     out: list[CaseResult] = []
     for clip in clips:
-        out.extend(_clip_cases(dec, name, clip))
+        out.extend(clip_cases(dec, name, clip))
     out.extend(error_cases(dec, name, clips[0].path.parent / "_errors", clips[0]))
     return out
 
 
-def _clip_cases(dec: Any, name: str, clip: Clip) -> list[CaseResult]:
+def clip_cases(dec: Any, name: str, clip: Clip) -> list[CaseResult]:
+    """The cases of one clip (the module docstring's list) for decoder ``dec``, reported as
+    ``name``: a veto at open, or one result per case."""
     times, eps = stored_times(clip.path)
 
     def result(case: str, problems: list[str]) -> CaseResult:

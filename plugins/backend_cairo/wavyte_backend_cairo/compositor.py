@@ -32,6 +32,27 @@ from wavyte_core.render.compositor_numpy import NumpyCompositor, r255
 from .native import CairoTarget, cached_target, target
 
 HORIZONTAL = frozenset({"ltr", "rtl"})
+#: clip ``props.blend`` → cairo's (pixman's) operator; ``Add`` is the saturating ADD.
+BLEND_OPERATORS = {
+    "Normal": cairo.OPERATOR_OVER,
+    "Multiply": cairo.OPERATOR_MULTIPLY,
+    "Screen": cairo.OPERATOR_SCREEN,
+    "Overlay": cairo.OPERATOR_OVERLAY,
+    "Darken": cairo.OPERATOR_DARKEN,
+    "Lighten": cairo.OPERATOR_LIGHTEN,
+    "ColorDodge": cairo.OPERATOR_COLOR_DODGE,
+    "ColorBurn": cairo.OPERATOR_COLOR_BURN,
+    "HardLight": cairo.OPERATOR_HARD_LIGHT,
+    "SoftLight": cairo.OPERATOR_SOFT_LIGHT,
+    "Difference": cairo.OPERATOR_DIFFERENCE,
+    "Exclusion": cairo.OPERATOR_EXCLUSION,
+    "Hue": cairo.OPERATOR_HSL_HUE,
+    "Saturation": cairo.OPERATOR_HSL_SATURATION,
+    "Color": cairo.OPERATOR_HSL_COLOR,
+    "Luminosity": cairo.OPERATOR_HSL_LUMINOSITY,
+    "Add": cairo.OPERATOR_ADD,
+}
+_HSL_MODES = frozenset({"Hue", "Saturation", "Color", "Luminosity"})
 DIRECTIONS = frozenset({"ltr", "rtl", "ttb", "btt"})
 _F255 = np.float32(255.0)
 
@@ -116,6 +137,45 @@ class CairoCompositor:
             ctx.paint()
         else:
             ctx.paint_with_alpha(op / 255.0)
+
+    def blend(self, dst: Surface, src: Surface, opacity: float, mode: str) -> None:
+        """Clip ``props.blend``: one pixman composite of ``src`` at its origin with the
+        mode's operator and the r255-quantised opacity as a constant mask, clipped to
+        ``src.bounds`` when known."""
+        if mode == "Normal":
+            self.over(dst, src, opacity)
+            return
+        op = r255(opacity)
+        if op == 0:
+            return
+        source = _source(src)
+        if op != 255 and mode in _HSL_MODES:
+            # pixman's HSL operators apply a constant mask wrongly (≈100 levels off on
+            # translucent layers): scale the source first, exactly (mul_div255, an OVER
+            # onto a cleared scratch), then blend it unmasked.
+            scratch = self._scratch_for(src)
+            sc = scratch.ctx
+            sc.set_operator(cairo.OPERATOR_CLEAR)
+            sc.paint()
+            sc.set_operator(cairo.OPERATOR_OVER)
+            sc.set_source_surface(source, 0, 0)
+            sc.paint_with_alpha(op / 255.0)
+            scratch.surface.flush()
+            source, op = scratch.surface, 255
+        ctx = _dest(dst)
+        ctx.save()
+        ox, oy = src.origin
+        b = src.bounds
+        if b is not None:
+            ctx.rectangle(ox + b[0], oy + b[1], b[2] - b[0], b[3] - b[1])
+            ctx.clip()
+        ctx.set_operator(BLEND_OPERATORS[mode])
+        ctx.set_source_surface(source, ox, oy)
+        if op == 255:
+            ctx.paint()
+        else:
+            ctx.paint_with_alpha(op / 255.0)
+        ctx.restore()
 
     def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:
         tt = r255(t)

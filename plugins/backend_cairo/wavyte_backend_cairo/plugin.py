@@ -22,7 +22,7 @@ INSTALL_HINT = "apt-get install libcairo2-dev pkg-config && pip install pycairo"
 # No "svg": cairo has no SVG renderer; the job rasterises SVG assets once with another
 # installed rasterizer that has it, and this one draws the raster like any image.
 RASTERIZER_CAPABILITIES = frozenset({"paths", "text", "images"})
-COMPOSITOR_CAPABILITIES = frozenset({"over", "crossfade", "wipe", "blur", "direct_draw"})
+COMPOSITOR_CAPABILITIES = frozenset({"over", "crossfade", "wipe", "blur", "direct_draw", "blend"})
 
 
 @cache

@@ -14,7 +14,7 @@ from wavyte_core.plugin.specs import RoleSpec
 
 INSTALL_HINT = "pip install skia-python"
 RASTERIZER_CAPABILITIES = frozenset({"paths", "text", "images", "svg"})
-COMPOSITOR_CAPABILITIES = frozenset({"over", "crossfade", "wipe", "blur", "direct_draw"})
+COMPOSITOR_CAPABILITIES = frozenset({"over", "crossfade", "wipe", "blur", "direct_draw", "blend"})
 
 # Known deviations from the exact reference, read by the conformance suite (conformance/
 # README.md). Each names its case and its exact combination, with a pixel budget (measured

@@ -1,5 +1,7 @@
-"""The ``opencv`` decoder plugin: registration, stills, errors. (Video sessions are proven by
-the shared suite in ``conformance/wavyte_conformance/decoding``, which runs over every installed decoder.)"""
+"""The ``opencv`` decoder plugin: wavyte's decoder contract (`TestOpenCVDecoder`: images,
+frame-exact video at any time and after any seek, errors naming the file; alpha sources are
+refused at open), then what is particular to it: registration, grey and 16-bit stills, the
+same pixels as the pyav decoder, session counters."""
 
 from __future__ import annotations
 
@@ -14,13 +16,19 @@ from wavyte_decoder_opencv.decoder import OpenCVDecoder
 from wavyte_decoder_opencv.plugin import wavyte_register_decoders
 
 from tests.media import write_png, write_solid_video
-from wavyte_core.errors import AssetError
+from wavyte_conformance.decoder_contract import DecoderContract
+
+
+class TestOpenCVDecoder(DecoderContract):
+    make = staticmethod(OpenCVDecoder)
+    capabilities = frozenset({"image", "video"})
+    may_veto = frozenset({"alpha"})  # OpenCV decodes BGR only: alpha sources are refused
 
 
 def test_registers_one_lazy_decoder_spec() -> None:
     (spec,) = wavyte_register_decoders()
     assert spec.name == "opencv"
-    assert spec.capabilities == {"image", "video"}
+    assert spec.capabilities == {"image", "video"} == TestOpenCVDecoder.capabilities
     assert spec.check() is None
     assert "opencv-python-headless" in spec.install_hint
     assert isinstance(spec.factory(), OpenCVDecoder)
@@ -30,18 +38,6 @@ def test_entry_module_does_not_import_cv2() -> None:
     code = "import sys, wavyte_decoder_opencv.plugin; print('cv2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def test_png_with_alpha_decodes_to_exact_premultiplied_bgra(tmp_path: Path) -> None:
-    c, a = np.meshgrid(np.arange(256), np.arange(256), indexing="ij")
-    rgba = np.stack([c, (c * 7) % 256, 255 - c, a], axis=-1).astype(np.uint8)
-    out = OpenCVDecoder().decode_image(write_png(tmp_path / "a.png", rgba))
-    assert out.shape == (256, 256, 4) and out.dtype == np.uint8 and out.flags.c_contiguous
-    r, g, b, al = (rgba[..., k].astype(np.int64) for k in range(4))
-    np.testing.assert_array_equal(out[..., 0], (b * al + 127) // 255)
-    np.testing.assert_array_equal(out[..., 1], (g * al + 127) // 255)
-    np.testing.assert_array_equal(out[..., 2], (r * al + 127) // 255)
-    np.testing.assert_array_equal(out[..., 3], al)
 
 
 def test_grey_grey_alpha_and_16_bit_images(tmp_path: Path) -> None:
@@ -68,21 +64,6 @@ def test_same_pixels_as_pyav_for_a_png(tmp_path: Path) -> None:
     np.testing.assert_array_equal(
         OpenCVDecoder().decode_image(path), pyav.PyAVDecoder().decode_image(path)
     )
-
-
-def test_missing_and_corrupt_images_name_the_file(tmp_path: Path) -> None:
-    dec = OpenCVDecoder()
-    good = write_png(tmp_path / "g.png", np.full((8, 8, 4), 255, np.uint8))
-    truncated = tmp_path / "cut.png"
-    truncated.write_bytes(good.read_bytes()[:40])
-    text = tmp_path / "notes.png"
-    text.write_text("not an image at all\n" * 20)
-    empty = tmp_path / "empty.png"
-    empty.write_bytes(b"")
-    for path in (tmp_path / "missing.png", truncated, text, empty):
-        with pytest.raises(AssetError) as err:
-            dec.decode_image(path)
-        assert str(path) in str(err.value)
 
 
 def test_video_session_counts_and_no_audio(tmp_path: Path) -> None:

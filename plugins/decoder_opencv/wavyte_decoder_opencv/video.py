@@ -1,7 +1,7 @@
 """A persistent, sequential video session on OpenCV's FFmpeg backend (DESIGN.md §5 rule 3).
 
-The decoding contract is the one the pyav decoder implements (see
-``conformance/wavyte_conformance/decoding``):
+The decoding contract is the one the pyav decoder implements (wavyte's
+``DecoderContract``, ``wavyte_conformance.decoder_contract``; the plugin's tests subclass it):
 
 - one `cv2.VideoCapture` per session, opened once at prepare, read forward with
   ``grab()`` as the timeline advances; a seek (``CAP_PROP_POS_MSEC``) happens only on a
@@ -45,6 +45,10 @@ _WEBM_ALPHA_MODE = b"\x53\xc0\x81\x01"  # Matroska AlphaMode = 1 (VP8/VP9 alpha 
 
 
 def _fourcc(value: float) -> str:
+    """The four-character code of an OpenCV property; "" when OpenCV does not know it (-1,
+    e.g. a file cut short before the codec parameters)."""
+    if value < 0:
+        return ""
     return int(value).to_bytes(4, "little", signed=False).decode("latin-1")
 
 

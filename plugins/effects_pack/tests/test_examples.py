@@ -11,9 +11,9 @@ import pytest
 from wavyte_effects_pack.effects import EFFECTS
 from wavyte_effects_pack.transitions import TRANSITIONS
 
+from tests import parts
 from wavyte_conformance.metrics import Tolerance, compare
 from wavyte_core.api import load, render_frame
-from wavyte_core.plugin.registry import default_registry
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 INDEX = json.loads((EXAMPLES / "index.json").read_text())
@@ -40,9 +40,7 @@ def test_examples_use_every_pack_kind() -> None:
 
 @pytest.mark.parametrize("entry", INDEX, ids=[e["kind"] for e in INDEX])
 def test_example_renders_the_same_on_skia_and_cairo(entry: dict) -> None:
-    reg = default_registry()
-    if not {"skia", "cairo"} <= set(reg.available("rasterizer")):
-        pytest.skip("needs both the skia and the cairo backend")
+    parts.need("cairo")
     comp = load(EXAMPLES / entry["file"])
     tol = Tolerance.from_json(entry["tolerance"])
     for frame in entry["frames"]:

@@ -5,7 +5,7 @@ full-frame clips); motion (slide, push, zoom) and masks (iris, radial, …) are 
 that box. Every kind shows exactly ``a`` at ``t = 0`` and exactly ``b`` at ``t = 1``.
 Transition params are constant over a transition, so none is animatable.
 
-`Radial`, `WindowSlice`, `RandomSquares` and `DirectionalWarp` are numpy ports of
+`Zoom`, `Radial`, `WindowSlice`, `RandomSquares` and `DirectionalWarp` are numpy ports of
 MIT-licensed gl-transitions shaders (authors and links in the pack's NOTICE).
 """
 
@@ -110,11 +110,15 @@ class Push(_PackTransition):
 
 
 class Zoom(_PackTransition):
-    """A camera zooming in through the cut: the outgoing layer grows by ``1 + strength``
-    while the incoming one grows from ``1 / (1 + strength)`` to full size, crossfading."""
+    """gl-transitions "SimpleZoom" (0gust1, MIT): the camera zooms into the outgoing layer
+    towards ``center`` (fast at first, full strength at ``quickness``) while the incoming
+    layer, at its own size, fades in over the last part (from ``quickness − 0.2`` to the
+    end). Change from the shader: the zoom ends at ``1 + strength`` times instead of
+    collapsing to one pixel. Neither layer is shrunk, so two opaque layers stay opaque
+    all through the transition (no dip to the background)."""
 
     name = "fx.zoom"
-    description = "Zoom in through the cut, crossfading."
+    description = "Zoom into the outgoing layer, fading to the incoming one (SimpleZoom)."
     params = (
         _fixed(
             "strength",
@@ -122,7 +126,7 @@ class Zoom(_PackTransition):
             1.0,
             min=0.05,
             max=10,
-            description="Zoom factor minus one over the transition.",
+            description="Magnification of the outgoing layer at the end, minus one.",
         ),
         _fixed(
             "center",
@@ -132,10 +136,19 @@ class Zoom(_PackTransition):
             max=1,
             description="Zoom centre, fractions of the box.",
         ),
+        _fixed(
+            "quickness",
+            "number",
+            0.8,
+            min=0.2,
+            max=1,
+            description="Progress at which the zoom is complete (the shader's zoom_quickness); "
+            "the fade runs from quickness − 0.2 to the end.",
+        ),
     )
 
     def mix(self, a: np.ndarray, b: np.ndarray, dst: np.ndarray, t: float, p: Params) -> None:
-        self._k.zoom(a, b, t, dst, p.strength, p.center, self.scratch)
+        self._k.zoom(a, b, t, dst, p.strength, p.center, self.scratch, p.quickness)
 
 
 class Iris(_PackTransition):

@@ -159,29 +159,40 @@ def zoom(
     strength: float,
     center: tuple[float, float],
     scratch: Scratch,
+    quickness: float = 0.8,
 ) -> None:
-    """A camera zooming in by ``1 + strength`` over the transition towards ``center``
-    (fractions of the canvas): ``a`` grows from 1 to (1 + strength), ``b`` from
-    1 / (1 + strength) to 1, crossfading with a smoothstep of ``t``."""
+    """gl-transitions "SimpleZoom" (0gust1, MIT): ``a`` is magnified about ``center``
+    (fractions of the box) as ``zoom(uv, amount) = c + (uv − c)·(1 − amount)`` with
+    ``amount = smoothstep(0, q, t)``, while ``b`` stays as it is and is mixed in with
+    ``smoothstep(q − 0.2, 1, t)`` (``q`` = ``quickness``). Change: the zoom is bounded —
+    ``amount`` is scaled by ``strength / (1 + strength)``, so ``a`` ends magnified
+    ``1 + strength`` times instead of collapsing to its centre pixel.
+
+    Neither layer is ever shrunk, so no transparent border enters the mix: two opaque
+    layers stay opaque all through (an earlier version shrank ``b`` and dimmed to the
+    background mid-way). Called once per frame of the transition."""
     h, w = a.shape[:2]
     cx, cy = center[0] * w - 0.5, center[1] * h - 0.5
-    k = 1.0 + strength
+    q = min(max(quickness, 0.2), 1.0)
+    amount = _smooth(t / q) * strength / (1.0 + strength)
     wa = scratch.get("za", a.shape)
-    wb = scratch.get("zb", a.shape)
-    flags = cv2.INTER_LINEAR
     cv2.warpAffine(
-        a, _scale_about(k**t, cx, cy), (w, h), dst=wa, flags=flags, borderMode=cv2.BORDER_CONSTANT
-    )
-    cv2.warpAffine(
-        b,
-        _scale_about(k ** (t - 1.0), cx, cy),
+        a,
+        _scale_about(1.0 / (1.0 - amount), cx, cy),
         (w, h),
-        dst=wb,
-        flags=flags,
-        borderMode=cv2.BORDER_CONSTANT,
+        dst=wa,
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,  # magnified: only the edge pixels' halves reach out
     )
-    m = t * t * (3.0 - 2.0 * t)
-    cv2.addWeighted(wa, 1.0 - m, wb, m, 0.0, dst=out)
+    lo = q - 0.2
+    m = _smooth((t - lo) / (1.0 - lo))
+    cv2.addWeighted(wa, 1.0 - m, b, m, 0.0, dst=out)
+
+
+def _smooth(x: float) -> float:
+    """smoothstep(0, 1, x) of a Python float."""
+    x = min(max(x, 0.0), 1.0)
+    return x * x * (3.0 - 2.0 * x)
 
 
 # --------------------------------------------------------------------------- masks
