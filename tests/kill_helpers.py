@@ -66,11 +66,12 @@ class TreeWatch:
         self.poll()
 
     def poll(self) -> None:
+        """Add new descendants; refresh the command lines (a child shows its parent's until
+        it has exec'd, and Ray actors retitle themselves)."""
         for p in [self.root, *descendants(self.root)]:
-            if p not in self.seen:
-                s = start_time(p)
-                if s is not None:
-                    self.seen[p] = (s, cmdline(p))
+            s = start_time(p)
+            if s is not None and (p not in self.seen or self.seen[p][0] == s):
+                self.seen[p] = (s, cmdline(p))
 
     def alive(self) -> list[str]:
         return [f"{p} {c}" for p, (s, c) in self.seen.items() if start_time(p) == s]
