@@ -94,6 +94,8 @@ def render_segmented_cli(
                     "audio_mux_s": round(report.mux_seconds, 4),
                     "wall_s": round(wall, 4),
                     "fps": round(report.fps, 2),
+                    "retries": len(report.retried),
+                    "retried_segments": report.retried,
                 }
             )
         )

@@ -20,8 +20,9 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import queue
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -76,6 +77,9 @@ class ExecutorSession(Protocol):
     startup_seconds: float
     #: Keys of the tasks that ran again because their worker was lost (once per retry).
     retried: list[Any]
+    #: Set by the caller: called in the calling thread with ``(task key, frames done)``
+    #: while tasks run (`report_progress`).
+    on_progress: Callable[[Any, int], None] | None
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]: ...
 
@@ -87,6 +91,27 @@ class Executor(Protocol):
     name: str
 
     def open(self, options: ExecutorOptions) -> ExecutorSession: ...
+
+
+#: Where `report_progress` sends a task's progress in this process: set by the executor
+#: that runs tasks here (a pool worker's queue, a Ray actor's counter, the caller's callback).
+_progress_sink: Callable[[Any, int], None] | None = None
+
+
+def report_progress(key: Any, frames_done: int) -> None:
+    """Called by a task while it runs (every few frames): ``frames_done`` frames of task
+    ``key`` are encoded. The executor passes it on to ``ExecutorSession.on_progress`` in
+    the coordinator; a no-op where nobody listens."""
+    sink = _progress_sink
+    if sink is not None:
+        with contextlib.suppress(Exception):  # progress never fails a task
+            sink(key, frames_done)
+
+
+def set_progress_sink(sink: Callable[[Any, int], None] | None) -> None:
+    """Where `report_progress` goes in this process (executors call it once per worker)."""
+    global _progress_sink
+    _progress_sink = sink
 
 
 def run_task(shared: Any, task: Task) -> TaskResult:
@@ -102,7 +127,7 @@ def run_task(shared: Any, task: Task) -> TaskResult:
     return res
 
 
-def _warm_worker(blur_threads: int, parent_pid: int) -> None:
+def _warm_worker(blur_threads: int, parent_pid: int, progress: Any = None) -> None:
     """The pool's initializer, once per worker process before its first task: die with the
     parent (`lifeline`; a killed coordinator leaves no worker, and so no resource tracker,
     behind), leave Ctrl-C and SIGTERM to the parent (it stops the pool), import the render
@@ -115,6 +140,9 @@ def _warm_worker(blur_threads: int, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     set_process_name("wavyte-executor")
+    if progress is not None:
+        progress.cancel_join_thread()  # never wait at exit for a coordinator that is gone
+        set_progress_sink(lambda key, n: progress.put_nowait((key, n)))
 
     from wavyte_core.render.blur import set_blur_threads
     from wavyte_core.run import job  # noqa: F401
@@ -145,6 +173,9 @@ class LocalSession:
         self._busy = False  # tasks in flight: `close` stops the workers instead of waiting
         #: Keys of tasks run again because their worker died, in order (once per retry).
         self.retried: list[Any] = []
+        #: Called in the coordinator with ``(task key, frames done)`` while tasks run.
+        self.on_progress: Callable[[Any, int], None] | None = None
+        self._progress_q: Any = None
         from wavyte_core.run.lifeline import remove_stale_scratch
 
         remove_stale_scratch()
@@ -153,17 +184,38 @@ class LocalSession:
         # spawn: no fork of a process that runs threads (encoder, progress bar).
         from wavyte_core.render.blur import blur_threads_per_worker
 
+        ctx = multiprocessing.get_context("spawn")
+        if self._progress_q is None:
+            self._progress_q = ctx.Queue()
         return cf.ProcessPoolExecutor(
             self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=ctx,
             initializer=_warm_worker,
-            initargs=(blur_threads_per_worker(self.workers), os.getpid()),
+            initargs=(blur_threads_per_worker(self.workers), os.getpid(), self._progress_q),
         )
+
+    def _pass_progress(self) -> None:
+        """Hand the workers' progress messages to ``on_progress`` (coordinator thread)."""
+        q = self._progress_q
+        if q is None:
+            return
+        while True:
+            try:
+                key, n = q.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                return
+            if self.on_progress is not None:
+                self.on_progress(key, n)
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]:
         if self.workers == 1:
             for t in tasks:
-                yield run_task(shared, t)
+                set_progress_sink(self.on_progress)
+                try:
+                    res = run_task(shared, t)
+                finally:
+                    set_progress_sink(None)
+                yield res
             return
         pending = list(tasks)
         tries: dict[Any, int] = {}
@@ -182,7 +234,8 @@ class LocalSession:
                 if len(inflight) >= limit:
                     break
             while inflight:
-                done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+                done, _ = cf.wait(inflight, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                self._pass_progress()
                 for fut in done:
                     t = inflight.pop(fut)
                     try:
@@ -231,6 +284,14 @@ class LocalSession:
         """Stop the workers: idle ones end on their own; after an interruption (tasks still
         in flight: Ctrl-C, SIGTERM, an error) they are killed rather than waited for, so a
         stopped batch stops at once and its workers' scratch folders go with them."""
+        try:
+            self._stop_pool()
+        finally:
+            q, self._progress_q = self._progress_q, None
+            if q is not None:
+                q.close()
+
+    def _stop_pool(self) -> None:
         pool, self._pool = self._pool, None
         if pool is None:
             return

@@ -38,6 +38,7 @@ from wavyte_core.run.executor import ExecutorOptions, ExecutorUnavailable, Task,
 #: Object store of a cluster this executor starts itself (segments are a few MB each).
 LOCAL_OBJECT_STORE_BYTES = 512 * 1024 * 1024
 IN_FLIGHT_PER_ACTOR = 2
+PROGRESS_POLL_S = 0.5
 
 
 _TOKEN_NOTICE = "Token authentication is enabled for this Ray cluster"
@@ -70,14 +71,25 @@ class WavyteWorker:
 
     def __init__(self) -> None:
         from wavyte_core.run import job  # noqa: F401 - import the render stack once
+        from wavyte_core.run.executor import set_progress_sink
+
+        self._done: dict[Any, int] = {}  # frames done of the task running now
+        set_progress_sink(self._done.__setitem__)
 
     def pid(self) -> int:
         return os.getpid()
 
+    def progress(self) -> dict[Any, int]:
+        """Frames done of the running task (own concurrency group: answers mid-task)."""
+        return dict(self._done)
+
     def run(self, shared: Any, task: Task) -> TaskResult:
         from wavyte_core.run.executor import run_task
 
-        return run_task(shared, task)
+        try:
+            return run_task(shared, task)
+        finally:
+            self._done.clear()
 
 
 class RaySession:
@@ -124,13 +136,21 @@ class RaySession:
         if self.workers < 1:
             raise RenderError(f"workers must be >= 1 (got {self.workers})")
         retries = max(0, options.max_retries)
-        actor_cls = ray.remote(num_cpus=1, max_restarts=retries, max_task_retries=retries)(
-            WavyteWorker
-        )
+        body = type("WavyteWorker", (WavyteWorker,), {})  # the progress method's group:
+        body.progress = ray.method(concurrency_group="progress")(WavyteWorker.progress)
+        actor_cls = ray.remote(
+            num_cpus=1,
+            max_restarts=retries,
+            max_task_retries=retries,
+            concurrency_groups={"progress": 1},
+        )(body)
         self.actors = [actor_cls.remote() for _ in range(self.workers)]
         #: Keys of tasks that ran again because their actor was lost, in order (a key
         #: appears once per retry).
         self.retried: list[Any] = []
+        #: Called with ``(task key, frames done)`` while tasks run (polled every
+        #: ``PROGRESS_POLL_S`` from the actors).
+        self.on_progress: Any = None
         self._inflight: dict[Any, tuple[int, Task, int]] = {}
         try:
             self.pids = ray.get([a.pid.remote() for a in self.actors])
@@ -156,8 +176,12 @@ class RaySession:
                 load[i] += 1
 
         submit()
+        polled = time.monotonic()
         while inflight:
-            ready, _ = ray.wait(list(inflight), num_returns=1)
+            ready, _ = ray.wait(list(inflight), num_returns=1, timeout=PROGRESS_POLL_S)
+            if time.monotonic() - polled >= PROGRESS_POLL_S:
+                self._poll_progress()
+                polled = time.monotonic()
             for ref in ready:
                 i, task, pid = inflight.pop(ref)
                 load[i] -= 1
@@ -174,6 +198,17 @@ class RaySession:
                     self.pids[i] = ran_on
                 submit()
                 yield res
+
+    def _poll_progress(self) -> None:
+        if self.on_progress is None:
+            return
+        try:
+            counts = self._ray.get([a.progress.remote() for a in self.actors], timeout=5)
+        except Exception:  # an actor being restarted: the next poll will do
+            return
+        for done in counts:
+            for key, n in done.items():
+                self.on_progress(key, n)
 
     def _start_reaper(self, before: set[int]) -> None:
         """Start the `reaper` for the processes ``ray.init`` just started."""
