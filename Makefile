@@ -19,10 +19,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml wavyte_core/render/_rowblur.c p
 	$(BIN)/python -m compileall -q wavyte_core plugins
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml plugins/effects_pack/pyproject.toml scripts/install-chromium scripts/install-fonts plugins/executor_ray/pyproject.toml conformance/pyproject.toml
+$(VENV)/.installed-dev: $(VENV)/.installed plugins/backend_cairo/pyproject.toml plugins/decoder_opencv/pyproject.toml plugins/effects_pack/pyproject.toml scripts/install-cairo scripts/install-chromium scripts/install-fonts plugins/executor_ray/pyproject.toml plugins/asset_lottie/pyproject.toml conformance/pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,preview]' -e plugins/decoder_opencv -e plugins/effects_pack
 	$(BIN)/pip install -q -e conformance
 	$(BIN)/pip install -q -e plugins/executor_ray
+	$(BIN)/pip install -q -e plugins/asset_lottie
 	scripts/install-cairo $(BIN)/pip
 	scripts/install-chromium $(BIN)/pip
 	scripts/install-fonts

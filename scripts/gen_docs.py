@@ -30,6 +30,7 @@ hand-written. The section's name says what goes there:
   first-party distribution such as wavyte-conformance), from its Typer
   definition (what ``wavyte COMMAND --help`` prints).
 - ``codecs``: the table of output codecs (`wavyte_core.output.codecs.CODECS`).
+- ``toc``: the page's contents, from its ``##`` and ``###`` headings.
 - ``layers``: the import layers of ``[tool.importlinter]`` in pyproject.toml as a Mermaid
   diagram, each package with its modules.
 - ``modules``: every module of ``wavyte_core`` with the first sentence of its docstring.
@@ -116,11 +117,18 @@ FIELD_DOCS: dict[str, str] = {
     "Clip.effects": "Effects applied in order to the clip's layer.",
     "Clip.transition_in": "Transition over the clip's first `duration_frames` frames.",
     "Clip.transition_out": "Transition over the clip's last `duration_frames` frames.",
+    "Clip.matte": "Another clip (`source`, by id, any track) that masks this one through "
+    "its alpha or luma (`mode`); the source clip is then not drawn by itself.",
     "Clip/range.start": "First visible timeline frame.",
     "Clip/range.end": "First frame after the clip (exclusive).",
     "Clip/props.transform": "Where the asset is drawn: an animated `Transform2D`.",
     "Clip/props.opacity": "Animated opacity, clamped to [0, 1].",
-    "Clip/props.blend": "Blend mode; `Normal` is premultiplied source-over.",
+    "Clip/props.blend": "Blend mode; `Normal` is premultiplied source-over. See "
+    "[Blend modes and track mattes](#blend-modes-and-track-mattes).",
+    "Clip/matte.source": "The `id` of the clip whose finished layer masks this one (any "
+    "track; not this clip; no cycles). That clip is not drawn by itself.",
+    "Clip/matte.mode": "What multiplies this clip's layer: the source's alpha, 1 − alpha, "
+    "its Rec. 709 luma times alpha, or 1 − that.",
     "Transform2D.translate": "Offset in canvas pixels.",
     "Transform2D.rotation_rad": "Rotation in radians; positive turns clockwise on screen "
     "(y points down).",
@@ -200,8 +208,8 @@ FIELD_DOCS.update(
 #: Types of model fields typed ``Any`` in Python (a value or an animation, a Paint, …).
 FIELD_TYPES: dict[str, str] = {
     "Asset/Text.letter_spacing": "number or [Anim&lt;number&gt;](#anim)",
-    "Asset/Text.fill": "Paint or null",
-    "Asset/Text.stroke": "Stroke or null",
+    "Asset/Text.fill": "[Paint](#paint-and-stroke-03) or null",
+    "Asset/Text.stroke": "[Stroke](#paint-and-stroke-03) or null",
 }
 FIELD_DOCS["Asset/Audio.source"] = "Audio file, relative to the asset root."
 for _f in ("trim_start_sec", "trim_end_sec", "playback_rate", "volume"):
@@ -371,6 +379,7 @@ def _model_class(path: str) -> type | None:
         "Composition/canvas": "Canvas",
         "Clip/range": "FrameRange",
         "Clip/props": "ClipProps",
+        "Clip/matte": "Matte",
         "Track/layout_padding": "Edges",
         "ProcScalar/Sine": "Sine",
         "ProcScalar/Noise1D": "Noise1D",
@@ -497,6 +506,8 @@ def schema_table(path: str) -> str:
     for name, ps in props.items():
         if name in required:
             default = "required"
+        elif "default" in ps:
+            default = f"`{json.dumps(ps['default'], ensure_ascii=False)}`"
         elif name in defaults:
             default = _json_default(defaults[name])
         else:
@@ -515,7 +526,18 @@ def enum_values(path: str) -> str:
     enum = next((a["enum"] for a in s.get("anyOf", []) if "enum" in a), s.get("enum"))
     if enum is None:
         raise KeyError(f"values:{path} is not a unit enum")
-    return " · ".join(f'`"{v}"`' for v in enum)
+    out = [f'`"{v}"`' for v in enum]
+    for branch in s.get("anyOf", []):  # variants with content (`{"Steps": {...}}`)
+        props = branch.get("properties", {})
+        if len(props) == 1 and branch.get("maxProperties") == 1:
+            ((name, content),) = props.items()
+            content = w.deref(content)
+            if content.get("type") == "object" and content.get("properties"):
+                keys = ", ".join(f'"{k}": …' for k in content["properties"])
+                out.append(f'`{{"{name}": {{{keys}}}}}`')
+            else:
+                out.append(f'`{{"{name}": {_type(w, content).replace("`", "")}}}`')
+    return " · ".join(out)
 
 
 # -------------------------------------------------------------------------- kinds
@@ -720,8 +742,31 @@ def cli_section(name: str) -> str:
 # ------------------------------------------------------------------------ driver
 
 
-def generate(name: str) -> str:
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def toc(text: str) -> str:
+    """Contents of the page: every ``##`` section (but this one) with its ``###`` ones."""
+    body = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    lines: list[str] = []
+    for m in re.finditer(r"^(##|###) (.+)$", body, re.M):
+        level, title = m.group(1), m.group(2).strip()
+        if level == "##":
+            if title.lower() == "contents":
+                continue
+            lines.append(f"- [{title.replace('`', '')}](#{_slug(title)})")
+        elif lines:
+            sep = ": " if lines[-1].endswith(")") and ": [" not in lines[-1] else ", "
+            lines[-1] += f"{sep}[{title.replace('`', '')}](#{_slug(title)})"
+    return "\n".join(lines)
+
+
+def generate(name: str, text: str = "") -> str:
     kind, _, arg = name.partition(":")
+    if kind == "toc":
+        return toc(text)
     if kind == "schema":
         return schema_table(arg)
     if kind == "values":
@@ -765,7 +810,7 @@ def regenerate(text: str, where: str = "") -> str:
             j += 1
         if j == len(lines):
             raise ValueError(f"{where}: generated section {m.group(1)} has no '{END}'")
-        out.append(generate(m.group(1)))
+        out.append(generate(m.group(1), text))
         out.append(END)
         i = j + 1
     return "\n".join(out)
@@ -782,7 +827,11 @@ def stale_files() -> list[tuple[Path, str]]:
         text = path.read_text()
         if "<!-- BEGIN GENERATED" not in text:
             continue
-        new = regenerate(text, str(path.relative_to(ROOT)))
+        new = text
+        for _ in range(3):  # `toc` reads headings that other sections generate: to a fixed point
+            before, new = new, regenerate(new, str(path.relative_to(ROOT)))
+            if new == before:
+                break
         if new != text:
             out.append((path, new))
     return out

@@ -40,7 +40,8 @@ class Shift(Effect):
     def apply(self, src, dst, p, ctx):
         dst[:] = 0
         w = src.shape[1]
-        dst[:, p.dx :] = src[:, : w - p.dx]
+        k = min(p.dx, w)  # a shift wider than the region leaves it empty
+        dst[:, k:] = src[:, : w - k]
 
 
 class Reveal(Transition):

@@ -504,3 +504,131 @@ def test_wavyte_eval_shows_audio_levels_and_loops(tmp_path: Path, clip: Path) ->
 
     assert opacity_at(5) == pytest.approx(1.0, abs=0.01)  # loud
     assert opacity_at(15) == 0.0  # silent
+
+
+def test_audio_level_drives_effect_params_and_shapes(tmp_path: Path) -> None:
+    """Not only opacity: a shape's width and an effect's param follow the sound too, read
+    at the clip's own timeline frames (the shape's clip starts at frame 10)."""
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 0.0), (1.0, 1.0), (1.0, 0.0)])
+    params = {"asset": "m", "smoothing": 0.0, "gain": 20.0, "offset": 1.0}
+    level = {"Procedural": {"kind": {"kind": "Scalar", "params": {"AudioLevel": params}}}}
+    comp = _level_comp(30, {"asset": "m", "smoothing": 0.0})
+    comp["assets"]["bar"] = {"Shape": {"geometry": {"Rect": {"width": level, "height": 4}}}}
+    bar = _clip(30)
+    bar["id"], bar["asset"] = "bar", "bar"
+    bar["range"] = {"start": 10, "end": 30}
+    bar["effects"] = [{"kind": "fx.outline", "params": {"width": level}}]
+    comp["tracks"][0]["clips"] = [bar, comp["tracks"][0]["clips"][1]]  # the bar, the music
+    c = wv.load(json.dumps(comp))
+    with wv.open_job(c, assets_root=tmp_path, background=None) as job:
+
+        def bar_node(frame: int):  # noqa: ANN202
+            return next(n for n in job.evaluate(frame).nodes if n.clip == 0)
+
+        loud, quiet = bar_node(15), bar_node(25)  # timeline 1.5 s and 2.5 s
+        assert loud.fx != quiet.fx  # the outline width follows the sound
+        assert loud.state != quiet.state  # so does the shape's width
+        job_frames = {f: job.frame(f) for f in (15, 25)}
+    # without the outline's reach the bar's own width is offset + 20·level: 21 px, 1 px
+    widths = {f: int((fr[12:14, :, 3] > 0).any(axis=0).sum()) for f, fr in job_frames.items()}
+    assert widths[15] > widths[25] + 15
+
+
+# -- the Waveform asset ---------------------------------------------------------------------
+
+
+def _waveform_comp(duration: int, wave: dict, start: int = 0) -> dict:
+    comp = _level_comp(duration, {"asset": "m"})
+    comp["canvas"] = {"width": 160, "height": 40}
+    comp["assets"] = {"m": comp["assets"]["m"], "w": {"Waveform": wave}}
+    clip = _clip(duration - start)
+    clip["id"], clip["asset"] = "w", "w"
+    clip["range"] = {"start": start, "end": duration}
+    music = _clip(duration)
+    music["id"], music["asset"] = "music", "m"
+    comp["tracks"][0]["clips"] = [clip, music]
+    return comp
+
+
+def _bar_heights(frame: np.ndarray, bars: int) -> list[int]:
+    slot = frame.shape[1] // bars
+    return [int((frame[:, i * slot + slot // 2, 3] > 128).sum()) for i in range(bars)]
+
+
+def test_waveform_bars_follow_the_band_of_the_sound(tmp_path: Path) -> None:
+    """A 440 Hz tone for 1 s, then silence: at 8 log-spaced bands over 20–8000 Hz only the
+    band holding 440 Hz (and its window-leak neighbours) rises, to nearly full height."""
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 1.0), (1.0, 0.0)])
+    wave = {"audio": "m", "width": 160, "height": 40, "bars": 8, "gap": 4, "smoothing": 0.0,
+            "fill": {"Solid": "#ffffff"}}  # fmt: skip
+    comp = wv.load(json.dumps(_waveform_comp(20, wave)))
+    with wv.open_job(comp, assets_root=tmp_path, background=None) as job:
+        loud, silent = job.frame(5), job.frame(15)
+    heights = _bar_heights(loud, 8)
+    band = int(np.searchsorted(np.geomspace(20, 8000, 9), 440)) - 1  # band 4
+    assert heights[band] >= 36 and heights.index(max(heights)) == band
+    assert heights[0] == 0 and heights[7] < heights[band] // 2
+    assert silent[..., 3].max() == 0  # silence draws nothing
+
+
+@pytest.mark.parametrize("style", ["Mirror", "Line"])
+def test_waveform_mirror_and_line_are_symmetric(tmp_path: Path, style: str) -> None:
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 0.5)])
+    wave = {"audio": "m", "width": 160, "height": 40, "bars": 16, "style": style, "smoothing": 0}
+    comp = wv.load(json.dumps(_waveform_comp(10, wave)))
+    with wv.open_job(comp, assets_root=tmp_path, background=None) as job:
+        a = job.frame(5)[..., 3].astype(int)
+    assert a.max() > 0
+    assert np.abs(a - a[::-1]).max() <= 2  # mirrored about the middle line
+
+
+def test_waveform_reads_the_timeline_frame_of_a_late_clip(tmp_path: Path) -> None:
+    """A waveform clip starting at frame 10 shows the sound at timeline frames: silent
+    for 1 s then loud, so its first frames are loud."""
+    _write_loud_quiet(tmp_path / "music.wav", [(1.0, 0.0), (1.0, 1.0)])
+    wave = {"audio": "m", "width": 160, "height": 40, "bars": 8, "smoothing": 0.0}
+    comp = wv.load(json.dumps(_waveform_comp(20, wave, start=10)))
+    with wv.open_job(comp, assets_root=tmp_path, background=None) as job:
+        assert job.frame(12)[..., 3].max() > 0
+        assert job.frame(5)[..., 3].max() == 0  # before the clip: nothing
+
+
+@pytest.mark.parametrize(
+    ("wave", "path", "rule"),
+    [
+        ({"audio": "m", "width": 10}, "Waveform", "missing field 'height'"),
+        ({"audio": "m", "width": 10, "height": 5, "bars": 0}, "Waveform.bars", "1..1024"),
+        ({"audio": "m", "width": 10, "height": 5, "style": "Dots"}, "Waveform.style", "Bars"),
+        ({"audio": "m", "width": 10, "height": 5, "band_hz": [900, 20]}, "Waveform.band_hz", "low"),
+        ({"audio": "m", "width": 10, "height": 5, "colour": 1}, "Waveform.colour", "unknown field"),
+    ],
+)
+def test_bad_waveforms_are_refused_with_their_path(wave: dict, path: str, rule: str) -> None:
+    with pytest.raises(wv.CompositionError, match=rf"{path}.*{rule}"):
+        wv.load(json.dumps(_waveform_comp(10, wave)))
+
+
+def test_a_waveform_of_a_silent_asset_names_it(tmp_path: Path) -> None:
+    wave = {"audio": "nope", "width": 10, "height": 5}
+    _write_loud_quiet(tmp_path / "music.wav", [(0.5, 0.5)])
+    with pytest.raises(wv.WavyteError, match="nope"):
+        comp = wv.load(json.dumps(_waveform_comp(10, wave)))
+        wv.open_job(comp, assets_root=tmp_path).close()
+
+
+def test_the_audiogram_example_is_current_and_renders() -> None:
+    """examples/audiogram.json is what examples/audiogram.py builds, and it renders: the
+    waveform moves with the voice and the captions show the transcript's words."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    spec = importlib.util.spec_from_file_location("audiogram", root / "audiogram.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    assert (root / "audiogram.json").read_text() == mod.build() + "\n"
+    comp = wv.load(root / "audiogram.json")
+    assert (comp.canvas.width, comp.canvas.height) == (1080, 1080)
+    with wv.open_job(comp, assets_root=root) as job:
+        a, b = job.frame(200), job.frame(205)
+    wave = (slice(600, 750), slice(90, 990))
+    assert not np.array_equal(a[wave], b[wave])  # the waveform follows the sound

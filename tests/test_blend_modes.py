@@ -5,7 +5,7 @@ of blended layers (isolation, no direct draw, prefix snapshots).
 
 Tolerances (levels of 255, against the real-valued W3C result): the numpy reference 2.5
 (its three roundings plus, for the float modes, the 8-bit un-premultiplied colours), skia's
-float pipeline 1, cairo 2.5 — except the four HSL modes on a translucent layer, where cairo
+float pipeline 1 (its 8-bit pipeline, used for the simple modes, 3), cairo 2.5 — except the four HSL modes on a translucent layer, where cairo
 scales the source to 8 bits before blending, which moves the hue of near-grey pixels: at most
 0.5 % of the channels may be further off there.
 """
@@ -25,6 +25,11 @@ from wavyte_core.plugin.roles import Surface
 from wavyte_core.render.blend_modes import BLEND_MODES
 
 N_PX = 1500
+#: skia draws these with its 8-bit pipeline (speed), measured within 2.6 levels
+EIGHT_BIT = {"Multiply", "Screen", "Overlay", "Darken", "Lighten", "HardLight", "Difference"} | {
+    "Exclusion",
+    "Add",
+}
 OPACITIES = (1.0, 0.6)
 
 
@@ -66,7 +71,9 @@ def test_blend_matches_the_w3c_formulas(name: str, mode: str, opacity: float) ->
     dst, src = Surface(d.copy()), Surface(s.copy())
     _compositor(name).blend(dst, src, opacity, mode)
     err = np.abs(dst.buf.astype(np.float64) - _want(mode, opacity))
-    tol = 1.0 if name == "skia" else 2.5
+    tol = 2.5
+    if name == "skia":  # its 8-bit pipeline for the simple modes, its float one for the rest
+        tol = 3.0 if mode in EIGHT_BIT else 1.0
     if name == "cairo" and mode in NON_SEPARABLE and opacity < 1.0:
         assert (err > tol).mean() <= 0.005, err.max()
     else:

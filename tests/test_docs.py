@@ -48,6 +48,15 @@ def test_every_asset_kind_has_a_generated_table_in_format_md() -> None:
         assert f"<!-- BEGIN GENERATED schema:Asset/{tag} -->" in text, tag
 
 
+def test_every_builtin_asset_kind_has_a_section_in_format_md() -> None:
+    from wavyte_core.plugin.registry import Registry
+
+    headings = re.findall(r"^### (\S+)", (ROOT / "docs" / "format.md").read_text(), re.M)
+    kinds = list(Registry.build(entrypoints=False).asset_kinds)
+    assert kinds
+    assert [k for k in kinds if k not in headings] == []
+
+
 def test_every_hook_is_in_architecture_md() -> None:
     from wavyte_core.plugin import hookspecs
 
@@ -111,10 +120,43 @@ def test_relative_links_resolve(doc: Path) -> None:
 
 def test_the_link_check_catches_a_broken_link(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("# Title\n\n[ok](#title) [bad](missing.md) [anchor](#nope)\n")
+    page.write_text(
+        "# Title\n\n[ok](#title) [bad](missing.md) [anchor](#nope)\n"
+        "Run `python scripts/nope.py` or `scripts/gen_docs.py --check`.\n"
+    )
+    assert _repo_paths(page) == ["scripts/nope.py", "scripts/gen_docs.py"]
+    assert not (ROOT / "scripts/nope.py").exists()
     targets = _links(page)
     assert targets == ["#title", "missing.md", "#nope"]
     assert "title" in _anchors(page) and "nope" not in _anchors(page)
+
+
+_REPO_PATH = re.compile(
+    r"(?<![\w/.])((?:scripts|wavyte_core|plugins|conformance|examples|tests|docs)/[\w./-]*[\w/])"
+)
+#: Where a path written in the docs may live: the repository, or (for the files of a
+#: generated plugin package) the example plugin.
+_PATH_BASES = (ROOT, ROOT / "examples" / "plugin_example")
+
+
+def _repo_paths(doc: Path) -> list[str]:
+    """Repository paths written in code spans (``scripts/x.py``, ``wavyte_core/run/job.py``)."""
+    out = []
+    for span in re.findall(r"`([^`\n]+)`", doc.read_text()):
+        for path in _REPO_PATH.findall(span):
+            if not any(c in path for c in "%*{<"):  # patterns, not paths
+                out.append(path.split(":")[0])
+    return out
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_paths_in_code_spans_exist(doc: Path) -> None:
+    missing = [
+        p
+        for p in _repo_paths(doc)
+        if not any((base / p).exists() or any(base.glob(p + "*")) for base in _PATH_BASES)
+    ]
+    assert not missing, f"{doc.relative_to(ROOT)}: no such file or folder {missing}"
 
 
 # -------------------------------------------------------------------- README examples

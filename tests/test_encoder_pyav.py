@@ -132,3 +132,26 @@ def test_abort_stops_without_finalising(tmp_path: Path) -> None:
     path.unlink()  # the caller deletes the file; nothing still holds it open
     with pytest.raises(RenderError):
         session.write(frame)
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
+def test_hevc_of_one_or_two_frames(tmp_path: Path, n: int, suffix: str) -> None:
+    """libx265 stamps the DTS of files shorter than three frames from an unset value: the
+    MP4 muxer refused them ("Not yet implemented") and Matroska stored garbage. The session
+    stamps them as x265 does longer files."""
+    out = tmp_path / f"short{suffix}"
+    s = EncodeSettings(W, H, Fraction(24), codec="libx265", pix_fmt="yuv420p", crf=28)
+    session = PyAVEncoder().open(out, s)
+    for i in range(n):
+        session.write(np.full((H, W, 4), (40 * i, 90, 160, 255), np.uint8))
+    session.close()
+    with av.open(str(out)) as c:
+        stamps = [(p.pts, p.dts) for p in c.demux(video=0) if p.size]
+    with av.open(str(out)) as c:
+        assert len(list(c.decode(video=0))) == n
+    assert len(stamps) == n
+    if suffix == ".mp4":
+        dts = [d for _, d in stamps]
+        assert dts == sorted(dts) and all(abs(d) < 10**6 for d in dts)
+        assert all(d <= p for p, d in stamps)

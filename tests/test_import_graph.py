@@ -11,7 +11,7 @@ import grimp
 
 import wavyte_core
 
-TOP_LEVEL_MODULES = {"__init__", "api", "builtin_plugins", "errors", "version"}
+TOP_LEVEL_MODULES = {"__init__", "api", "builtin_plugins", "errors", "nested", "version"}
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -213,6 +213,25 @@ def test_chained_mattes(media: Path) -> None:
     assert got[:, 8 : W // 2 - 2].any()
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_factor_is_the_written_one(mode: str) -> None:
+    """A million random premultiplied matte pixels through the kernel (in bands), against
+    the written integer formula; the layer is white, so each channel is the factor."""
+    from wavyte_core.plugin.roles import Surface
+    from wavyte_core.render.matte import MatteKernel
+
+    rng = np.random.default_rng(9)
+    a = rng.integers(0, 256, (1024, 1024))
+    c = (rng.integers(0, 256, (1024, 1024, 3)) * a[..., None] + 127) // 255
+    m = np.concatenate([c, a[..., None]], -1).astype(np.uint8)
+    m[0, :4] = ((255, 255, 255, 255), (0, 0, 0, 255), (0, 0, 0, 0), (17, 9, 200, 200))
+    layer = Surface(np.full((1024, 1024, 4), 255, np.uint8))
+    MatteKernel().apply(layer, Surface(m), mode)
+    f = _factor(m, mode)
+    assert np.array_equal(layer.buf, np.repeat(f[..., None], 4, -1).astype(np.uint8))
+    assert layer.buf[0, 0, 0] == (0 if mode.endswith("Inverted") else 255)
+
+
 # ----------------------------------------------------------------------------- refusals
 
 

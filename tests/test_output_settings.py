@@ -40,8 +40,7 @@ def luma(rgb: tuple[int, int, int], matrix: str) -> float:
 
 
 def bands_scene(folder: Path, width: int, height: int) -> Path:
-    """A still card of `BANDS`, three frames (libx265 writes garbage DTS for one- or
-    two-frame files, which the MP4 muxer refuses)."""
+    """A still card of `BANDS`, three frames."""
     folder.mkdir(parents=True, exist_ok=True)
     img = np.zeros((height, width, 4), np.uint8)
     img[..., 3] = 255
@@ -99,6 +98,12 @@ def check_colour(path: Path, matrix: str) -> dict:
     facts = probe(path)
     tag = TAG[matrix]
     assert facts["stream"] == (tag, tag, tag, 1), f"{path.name}: stream tags"
+    if path.suffix in (".mp4", ".mov"):  # the container's own tag, what QuickTime reads
+        data = path.read_bytes()
+        at = data.find(b"colr")
+        assert at > 0, f"{path.name}: no colr atom"
+        kind, values = data[at + 4 : at + 8], data[at + 8 : at + 14]
+        assert kind in (b"nclx", b"nclc") and values == bytes([0, tag] * 3)
     assert facts["frame"] == (tag, tag, tag, 1), f"{path.name}: frame tags"
     for rgb, y in zip(BANDS, band_values(facts["luma"]), strict=True):
         assert abs(float(y) - luma(rgb, matrix)) <= 1.5, f"{path.name}: luma of {rgb}"
@@ -250,9 +255,11 @@ def test_small_outputs_stay_bt601_and_the_option_overrides(
 def test_cli_color_space(small: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "x.mp4"
-    args = ["render", str(small), "-o", str(out), "-q", "-w", "1", "--color-space", "bt709"]
+    args = ["render", str(small), "-o", str(out), "--json", "-w", "1", "--color-space", "bt709"]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert (report["color_space"], report["pix_fmt"]) == ("bt709", "yuv420p")
     check_colour(out, "bt709")
     res = runner.invoke(app, ["render", str(small), "-o", str(tmp_path / "x.gif")]
                         + ["--color-space", "bt709"])  # fmt: skip
@@ -282,3 +289,28 @@ def test_frames_handed_to_the_encoder_do_not_depend_on_the_matrix(hd: Path) -> N
             )
         ref = [frame_hash(f) for _, f in job.frames()]
     assert seen["bt709"] == seen["bt601"] == ref
+
+
+def test_batch_rows_are_encoded_with_the_settings(tmp_path: Path) -> None:
+    from tests.scaleout_media import write_assets, write_card
+    from wavyte_core.run.batch import run_batch
+    from wavyte_core.run.executor import ExecutorOptions
+
+    write_assets(tmp_path)
+    tpl = write_card(tmp_path / "tpl.json", 96, 64, 4, placeholders=True)
+    data = tmp_path / "rows.csv"
+    data.write_text(
+        "name,title,color,size,photo\na,A,#3040c0,12,photo.png\nb,B,#c04030,14,photo2.png\n"
+    )
+    one = ExecutorOptions(workers=1)
+    report = run_batch(tpl, data, str(tmp_path / "out" / "{name}.mkv"), options=one,
+                       codec="h265", color_space="bt709", preset="ultrafast")  # fmt: skip
+    assert report.ok == 2
+    for name in ("a", "b"):
+        facts = probe(tmp_path / "out" / f"{name}.mkv")
+        assert facts["stream"] == (1, 1, 1, 1) and facts["profile"] == "Main"
+    spec = resolve_output(tmp_path / "x.mp4", crf=30)
+    with pytest.raises(RenderError, match="given with resolved OutputSettings"):
+        run_batch(tpl, data, str(tmp_path / "o2" / "{name}.mp4"), options=one, output=spec, crf=3)
+    report = run_batch(tpl, data, str(tmp_path / "o3" / "{name}.mp4"), options=one, output=spec)
+    assert report.ok == 2 and probe(tmp_path / "o3" / "a.mp4")["stream"] == (6, 6, 6, 1)

@@ -161,3 +161,36 @@ def test_a_built_in_command_does_not_read_the_entry_points() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "False"
+
+
+def test_wavyte_plugins_lists_the_commands_with_their_state(site: Path) -> None:
+    out = _wavyte(site, "plugins")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split("commands:", 1)[1].strip().splitlines()
+    by_name = {line.split(":", 1)[0].strip(): line for line in lines}
+    assert "broken" not in by_name["hello"] and "cmdtest_good 0.1" in by_name["hello"]
+    assert "broken: cmdtest_broken 0.1" in by_name["raises"]
+    assert "the plugin refuses to load" in by_name["raises"]
+    assert "ignored, a core command" in by_name["render"]
+    assert "uninstall one" in by_name["twice"]
+
+
+def test_a_missing_wavyte_distribution_says_what_to_install(monkeypatch) -> None:  # noqa: ANN001
+    """Without wavyte-conformance installed, `wavyte bench` names the distribution to install
+    (in-process: the test environment has it installed, so the group is emptied here)."""
+    from typer.testing import CliRunner
+
+    from wavyte_core.cli import plugin_commands
+    from wavyte_core.cli.main import app
+
+    monkeypatch.setattr(plugin_commands, "declared", lambda: {})
+    plugin_commands.build.cache_clear()
+    try:
+        out = CliRunner().invoke(app, ["bench", "--smoke"])
+        assert out.exit_code == 2
+        assert "pip install wavyte-conformance" in out.output
+        help_out = CliRunner().invoke(app, ["--help"])
+        assert help_out.exit_code == 0 and " bench " not in help_out.output
+        assert CliRunner().invoke(app, ["nonsense"]).exit_code == 2
+    finally:
+        plugin_commands.build.cache_clear()

@@ -93,6 +93,18 @@ class Studio:
     def frame(self) -> int:
         return int(self.page.get_attribute("canvas#view", "data-frame"))
 
+    def ruler_point(self, n: int) -> tuple[float, float]:
+        """Viewport coordinates of the middle of frame ``n`` on the timeline's ruler."""
+        return tuple(
+            self.page.evaluate(
+                """(n) => { const t = wavyte.timeline;
+                     const c = document.getElementById('tl-content').getBoundingClientRect();
+                     const r = document.getElementById('ruler').getBoundingClientRect();
+                     return [c.left + t.x(n) + t.ppf() / 2, r.top + r.height / 2]; }""",
+                n,
+            )
+        )
+
     def press(self, *keys: str) -> None:
         for k in keys:
             self.page.keyboard.press(k)
@@ -152,14 +164,17 @@ def test_stepping_scrubbing_and_timeline_land_on_exact_frames(studio: Studio) ->
     studio.press("Enter")
     studio.wait_frame(21)
     assert np.array_equal(studio.pixels(), frames[21])
-    # Scrubbing: half-size frames while dragging, the exact frame when released.
-    scrub = """(vals) => { const s = document.getElementById('scrubber');
-        for (const v of vals) { s.value = String(v); s.dispatchEvent(new Event('input')); }
-        s.dispatchEvent(new Event('change')); }"""
-    studio.page.evaluate(scrub, list(range(22, 41, 2)) + [27])
+    # Scrubbing: drag on the ruler; half-size frames while dragging, exact when released.
+    mouse = studio.page.mouse
+    mouse.move(*studio.ruler_point(22))
+    mouse.down()
+    for n in range(24, 41, 2):
+        mouse.move(*studio.ruler_point(n))
+    mouse.move(*studio.ruler_point(27))
+    mouse.up()
     studio.wait_frame(27)
     assert np.array_equal(studio.pixels(), frames[27])
-    assert studio.page.evaluate("location.hash") == "#f=27"
+    assert studio.page.evaluate("location.hash") == "#f=27&exact=1"
     # The timeline's bar shows the frames the server has cached.
     studio.page.wait_for_function(
         "Number(document.getElementById('cached').dataset.count) >= 8", timeout=TIMEOUT_MS

@@ -129,3 +129,24 @@ def test_segmented_file_matches_its_golden_hash(segmented: tuple[Path, list[str]
             f"golden hash taken with libx264 core {GOLDEN_X264_CORE}, this build is core {core}"
         )
     assert h.hexdigest() == GOLDEN_VIDEO, "the segment encoder settings or x264 changed"
+
+
+def test_segments_keep_the_users_settings_through_the_join(tmp_path: Path) -> None:
+    """The user's colour space (and the rest of the settings) reach every segment, and the
+    remux join keeps the stream's colour tags."""
+    scene = make_scene(tmp_path, audio=False)
+    out = tmp_path / "seg709.mp4"
+    render_in_segments(
+        wv.load(scene), out, executor="local", options=ExecutorOptions(workers=1),
+        segment_frames=SEGMENT_FRAMES, gop=GOP, assets_root=tmp_path, color_space="bt709",
+        crf=30,
+    )  # fmt: skip
+    with av.open(str(out)) as c:
+        v = c.streams.video[0]
+        cc = v.codec_context
+        assert (cc.colorspace, cc.color_primaries, cc.color_trc, cc.color_range) == (1, 1, 1, 1)
+        frames = list(c.decode(v))
+    assert len(frames) == 8 and all(f.colorspace == 1 for f in frames)
+    with av.open(str(out)) as c:
+        _, opts = _x264_options(bytes(next(p for p in c.demux(video=0) if p.size)))
+    assert opts["crf"] == "30.0"

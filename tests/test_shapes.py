@@ -198,3 +198,16 @@ def test_third_party_kind_draws_only_when_values_change(raster: bool) -> None:
         api.load(json.dumps(doc({"b": {"acme.badge": {"wide": 3}}}, [clip("a", "b", 6)])),
                  registry=reg)  # fmt: skip
     assert ei.value.path == 'assets.b["acme.badge"].wide'
+
+
+def test_kinds_command_lists_shape() -> None:
+    from typer.testing import CliRunner
+
+    from wavyte_core.cli.main import app
+
+    r = CliRunner().invoke(app, ["kinds", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert [k["kind"] for k in data] == ["Shape"] and data[0]["plugin"] == "builtin"
+    r = CliRunner().invoke(app, ["kinds", "acme.none"])
+    assert r.exit_code == 2 and "unknown asset kind 'acme.none'" in r.output

@@ -27,7 +27,8 @@ from wavyte_core.assets.text import FontCache
 from wavyte_core.errors import CompositionError, WavyteWarning
 from wavyte_core.format.dump import composition_to_json
 from wavyte_core.format.load import loads_composition
-from wavyte_core.plugin.prepared import FillOp, ImageOp
+from wavyte_core.format.paint import Solid
+from wavyte_core.plugin.asset_kinds import RasterDrawing, VectorShape
 
 DEJAVU = Path(__file__).resolve().parents[1] / "examples" / "assets" / "fonts" / "DejaVuSans.ttf"
 EMOJI = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
@@ -87,8 +88,8 @@ def test_runs_share_a_line_and_fill_per_colour(root: Path) -> None:
             "size_px": 10,
         },
     )
-    fills = [op for op in rt.ops if isinstance(op, FillOp)]
-    assert sorted(op.color_rgba8 for op in fills) == [(255, 0, 0, 255), (255, 255, 255, 255)]
+    fills = [op for op in rt.drawing.shapes if isinstance(op, VectorShape)]
+    assert sorted(op.fill.color for op in fills) == [(255, 0, 0, 255), (255, 255, 255, 255)]
     assert len(rt.lines) == 1
     # 10 px: a b = 6 px each, space 3; 20 px run: space 6, e f 12 each
     assert rt.width == pytest.approx(6 + 6 + 3 + 6 + 6 + 6 + 12 + 12)
@@ -198,14 +199,13 @@ def test_colr_glyph_becomes_an_image(root: Path) -> None:
         root,
         {"text": "a\u263a", "font_source": "box.ttf", "size_px": 40, "font_fallback": ["colr.ttf"]},
     )
-    imgs = [op for op in rt.ops if isinstance(op, ImageOp)]
+    imgs = [op for op in rt.drawing.shapes if isinstance(op, RasterDrawing)]
     assert len(imgs) == 1
     px = imgs[0].pixels
     h, w = px.shape[:2]
     assert px[2, w // 2].tolist() == [0, 0, 255, 255]  # outer layer red (BGRA)
     assert px[h // 2, w // 2].tolist() == [255, 0, 0, 255]  # inner layer blue
-    x, y, rw, rh = imgs[0].rect
-    assert x == pytest.approx(24.0) and rw == w and rh == h
+    assert imgs[0].x == pytest.approx(24.0) and imgs[0].scale == 1.0
 
 
 def test_cbdt_emoji_is_drawn_from_its_bitmap(root: Path) -> None:
@@ -220,9 +220,10 @@ def test_cbdt_emoji_is_drawn_from_its_bitmap(root: Path) -> None:
             "font_fallback": ["emoji.ttf"],
         },
     )
-    (img,) = [op for op in rt.ops if isinstance(op, ImageOp)]
+    (img,) = [op for op in rt.drawing.shapes if isinstance(op, RasterDrawing)]
     assert img.pixels.shape[2] == 4 and img.pixels[..., 3].max() == 255
-    x, y, w, h = img.rect
+    w = img.pixels.shape[1] * img.scale
+    h = img.pixels.shape[0] * img.scale
     assert 40 < w < 70 and 40 < h < 70  # a 48 px emoji
 
 
@@ -237,17 +238,14 @@ def test_background_lines_and_block(root: Path) -> None:
     block = prepared(
         root, {**base, "background": {"color": "#000000", "padding": 2, "corner_radius": 3}}
     )
-    boxes_l = [
-        op for op in lines.ops if isinstance(op, FillOp) and op.color_rgba8 == (0, 0, 0, 255)
-    ]
-    boxes_b = [
-        op for op in block.ops if isinstance(op, FillOp) and op.color_rgba8 == (0, 0, 0, 255)
-    ]
+    black = Solid((0, 0, 0, 255))
+    boxes_l = [op for op in lines.drawing.shapes if op.fill == black]
+    boxes_b = [op for op in block.drawing.shapes if op.fill == black]
     assert len(boxes_l) == 2 and len(boxes_b) == 1
-    assert boxes_l[0].geometry.bbox == (-2.0, -2.0, 14.0, 12.0)
-    assert boxes_b[0].geometry.bbox == (-2.0, -2.0, 26.0, 22.0)
-    assert "C" in boxes_b[0].geometry.verbs  # rounded corners
-    assert lines.ops.index(boxes_l[0]) == 0  # boxes under the text
+    assert boxes_l[0].path.bbox == (-2.0, -2.0, 14.0, 12.0)
+    assert boxes_b[0].path.bbox == (-2.0, -2.0, 26.0, 22.0)
+    assert "C" in boxes_b[0].path.verbs  # rounded corners
+    assert lines.drawing.shapes.index(boxes_l[0]) == 0  # boxes under the text
 
 
 def test_shadow_goes_under_the_fill(root: Path) -> None:
@@ -260,8 +258,8 @@ def test_shadow_goes_under_the_fill(root: Path) -> None:
             "shadow": {"offset": {"x": 2, "y": 3}, "blur": 4, "color": "#00000080"},
         },
     )
-    kinds = [type(op).__name__ for op in rt.ops]
-    assert kinds == ["ShadowOp", "FillOp"]
+    kinds = [type(op).__name__ for op in rt.drawing.shapes]
+    assert kinds == ["RasterDrawing", "VectorShape"]
     assert rt.bbox[2] > rt.width  # the shadow reaches past the text
 
 
@@ -394,3 +392,50 @@ def test_rich_text_renders_alike_on_skia_and_cairo(root: Path) -> None:
     b = render_frame(comp, 0, assets_root=root, backend="cairo")
     assert a[..., :3].max() > 200  # something was drawn
     assert _psnr(a, b) >= 40.0
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        "and \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd 123 mixed",
+        "\u05e9\u05dc\u05d5\u05dd (abc) 12.5% \u05e2\u05d5\u05dc\u05dd!",
+        "x \u2067\u05d0\u05d1 cd\u2069 y",  # an RTL isolate
+    ],
+)
+def test_visual_order_matches_uax9(root: Path, s: str) -> None:
+    from bidi import get_display
+
+    lay = layout(root, {"text": s, "font_source": "dejavu.ttf", "size_px": 20})
+    shown = "".join(s[g.char] for g in sorted(lay.glyphs, key=lambda g: g.x) if g.gid)
+    want = get_display(s)
+    mirror = str.maketrans("()", ")(")  # HarfBuzz mirrors brackets by glyph, not by character
+    strip = {0x2067: None, 0x2069: None}
+    assert shown.translate(strip).translate(mirror) == want.translate(strip) or shown.translate(
+        strip
+    ) == want.translate(strip)
+
+
+def test_gradient_fill_stroke_and_paint_order(root: Path) -> None:
+    grad = {"LinearGradient": {"start": [0, 0], "end": [20, 0],
+                               "stops": [{"offset": 0, "color": "#ff0000"},
+                                         {"offset": 1, "color": "#0000ff"}]}}  # fmt: skip
+    base = {"text": "ab", "font_source": "box.ttf", "size_px": 10, "fill": grad,
+            "stroke": {"width": 2, "paint": {"Solid": "#000000"}}}  # fmt: skip
+    rt = prepared(root, base)
+    stroke, fill = rt.drawing.shapes
+    assert stroke.stroke is not None and stroke.fill is None
+    assert type(fill.fill).__name__ == "LinearGradient"
+    over = prepared(root, {**base, "paint_order": "FillThenStroke"})
+    assert [s.stroke is not None for s in over.drawing.shapes] == [False, True]
+
+
+def test_animated_letter_spacing_changes_the_frame(root: Path) -> None:
+    anim = {"Keyframes": {"keys": [{"frame": 0, "value": 0.0, "ease": "Linear"},
+                                   {"frame": 1, "value": 8.0, "ease": "Linear"}],
+                          "mode": "Linear", "default": None}}  # fmt: skip
+    t = {"text": "abab", "font_source": "box.ttf", "size_px": 20, "letter_spacing": anim}
+    comp = loads_composition(json.dumps(doc(t)))
+    a = render_frame(comp, 0, assets_root=root)
+    b = render_frame(comp, 1, assets_root=root)
+    cols = lambda im: np.nonzero(im[..., 2].max(axis=0) > 128)[0]  # noqa: E731
+    assert cols(b).max() - cols(a).max() == pytest.approx(3 * 8, abs=1)

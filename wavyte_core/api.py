@@ -43,6 +43,16 @@ def load(source: str | Path | bytes, *, registry: Registry | None = None) -> Com
     return comp
 
 
+def warnings_for(comp: Composition, *, registry: Registry | None = None) -> list[str]:
+    """What `load` accepts but is probably a mistake, one line each: plugin transitions
+    that cannot pair (one side only, windows or params that differ), which render as plain
+    fades. ``wavyte validate`` prints these; every render reports them."""
+    from wavyte_core.plugin.registry import default_registry
+    from wavyte_core.run.transition_check import transition_warnings
+
+    return transition_warnings(comp, registry or default_registry())
+
+
 #: The folders of the last compositions loaded from files (their asset roots), for
 #: displays that render without being told (notebooks). Bounded; the object is kept so
 #: a recycled ``id`` cannot match another composition.

@@ -104,6 +104,9 @@ def wavyte_register_transitions() -> list[TransitionKindSpec]:
 
 @hookimpl
 def wavyte_register_asset_kinds() -> list[type]:
+    from wavyte_core.assets.captions_kind import CaptionsKind
     from wavyte_core.assets.shape_kind import ShapeKind
+    from wavyte_core.assets.waveform_kind import WaveformKind
+    from wavyte_core.nested import CompositionKind
 
-    return [ShapeKind]
+    return [ShapeKind, CaptionsKind, WaveformKind, CompositionKind]

@@ -7,6 +7,8 @@ The CLI turns any ``WavyteError`` into one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import os
+
 
 class WavyteError(Exception):
     """Base class of every error wavyte raises on purpose."""
@@ -54,6 +56,13 @@ class PluginError(WavyteError):
 
 class RenderError(WavyteError):
     """Rendering or encoding failed (bad output settings, encoder failure, ...)."""
+
+
+def debug_enabled() -> bool:
+    """True when ``WAVYTE_DEBUG`` is set (to anything but ``0``), as ``wavyte --debug``
+    does: errors then also print the traceback of their cause (a failing plugin call),
+    in worker processes too."""
+    return os.environ.get("WAVYTE_DEBUG", "") not in ("", "0")
 
 
 class WavyteWarning(UserWarning):

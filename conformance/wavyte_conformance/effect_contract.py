@@ -49,6 +49,7 @@ from wavyte_core.render.compositor_numpy import NumpyCompositor
 
 from .contract import random_premul
 from .kind_cases import clip_json, comp_json, rgba_pattern
+from .param_gen import describe_params, edge_params, params_strategy
 from .pngio import write_rgba_png
 
 __all__ = ["EffectContract", "TransitionContract", "bad_params_for"]
@@ -190,8 +191,33 @@ def _maxdiff(a: np.ndarray, b: np.ndarray) -> int:
 # ----------------------------------------------------------------------- effects
 
 
+def _check_at_collection(cls: type, role: str) -> None:
+    """Compile a kind class's declaration when the test class is defined, so a declaration
+    error fails once, at collection (naming the kind), not in every test."""
+    kind = cls.__dict__.get("kind")
+    if kind is None or isinstance(kind, str):
+        return
+    try:
+        effect_spec(kind) if role == "effect" else transition_spec(kind)
+    except ValueError as exc:
+        raise TypeError(
+            f"{cls.__name__}: the {role} kind's declaration is invalid: {exc}"
+        ) from None
+
+
 class EffectContract:
-    """What every effect kind must do. Set ``kind``; see the module docstring."""
+    """What every effect kind must do. Set ``kind``; see the module docstring.
+
+    Plugin kinds are never certified by skipping: when none of the examples makes a pixel
+    pass, params generated from the declaration (each param at the edges of its range) are
+    used, and when none of those does either, the pixel checks fail with the reason. Each
+    ``is_identity`` claim is checked by applying the kind anyway. Built-in kinds that fold
+    into opacity or transform have no pixel pass and skip the pixel checks (the render
+    checks cover them)."""
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        _check_at_collection(cls, "effect")
 
     kind: ClassVar[Any]
     #: Params that must leave every pixel unchanged (None: the kind has none).
@@ -208,6 +234,14 @@ class EffectContract:
     #: Allowed difference between backend combinations: 0 for pixel effects (numpy work
     #: on the same input); built-ins that fold into opacity use each backend's blend math.
     backend_max_diff: ClassVar[int] = 0
+    #: True when some params legitimately make every pixel transparent (an "erase" or a
+    #: mask with nothing inside); otherwise an all-transparent output of a non-empty layer
+    #: for non-identity params is reported as a kind that draws nothing.
+    may_clear: ClassVar[bool] = False
+    #: Random params per run of the property sweep (Hypothesis ``max_examples``).
+    sweep_examples: ClassVar[int] = 15
+    #: Clip frames an animated sweep samples (keyframes run from frame 0 to the last).
+    sweep_frames: ClassVar[tuple[int, ...]] = (0, 3, 8)
 
     @pytest.fixture
     def assets_root(self, tmp_path: Path) -> Path:
@@ -258,12 +292,151 @@ class EffectContract:
         boxed[y0:y1, x0:x1] = random_premul(rng, y1 - y0, x1 - x0)
         return [(full, None), (boxed, CONTENT)]
 
-    def _pixel_kind(self, root: Path) -> None:
-        if not any(self.passes(p, root) for p in self.examples):
+    @property
+    def is_plugin(self) -> bool:
+        return self.spec.effect is not None
+
+    def candidates(self) -> list[dict[str, Any]]:
+        """The examples, the neutral params, the defaults and each param at the edges of
+        its declared range (see `param_gen.edge_params`)."""
+        base = dict(self.examples[0])
+        out = [*self.examples]
+        if self.neutral_params is not None:
+            out.append(dict(self.neutral_params))
+        for c in edge_params(self.spec.params, base):
+            if c not in out:
+                out.append(c)
+        return out
+
+    def instance(self, params: Any, root: Path | None) -> tuple[Effect, Any] | None:
+        """A plugin kind instantiated and set up for ``params`` at frame 0, with the
+        evaluated params; None when the params are rejected (a generated combination the
+        kind refuses, e.g. by its ``setup``)."""
+        spec = self.spec
+        assert spec.effect is not None and spec.param_set is not None
+        try:
+            bound = spec.param_set.bind(params, "params", seed=SEED)
+            fx = spec.effect()
+            fx.setup(bound.first, _ctx(root))
+        except (CompositionError, ValueError):
+            return None
+        return fx, bound.first
+
+    @staticmethod
+    def apply_anyway(
+        fx: Effect, p: Any, src: np.ndarray, bounds: Any, stale: int = 77, frame: int = 0
+    ) -> np.ndarray:
+        """``fx`` applied through the core's pass, whatever its ``is_identity`` says, into
+        a destination holding ``stale`` bytes (which the kind must overwrite)."""
+        from wavyte_core.plugin.host import PluginEffectPass
+
+        fxp = PluginEffectPass(fx, p, fx.margins(p), frame, SEED, (W, H))
+        s = Surface(src.copy())
+        s.bounds = bounds
+        out = Surface.alloc(W, H)
+        out.buf[:] = stale
+        fxp.apply(NumpyCompositor(), s, out)
+        return out.buf
+
+    def pixel_params(self, root: Path) -> list[dict[str, Any]]:
+        """The params the pixel checks run with: the examples when one of them makes a
+        pixel pass; for plugin kinds otherwise the generated candidates that make one,
+        and a failure naming the reason when none does. Built-in kinds without a pixel
+        pass (they fold into opacity/transform) skip."""
+        if any(self.passes(p, root) for p in self.examples):
+            return list(self.examples)
+        if not self.is_plugin:
             pytest.skip(
                 f"'{self.spec.name}' has no pixel pass (it folds into opacity/transform); "
                 "the render checks cover it"
             )
+        found = []
+        for c in self.candidates():
+            try:
+                if self.passes(c, root):
+                    found.append(c)
+            except CompositionError:
+                continue
+        if not found:
+            pytest.fail(
+                f"'{self.spec.name}': is_identity is true for every example and for every "
+                "param at the edges of its declared range, so no pixel pass could be "
+                "certified (a kind must change pixels for some params; fix is_identity or "
+                "give example_params that do something)",
+                pytrace=False,
+            )
+        return found
+
+    def _pixel_kind(self, root: Path) -> None:
+        self.pixel_params(root)
+
+    # -- property sweep --------------------------------------------------------------
+
+    def test_property_sweep_of_declared_ranges(self, assets_root: Path) -> None:
+        """Random params within the declared ranges and choices (edges weighted in),
+        animatable params keyframed and sampled at several frames: every result is
+        premultiplied, inside content + margins (negative offsets included), the same on
+        the content box as on the whole canvas, deterministic, leaves the input alone, and
+        honours ``is_identity``. A failure prints the params that broke it."""
+        from hypothesis import HealthCheck, assume, given, note, settings
+
+        spec = self.spec
+        base = dict(self.examples[0])
+        last = max(self.sweep_frames)
+        rng = np.random.default_rng(SEED + 2)
+        boxed = np.zeros((H, W, 4), np.uint8)
+        x0, y0, x1, y1 = CONTENT
+        boxed[y0:y1, x0:x1] = random_premul(rng, y1 - y0, x1 - x0)
+
+        @settings(
+            max_examples=self.sweep_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(params_strategy(spec.params, base, animate=True, frames=last))
+        def sweep(params: dict[str, Any]) -> None:
+            note(f"params: {describe_params(params)}")
+            try:
+                made = [(f, self.passes(params, assets_root, f)) for f in self.sweep_frames]
+            except CompositionError:
+                assume(False)  # refused by the kind (e.g. its setup): not a result
+                return
+            for f, passes in made:
+                where = f"params {describe_params(params)} at frame {f}"
+                before = boxed.copy()
+                box = CONTENT
+                for fx in passes:
+                    box = fx.grow(box, W, H)
+                whole = self.run(passes, boxed, None)
+                local = self.run(passes, boxed, CONTENT)
+                assert np.array_equal(boxed, before), f"{where}: the input was modified"
+                bad = int((whole[..., :3] > whole[..., 3:4]).any(axis=-1).sum())
+                assert bad == 0, f"{where}: {bad} pixels have colour > alpha"
+                bx0, by0, bx1, by1 = box
+                outside = whole.copy()
+                outside[by0:by1, bx0:bx1] = 0
+                n = int(outside.any(axis=-1).sum())
+                assert n == 0, f"{where}: {n} pixels drawn outside content + margins {box}"
+                if not self.uses_content_box:
+                    assert _maxdiff(local, whole) == 0, (
+                        f"{where}: the content box gives different pixels than the whole canvas"
+                    )
+                again = self.run(self.passes(params, assets_root, f), boxed, CONTENT)
+                assert np.array_equal(again, local), f"{where}: not deterministic"
+                if not passes and self.is_plugin:  # is_identity said so: check it
+                    made_fx = self.instance(params, assets_root)
+                    if made_fx is not None:
+                        fx_, _ = made_fx
+                        p = spec.param_set.bind(params, "params", seed=SEED)  # type: ignore[union-attr]
+                        pf = p.sample(f) if p.sample is not None else p.first
+                        out = self.apply_anyway(fx_, pf, boxed, CONTENT, frame=f)
+                        assert np.array_equal(out, boxed), (
+                            f"{where}: is_identity is true but applying changes pixels"
+                        )
+
+        sweep()
 
     # -- declaration -----------------------------------------------------------------
 
@@ -299,7 +472,23 @@ class EffectContract:
 
     def test_neutral_params_are_the_identity(self, assets_root: Path) -> None:
         if self.neutral_params is None:
-            pytest.skip("the kind declares no neutral params")
+            if not self.is_plugin:
+                pytest.skip("the built-in kind declares no neutral params")
+            # No neutral params declared: every identity claim over the generated params
+            # is checked instead (test_identity_claims_are_true), and this check makes
+            # sure such a kind still exercises pixels.
+            assert self.pixel_params(assets_root)
+            return
+        if self.is_plugin:  # applied even when is_identity says to skip it
+            made = self.instance(self.neutral_params, assets_root)
+            assert made is not None, f"neutral params {self.neutral_params} are rejected"
+            fx, p = made
+            for src, bounds in self._inputs():
+                out = self.apply_anyway(fx, p, src, bounds)
+                assert np.array_equal(out, src), (
+                    f"neutral params {describe_params(self.neutral_params)} changed pixels "
+                    f"(max diff {_maxdiff(out, src)})"
+                )
         passes = self.passes(self.neutral_params, assets_root)
         for src, bounds in self._inputs():
             out = self.run(passes, src, bounds)
@@ -307,9 +496,66 @@ class EffectContract:
                 f"neutral params changed pixels (max diff {_maxdiff(out, src)})"
             )
 
+    def test_identity_claims_are_true(self, assets_root: Path) -> None:
+        """Wherever ``is_identity`` says the params change nothing (so renders skip the
+        pass), applying the kind must indeed leave every pixel unchanged."""
+        if not self.is_plugin:
+            pytest.skip("built-in kinds have no is_identity to check (their rules are fixed)")
+        claimed = 0
+        for params in self.candidates():
+            made = self.instance(params, assets_root)
+            if made is None:
+                continue
+            fx, p = made
+            if not fx.is_identity(p):
+                continue
+            claimed += 1
+            for src, bounds in self._inputs():
+                out = self.apply_anyway(fx, p, src, bounds)
+                assert np.array_equal(out, src), (
+                    f"is_identity is true for params {describe_params(params)} but applying "
+                    f"them changes pixels (max diff {_maxdiff(out, src)}): renders would "
+                    "silently drop the effect"
+                )
+
+    def test_draws_something_and_writes_every_pixel(self, assets_root: Path) -> None:
+        """For params that are not the identity, the kind writes every pixel of ``dst``
+        (stale destination content never shows through), does not erase a non-empty layer
+        (unless ``may_clear``), and changes some pixel for at least one of the params."""
+        if not self.is_plugin:
+            pytest.skip("built-in pixel passes are checked against the format's vectors")
+        changed = False
+        for params in self.pixel_params(assets_root):
+            made = self.instance(params, assets_root)
+            if made is None:
+                continue
+            fx, p = made
+            if fx.is_identity(p):
+                continue
+            for src, bounds in self._inputs():
+                a = self.apply_anyway(fx, p, src, bounds, stale=77)
+                b = self.apply_anyway(fx, p, src, bounds, stale=201)
+                assert np.array_equal(a, b), (
+                    f"params {describe_params(params)}: apply does not write every pixel of "
+                    f"dst ({int((a != b).any(axis=-1).sum())} pixels keep the destination's "
+                    "old content)"
+                )
+                if src[..., 3].any() and not a[..., 3].any() and not self.may_clear:
+                    pytest.fail(
+                        f"params {describe_params(params)} are not the identity but the "
+                        "output is fully transparent: the kind draws nothing (set "
+                        "may_clear if erasing is intended)",
+                        pytrace=False,
+                    )
+                changed = changed or not np.array_equal(a, src)
+        assert changed, (
+            f"'{self.spec.name}': no pixel changed for any of the params tried "
+            f"({len(self.pixel_params(assets_root))} sets, none declared identity): the kind "
+            "draws nothing"
+        )
+
     def test_input_is_never_mutated(self, assets_root: Path) -> None:
-        self._pixel_kind(assets_root)
-        for params in self.examples:
+        for params in self.pixel_params(assets_root):
             for src, bounds in self._inputs():
                 before = src.copy()
                 for fx in self.passes(params, assets_root):
@@ -331,8 +577,7 @@ class EffectContract:
                 assert np.array_equal(src, before), f"{params}: the input was modified"
 
     def test_output_is_premultiplied(self, assets_root: Path) -> None:
-        self._pixel_kind(assets_root)
-        for params in self.examples:
+        for params in self.pixel_params(assets_root):
             for src, bounds in self._inputs():
                 out = self.run(self.passes(params, assets_root), src, bounds)
                 assert out.dtype == np.uint8 and out.shape == src.shape
@@ -340,8 +585,7 @@ class EffectContract:
                 assert bad == 0, f"{params}: {bad} pixels have colour > alpha"
 
     def test_deterministic(self, assets_root: Path) -> None:
-        self._pixel_kind(assets_root)
-        for params in self.examples:
+        for params in self.pixel_params(assets_root):
             for src, bounds in self._inputs():
                 a = self.run(self.passes(params, assets_root), src, bounds)
                 b = self.run(self.passes(params, assets_root), src, bounds)
@@ -352,12 +596,11 @@ class EffectContract:
                 assert same, f"{params}: not deterministic (same input, different pixels)"
 
     def test_declared_bounds_are_respected(self, assets_root: Path) -> None:
-        self._pixel_kind(assets_root)
         rng = np.random.default_rng(SEED + 1)
         src = np.zeros((H, W, 4), np.uint8)
         x0, y0, x1, y1 = CONTENT
         src[y0:y1, x0:x1] = random_premul(rng, y1 - y0, x1 - x0, opaque=True)
-        for params in self.examples:
+        for params in self.pixel_params(assets_root):
             passes = self.passes(params, assets_root)
             box = CONTENT
             for fx in passes:
@@ -406,12 +649,18 @@ class EffectContract:
 class TransitionContract:
     """What every transition kind must do. Set ``kind``; see the module docstring."""
 
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        _check_at_collection(cls, "transition")
+
     kind: ClassVar[Any]
     example_params: ClassVar[list[dict[str, Any]] | None] = None
     extra_bad_params: ClassVar[list[tuple[dict[str, Any], str]]] = []
     #: Allowed difference between backend combinations (0 for plugin kinds: their pixels
     #: are numpy; built-in blends run on each compositor's native math).
     backend_max_diff: ClassVar[int] = 0
+    #: Random params per run of the property sweep (Hypothesis ``max_examples``).
+    sweep_examples: ClassVar[int] = 15
 
     @pytest.fixture
     def assets_root(self, tmp_path: Path) -> Path:
@@ -501,6 +750,50 @@ class TransitionContract:
                     assert np.array_equal(out, self.composite(tr, a, b, t, bounds))
                     assert np.array_equal(out, self.composite(tr2, a, b, t, bounds))
                 assert np.array_equal(a, a0) and np.array_equal(b, b0), "an input was modified"
+
+    def test_property_sweep_of_declared_ranges(self, assets_root: Path) -> None:
+        """Random params within the declared ranges and choices (edges weighted in): at
+        every progress the output is premultiplied and the inputs untouched, progress 0 is
+        exactly A and 1 exactly B. A failure prints the params that broke it."""
+        from hypothesis import HealthCheck, assume, given, note, settings
+
+        spec = self.spec
+
+        @settings(
+            max_examples=self.sweep_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(params_strategy(spec.params, dict(self.examples[0])))
+        def sweep(params: dict[str, Any]) -> None:
+            note(f"params: {describe_params(params)}")
+            try:
+                tr = self.bound(params, assets_root)
+            except CompositionError:
+                assume(False)
+                return
+            if tr is None:  # a built-in kind's params that do not parse: a plain fade
+                return
+            where = f"params {describe_params(params)}"
+            for a, b, bounds in self._pairs():
+                a0, b0 = a.copy(), b.copy()
+                assert _maxdiff(self.composite(tr, a, b, 0.0, bounds), a) == 0, (
+                    f"{where}: progress 0 is not exactly A"
+                )
+                assert _maxdiff(self.composite(tr, a, b, 1.0, bounds), b) == 0, (
+                    f"{where}: progress 1 is not exactly B"
+                )
+                for t in (0.37, 0.5):
+                    out = self.composite(tr, a, b, t, bounds)
+                    bad = int((out[..., :3] > out[..., 3:4]).any(axis=-1).sum())
+                    assert bad == 0, f"{where} t={t}: {bad} pixels have colour > alpha"
+                assert np.array_equal(a, a0) and np.array_equal(b, b0), (
+                    f"{where}: an input was modified"
+                )
+
+        sweep()
 
     def test_same_pixels_on_every_backend(self, assets_root: Path) -> None:
         reg = _registry(type(self).kind)

@@ -15,6 +15,10 @@ Three kinds of work item, each one (subject, combination):
 - ``reftest``: two compositions that must render the same on one combination.
 - ``effects``: every installed effect and transition kind (`kind_cases`), rendered with
   its declared examples and compared exactly with the reference combination's pixels.
+- ``delivery`` (only when an executor or encoder is named, ``executors=`` /
+  ``encoders=``): a short case rendered to MP4 in two segments through that executor and
+  encoder; the frames handed to the encoder must hash the same as the in-process render
+  with the reference encoder, and the joined file must hold every frame.
 
 A combination that lacks a needed capability gives ``unsupported`` results; a failure a
 plugin declares in ``CONFORMANCE_EXPECTATIONS`` gives ``xfail`` (or ``xpass`` once fixed).
@@ -44,7 +48,10 @@ from .pngio import read_frame_png, write_frame_png
 __all__ = ["REFERENCES_DIR", "Result", "WorkItem", "Runner", "SECTIONS", "FAILING"]
 
 REFERENCES_DIR = Path(__file__).parent / "references"
-SECTIONS = ("render", "exact", "reftest", "effects", "determinism")
+SECTIONS = ("render", "exact", "reftest", "effects", "determinism", "delivery")
+#: The cases the ``delivery`` section renders (short, animated; the first selected case
+#: stands in when the selection has none of them).
+DELIVERY_CASES = ("opacity_keyframes",)
 #: Case categories whose determinism is also checked across worker processes (each check
 #: starts two workers, so only the realistic scenes, with the reference decoder).
 WORKER_CATEGORIES = frozenset({"scene"})
@@ -128,6 +135,8 @@ class Runner:
         only: dict[str, list[str]] | None = None,
         media: Path | None = None,
         determinism: bool = True,
+        executors: list[str] | None = None,
+        encoders: list[str] | None = None,
     ) -> None:
         self.catalog = catalog or load_catalog()
         self.registry = registry or default_registry()
@@ -136,6 +145,10 @@ class Runner:
         self.only = only or {}
         self._media = media
         self.determinism = determinism
+        #: Executors / encoders under test (``delivery`` section); empty: not run.
+        self.executors = list(executors or [])
+        self.encoders = list(encoders or [])
+        self._delivery_refs: dict[str, list[str]] = {}
         self._refs: dict[tuple[str, int], np.ndarray] = {}
         self._compositors: dict[str, object] = {}
         self._kind_refs: dict[str, dict[int, np.ndarray]] = {}
@@ -160,7 +173,34 @@ class Runner:
                 out += [
                     WorkItem("effects", kc, c) for c in enumerate_combos(reg, kc.roles, self.only)
                 ]
+        out += self._delivery_items()
         return out
+
+    def _delivery_items(self) -> list[WorkItem]:
+        if not (self.executors or self.encoders):
+            return []
+        cases = [c for c in self.catalog.cases if c.id in DELIVERY_CASES]
+        cases = cases or [c for c in self.catalog.cases if "decoder" not in c.roles][:1]
+        ref = self.catalog.reference
+        executors = self.executors or ["local"]
+        encoders = self.encoders or [ref.get("encoder", "pyav")]
+        return [
+            WorkItem(
+                "delivery",
+                case,
+                Combo(
+                    (
+                        ("rasterizer", ref["rasterizer"]),
+                        ("compositor", ref["compositor"]),
+                        ("encoder", enc),
+                        ("executor", ex),
+                    )
+                ),
+            )
+            for case in cases
+            for ex in executors
+            for enc in encoders
+        ]
 
     def reference_combo(self, roles: Iterable[str]) -> Combo:
         ref = self.catalog.reference
@@ -191,6 +231,8 @@ class Runner:
             return self._run_exact(item.subject, item.combo)  # type: ignore[arg-type]
         if item.section == "effects":
             return self._run_kind(item.subject, item.combo)  # type: ignore[arg-type]
+        if item.section == "delivery":
+            return self._run_delivery(item.subject, item.combo)  # type: ignore[arg-type]
         return self._run_reftest(item.subject, item.combo)  # type: ignore[arg-type]
 
     def write_references(self) -> list[Path]:
@@ -600,6 +642,93 @@ class Runner:
                 )
             )
         return out
+
+    # ------------------------------------------------------------------------- delivery
+
+    def _segmented(self, case: Case, combo: Combo, executor: str, workers: int | None) -> tuple:
+        """``case`` rendered to MP4 in two segments on ``executor``: (frame hashes, frames
+        in the joined file, frames the comp has)."""
+        import tempfile
+
+        from wavyte_core.run.executor import ExecutorOptions
+        from wavyte_core.run.job import Backends
+        from wavyte_core.run.segments import probe, render_in_segments
+
+        comp = load(case.file, registry=self.registry)
+        backends = Backends(
+            combo.get("rasterizer", "skia") or "skia",
+            combo.get("compositor", "numpy") or "numpy",
+            self.catalog.reference.get("decoder", "pyav"),
+            combo.get("encoder", "pyav") or "pyav",
+        )
+        bg = case.background or DEFAULT_BACKGROUND
+        with tempfile.TemporaryDirectory(prefix="wavyte-delivery-") as tmp:
+            out = Path(tmp) / "out.mp4"
+            report = render_in_segments(
+                comp,
+                out,
+                executor=executor,
+                options=ExecutorOptions(workers=workers),
+                segments=2,
+                gop=max(comp.duration // 2, 1),
+                assets_root=self._root(case),
+                backends=backends,
+                background=bg,
+                hash_frames=True,
+                registry=self.registry,
+            )
+            frames = probe(out).frames
+        return report.frame_hashes, frames, comp.duration
+
+    def _run_delivery(self, case: Case, combo: Combo) -> list[Result]:
+        """The case through ``combo``'s executor and encoder: the frames handed to the
+        encoder equal the in-process render's, and the joined file holds every frame."""
+        col, var = combo.column, combo.variant
+        executor = combo.get("executor", "local") or "local"
+        lacking = missing_capabilities(
+            self.registry, combo, {"encoder": ("mp4",), "executor": ("segments",)}
+        )
+        if lacking:
+            return [
+                Result(
+                    "delivery", case.id, col, var, None, "unsupported", reason="; ".join(lacking)
+                )
+            ]
+        expectation = expectation_for(self.registry, combo, "delivery", case.id)
+        try:
+            if case.id not in self._delivery_refs:
+                ref = self.reference_combo(("rasterizer", "compositor", "encoder"))
+                self._delivery_refs[case.id] = self._segmented(case, ref, "local", 1)[0]
+            want = self._delivery_refs[case.id]
+            got, in_file, duration = self._segmented(case, combo, executor, None)
+        except Exception as exc:
+            return [
+                Result(
+                    "delivery",
+                    case.id,
+                    col,
+                    var,
+                    None,
+                    _xfail_error(expectation),
+                    reason=_error_text(exc, expectation),
+                )
+            ]
+        reason = ""
+        if len(got) != duration or got != want:
+            bad = next(
+                (i for i, (a, b) in enumerate(zip(want, got, strict=False)) if a != b),
+                min(len(got), len(want)),
+            )
+            reason = (
+                f"frame {bad}: the frames handed to the encoder differ from the in-process "
+                f"render ({len(got)} hashed, {duration} expected)"
+            )
+        elif in_file != duration:
+            reason = f"the joined file holds {in_file} frames, not {duration}"
+        if not reason:
+            return [Result("delivery", case.id, col, var, None, "pass")]
+        status = "xfail" if expectation is not None else "fail"
+        return [Result("delivery", case.id, col, var, None, status, reason=reason)]
 
 
 def _error_text(exc: BaseException, expectation: Expectation | None) -> str:

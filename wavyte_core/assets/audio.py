@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wavyte_core.errors import RenderError
-from wavyte_core.format.model import AudioAsset, Composition, Fps, VideoAsset
+from wavyte_core.format.model import AudioAsset, Clip, Composition, Fps, VideoAsset
+from wavyte_core.plugin.asset_kinds import KindSound
 
 __all__ = [
     "MIX_SAMPLE_RATE",
@@ -80,6 +81,7 @@ def build_audio_manifest(
     start: int,
     end: int,
     loop_periods: Mapping[str, float | None] | None = None,
+    kind_sounds: Mapping[str, KindSound] | None = None,
 ) -> list[AudioSegment]:
     """The segments of every audible clip intersecting ``[start, end)``, in track then clip
     order (§5.2). ``pcm_by_asset_key`` maps Audio/Video asset keys to their decoded PCM
@@ -88,7 +90,9 @@ def build_audio_manifest(
     Muted clips and clips with volume ≤ 0 contribute nothing, nor do Video assets without
     audio. An Audio asset without samples still gets a (silent) segment, as in the format.
     Opacity, transitions and layout do not affect audio. ``loop_periods`` (Video asset key
-    → seconds, `evaluate.loop_period`) makes a looping video's sound repeat with its picture.
+    → seconds, `evaluate.loop_period`) makes a looping video's sound repeat with its picture;
+    ``kind_sounds`` (asset key → `KindSound`) places the sound of kind assets (a nested
+    composition) like a video's, at unit volume.
     """
     if end <= start:
         raise RenderError(f"audio manifest range must be non-empty (got [{start}, {end}))")
@@ -101,6 +105,10 @@ def build_audio_manifest(
             if i_start >= i_end:
                 continue
             asset = comp.assets.get(clip.asset)
+            ks = kind_sounds.get(clip.asset) if kind_sounds else None
+            if ks is not None:
+                segments.append(_kind_segment(ks, clip, start, i_start, i_end, fps))
+                continue
             if not isinstance(asset, (AudioAsset, VideoAsset)):
                 continue
             if asset.muted or asset.volume <= 0.0:
@@ -142,6 +150,29 @@ def build_audio_manifest(
                 )
             )
     return segments
+
+
+def _kind_segment(
+    ks: KindSound, clip: Clip, start: int, i_start: int, i_end: int, fps: Fps
+) -> AudioSegment:
+    local = i_start - clip.range.start
+    period = None
+    if ks.loop:
+        end = ks.end_sec if ks.end_sec is not None else len(ks.pcm) / _RATE_F64
+        period = end - ks.start_sec if end > ks.start_sec else None
+    return AudioSegment(
+        timeline_start_sample=frame_to_sample(i_start - start, fps),
+        timeline_end_sample=frame_to_sample(i_end - start, fps),
+        source_start_sec=ks.start_sec + local * fps.den / fps.num,
+        source_end_sec=None if period is not None else ks.end_sec,
+        playback_rate=1.0,
+        volume=1.0,
+        fade_in_sec=0.0,
+        fade_out_sec=0.0,
+        pcm=ks.pcm,
+        loop_period_sec=period,
+        loop_start_sec=ks.start_sec,
+    )
 
 
 def _as_stereo(pcm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -127,7 +127,9 @@ class AudioLevels:
         self,
         comp: Composition,
         pcm_of: Callable[[str], np.ndarray | None],
-        loop_periods: Mapping[str, float | None] | None = None,
+        loop_periods: Mapping[str, float | None]
+        | Callable[[], Mapping[str, float | None]]
+        | None = None,
     ) -> None:
         self.comp = comp
         self._pcm_of = pcm_of
@@ -150,7 +152,8 @@ class AudioLevels:
             pcm = self._pcm_of(key)
             if pcm is None or len(pcm) == 0:
                 raise AssetError(asset.source, f"asset '{key}' has no sound to follow (AudioLevel)")
-            mono = self._mono[key] = placed_sound(self.comp, key, pcm, self._loops)
+            loops = self._loops() if callable(self._loops) else self._loops
+            mono = self._mono[key] = placed_sound(self.comp, key, pcm, loops)
         return mono
 
     def lookup_at(self, clip_start: int) -> Callable[[AudioLevel], Callable[[int], float]]:
@@ -175,3 +178,58 @@ def dbfs_to_level(db: float) -> float:
     if math.isnan(db):
         return 0.0
     return min(max((db - DB_FLOOR) / -DB_FLOOR, 0.0), 1.0)
+
+
+def band_edges(lo: float, hi: float, bands: int) -> np.ndarray:
+    """``bands + 1`` edges from ``lo`` to ``hi`` Hz, evenly spaced on a log scale (as the
+    ear hears pitch; 0 Hz is taken as 1 Hz)."""
+    lo = max(lo, 1.0)
+    return np.geomspace(lo, max(hi, lo * 1.0001), bands + 1)
+
+
+def band_level_tables(
+    mono: np.ndarray,
+    comp: Composition,
+    edges: np.ndarray,
+    window_sec: float,
+    smoothing: float,
+) -> np.ndarray:
+    """Levels 0..1 of every timeline frame in each band between consecutive ``edges``
+    (float32, shape (frames, bands)): the `level_table` steps per band from one FFT per
+    frame (a band narrower than the FFT's bin spacing takes its nearest bin)."""
+    fps = comp.fps
+    n = comp.duration
+    win = max(int(round(window_sec * MIX_SAMPLE_RATE)), 2)
+    hann = np.hanning(win + 2)[1:-1]
+    wsum = float(np.sum(hann * hann))
+    half = win // 2
+    padded = np.concatenate([np.zeros(half, np.float32), mono, np.zeros(win, np.float32)])
+    starts = np.array([frame_to_sample(f, fps) for f in range(n)], dtype=np.int64)
+    freqs = np.fft.rfftfreq(win, 1.0 / MIX_SAMPLE_RATE)
+    weights = np.where((freqs == 0) | (freqs == MIX_SAMPLE_RATE / 2), 1.0, 2.0)
+    bands = len(edges) - 1
+    # bin → band matrix (bins × bands), each band at least its nearest bin
+    member = np.zeros((len(freqs), bands))
+    for b in range(bands):
+        sel = (freqs >= edges[b]) & (freqs < edges[b + 1])
+        if not sel.any():
+            sel = np.zeros(len(freqs), bool)
+            sel[int(np.argmin(np.abs(freqs - np.sqrt(edges[b] * edges[b + 1]))))] = True
+        member[sel, b] = 1.0
+    member *= weights[:, None]
+    power = np.empty((n, bands), np.float64)
+    offsets = np.arange(win)
+    for b0 in range(0, n, _FRAMES_PER_BLOCK):
+        idx = starts[b0 : b0 + _FRAMES_PER_BLOCK, None] + offsets[None, :]
+        x = padded[idx].astype(np.float64) * hann
+        spec_pow = np.abs(np.fft.rfft(x, axis=1)) ** 2
+        power[b0 : b0 + len(x)] = spec_pow @ member / (win * wsum)
+    with np.errstate(divide="ignore"):
+        db = 20.0 * np.log10(np.sqrt(2.0 * power))
+    raw = np.clip((db - DB_FLOOR) / -DB_FLOOR, 0.0, 1.0)
+    out = np.empty_like(raw)
+    y = np.zeros(bands)
+    for f in range(n):
+        y = smoothing * y + (1.0 - smoothing) * raw[f]
+        out[f] = y
+    return out.astype(np.float32)

@@ -66,6 +66,7 @@ def prepare_assets(
     visual: bool = True,
     audio: bool = True,
     kinds: dict[str, Any] | None = None,
+    kind_extra: dict[str, Any] | None = None,
 ) -> PreparedAssets:
     """Prepare every asset (sorted key order). ``svg_scales`` maps an Svg asset key to the
     largest (sx, sy) any of its clips reaches; ``svg_renderer`` has ``render_svg``;
@@ -87,7 +88,7 @@ def prepare_assets(
                 if not visual:
                     out.items.append(Deferred())
                     continue
-                out.items.append(_prepare_kind(comp, key, asset, root, decoder, kinds))
+                out.items.append(_prepare_kind(comp, key, asset, root, decoder, kinds, kind_extra))
                 continue
             if visual or isinstance(asset, AudioAsset):
                 item = _prepare_one(key, asset, root, media, fonts, svg_renderer, svg_scales)
@@ -113,6 +114,7 @@ def _prepare_kind(
     root: Path,
     decoder: Any,
     kinds: dict[str, Any] | None,
+    extra: dict[str, Any] | None = None,
 ) -> Prepared:
     from wavyte_core.format.load import member_path
     from wavyte_core.plugin.asset_host import prepare_kind
@@ -132,6 +134,7 @@ def _prepare_kind(
         seed=bound.seed,
         composition=comp,
         decoder=decoder,
+        extra=dict(extra or {}),
     )
     return prepare_kind(bound, ctx)  # type: ignore[return-value]
 

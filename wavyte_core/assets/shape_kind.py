@@ -13,7 +13,6 @@ import math
 from typing import Any
 
 from wavyte_core.assets.svgpath import parse_svg_path
-from wavyte_core.assets.trim import trim_path
 from wavyte_core.errors import CompositionError
 from wavyte_core.format.shape import (
     Ellipse,
@@ -42,6 +41,7 @@ from wavyte_core.plugin.geometry import (
 )
 from wavyte_core.plugin.params import Param
 from wavyte_core.plugin.prepared import PathGeometry
+from wavyte_core.plugin.trim import OutlineMeasure
 
 __all__ = ["ShapeKind", "geometry_path", "shape_local_bounds"]
 
@@ -189,6 +189,7 @@ class ShapeKind(AssetKind):
         return spec
 
     def prepare(self, p: ShapeSpec, ctx: PrepareContext) -> tuple[float, float]:
+        self._outlines: dict[Geometry, tuple[PathGeometry, OutlineMeasure | None]] = {}
         x0, y0, x1, y1 = _geometry_box(p.geometry, geometry_path(p.geometry))
         return (x1 - x0, y1 - y0) if not isinstance(p.geometry, (Rect, Ellipse)) else (x1, y1)
 
@@ -196,13 +197,27 @@ class ShapeKind(AssetKind):
         return shape_local_bounds(p)
 
     def draw(self, p: ShapeSpec, ctx: DrawContext) -> VectorDrawing:
-        path = geometry_path(p.geometry)
+        path, measure = self._outline(p.geometry)
         stroke = p.stroke
         if stroke is not None and stroke.width <= 0:  # type: ignore[operator]
             stroke = None
         stroke_path = None
         if stroke is not None and p.trim is not None:
             t = p.trim
-            stroke_path = trim_path(path, t.start, t.end, t.offset)  # type: ignore[arg-type]
+            if measure is None:
+                measure = OutlineMeasure(path)
+                self._outlines[p.geometry] = (path, measure)
+            stroke_path = measure.trim(t.start, t.end, t.offset)  # type: ignore[arg-type]
         shape = VectorShape(path, p.fill, stroke, p.fill_rule, stroke_path)
         return VectorDrawing((shape,))
+
+    def _outline(self, g: Geometry) -> tuple[PathGeometry, OutlineMeasure | None]:
+        """The outline of ``g`` and its measure (for trims), kept while the geometry's
+        values repeat: a shape animating only its paint or trim builds its path once."""
+        cache = self.__dict__.setdefault("_outlines", {})
+        hit = cache.get(g)
+        if hit is None:
+            hit = cache[g] = (geometry_path(g), None)
+            if len(cache) > 16:
+                cache.pop(next(iter(cache)))
+        return hit

@@ -141,6 +141,10 @@ class FontFace:
         f = self.face
         return bool(f.has_color_layers or f.has_color_paint or f.has_color_png)
 
+    def glyph_advance(self, gid: int) -> int:
+        """The horizontal advance of glyph ``gid`` in font units."""
+        return int(self.font.get_glyph_h_advance(gid))
+
     def glyph_outline(self, gid: int) -> _GlyphOutline:
         """The outline of glyph ``gid`` in font units, drawn once and cached."""
         out = self._outlines.get(gid)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from wavyte_core.errors import Terminated, WavyteError, WavyteWarning
+from wavyte_core.errors import Terminated, WavyteError, WavyteWarning, debug_enabled
 from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 
 EXIT_ROWS_FAILED = 1  # wavyte batch: some rows failed, the others are done
@@ -30,10 +30,16 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn every expected failure into one line on stderr and a non-zero exit."""
+    """Turn every expected failure into one line on stderr and a non-zero exit. With
+    ``--debug`` / ``WAVYTE_DEBUG=1`` the traceback (of a failing plugin call, the error's
+    cause) is printed first."""
     try:
         yield
     except WavyteError as exc:
+        if debug_enabled():
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
         raise fail(str(exc)) from None
     except KeyboardInterrupt as exc:
         # Libraries may catch the interruption and raise another (Ray does): the flag says

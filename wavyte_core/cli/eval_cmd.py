@@ -13,6 +13,12 @@ def eval_frame(
     assets: Path | None = typer.Option(
         None, "--assets", help="Asset root (default: the composition's folder)."
     ),
+    params: bool = typer.Option(
+        False,
+        "--params",
+        help="Print instead, as JSON, every effect's and transition's params at this frame as "
+        "the kind sees them (plugin params with defaults filled in, animations sampled).",
+    ),
 ) -> None:
     """Print the evaluated frame graph in the reference engine's dump format (§1.14)."""
     from wavyte_core.api import load
@@ -23,5 +29,14 @@ def eval_frame(
         comp = load(comp_path)
         if not 0 <= frame < comp.duration:
             raise fail(f"--frame {frame}: out of range 0..{comp.duration - 1}")
+        if params:
+            import json
+
+            from wavyte_core.plugin.registry import default_registry
+            from wavyte_core.run.params_dump import sampled_params
+
+            found = sampled_params(comp, frame, default_registry())
+            typer.echo(json.dumps({"frame": frame, "clips": found}, indent=1))
+            return
         ev = evaluator_for(comp, assets if assets is not None else comp_path.resolve().parent)
         typer.echo(dump_frame_graph(ev, ev.evaluate(frame)))

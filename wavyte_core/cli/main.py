@@ -1,4 +1,4 @@
-"""``wavyte``: render, batch, frame, validate, eval, plugins, effects, schema, new-plugin,
+"""``wavyte``: render, batch, frame, validate, captions, eval, plugins, effects, schema, new-plugin,
 preview, and the commands installed plugins add (``wavyte conformance`` and ``wavyte bench``
 come from the ``wavyte-conformance`` distribution).
 
@@ -37,9 +37,11 @@ command("render", "render:render")
 command("batch", "batch:batch")
 command("frame", "frame:frame")
 command("validate", "validate:validate")
+command("captions", "captions_cmd:captions")
 command("eval", "eval_cmd:eval_frame")
 command("plugins", "plugins:plugins")
 command("effects", "effects:effects")
+command("kinds", "kinds:kinds")
 command("schema", "schema_cmd:schema")
 command("new-plugin", "new_plugin:new_plugin")
 command("preview", "preview:preview")
@@ -102,8 +104,18 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
     ),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help="On an error, also print its traceback (e.g. of a failing plugin call), in "
+        "worker processes too; the same as WAVYTE_DEBUG=1.",
+    ),
 ) -> None:
     """Programmatic video: render Wavyte-format compositions to MP4 and PNG."""
+    if debug:
+        import os
+
+        os.environ["WAVYTE_DEBUG"] = "1"  # worker processes inherit it
 
 
 def main() -> None:

@@ -38,6 +38,13 @@ EXIT_BROKEN = 1
 #: The ``--help`` panel plugin commands are listed in (unless the command names its own).
 PANEL = "Plugin commands"
 
+#: Commands of wavyte's own optional distributions: when one is not installed, its command
+#: says what to install instead of click's "No such command".
+NOT_INSTALLED: dict[str, tuple[str, str]] = {
+    "conformance": ("wavyte-conformance", "conformance"),
+    "bench": ("wavyte-conformance", "conformance"),
+}
+
 
 @cache
 def declared() -> dict[str, list[EntryPoint]]:
@@ -63,7 +70,7 @@ def build(name: str) -> click.Command | None:
     stand-in."""
     eps = declared().get(name)
     if not eps:
-        return None
+        return _not_installed(name) if name in NOT_INSTALLED else None
     origin = _origin(eps[0])
     if len(eps) > 1:
         both = " and ".join(_origin(ep) for ep in eps)
@@ -77,6 +84,21 @@ def build(name: str) -> click.Command | None:
     if not getattr(cmd, "rich_help_panel", None):
         cmd.rich_help_panel = PANEL  # type: ignore[attr-defined]
     return cmd
+
+
+def summary(builtin: set[str] | dict[str, Any]) -> list[str]:
+    """One line per declared plugin command for ``wavyte plugins``: name, distribution, and
+    why it does not run when it does not (builds every command: imports their modules)."""
+    lines = []
+    for name, eps in declared().items():
+        where = ", ".join(_origin(ep) for ep in eps)
+        if name in builtin:
+            lines.append(f"{name}: {where}: ignored, a core command has this name")
+            continue
+        cmd = build(name)
+        error = getattr(cmd, "broken_error", None)
+        lines.append(f"{name}: {where}" + (f": broken: {error}" if error else ""))
+    return lines
 
 
 def broken(name: str, error: str) -> click.Command:
@@ -99,7 +121,30 @@ def broken(name: str, error: str) -> click.Command:
         add_help_option=False,
     )
     cmd.rich_help_panel = PANEL  # type: ignore[attr-defined]
+    cmd.broken_error = error  # type: ignore[attr-defined]
     return cmd
+
+
+def _not_installed(name: str) -> click.Command:
+    """A stand-in for a command of a wavyte distribution that is not installed: running it
+    says what to install and exits 2."""
+    dist, folder = NOT_INSTALLED[name]
+
+    def run() -> None:
+        print(
+            f"error: `wavyte {name}` comes from the {dist} distribution, which is not "
+            f"installed: pip install {dist} (in a wavyte checkout: pip install -e {folder})",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+
+    return click.Command(
+        name,
+        callback=run,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+        add_help_option=False,
+        hidden=True,
+    )
 
 
 def _as_command(name: str, target: Any) -> click.Command:

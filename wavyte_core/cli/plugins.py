@@ -4,14 +4,16 @@ import typer
 
 
 def plugins() -> None:
-    """List plugins, the roles they provide, and whether each is usable here."""
+    """List plugins, the roles they provide, and whether each is usable here; then the
+    commands plugins add to ``wavyte``."""
     from rich.console import Console
     from rich.table import Table
 
-    from wavyte_core.plugin.registry import ROLES, default_registry
+    from wavyte_core.plugin.api_version import API_VERSION
+    from wavyte_core.plugin.registry import OPTIONAL_KINDS, ROLES, default_registry
 
     reg = default_registry()
-    table = Table(title="wavyte plugins")
+    table = Table(title=f"wavyte plugins (plugin API {API_VERSION})")
     for col in ("plugin", "distribution", "version", "provides", "status"):
         table.add_column(col)
     for info in reg.plugins:
@@ -41,4 +43,14 @@ def plugins() -> None:
         )
     Console().print(table)
     typer.echo("effects: " + ", ".join(reg.effect_kinds()))
+    missing = [k for k in OPTIONAL_KINDS if k not in reg.asset_kinds]
+    for kind in missing:
+        typer.echo(f"asset kind {kind}: not installed ({OPTIONAL_KINDS[kind]})")
     typer.echo("transitions: " + ", ".join(reg.transition_kinds()))
+    from wavyte_core.cli import plugin_commands
+    from wavyte_core.cli.main import COMMANDS
+
+    lines = plugin_commands.summary(COMMANDS)
+    typer.echo(
+        "commands:" + "".join(f"\n  {line}" for line in lines) if lines else "commands: none"
+    )

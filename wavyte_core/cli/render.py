@@ -123,6 +123,8 @@ def render(
                     "output": str(out),
                     "codec": spec.codec.name,
                     "alpha": spec.alpha,
+                    "pix_fmt": spec.pix_fmt,
+                    "color_space": spec.matrix(comp.canvas.width, comp.canvas.height),
                     "frames": report.frames,
                     "rendered": report.rendered,
                     "elided": report.elided,

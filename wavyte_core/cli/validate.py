@@ -10,12 +10,18 @@ from wavyte_core.cli.common import user_errors
 def validate(
     comp_path: Path = typer.Argument(..., metavar="COMP", help="Composition JSON file."),
 ) -> None:
-    """Check a composition: JSON syntax, the format's rules, installed effect kinds."""
-    from wavyte_core.api import load
+    """Check a composition: JSON syntax, the format's rules, installed kinds; warn about plugin
+    transitions that cannot pair (they would render as plain fades)."""
+    from wavyte_core.api import load, warnings_for
 
     with user_errors():
         comp = load(comp_path)
+        found = warnings_for(comp)
+    for message in found:
+        typer.echo(f"warning: {message}", err=True)
     n = sum(len(t.clips) for t in comp.tracks)
+    more = f", {len(found)} warning{'s' if len(found) != 1 else ''}" if found else ""
     typer.echo(
-        f"ok: {comp_path} ({comp.canvas.width}x{comp.canvas.height}, {comp.duration} frames, {n} clips)"
+        f"ok: {comp_path} ({comp.canvas.width}x{comp.canvas.height}, {comp.duration} frames, "
+        f"{n} clips{more})"
     )

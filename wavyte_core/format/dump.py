@@ -225,11 +225,6 @@ def _asset(a: m.Asset) -> dict[str, Any]:
     return {tag: body}
 
 
-def _paint(p: Any) -> Any:
-    tag, colour = p
-    return {tag: list(colour)}
-
-
 def _edges(e: m.Edges) -> Any:
     if e.left == e.right == e.top == e.bottom:
         return float(e.left)
@@ -245,7 +240,7 @@ def _run(r: m.TextRun) -> dict[str, Any]:
     if r.color_rgba8 is not None:
         out["color_rgba8"] = list(r.color_rgba8)
     if r.fill is not None:
-        out["fill"] = _paint(r.fill)
+        out["fill"] = _Params(r.fill)
     if r.underline:
         out["underline"] = True
     if r.background is not None:
@@ -274,9 +269,9 @@ def typography_fields(a: Any) -> dict[str, Any]:
     if a.font_fallback:
         out["font_fallback"] = list(a.font_fallback)
     if a.fill is not None:
-        out["fill"] = _paint(a.fill)
+        out["fill"] = _Params(a.fill)
     if a.stroke is not None:
-        out["stroke"] = a.stroke
+        out["stroke"] = _Params(a.stroke)
     if a.paint_order is not m.PaintOrder.StrokeThenFill:
         out["paint_order"] = a.paint_order.value
     if a.shadow is not None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -198,6 +198,8 @@ class PyAVEncoderSession:
         av = self._av
         try:
             packets = self._video.encode(None)
+            if self._video.codec_context.name == "libx265" and self._frames < X265_DTS_FRAMES:
+                _fix_x265_short_dts(packets)
             if self._audio is not None:
                 packets += self._encode_audio_until(frame_to_sample(self._frames, self._fps), True)
                 packets += self._audio.encode(None)
@@ -221,6 +223,21 @@ class PyAVEncoderSession:
     @property
     def frames_written(self) -> int:
         return self._frames
+
+
+#: libx265 derives its DTS offset (the B-frame delay) when its third frame arrives; a file
+#: of one or two frames gets DTS from an unset value (garbage: the MP4 muxer refuses it with
+#: "Not yet implemented", Matroska stores it).
+X265_DTS_FRAMES = 3
+
+
+def _fix_x265_short_dts(packets: list) -> None:
+    """Decode-order DTS for the packets of a libx265 file shorter than `X265_DTS_FRAMES`,
+    as x265 stamps longer files: packet ``i`` gets ``i − 2`` (never after its PTS). Called
+    once, at ``close``, with every packet of the file (x265's lookahead holds them all)."""
+    for i, p in enumerate(packets):
+        if p.pts is not None:
+            p.dts = min(i - (X265_DTS_FRAMES - 1), p.pts)
 
 
 def yuv_matrix(s: EncodeSettings) -> str | None:
@@ -251,7 +268,7 @@ class ColorConversion:
         self._range = ColorRange.MPEG
         self._tag = COLOR_TAGS[matrix]
 
-    def __call__(self, vf, threads: int):  # av.VideoFrame -> av.VideoFrame
+    def __call__(self, vf: Any, threads: int) -> Any:  # av.VideoFrame -> av.VideoFrame
         out = self._reformatter.reformat(
             vf,
             format=self._pix_fmt,

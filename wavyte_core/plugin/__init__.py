@@ -23,6 +23,7 @@ from wavyte_core.format.paint import (
     Stroke,
 )
 
+from .api_version import API_VERSION
 from .asset_kinds import (
     AssetKind,
     DrawContext,
@@ -68,8 +69,10 @@ from .roles import (
     is_opaque,
 )
 from .specs import AssetKindSpec, EffectKindSpec, PluginInfo, RoleSpec, TransitionKindSpec
+from .trim import trim_path
 
 __all__ = [
+    "API_VERSION",
     "Affine",
     "Animated",
     "AssetKind",
@@ -92,6 +95,7 @@ __all__ = [
     "polygon_path",
     "rect_path",
     "star_path",
+    "trim_path",
     "Box",
     "Compositor",
     "Decoder",

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from wavyte_core.errors import CompositionError, PluginError, WavyteError
 from wavyte_core.plugin.asset_kinds import (
@@ -24,7 +24,9 @@ from wavyte_core.plugin.asset_kinds import (
     PrepareContext,
     RasterDrawing,
     VectorDrawing,
+    VectorShape,
 )
+from wavyte_core.plugin.geometry import flatten_path
 from wavyte_core.plugin.kinds import kind_doc
 from wavyte_core.plugin.params import ParamSet
 from wavyte_core.plugin.roles import Surface
@@ -32,7 +34,14 @@ from wavyte_core.plugin.specs import AssetKindSpec
 from wavyte_core.timeline.affine import Affine, mul
 from wavyte_core.timeline.tree import compile_tree
 
+if TYPE_CHECKING:
+    from wavyte_core.timeline.anim import LevelLookup
+
 __all__ = [
+    "FrameKey",
+    "keyed_state_at",
+    "draw_steps",
+    "native_steps",
     "BoundAsset",
     "KindDrawer",
     "PreparedKind",
@@ -103,13 +112,19 @@ class BoundAsset:
         """Nothing changes from frame to frame: the kind is drawn once per job."""
         return self.sample is None and not self.spec.kind.frame_varying
 
-    def state_at(self) -> Callable[[int], Any] | None:
-        """Per clip-local frame, the value the layer cache keys on (None when static)."""
+    def state_at(self, clip_start: int = 0) -> Callable[[int], Any] | None:
+        """Per clip-local frame, the value the layer cache keys on (None when static). A
+        frame-varying kind's state carries the frame, and the clip's first timeline frame
+        when it is not 0 (`DrawContext.clip_start`)."""
         if self.static:
             return None
         sample = self.sample
         if self.spec.kind.frame_varying:
             first = self.first
+            if clip_start:
+                if sample is None:
+                    return lambda f: (f, first, clip_start)
+                return lambda f: (f, sample(f), clip_start)
             if sample is None:
                 return lambda f: (f, first)
             return lambda f: (f, sample(f))
@@ -117,12 +132,19 @@ class BoundAsset:
 
 
 def bind_asset(
-    spec: AssetKindSpec, raw: Any, path: str, *, secs_per_frame: float = 1 / 30, seed: int = 0
+    spec: AssetKindSpec,
+    raw: Any,
+    path: str,
+    *,
+    secs_per_frame: float = 1 / 30,
+    seed: int = 0,
+    levels: LevelLookup | None = None,
 ) -> BoundAsset:
     """Validate one kind asset's JSON content (``path`` names it) and compile its animated
-    values. Raises `CompositionError` naming the bad value's path."""
+    values (``levels`` resolves ``AudioLevel``: see `compile_anim`). Raises
+    `CompositionError` naming the bad value's path."""
     if spec.param_set is not None:
-        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed)
+        bp = spec.param_set.bind(raw, path, secs_per_frame=secs_per_frame, seed=seed, levels=levels)
         return BoundAsset(spec, bp.first, bp.sample, seed)
     try:
         value = spec.kind.parse(raw, path)
@@ -132,7 +154,9 @@ def bind_asset(
         raise CompositionError(path, str(exc)) from None
     except Exception as exc:  # a plugin bug: reported by kind
         raise PluginError(f"{path}: asset kind '{spec.name}' parse failed: {exc!r}") from exc
-    first, sample = compile_tree(value, secs_per_frame=secs_per_frame, seed=seed, path=path)
+    first, sample = compile_tree(
+        value, secs_per_frame=secs_per_frame, seed=seed, path=path, levels=levels
+    )
     return BoundAsset(spec, first, sample, seed)
 
 
@@ -181,6 +205,50 @@ def prepare_kind(bound: BoundAsset, ctx: PrepareContext) -> PreparedKind:
 
 # ------------------------------------------------------------------ per frame
 
+
+def for_rasterizers(drawing: VectorDrawing) -> VectorDrawing:
+    """The drawing as rasterizers receive it: dashed strokes follow a flattened outline
+    (`geometry.flatten_path`), so every library places the dashes at the same lengths."""
+    if not any(s.stroke is not None and s.stroke.dash for s in drawing.shapes):
+        return drawing
+    shapes = []
+    for s in drawing.shapes:
+        if s.stroke is not None and s.stroke.dash:
+            src = s.stroke_path if s.stroke_path is not None else s.path
+            s = replace(s, stroke_path=flatten_path(src))
+        shapes.append(s)
+    return VectorDrawing(tuple(shapes))
+
+
+@dataclass(frozen=True, slots=True)
+class FrameKey:
+    """A frame-varying kind's state (`AssetKind.frame_state`) in place of the frame."""
+
+    state: Any
+
+
+def keyed_state_at(item: PreparedKind) -> Callable[[int], Any] | None:
+    """Per clip-local frame, ``(FrameKey(kind.frame_state(values, frame)), values)`` for a
+    prepared frame-varying kind that defines ``frame_state``; None otherwise (the frame
+    itself is then the state). Frames with equal keys are equal layer states."""
+    kind = item.kind
+    bound = item.bound
+    if not bound.spec.kind.frame_varying:
+        return None
+    if type(kind).frame_state is AssetKind.frame_state:
+        return None
+    fs = kind.frame_state
+    first, sample = bound.first, bound.sample
+    if sample is None:
+        return lambda f: (FrameKey(fs(first, f)), first)
+
+    def at(f: int) -> Any:
+        v = sample(f)
+        return (FrameKey(fs(v, f)), v)
+
+    return at
+
+
 #: Native handles kept per drawer: a few clips may show one asset at different values.
 _CACHE_SIZE = 8
 
@@ -191,53 +259,98 @@ class KindDrawer:
     (None: static). The kind's ``draw`` and the native conversion run only for values not
     seen recently; otherwise this is one native draw."""
 
-    __slots__ = ("item", "rast", "_cache", "_ctx_seed", "_size")
+    __slots__ = ("item", "rast", "_cache", "_made", "_ctx_seed", "_size")
 
     def __init__(self, item: PreparedKind, rast: Any) -> None:
         self.item = item
         self.rast = rast
-        self._cache: dict[Any, tuple[Any, Any]] = {}
+        self._cache: dict[Any, tuple[Any, ...]] = {}
+        #: Native steps per drawing object: a kind that returns the same drawing again (a
+        #: caption page whose words did not change) is not converted again.
+        self._made: dict[int, tuple[Any, tuple[Any, ...]]] = {}
         self._ctx_seed = item.bound.seed
         self._size = item.size
 
-    def native(self, state: Any) -> tuple[Any, Any]:
-        """``(handle, adjust)`` for ``state``: a vector handle (adjust None) or an image
-        handle and the affine that places it in local coordinates."""
+    def native(self, state: Any) -> tuple[Any, ...]:
+        """The native steps (`native_steps`) of the drawing for ``state``."""
         hit = self._cache.get(state)
         if hit is not None:
             return hit
         item = self.item
         frame = 0
+        key = None
+        if state is None:
+            values = item.bound.first
+        clip_start = 0
         if state is None:
             values = item.bound.first
         elif item.bound.spec.kind.frame_varying:
-            frame, values = state
+            frame, values, *rest = state
+            if rest:
+                clip_start = rest[0]
+            if isinstance(frame, FrameKey):
+                frame, key = -1, frame.state
         else:
             values = state
         try:
-            drawing = item.kind.draw(values, DrawContext(frame, self._ctx_seed, self._size))
+            ctx = DrawContext(frame, self._ctx_seed, self._size, key, clip_start)
+            drawing = item.kind.draw(values, ctx)
         except WavyteError:
             raise
         except Exception as exc:
             raise PluginError(f"asset kind '{item.bound.spec.name}': draw failed: {exc!r}") from exc
-        if isinstance(drawing, VectorDrawing):
-            made: tuple[Any, Any] = (self.rast.prepare_vector(drawing), None)
-        elif isinstance(drawing, RasterDrawing):
-            adjust: Affine = (drawing.scale, 0.0, 0.0, drawing.scale, drawing.x, drawing.y)
-            made = (self.rast.prepare_image(drawing.pixels), adjust)
-        else:
+        if not isinstance(drawing, (VectorDrawing, RasterDrawing)):
             raise PluginError(
                 f"asset kind '{item.bound.spec.name}': draw returned {type(drawing).__name__}, "
                 "not a VectorDrawing or RasterDrawing"
             )
+        made = self._made.get(id(drawing))
+        if made is None or made[0] is not drawing:
+            made = (drawing, native_steps(self.rast, drawing))
+            if len(self._made) >= _CACHE_SIZE:
+                self._made.pop(next(iter(self._made)))
+            self._made[id(drawing)] = made
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.pop(next(iter(self._cache)))
-        self._cache[state] = made
-        return made
+        self._cache[state] = made[1]
+        return made[1]
 
     def __call__(self, s: Surface, m: Affine, o: float, state: Any) -> None:
-        handle, adjust = self.native(state)
-        if adjust is None:
-            self.rast.draw_vector(s, handle, m, o)
+        draw_steps(self.rast, self.native(state), s, m, o)
+
+
+def native_steps(rast: Any, drawing: VectorDrawing | RasterDrawing) -> tuple[Any, ...]:
+    """A drawing converted to the rasterizer's native objects: ``(handle, adjust)`` steps,
+    a vector handle (adjust None) per run of vector shapes, an image handle and the affine
+    that places it per raster. Called once per distinct drawing."""
+    if isinstance(drawing, RasterDrawing):
+        return (_raster_step(rast, drawing),)
+    steps: list[tuple[Any, Any]] = []
+    run: list[VectorShape] = []
+    for sh in drawing.shapes:
+        if isinstance(sh, RasterDrawing):
+            if run:
+                steps.append(
+                    (rast.prepare_vector(for_rasterizers(VectorDrawing(tuple(run)))), None)
+                )
+                run = []
+            steps.append(_raster_step(rast, sh))
         else:
-            self.rast.draw_image(s, handle, mul(m, adjust), o)
+            run.append(sh)
+    if run or not steps:
+        steps.append((rast.prepare_vector(for_rasterizers(VectorDrawing(tuple(run)))), None))
+    return tuple(steps)
+
+
+def _raster_step(rast: Any, r: RasterDrawing) -> tuple[Any, Affine]:
+    adjust: Affine = (r.scale, 0.0, 0.0, r.scale, r.x, r.y)
+    return (rast.prepare_image(r.pixels), adjust)
+
+
+def draw_steps(rast: Any, steps: tuple[Any, ...], s: Surface, m: Affine, o: float) -> None:
+    """Draw native steps (`native_steps`) under ``m`` with opacity ``o``: per frame."""
+    for handle, adjust in steps:
+        if adjust is None:
+            rast.draw_vector(s, handle, m, o)
+        else:
+            rast.draw_image(s, handle, mul(m, adjust), o)

@@ -83,6 +83,7 @@ __all__ = [
     "DrawContext",
     "Drawing",
     "FILL_RULES",
+    "KindSound",
     "PrepareContext",
     "RasterDrawing",
     "VectorDrawing",
@@ -99,7 +100,7 @@ class VectorShape:
 
     ``path`` is filled with ``fill`` under ``fill_rule`` (``"NonZero"`` or ``"EvenOdd"``);
     the stroke follows ``stroke_path`` when given (a trimmed outline: see
-    `wavyte_core.assets.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
+    `wavyte_core.plugin.trim`), else ``path``. A stroke of width 0 draws nothing. Paint
     and Stroke values are plain here (sampled: colours RGBA8 straight alpha, points
     (x, y), numbers floats); gradient points are in the local coordinates.
     """
@@ -114,9 +115,13 @@ class VectorShape:
 @dataclass(frozen=True, slots=True)
 class VectorDrawing:
     """Shapes drawn in order, as one layer: the clip's opacity applies to the group (an
-    overlapping fill and stroke do not show through each other)."""
+    overlapping fill and stroke do not show through each other).
 
-    shapes: tuple[VectorShape, ...]
+    ``shapes`` may also hold `RasterDrawing` items (colour glyphs, a blurred shadow): each
+    is drawn in its place, between the vector shapes before and after it (those runs of
+    shapes keep group opacity among themselves)."""
+
+    shapes: tuple[VectorShape | RasterDrawing, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -133,6 +138,19 @@ class RasterDrawing:
 
 
 Drawing = VectorDrawing | RasterDrawing
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KindSound:
+    """The sound of a kind asset (`AssetKind.sound`): float32 (n, 2) PCM at 48 kHz on the
+    kind's own time line, placed like a video's sound: at clip-local time ``t`` the source
+    time is ``start_sec + t``; it stops at ``end_sec`` (None: the end of ``pcm``), or with
+    ``loop`` repeats from ``start_sec``."""
+
+    pcm: np.ndarray
+    start_sec: float = 0.0
+    end_sec: float | None = None
+    loop: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +193,12 @@ class DrawContext:
     frame: int
     seed: int
     size: tuple[float, float]
+    #: For a kind that defines `AssetKind.frame_state`: the state being drawn (then
+    #: ``frame`` is -1 when the core knew the state without the frame: draw from the state).
+    state: Any = None
+    #: The clip's first timeline frame: ``frame + clip_start`` is the timeline frame (for a
+    #: kind that follows the timeline, as the Waveform follows its sound).
+    clip_start: int = 0
 
 
 class AssetKind:
@@ -222,7 +246,23 @@ class AssetKind:
         (stroke, shadow included); None when unknown. Default: ``(0, 0, *size)``."""
         return (0.0, 0.0, float(size[0]), float(size[1]))
 
+    def frame_state(self, p: Params | Any, frame: int) -> Any:
+        """``frame_varying`` kinds may define this: a hashable summary of what the drawing
+        at clip-local ``frame`` shows (a caption page and its spoken words), called per
+        frame after ``prepare``. Frames with equal states share one drawing and the layer
+        is not redrawn between them; ``draw`` then gets the state in ``ctx.state``. The
+        base class does not define a state (every frame is its own)."""
+        raise NotImplementedError
+
     def draw(self, p: Params | Any, ctx: DrawContext) -> Drawing:
         """The drawing for values ``p``: called only when ``p`` changed (or every frame for
         a ``frame_varying`` kind)."""
         raise NotImplementedError
+
+    @classmethod
+    def sound(cls, p: Params | Any, ctx: PrepareContext) -> KindSound | None:
+        """A kind that makes sound (a nested composition's mix) returns it here. Called at
+        most once per job, by the process that mixes the audio (not the render workers),
+        with the values at clip frame 0; the sound joins the mix wherever a clip shows the
+        asset. Default: silent."""
+        return None

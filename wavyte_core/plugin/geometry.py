@@ -18,6 +18,7 @@ from wavyte_core.plugin.prepared import CLOSE, CUBIC, LINE, MOVE, QUAD, VERB_POI
 __all__ = [
     "PathBuilder",
     "ellipse_path",
+    "flatten_path",
     "line_path",
     "path_bbox",
     "polygon_path",
@@ -67,10 +68,22 @@ class PathBuilder:
         self.verbs.append(CLOSE)
         return self
 
-    def build(self) -> PathGeometry:
+    def build(
+        self, *, exact: bool = True, bbox: tuple[float, float, float, float] | None = None
+    ) -> PathGeometry:
+        """The path. Its ``bbox`` is ``bbox`` when given (known analytically), else the
+        exact bounds with curve extrema, or with ``exact=False`` the bounds of all points,
+        control points included (a cheaper box that still holds the curves: for outlines
+        only drawn, never measured for layout)."""
         verbs = "".join(self.verbs)
         pts = np.array(self.pts, dtype=np.float64).reshape(-1, 2) if self.pts else _EMPTY_POINTS
-        return PathGeometry(verbs, pts, path_bbox(verbs, pts))
+        if bbox is None:
+            if exact or not len(pts):
+                bbox = path_bbox(verbs, pts)
+            else:
+                lo, hi = pts.min(axis=0), pts.max(axis=0)
+                bbox = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+        return PathGeometry(verbs, pts, bbox)
 
 
 def rect_path(x: float, y: float, w: float, h: float, radius: float = 0.0) -> PathGeometry:
@@ -85,7 +98,7 @@ def rect_path(x: float, y: float, w: float, h: float, radius: float = 0.0) -> Pa
             .line_to(x + w, y + h)
             .line_to(x, y + h)
             .close()
-            .build()
+            .build(bbox=(x, y, x + w, y + h))
         )
     k = r * (1.0 - KAPPA)
     x1, y1 = x + w, y + h
@@ -94,7 +107,7 @@ def rect_path(x: float, y: float, w: float, h: float, radius: float = 0.0) -> Pa
     b.cubic_to(x1, y1 - k, x1 - k, y1, x1 - r, y1).line_to(x + r, y1)
     b.cubic_to(x + k, y1, x, y1 - k, x, y1 - r).line_to(x, y + r)
     b.cubic_to(x, y + k, x + k, y, x + r, y)
-    return b.close().build()
+    return b.close().build(bbox=(x, y, x1, y1))
 
 
 def ellipse_path(cx: float, cy: float, rx: float, ry: float) -> PathGeometry:
@@ -105,7 +118,7 @@ def ellipse_path(cx: float, cy: float, rx: float, ry: float) -> PathGeometry:
     b.cubic_to(cx + rx, cy + ky, cx + kx, cy + ry, cx, cy + ry)
     b.cubic_to(cx - kx, cy + ry, cx - rx, cy + ky, cx - rx, cy)
     b.cubic_to(cx - rx, cy - ky, cx - kx, cy - ry, cx, cy - ry)
-    return b.close().build()
+    return b.close().build(bbox=(cx - abs(rx), cy - abs(ry), cx + abs(rx), cy + abs(ry)))
 
 
 def _round_corners(pts: list[Point], radius: float) -> PathGeometry:
@@ -277,3 +290,44 @@ def path_bbox(verbs: str, points: np.ndarray) -> tuple[float, float, float, floa
     lo = allp.min(axis=0)
     hi = allp.max(axis=0)
     return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+
+
+def flatten_path(geom: PathGeometry, per_px: float = 1.0) -> PathGeometry:
+    """``geom`` with every curve replaced by a polyline: about ``per_px`` chords per local
+    unit of the curve's control polygon (4 to 256 per curve; a chord's distance from a
+    circular arc of radius 16 stays under 0.01). Lines, moves and closes are kept.
+
+    The core hands dashed strokes to the rasterizers flattened this way: dash lengths are
+    then measured along the same straight pieces by every library (each measures curve
+    lengths with its own tolerance, which shifts the dashes by a pixel or more after a few
+    curves)."""
+    if QUAD not in geom.verbs and CUBIC not in geom.verbs:
+        return geom
+    b = PathBuilder()
+    cur = (0.0, 0.0)
+    for verb, pts in geom.segments():
+        p = [(float(x), float(y)) for x, y in pts.tolist()]
+        if verb == MOVE:
+            b.move_to(*p[0])
+            cur = p[0]
+        elif verb == LINE:
+            b.line_to(*p[0])
+            cur = p[0]
+        elif verb == CLOSE:
+            b.close()
+        else:
+            ctrl = [cur, *p]
+            c = np.asarray(ctrl)
+            length = float(np.hypot(*np.diff(c, axis=0).T).sum())
+            n = int(min(max(math.ceil(length * per_px), 4), 256))
+            t = np.linspace(0.0, 1.0, n + 1)[1:, None]
+            mt = 1.0 - t
+            if verb == QUAD:
+                q = mt * mt * c[0] + 2.0 * mt * t * c[1] + t * t * c[2]
+            else:
+                q = mt**3 * c[0] + 3.0 * mt * mt * t * c[1] + 3.0 * mt * t * t * c[2] + t**3 * c[3]
+            for x, y in q[:-1].tolist():
+                b.line_to(x, y)
+            b.line_to(*p[-1])  # the exact end point
+            cur = p[-1]
+    return b.build(bbox=geom.bbox)

@@ -11,7 +11,7 @@ hand numpy views of the right region to the plugin's ``apply``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wavyte_core.errors import CompositionError, PluginError, WavyteError
 from wavyte_core.plugin.kinds import (
@@ -26,6 +26,9 @@ from wavyte_core.plugin.kinds import (
 from wavyte_core.plugin.params import BoundParams, Params, ParamSet
 from wavyte_core.plugin.roles import Compositor, Surface
 from wavyte_core.plugin.specs import EffectKindSpec, EffectOp, ParsedTransition, TransitionKindSpec
+
+if TYPE_CHECKING:
+    from wavyte_core.timeline.anim import LevelLookup
 
 __all__ = [
     "BoundEffect",
@@ -124,12 +127,14 @@ def bind_effect(
     path: str,
     ctx: SetupContext | None,
     secs_per_frame: float = 1 / 30,
+    levels: LevelLookup | None = None,
 ) -> EffectOp:
     """Validate and bind one plugin effect instance (at load). ``ctx`` None: validate only
-    (no instance, no ``setup``). ``secs_per_frame`` is the composition's ``den/num``."""
+    (no instance, no ``setup``). ``secs_per_frame`` is the composition's ``den/num``;
+    ``levels`` resolves ``AudioLevel`` animations of the clip (see `compile_anim`)."""
     assert spec.param_set is not None and spec.effect is not None
     bound = spec.param_set.bind(
-        raw, path, secs_per_frame=secs_per_frame, seed=ctx.seed if ctx else 0
+        raw, path, secs_per_frame=secs_per_frame, seed=ctx.seed if ctx else 0, levels=levels
     )
     if ctx is None:
         return EffectOp()
@@ -288,12 +293,16 @@ def _rel(b: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> tuple[
 
 
 def bind_transition(
-    spec: TransitionKindSpec, raw: Any, path: str, ctx: SetupContext | None
+    spec: TransitionKindSpec,
+    raw: Any,
+    path: str,
+    ctx: SetupContext | None,
+    levels: LevelLookup | None = None,
 ) -> ParsedTransition | None:
     """Validate and bind one plugin transition spec (at load). Unlike the built-in kinds,
     params that do not parse are an error naming the param, never a silent fade."""
     assert spec.param_set is not None and spec.transition is not None
-    bound = spec.param_set.bind(raw, path)
+    bound = spec.param_set.bind(raw, path, levels=levels)
     if ctx is None:
         return None
     tr = spec.transition()

@@ -128,9 +128,14 @@ class EffectContext:
 
     ``box`` is where the ``src``/``dst`` arrays sit on the canvas; ``content`` is the part
     of the arrays (array coordinates) where ``src`` may be non-transparent (outside it
-    ``src`` is 0). ``frame`` is the clip-local frame (a kind whose pixels depend on it must
-    set ``frame_varying``) and ``seed`` the clip's stable seed: use them (never global
-    randomness) for noise, so renders are deterministic.
+    ``src`` is 0). ``seed`` is the clip's stable seed: use it (never global randomness)
+    for noise, so renders are deterministic.
+
+    ``frame`` is the clip-local frame **only for kinds that set ``frame_varying``** (they
+    are applied every frame). Any other kind's result is cached while its params stay the
+    same, so ``frame`` is 0 when the params are static and, when they are animated, the
+    frame at which the current values were first sampled: a kind whose pixels depend on
+    the frame must set ``frame_varying = True``.
     """
 
     box: Box
@@ -142,8 +147,10 @@ class EffectContext:
 
 @dataclass(frozen=True, slots=True)
 class TransitionContext:
-    """Per-call facts for `Transition.apply`: ``box`` is where the arrays sit on the
-    canvas (the union of both layers' content), ``frame`` the outgoing clip's local frame."""
+    """Per-call facts for `Transition.apply`: ``box`` is where the ``a``/``b``/``dst``
+    arrays sit on the canvas (the union of both layers' content), ``canvas`` the canvas
+    size and ``seed`` the outgoing clip's stable seed. There is no frame: a transition is
+    a function of its progress ``t`` (passed to ``apply``) and its constant params."""
 
     box: Box
     canvas: tuple[int, int]

@@ -18,14 +18,33 @@ __all__ = ["describe_kinds", "kinds_markdown", "param_summary"]
 Spec = EffectKindSpec | TransitionKindSpec
 
 
-def _specs(registry: Registry) -> list[tuple[str, Spec]]:
+def _specs(registry: Registry, plugin: str | None = None) -> list[tuple[str, Spec]]:
+    """Every kind by role then name; ``plugin``: only the kinds that plugin (entry-point
+    name, e.g. ``builtin``, ``acme_fx``) registered."""
     out: list[tuple[str, Spec]] = []
     for role, table in (("effect", registry.effects), ("transition", registry.transitions)):
         seen: dict[str, Spec] = {}
         for spec in table.values():
             seen.setdefault(spec.name, spec)
-        out += [(role, seen[k]) for k in sorted(seen)]
+        out += [
+            (role, seen[k])
+            for k in sorted(seen)
+            if plugin is None or registry.kind_owner(role, k) == plugin
+        ]
     return out
+
+
+#: How a transition example is shown: a whole ``TransitionSpec`` (both sides of a pair
+#: use the same one).
+EXAMPLE_TRANSITION = {"duration_frames": 15, "ease": "InOutCubic"}
+
+
+def example_json(role: str, name: str, params: dict[str, Any]) -> str:
+    """An example as a composition writes it: an effect instance, or a whole transition
+    spec with ``duration_frames`` and ``ease``."""
+    if role == "transition":
+        return json.dumps({"kind": name, **EXAMPLE_TRANSITION, "params": params})
+    return json.dumps({"kind": name, "params": params})
 
 
 def _jsonable(v: Any) -> Any:
@@ -53,8 +72,9 @@ def param_dict(p: Param) -> dict[str, Any]:
     return d
 
 
-def describe_kinds(registry: Registry) -> list[dict[str, Any]]:
-    """Every installed kind: role, name, aliases, plugin, description, docs, params."""
+def describe_kinds(registry: Registry, plugin: str | None = None) -> list[dict[str, Any]]:
+    """Every installed kind (of ``plugin`` only, when given): role, name, aliases, plugin,
+    description, docs, params, examples (params objects)."""
     return [
         {
             "role": role,
@@ -67,7 +87,7 @@ def describe_kinds(registry: Registry) -> list[dict[str, Any]]:
             "params": [param_dict(p) for p in spec.params],
             "examples": [dict(e) for e in spec.examples],
         }
-        for role, spec in _specs(registry)
+        for role, spec in _specs(registry, plugin)
     ]
 
 
@@ -105,10 +125,10 @@ def param_summary(p: Param) -> str:
     return " ".join(parts)
 
 
-def kinds_markdown(registry: Registry, only: str | None = None) -> str:
+def kinds_markdown(registry: Registry, only: str | None = None, plugin: str | None = None) -> str:
     """The reference page of every installed kind (``wavyte effects --markdown``), or of
-    the kind named ``only`` (any accepted spelling)."""
-    specs = _specs(registry)
+    the kind named ``only`` (any accepted spelling), or of ``plugin`` 's kinds."""
+    specs = _specs(registry, plugin)
     if only is not None:
         key = only.strip().lower()
         specs = [(r, s) for r, s in specs if key == s.name or key in s.aliases]
@@ -150,5 +170,5 @@ def kinds_markdown(registry: Registry, only: str | None = None) -> str:
         else:
             lines += ["No params.", ""]
         for ex in spec.examples:
-            lines += ["```json", json.dumps({"kind": spec.name, "params": ex}), "```", ""]
+            lines += ["```json", example_json(role, spec.name, ex), "```", ""]
     return "\n".join(lines)

@@ -38,12 +38,15 @@ import re
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
 from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 from wavyte_core.format.load import describe_json, member_path, read_anim
+
+if TYPE_CHECKING:
+    from wavyte_core.timeline.anim import LevelLookup
 
 __all__ = [
     "PARAM_TYPES",
@@ -289,7 +292,13 @@ class ParamSet:
         return [p.name for p in self.params]
 
     def bind(
-        self, raw: Any, path: str, *, secs_per_frame: float = 1 / 30, seed: int = 0
+        self,
+        raw: Any,
+        path: str,
+        *,
+        secs_per_frame: float = 1 / 30,
+        seed: int = 0,
+        levels: LevelLookup | None = None,
     ) -> BoundParams:
         """Validate ``raw`` (the JSON ``params``) against the declaration.
 
@@ -322,7 +331,7 @@ class ParamSet:
             if is_anim(v):
                 if not p.animatable:
                     raise CompositionError(ppath, f"param '{p.name}' cannot be animated")
-                fn = _compile_param_anim(p, v, ppath, secs_per_frame, seed)
+                fn = _compile_param_anim(p, v, ppath, secs_per_frame, seed, levels)
                 values.append(fn(0))
                 samplers.append((i, fn))
             else:
@@ -348,7 +357,9 @@ _ABSENT: Any = object()
 # --------------------------------------------------------------------------- anims
 
 
-def _compile_param_anim(p: Param, v: Any, path: str, spf: float, seed: int) -> Callable[[int], Any]:
+def _compile_param_anim(
+    p: Param, v: Any, path: str, spf: float, seed: int, levels: LevelLookup | None = None
+) -> Callable[[int], Any]:
     """Compile an animated param into ``sample(clip_local_frame) -> value``.
 
     Vector params are split into one ``Anim<f64>`` per component (same keys and eases, so
@@ -368,7 +379,7 @@ def _compile_param_anim(p: Param, v: Any, path: str, spf: float, seed: int) -> C
     anim = read_anim(v, path, read_value)
     validate_anim(anim, path)
     parts = [_component(anim, k, n, path) for k in range(n)]
-    fns = [compile_anim(a, "f64", secs_per_frame=spf, seed=seed) for a in parts]
+    fns = [compile_anim(a, "f64", secs_per_frame=spf, seed=seed, levels=levels) for a in parts]
     clamp = p.clamp
     if p.type == "number":
         f0 = fns[0]

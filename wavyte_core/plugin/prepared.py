@@ -8,12 +8,12 @@ coordinates (pixels, y down); the clip transform maps it to the canvas.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 # Path verbs, as in skia's path representation. Point counts per verb: M 1, L 1, Q 2, C 3, Z 0.
 MOVE, LINE, QUAD, CUBIC, CLOSE = "M", "L", "Q", "C", "Z"
@@ -76,51 +76,24 @@ class ShapedText:
         return max(self.width, 1.0), max(self.height, 1.0)
 
 
-@dataclass(frozen=True, slots=True)
-class FillOp:
-    """Fill ``geometry`` (non-zero) with one straight-alpha colour."""
-
-    geometry: PathGeometry
-    color_rgba8: tuple[int, int, int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class ImageOp:
-    """Draw premultiplied BGRA ``pixels`` scaled to the local rectangle (x, y, w, h)."""
-
-    pixels: np.ndarray
-    rect: tuple[float, float, float, float]
-
-
-@dataclass(frozen=True, slots=True)
-class ShadowOp:
-    """A blurred silhouette: ``geometry`` filled with ``color_rgba8``, moved by ``offset``,
-    blurred with a Gaussian of standard deviation ``blur`` px (0: sharp). Rasterised once
-    per backend when the text is prepared for drawing, then drawn as an image."""
-
-    geometry: PathGeometry
-    color_rgba8: tuple[int, int, int, int]
-    offset: tuple[float, float]
-    blur: float
-
-
-TextOp = FillOp | ImageOp | ShadowOp
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RichText:
-    """Styled text laid out once: draw ops in paint order, in text-box coordinates.
+    """Styled text laid out once: a `VectorDrawing` (paths with Paint and Stroke, glyph and
+    shadow rasters) in paint order, in text-box coordinates.
 
     Made by the typesetter for a Text asset that uses typography fields (runs, alignment,
-    fallback fonts, colour glyphs, boxes, shadow, fit). Every rasterizer draws the same ops
-    (fills of the same outlines, the same glyph images), so backends stay comparable.
+    fallback fonts, colour glyphs, boxes, shadow, stroke, fit). Every rasterizer draws the
+    same outlines and the same rasters, so backends stay comparable. ``restyle`` (None for
+    a static text) gives the drawing for other sampled values (animated letter spacing or
+    paint), as ``job`` samples them per frame.
     """
 
-    ops: tuple[TextOp, ...]
+    drawing: Any  # wavyte_core.plugin.asset_kinds.VectorDrawing
     width: float
     height: float
     lines: tuple[TextLine, ...]
-    bbox: tuple[float, float, float, float]  # where the ops draw (shadow and boxes included)
+    bbox: tuple[float, float, float, float]  # where the drawing reaches (all values)
+    restyle: Callable[[Any], Any] | None = None
 
     @property
     def size(self) -> tuple[float, float]:
@@ -257,3 +230,7 @@ class PreparedAssets:
         for it in self.items:
             if isinstance(it, VideoSource):
                 it.session.close()
+            else:  # a prepared asset kind that holds resources (a nested composition's job)
+                close = getattr(getattr(it, "kind", None), "close", None)
+                if callable(close):
+                    close()

@@ -25,6 +25,7 @@ import pluggy
 
 from wavyte_core.errors import PluginError
 from wavyte_core.plugin import hookspecs
+from wavyte_core.plugin.api_version import api_mismatch
 from wavyte_core.plugin.specs import (
     AssetKindSpec,
     EffectKindSpec,
@@ -46,6 +47,12 @@ _ROLE_HOOKS: dict[str, str] = {
     "asset_kind": "wavyte_register_asset_kinds",
 }
 BUILTIN = "builtin"
+
+#: First-party asset kinds shipped as optional distributions (kept out of the core, e.g.
+#: for their licence): kind → how to install it. Named in errors and `wavyte plugins`.
+OPTIONAL_KINDS: dict[str, str] = {
+    "Lottie": "pip install wavyte-asset-lottie (rlottie-python, LGPL)",
+}
 #: The core's own plugin, loaded by name like an entry point (it sits above the registry:
 #: it registers the numpy compositor, the encoders and the local executor).
 BUILTIN_MODULE = "wavyte_core.builtin_plugins"
@@ -117,6 +124,12 @@ class Registry:
     ) -> None:
         info = PluginInfo(name, dist, version)
         self.plugins.append(info)
+        wanted = getattr(obj, "WAVYTE_API", None)
+        if wanted is not None:
+            why = api_mismatch(wanted)
+            if why is not None:  # not loaded: nothing of it is registered
+                info.error = why
+                return
         try:
             pm.register(obj, name=name)
         except Exception as exc:
@@ -220,6 +233,13 @@ class Registry:
 
     def transition_kinds(self) -> list[str]:
         return sorted({s.name for s in self.transitions.values()})
+
+    def not_loaded(self) -> str:
+        """``"; not loaded: plugin 'x' (reason)"`` for each plugin that failed to load
+        (appended to "unknown kind" errors, so the real cause is in the same line), or
+        ``""``."""
+        broken = [f"plugin '{p.name}' ({p.error})" for p in self.plugins if p.error]
+        return f"; not loaded: {', '.join(broken)}" if broken else ""
 
 
 def _kind_spec(kind: str, spec: Any, *, third_party: bool) -> Any:

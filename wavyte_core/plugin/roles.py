@@ -140,7 +140,9 @@ class Rasterizer(Protocol):
           affine scales them); joins Miter/Round/Bevel with ``miter_limit``, caps
           Butt/Round/Square; ``dash`` on/off lengths (an odd count repeats, as SVG),
           starting ``dash_offset`` into the pattern; a stroke of width 0 draws nothing.
-          Trimming is already done by the core (``stroke_path``).
+          Trimming is already done by the core (``stroke_path``), and a dashed stroke's
+          outline arrives flattened to a polyline (`geometry.flatten_path`), so dash
+          lengths do not depend on how each library measures curves.
         """
         ...
 
@@ -198,7 +200,36 @@ class Compositor(Protocol):
         """Separable Gaussian of §4.6 from ``src`` into ``dst`` (same size)."""
         ...
 
+    # Optional (0.3): ``blend(dst, src, opacity, mode) -> None`` — clip ``props.blend``. See
+    # `Blender`; a compositor without it gets the core's exact kernels.
+
     def copy(self, dst: Surface, src: Surface) -> None: ...
+
+
+@runtime_checkable
+class Blender(Protocol):
+    """The optional blend operation of a compositor (clip ``props.blend``).
+
+    ``blend(dst, src, opacity, mode)`` is called once per blended layer per rendered frame
+    (a layer whose blend mode is not ``Normal`` is always isolated, never drawn straight
+    into the frame): blend ``src`` (a layer surface placed at its ``origin``, premultiplied)
+    scaled by ``opacity`` onto ``dst`` (the whole frame) with ``mode``, one of
+    ``wavyte_core.render.blend_modes.BLEND_MODES`` ("Normal" is `Compositor.over`). The
+    formulas are W3C Compositing and Blending Level 1 with source-over (``Add`` is
+    plus-lighter, clamped); the numpy compositor's rounding, written down in
+    `wavyte_core.render.blend_modes`, is the reference the conformance suite holds a
+    native implementation to (within 3 levels). ``src.bounds``, when set, holds every
+    non-transparent pixel: a transparent source pixel must leave ``dst`` unchanged, so
+    the work may be clipped to it. A compositor that does not define ``blend`` still
+    renders blended clips: the frame renderer then runs the core's exact kernels on the
+    buffers (the pixel contract makes that work with any compositor). Advertise the
+    capability ``"blend"`` in the `RoleSpec` when you implement it.
+
+    Track mattes need nothing of the compositor: the core multiplies the matted layer by
+    its matte (`wavyte_core.render.matte`), the same on every backend.
+    """
+
+    def blend(self, dst: Surface, src: Surface, opacity: float, mode: str) -> None: ...
 
 
 class VideoOpener(Protocol):
@@ -227,7 +258,7 @@ class Decoder(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class EncodeSettings:
-    """What an encoder session writes. Built by `codecs.OutputSpec.settings` after the
+    """What an encoder session writes. Built by `codecs.OutputSettings.settings` after the
     request was checked; every field is a keyword with a default, so new options extend it
     without breaking encoders that ignore them."""
 

@@ -53,13 +53,19 @@ _PLUGIN = '''\
 """{dist}: the effect ``{ns}.tint`` and the transition ``{ns}.reveal``.
 
 wavyte imports this module once per process (entry point group ``wavyte``) and calls the
-two hooks below once; keep imports here light (import heavy libraries inside ``apply``).
+two hooks below once; keep imports here light: import heavy libraries (OpenCV, SciPy, ...)
+inside ``setup`` or inside the method that needs them, never at the top of this module;
+numpy may be imported at the top (wavyte imports it anyway).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from wavyte_core.plugin import Effect, Param, Transition, hookimpl
+
+#: The wavyte plugin API this plugin is written for: a wavyte outside the range reports
+#: the plugin as broken in `wavyte plugins` and does not load it.
+WAVYTE_API = ">=1.0,<2"
 
 
 class Tint(Effect):
@@ -152,10 +158,24 @@ pytest                    # runs wavyte's certification contract on both kinds
 
 ## Use it in a composition
 
+An effect goes in a clip's `effects`. A transition always has two sides: the outgoing
+clip's `transition_out` and the incoming clip's `transition_in`, with the same kind,
+params, `duration_frames` and `ease`, and the clips overlapping by exactly
+`duration_frames` (here clip `b` starts 15 frames before `a` ends). One side alone, or
+sides that differ, render as a plain fade (`wavyte validate` warns about it). Each clip
+also has its `props`, left out here.
+
 ```json
-"effects": [{{"kind": "{ns}.tint", "params": {{"colour": "#2080ff", "amount": 0.3}}}}],
-"transition_out": {{"kind": "{ns}.reveal", "duration_frames": 15, "ease": "Linear",
-                   "params": {{"dir": "right"}}}}
+"clips": [
+  {{"id": "a", "asset": "first", "range": {{"start": 0, "end": 60}}, "z_offset": 0,
+   "effects": [{{"kind": "{ns}.tint", "params": {{"colour": "#2080ff", "amount": 0.3}}}}],
+   "transition_out": {{"kind": "{ns}.reveal", "duration_frames": 15, "ease": "Linear",
+                      "params": {{"dir": "right"}}}}}},
+  {{"id": "b", "asset": "second", "range": {{"start": 45, "end": 120}}, "z_offset": 1,
+   "effects": [],
+   "transition_in": {{"kind": "{ns}.reveal", "duration_frames": 15, "ease": "Linear",
+                     "params": {{"dir": "right"}}}}}}
+]
 ```
 
 Any number or colour param may be animated with the format's `Anim` values, e.g.

@@ -23,6 +23,7 @@ import threading
 import wave
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from wavyte_core.errors import EvaluationError
 from wavyte_core.format.model import Composition
 from wavyte_core.output.png import png_bytes
 from wavyte_core.preview.encode import EncodedFrame, FrameEncoder
+from wavyte_core.preview.media import revision_media
 from wavyte_core.run.frames import mixed_audio
 
 __all__ = ["FrameCache", "FrameService", "Revision", "StaleRevision", "SCALES"]
@@ -111,6 +113,7 @@ class Revision:
         self._encoders = {s: FrameEncoder(job.width, job.height, s) for s in SCALES}
         self._audio: bytes | None = None
         self._audio_done = False
+        self._media: dict | None = None
 
     def draw(self, n: int) -> np.ndarray:
         """Frame ``n`` in the revision's surface (valid until the next call)."""
@@ -137,6 +140,12 @@ class Revision:
             self._audio = None if pcm is None else wav_bytes(pcm)
             self._audio_done = True
         return self._audio
+
+    def media(self, root: Path) -> dict:
+        """Waveform peaks, video thumbnails and asset details (made once, on first ask)."""
+        if self._media is None:
+            self._media = revision_media(self.comp, self.job, root)
+        return self._media
 
     def close(self) -> None:
         for enc in self._encoders.values():
@@ -236,6 +245,13 @@ class FrameService:
             if cur is None or cur.number != rev:
                 raise StaleRevision(cur.number if cur is not None else 0)
             return cur.audio_wav()
+
+    def media(self, rev: int, root: Path) -> dict:
+        with self.lock:
+            cur = self.current
+            if cur is None or cur.number != rev:
+                raise StaleRevision(cur.number if cur is not None else 0)
+            return cur.media(root)
 
     def close(self) -> None:
         with self.lock:

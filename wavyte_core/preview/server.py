@@ -8,6 +8,8 @@ Routes:
   409 (with the current revision) for a revision that is gone, 500 with the engine's
   one-line error when the frame cannot be drawn.
 - ``GET /audio/{rev}`` the revision's mixed audio as WAV (204 when silent).
+- ``GET /api/media/{rev}`` waveform peaks of sounding clips, thumbnails of video clips and
+  the asset list with details (computed once per revision).
 - ``GET /api/cached/{rev}`` the frame indices held in the frame cache (the timeline's bar).
 - ``GET /still/{rev}/{n}`` the exact PNG ``wavyte frame`` writes, as a download.
 - ``POST /api/render`` / ``POST /api/render/cancel`` the MP4 render (needs the page's
@@ -165,6 +167,18 @@ def build_app(session: PreviewSession, *, watch: bool = True) -> Starlette:
             return Response(status_code=204)
         return Response(wav, media_type="audio/wav", headers={"Cache-Control": "no-store"})
 
+    async def media(request: Request) -> Response:
+        try:
+            body = await anyio.to_thread.run_sync(
+                session.service.media,
+                request.path_params["rev"],
+                session.source.assets_root,
+                limiter=limiter,
+            )
+        except StaleRevision as exc:
+            return JSONResponse({"error": "stale revision", "rev": exc.current}, 409)
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
     async def still(request: Request) -> Response:
         rev, n = request.path_params["rev"], request.path_params["n"]
         try:
@@ -239,6 +253,7 @@ def build_app(session: PreviewSession, *, watch: bool = True) -> Starlette:
         Route("/frame/{rev:int}/{n:int}", frame),
         Route("/audio/{rev:int}", audio),
         Route("/api/cached/{rev:int}", cached),
+        Route("/api/media/{rev:int}", media),
         Route("/still/{rev:int}/{n:int}", still),
         Route("/api/render", render_start, methods=["POST"]),
         Route("/api/render/cancel", render_cancel, methods=["POST"]),

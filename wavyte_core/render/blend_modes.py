@@ -30,10 +30,12 @@ unless said otherwise.
      ``2d ≤ da``;
    - ``ColorDodge``, ``ColorBurn``, ``SoftLight`` and the non-separable ``Hue``,
      ``Saturation``, ``Color``, ``Luminosity``: ``B`` in float32 on the un-premultiplied
-     colours ``Cs = min(s / sa, 1)`` (taken before step 0), ``Cb = min(d / da, 1)`` (0
-     where the alpha is 0) with
-     the W3C definitions (Lum weights 0.3, 0.59, 0.11; ClipColor, SetLum, SetSat), then
-     ``X = floor(f32(f32(sa·da)·B) / 255 + 0.5)``.
+     colours ``Cs = min(s / max(sa, 1), 1)`` (taken before step 0, from the source at
+     full opacity) and ``Cb = min(d / max(da, 1), 1)``, with the W3C definitions
+     (Lum weights 0.3, 0.59, 0.11; SetSat; SetLum with ClipColor, whose two rescalings use
+     the target luminosity as L and combine into one factor), then
+     ``X = floor(f32(sa·da / 255)·B + 0.5)``. Every step is one IEEE float32 operation
+     in the order the code gives, so the bytes are the same on every machine.
 
 Every kernel keeps ``d`` exactly where the source is transparent (``X`` is 0 there), so the
 caller may crop the work to the source's bounds. The rounding error against the real-valued
@@ -86,6 +88,9 @@ _MD = ((np.arange(256)[:, None] * np.arange(256)[None, :] + 127) // 255).astype(
 _MD.setflags(write=False)
 #: W3C Lum weights in BGR channel order.
 _LUM_B, _LUM_G, _LUM_R = np.float32(0.11), np.float32(0.59), np.float32(0.3)
+#: Pixels per band of work (see `BlendKernels.blend`): 64 K pixels, 256 KB per BGRA
+#: temporary, so the float modes' dozen planes fit in a 2–8 MB cache.
+BAND_PIXELS = 1 << 16
 _FLOAT_SEPARABLE = frozenset({"ColorDodge", "ColorBurn", "SoftLight"})
 _NON_SEPARABLE = frozenset({"Hue", "Saturation", "Color", "Luminosity"})
 
@@ -147,9 +152,21 @@ class BlendKernels:
 
     def blend(self, d: np.ndarray, s: np.ndarray, op: int, mode: str) -> None:
         """Blend ``s`` (premultiplied BGRA, with opacity factor ``op`` in 1..255) onto
-        ``d`` (same shape) with ``mode``; ``d`` is overwritten."""
+        ``d`` (same shape) with ``mode``; ``d`` is overwritten.
+
+        The work runs in bands of about `BAND_PIXELS` pixels: every temporary of a band
+        (a dozen for the float modes) stays in the CPU cache, where whole-frame
+        temporaries would stream through memory on each of the 20–70 array passes. Every
+        pixel is computed on its own, so banding does not change a byte."""
         if 0 in d.shape:
             return
+        h, w = d.shape[:2]
+        rows = max(1, BAND_PIXELS // w)
+        for y0 in range(0, h, rows):
+            y1 = min(y0 + rows, h)
+            self._blend_band(d[y0:y1], s[y0:y1], op, mode)
+
+    def _blend_band(self, d: np.ndarray, s: np.ndarray, op: int, mode: str) -> None:
         cv2 = opencv()
         shape = d.shape
         raw = s
@@ -226,108 +243,245 @@ class BlendKernels:
         return self._float_term(d, s, raw, mode)
 
     def _float_term(self, d: np.ndarray, s: np.ndarray, raw: np.ndarray, mode: str) -> np.ndarray:
-        """X for the modes that need un-premultiplied colours, in float32. ``Cs`` comes
-        from the source before its opacity (opacity does not change a colour; taking it
-        after the 8-bit scaling would quantise near-greys into other hues)."""
+        """X for the modes that need un-premultiplied colours, in float32 planes (one
+        contiguous (h, w) array per channel: whole-array ops stay SIMD, where interleaved
+        BGRA reductions over the last axis would crawl). ``Cs`` comes from the source
+        before its opacity (opacity does not change a colour; taking it after the 8-bit
+        scaling would quantise near-greys into other hues)."""
+        cv2 = opencv()
         h, w = d.shape[:2]
-        sf = self._scratch.view("sf", (h, w, 4), np.float32)
-        df = self._scratch.view("df", (h, w, 4), np.float32)
-        np.copyto(sf, raw, casting="unsafe")
-        np.copyto(df, d, casting="unsafe")
-        cs = self._unpremul("cs", sf, sf[..., 3:4])
-        cb = self._unpremul("cb", df, df[..., 3:4])
+        pl = _Planes(self._scratch, (h, w))
+        # de-interleave once (OpenCV's SIMD split), then contiguous uint8 → float32 casts
+        raw_p = cv2.split(raw)
+        d_p = cv2.split(d)
+        sa = pl.load("sa", raw_p[3])
+        da = pl.load("da", d_p[3])
+        # max(α, 1): α is 0 or ≥ 1, and a transparent pixel's colour is 0 → C = 0; a true
+        # division (not a reciprocal) so that c = α gives exactly 1 (ColorBurn and
+        # ColorDodge jump there)
+        inv_sa = pl.get("inv_sa")
+        np.maximum(sa, _F1, out=inv_sa)
+        inv_da = pl.get("inv_da")
+        np.maximum(da, _F1, out=inv_da)
+        cs = [pl.unpremul(f"cs{k}", raw_p[k], inv_sa) for k in range(3)]
+        cb = [pl.unpremul(f"cb{k}", d_p[k], inv_da) for k in range(3)]
+        s_alpha = raw_p[3] if raw is s else cv2.extractChannel(s, 3)
         if raw is not s:
-            np.copyto(sf[..., 3], s[..., 3], casting="unsafe")  # the scaled alpha
-        sa = sf[..., 3:4]
-        da = df[..., 3:4]
-        kernel = _separable if mode in _FLOAT_SEPARABLE else _non_separable
-        b = kernel(mode, cb, cs)
-        t = self._scratch.view("ft", (h, w, 3), np.float32)
-        np.multiply(sa, da, out=t[..., :1])  # exact: ≤ 65025
-        np.multiply(t[..., :1], b, out=t)
-        t /= _F255
-        t += _FHALF
-        np.floor(t, out=t)
-        np.clip(t, _F0, _F255, out=t)
+            pl.load("sa", s_alpha)  # the alpha after the opacity
+        # αs·αb/255 (exact product, one rounding for the quotient)
+        ab = pl.get("ab")
+        np.multiply(sa, da, out=ab)
+        ab /= _F255
+        if mode in _FLOAT_SEPARABLE:
+            b = [_separable(pl, mode, cb[k], cs[k], k) for k in range(3)]
+        else:
+            b = _non_separable(pl, mode, cb, cs)
+        planes = []
+        for k in range(3):
+            t = b[k]
+            t *= ab
+            t += _FHALF
+            # floor(t) for t ≥ 0 is the truncating cast; B ≥ 0 up to float noise, and
+            # t in (−½, 0) still truncates to 0
+            np.minimum(t, _F255, out=t)
+            u = self._u8(f"xp{k}", (h, w))
+            np.copyto(u, t, casting="unsafe")
+            planes.append(u)
+        planes.append(cv2.multiply(s_alpha, d_p[3], scale=_INV255))  # mul(sa, da)
         x = self._u8("x", d.shape)
-        np.copyto(x[..., :3], t, casting="unsafe")
-        x[..., 3] = self._mul("xab", s, d)[..., 3]  # alpha of mul(s, d) is mul(sa, da)
-        return x
+        return _checked(cv2.merge(planes, dst=x), x)
 
-    def _unpremul(self, key: str, c: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """``min(c / a, 1)`` for the colour channels, 0 where ``a`` is 0 (float32)."""
-        out = self._scratch.view(key, c.shape[:2] + (3,), np.float32)
-        out.fill(0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(c[..., :3], a, out=out, where=a > _F0)
+
+class _Planes:
+    """Named float32 (h, w) planes carved from the kernel's scratch (reused across calls)."""
+
+    __slots__ = ("_scratch", "_shape")
+
+    def __init__(self, scratch: _Scratch, shape: tuple[int, int]) -> None:
+        self._scratch = scratch
+        self._shape = shape
+
+    def get(self, key: str) -> np.ndarray:
+        return self._scratch.view("pl_" + key, self._shape, np.float32)
+
+    def flags(self) -> np.ndarray:
+        return self._scratch.view("pl_flags", self._shape, np.bool_)
+
+    def load(self, key: str, channel: np.ndarray) -> np.ndarray:
+        out = self.get(key)
+        np.copyto(out, channel, casting="unsafe")
+        return out
+
+    def unpremul(self, key: str, channel: np.ndarray, alpha1: np.ndarray) -> np.ndarray:
+        """``min(c / max(α, 1), 1)``: the straight colour, 0 where α is 0."""
+        out = self.load(key, channel)
+        out /= alpha1
         np.minimum(out, _F1, out=out)
         return out
 
 
-def _separable(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
-    """W3C ColorDodge, ColorBurn, SoftLight on un-premultiplied float32 colours."""
-    one = _F1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if mode == "ColorDodge":
-            b = np.minimum(one, cb / (one - cs))
-            b = np.where(cs >= one, one, b)
-            return np.where(cb <= _F0, _F0, b).astype(np.float32)
-        if mode == "ColorBurn":
-            b = one - np.minimum(one, (one - cb) / cs)
-            b = np.where(cs <= _F0, _F0, b)
-            return np.where(cb >= one, one, b).astype(np.float32)
-    # SoftLight
-    dcb = np.where(
-        cb <= np.float32(0.25),
-        ((np.float32(16.0) * cb - np.float32(12.0)) * cb + np.float32(4.0)) * cb,
-        np.sqrt(cb),
-    )
-    two_cs = np.float32(2.0) * cs
-    low = cb - (one - two_cs) * cb * (one - cb)
-    high = cb + (two_cs - one) * (dcb - cb)
-    return np.where(cs <= _FHALF, low, high).astype(np.float32)
+_TINY = np.float32(1e-30)
 
 
-def _lum(c: np.ndarray) -> np.ndarray:
-    """W3C Lum of (h, w, 3) BGR float32 colours, shape (h, w, 1)."""
-    return (_LUM_B * c[..., 0:1] + _LUM_G * c[..., 1:2] + _LUM_R * c[..., 2:3]).astype(np.float32)
+def _separable(pl: _Planes, mode: str, cb: np.ndarray, cs: np.ndarray, k: int) -> np.ndarray:
+    """W3C ColorDodge, ColorBurn, SoftLight of one channel plane (float32), into a scratch
+    plane. The special cases of the definitions fall out of ``x / max(y, tiny)``:
+    ColorDodge ``min(1, Cb / (1 − Cs))`` is 0 for Cb = 0 and 1 for Cs = 1 < … ; ColorBurn
+    ``1 − min(1, (1 − Cb) / Cs)`` is 1 for Cb = 1 and 0 for Cs = 0."""
+    out = pl.get(f"b{k}")
+    t = pl.get("t0")
+    if mode == "ColorDodge":
+        np.subtract(_F1, cs, out=t)
+        np.maximum(t, _TINY, out=t)
+        np.divide(cb, t, out=out)
+        np.minimum(out, _F1, out=out)
+        return out
+    if mode == "ColorBurn":
+        np.maximum(cs, _TINY, out=t)
+        np.subtract(_F1, cb, out=out)
+        out /= t
+        np.minimum(out, _F1, out=out)
+        np.subtract(_F1, out, out=out)
+        return out
+    # SoftLight: Cs ≤ ½: Cb − (1 − 2Cs)·Cb·(1 − Cb); else Cb + (2Cs − 1)·(D(Cb) − Cb) with
+    # D(Cb) = ((16·Cb − 12)·Cb + 4)·Cb for Cb ≤ ¼, √Cb above. Both choices are made with
+    # 0/1 float masks (x·(1 − m) + y·m is exactly x or y for finite values): numpy's
+    # masked copies and np.where cost ≈ 20× an arithmetic pass on unpredictable masks.
+    u = pl.get("t1")
+    m = pl.get("t3")
+    np.multiply(cb, np.float32(16.0), out=t)
+    t -= np.float32(12.0)
+    t *= cb
+    t += np.float32(4.0)
+    t *= cb  # the polynomial
+    _mask(pl, np.less_equal, cb, np.float32(0.25), m)
+    t *= m
+    np.sqrt(cb, out=u)
+    np.subtract(_F1, m, out=m)
+    u *= m
+    u += t  # D(Cb)
+    u -= cb  # D(Cb) − Cb
+    np.multiply(cs, np.float32(2.0), out=t)
+    t -= _F1  # 2Cs − 1
+    high = pl.get("t2")
+    np.multiply(t, u, out=high)
+    high += cb
+    np.subtract(_F1, cb, out=u)
+    u *= cb
+    u *= t  # (2Cs − 1)·Cb·(1 − Cb) = −(1 − 2Cs)·Cb·(1 − Cb)
+    np.add(cb, u, out=out)  # the Cs ≤ ½ branch
+    _mask(pl, np.greater, cs, _FHALF, m)
+    high *= m
+    np.subtract(_F1, m, out=m)
+    out *= m
+    out += high
+    return out
 
 
-def _clip_color(c: np.ndarray) -> np.ndarray:
-    lum = _lum(c)
-    n = c.min(axis=-1, keepdims=True)
-    x = c.max(axis=-1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        low = lum + (c - lum) * lum / (lum - n)
-        c = np.where(n < _F0, low, c)
-        high = lum + (c - lum) * (_F1 - lum) / (x - lum)
-        c = np.where(x > _F1, high, c)
-    return c.astype(np.float32)
+def _mask(pl: _Planes, cmp: np.ufunc, a: np.ndarray, b: np.float32, out: np.ndarray) -> None:
+    """``out = 1.0 where cmp(a, b) else 0.0`` (float32), through a bool plane."""
+    flags = pl.flags()
+    cmp(a, b, out=flags)
+    np.copyto(out, flags, casting="unsafe")
 
 
-def _set_lum(c: np.ndarray, lum: np.ndarray) -> np.ndarray:
-    return _clip_color(c + (lum - _lum(c)))
+def _lum(pl: _Planes, c: list[np.ndarray], key: str) -> np.ndarray:
+    """W3C Lum of BGR planes: 0.3·R + 0.59·G + 0.11·B."""
+    out = pl.get(key)
+    t = pl.get("lum_t")
+    np.multiply(c[0], _LUM_B, out=out)
+    np.multiply(c[1], _LUM_G, out=t)
+    out += t
+    np.multiply(c[2], _LUM_R, out=t)
+    out += t
+    return out
 
 
-def _sat(c: np.ndarray) -> np.ndarray:
-    return c.max(axis=-1, keepdims=True) - c.min(axis=-1, keepdims=True)
+def _min3(pl: _Planes, c: list[np.ndarray], key: str) -> np.ndarray:
+    out = pl.get(key)
+    np.minimum(c[0], c[1], out=out)
+    np.minimum(out, c[2], out=out)
+    return out
 
 
-def _set_sat(c: np.ndarray, sat: np.ndarray) -> np.ndarray:
-    """W3C SetSat: the max channel becomes ``sat``, the min 0, the middle one scaled; all 0
-    for a grey. Vectorised as ``(c − min)·sat / (max − min)``, which is exactly that."""
-    lo = c.min(axis=-1, keepdims=True)
-    span = c.max(axis=-1, keepdims=True) - lo
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = (c - lo) * sat / span
-    return np.where(span > _F0, out, _F0).astype(np.float32)
+def _max3(pl: _Planes, c: list[np.ndarray], key: str) -> np.ndarray:
+    out = pl.get(key)
+    np.maximum(c[0], c[1], out=out)
+    np.maximum(out, c[2], out=out)
+    return out
 
 
-def _non_separable(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
-    if mode == "Hue":
-        return _set_lum(_set_sat(cs, _sat(cb)), _lum(cb))
-    if mode == "Saturation":
-        return _set_lum(_set_sat(cb, _sat(cs)), _lum(cb))
+def _set_sat(pl: _Planes, c: list[np.ndarray], sat: np.ndarray) -> list[np.ndarray]:
+    """W3C SetSat: the max channel becomes ``sat``, the min 0, the middle one scaled, all
+    0 for a grey: ``(c − min)·sat / (max − min)``, exactly that (0·anything for a grey)."""
+    lo = _min3(pl, c, "ss_lo")
+    k = _max3(pl, c, "ss_k")
+    k -= lo
+    np.maximum(k, _TINY, out=k)
+    np.divide(sat, k, out=k)
+    out = []
+    for i in range(3):
+        o = pl.get(f"b{i}")
+        np.subtract(c[i], lo, out=o)
+        o *= k
+        out.append(o)
+    return out
+
+
+def _set_lum(pl: _Planes, c: list[np.ndarray], lum: np.ndarray) -> list[np.ndarray]:
+    """W3C SetLum then ClipColor, into the ``b`` planes. ClipColor's two rescalings about
+    L (below 0 with min n, above 1 with max x, both taken before the first) combine into
+    one factor: ``L + (C − L)·f₁·f₂``, f₁ = L / (L − n) where n < 0, f₂ = (1 − L) / (x − L)
+    where x > 1, 1 otherwise; L is ``lum`` (the luminosity SetLum just gave C)."""
+    delta = pl.get("sl_d")
+    np.subtract(lum, _lum(pl, c, "sl_l"), out=delta)
+    moved = []
+    for i in range(3):
+        o = pl.get(f"sl_c{i}")
+        np.add(c[i], delta, out=o)
+        moved.append(o)
+    n = _min3(pl, moved, "sl_n")
+    x = _max3(pl, moved, "sl_x")
+    f = pl.get("sl_f")
+    t = pl.get("sl_t")
+    # f1 = L / (L − n) where n < 0, else 1: as n ≤ L, that ratio is < 1 exactly when n < 0
+    # (and ≥ 1, or huge for a grey, otherwise), so it is min(L / max(L − n, tiny), 1)
+    np.subtract(lum, n, out=t)
+    np.maximum(t, _TINY, out=t)
+    np.divide(lum, t, out=f)
+    np.minimum(f, _F1, out=f)
+    # f2 = (1 − L) / (x − L) where x > 1, else 1: likewise min((1 − L) / max(x − L, tiny), 1)
+    np.subtract(x, lum, out=t)
+    np.maximum(t, _TINY, out=t)
+    np.subtract(_F1, lum, out=n)  # n is free now
+    np.divide(n, t, out=t)
+    np.minimum(t, _F1, out=t)
+    f *= t
+    out = []
+    for i in range(3):
+        o = pl.get(f"b{i}")
+        np.subtract(moved[i], lum, out=o)
+        o *= f
+        o += lum
+        out.append(o)
+    return out
+
+
+def _non_separable(
+    pl: _Planes, mode: str, cb: list[np.ndarray], cs: list[np.ndarray]
+) -> list[np.ndarray]:
+    if mode in ("Hue", "Saturation"):
+        src, other = (cs, cb) if mode == "Hue" else (cb, cs)
+        sat = _max3(pl, other, "sat")
+        sat -= _min3(pl, other, "sat_lo")
+        shaped = _set_sat(pl, src, sat)
+        # set_sat wrote into the b planes: copy them out of the way of set_lum's output
+        tmp = []
+        for i in range(3):
+            t = pl.get(f"hs{i}")
+            np.copyto(t, shaped[i])
+            tmp.append(t)
+        return _set_lum(pl, tmp, _lum(pl, cb, "lum_b"))
     if mode == "Color":
-        return _set_lum(cs, _lum(cb))
-    return _set_lum(cb, _lum(cs))  # Luminosity
+        return _set_lum(pl, cs, _lum(pl, cb, "lum_b"))
+    return _set_lum(pl, cb, _lum(pl, cs, "lum_s"))  # Luminosity

@@ -23,7 +23,7 @@ Two implementations of the row pass, with the same bytes (tests/test_blur.py run
   strided rows. On this route an opaque layer blurs B, G, R only (a constant channel blurs
   to itself), which pays there.
 
-Figures: ``scripts/blur_speed.py``. The bound is the convolution itself: 2 × 81
+Figures: ``scripts/benchmarks/blur_speed.py``. The bound is the convolution itself: 2 × 81
 multiply-adds per channel value at radius 40.
 
 OpenCV (``opencv-python-headless``) is imported on first use, not at import time, so the

@@ -165,7 +165,7 @@ class FrameRenderer:
         self._prev_ops: list[tuple] = []
         self._snap: Surface | None = None
         self._snap_ops: list[tuple] = []
-        #: Canvas-sized, transparent between uses: where region layers are drawn.
+        #: Canvas-sized: where layers placed at a region origin are drawn (cleared first).
         self._origin_scratch: Surface | None = None
         self.stats = FrameStats()
         self.timer = timer
@@ -491,27 +491,27 @@ class FrameRenderer:
         Rasterizers are not exact under a matrix shifted by the region origin: skia and
         cairo resample images through the inverse matrix in float / fixed point and
         quantise the bilinear weights, so ``e − x0`` instead of ``e`` moves some weights
-        a step (up to 5 levels on a downscaled photo's edges). So the layer is drawn with
-        its canvas matrix on one canvas-sized scratch surface shared by all layers, and
-        its region is copied out; the scratch is zeroed there again, so it is transparent
-        whenever a draw starts. Everything drawn lies inside the layer's device bounds,
-        which the region contains (the region surfaces rely on that already). Called once
-        per redrawn isolated layer whose region does not start at the canvas origin; costs
-        a copy and a clear of the region."""
+        a step (up to 5 levels on a downscaled photo's edges). So the layer is drawn as
+        canvas-sized isolation draws it — the rasterizer clears a canvas-sized scratch
+        (shared by all layers) and draws with the canvas matrix — and the region is
+        copied out. The clear is the rasterizer's own, not a numpy zeroing: cairo
+        composites onto a surface it knows to be clear with another operator (SOURCE for
+        OVER), which rounds some edge pixels a level apart. Everything drawn lies inside
+        the layer's device bounds, which the region contains (the region surfaces rely on
+        that already). Called once per redrawn isolated layer whose region does not start
+        at the canvas origin; costs the canvas-sized clear canvas-sized isolation pays
+        plus a copy of the region as 32-bit pixels (0.18 ms for 352×256 on the loaded
+        2-core machine), small next to the blur or the blend the region is isolated for."""
         d = self._origin_scratch
         if d is None:
             d = self._origin_scratch = self.pool.take()
-            self.rast.clear(d)
         x0, y0 = s.origin
         y1, x1 = y0 + s.height, x0 + s.width
-        window = d.buf[y0:y1, x0:x1]
-        try:
-            rt.draw(d, layer[1], layer[2], layer[3])  # type: ignore[misc]
-            self.rast.flush(d)
-            np.copyto(s.buf, window)
-        finally:  # a draw that raised may have left pixels there too
-            window.view(np.uint32).fill(0)
-            self._invalidate(d)
+        self.rast.clear(d)
+        rt.draw(d, layer[1], layer[2], layer[3])  # type: ignore[misc]
+        self.rast.flush(d)
+        # whole pixels as uint32: a strided copy of 4-byte items, 4× fewer than bytes
+        np.copyto(s.buf.view(np.uint32), d.buf.view(np.uint32)[y0:y1, x0:x1])
         self._invalidate(s)
 
     def _drop(self, idx: int) -> None:

@@ -12,7 +12,9 @@ from wavyte_core.run.parallel import ParallelFrames
 
 def mixed_audio(job: Job, start: int, end: int) -> np.ndarray | None:
     """The §5 mix of the render range, or None when no clip makes sound."""
-    segments = build_audio_manifest(job.comp, job.audio_pcm(), start, end, job.loop_periods)
+    segments = build_audio_manifest(
+        job.comp, job.audio_pcm(), start, end, job.loop_periods, job.kind_sounds()
+    )
     if not segments:
         return None
     return mix_manifest(segments, frame_to_sample(end - start, job.comp.fps))

@@ -9,6 +9,7 @@ draws it. After that, `render_into` is evaluate → plan → draw, nothing else.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,18 +21,27 @@ import numpy as np
 
 from wavyte_core.assets.levels import AudioLevels
 from wavyte_core.assets.prepare import prepare_assets
-from wavyte_core.errors import CompositionError, PluginError, RenderError
+from wavyte_core.assets.rich_text import check_text_paints, text_state_at
+from wavyte_core.errors import CompositionError, PluginError, RenderError, WavyteError
 from wavyte_core.format.model import (
     AudioAsset,
     Composition,
     ImageAsset,
     KindAsset,
     SvgAsset,
+    TextAsset,
     VideoAsset,
 )
 from wavyte_core.format.paths import resolve_asset_path
 from wavyte_core.format.validate import check_sampling, validate
-from wavyte_core.plugin.asset_host import BoundAsset, KindDrawer, PreparedKind, bind_asset
+from wavyte_core.plugin.asset_host import (
+    BoundAsset,
+    KindDrawer,
+    PreparedKind,
+    bind_asset,
+    keyed_state_at,
+)
+from wavyte_core.plugin.asset_kinds import AssetKind, KindSound
 from wavyte_core.plugin.host import bind_effect, bind_transition
 from wavyte_core.plugin.kinds import SetupContext
 from wavyte_core.plugin.prepared import (
@@ -45,28 +55,34 @@ from wavyte_core.plugin.prepared import (
     SvgRaster,
     VideoSource,
 )
-from wavyte_core.plugin.registry import Registry, default_registry
+from wavyte_core.plugin.registry import OPTIONAL_KINDS, Registry, default_registry
 from wavyte_core.plugin.roles import Surface
 from wavyte_core.plugin.specs import EffectOp, ParsedTransition
 from wavyte_core.render.frame_renderer import ClipRuntime, FrameRenderer
 from wavyte_core.render.text_draw import TextDrawer
 from wavyte_core.render.timing import StageTimer
+from wavyte_core.run.transition_check import transition_warnings
 from wavyte_core.timeline.affine import IDENTITY, max_scale, mul, transform_to_affine
 from wavyte_core.timeline.affine import scale as scale_affine
-from wavyte_core.timeline.anim import audio_levels_in, compile_anim, is_constant
+from wavyte_core.timeline.anim import LevelLookup, audio_levels_in, compile_anim, is_constant
 from wavyte_core.timeline.evaluate import Evaluator, FrameGraph, loop_period, unpaired_opacity
 from wavyte_core.timeline.layout import solve_layout
+from wavyte_core.timeline.rng import stable_hash64
 
 #: The CLI's and the reference's background, #12141c.
 DEFAULT_BACKGROUND = (18, 20, 28, 255)
 WHITE = (255, 255, 255, 255)
 
 
+#: The decoder a job uses unless told otherwise (not required when nothing is decoded).
+DEFAULT_DECODER = "pyav"
+
+
 @dataclass(frozen=True, slots=True)
 class Backends:
     rasterizer: str = "skia"
     compositor: str = "skia"
-    decoder: str = "pyav"
+    decoder: str = DEFAULT_DECODER
     encoder: str = "pyav"
 
 
@@ -86,13 +102,27 @@ def check(comp: Composition, *, registry: Registry | None = None) -> None:
     """Everything checked before a render starts: the format's validation rules, animations
     that could never be sampled, and that every effect kind is installed."""
     validate(comp)
+    check_text_paints(comp)
     check_sampling(comp)
     reg = registry or default_registry()
-    parse_asset_kinds(comp, reg)
-    parse_clip_effects(comp, reg)
+    parse_asset_kinds(comp, reg, levels_at=silent_levels)
+    parse_clip_effects(comp, reg, levels_at=silent_levels)
 
 
-def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundAsset]:
+def silent_levels(clip_start: int) -> LevelLookup:
+    """The ``AudioLevel`` lookup of checks made before any sound is decoded: level 0."""
+
+    def lookup(spec: Any) -> Callable[[int], float]:
+        return lambda f: 0.0
+
+    return lookup
+
+
+def parse_asset_kinds(
+    comp: Composition,
+    registry: Registry,
+    levels_at: Callable[[int], LevelLookup] | None = None,
+) -> dict[str, BoundAsset]:
     """Bind every kind asset (``{"Shape": ...}``, ``{"acme.particles": ...}``) to its
     installed kind: its JSON validated, its animated values compiled. An uninstalled kind
     or a bad value is a `CompositionError` naming its JSON path."""
@@ -111,7 +141,12 @@ def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundA
             have = ", ".join(registry.asset_kind_names()) or "none"
             raise CompositionError(
                 member_path(apath, asset.kind),
-                f"unknown asset kind '{asset.kind}' (installed: {have})",
+                f"unknown asset kind '{asset.kind}' (installed: {have})"
+                + (
+                    f"; install it: {OPTIONAL_KINDS[asset.kind]}"
+                    if asset.kind in OPTIONAL_KINDS
+                    else ""
+                ),
             )
         out[key] = bind_asset(
             spec,
@@ -119,7 +154,56 @@ def parse_asset_kinds(comp: Composition, registry: Registry) -> dict[str, BoundA
             member_path(apath, asset.kind),
             secs_per_frame=spf,
             seed=stable_hash64(comp.seed, key),
+            levels=levels_at(0) if levels_at is not None else None,
         )
+    return out
+
+
+def follows_sound(asset: KindAsset) -> bool:
+    """Whether a kind asset animates a value with ``AudioLevel`` (then each clip binds it
+    with its own start: levels are read at timeline frames)."""
+    return "AudioLevel" in json.dumps(asset.params, default=str)
+
+
+def kind_sounds(
+    comp: Composition,
+    root: Path,
+    kinds: dict[str, BoundAsset],
+    extra: dict[str, Any],
+    decoder: Any = None,
+) -> dict[str, KindSound]:
+    """The sound of every kind asset that makes one (`AssetKind.sound`), asked once, by
+    the process that mixes the audio."""
+    from wavyte_core.format.load import member_path
+    from wavyte_core.plugin.asset_kinds import PrepareContext
+
+    out: dict[str, KindSound] = {}
+    fps = comp.fps.num / comp.fps.den if comp.fps.den else 0.0
+    used = {c.asset for t in comp.tracks for c in t.clips}
+    for key, bound in kinds.items():
+        cls = bound.spec.kind
+        if key not in used or cls.sound.__func__ is AssetKind.sound.__func__:  # type: ignore[attr-defined]
+            continue
+        asset = comp.assets[key]
+        ctx = PrepareContext(
+            key=key,
+            path=member_path(member_path("assets", key), getattr(asset, "kind", "")),
+            assets_root=root,
+            canvas=(comp.canvas.width, comp.canvas.height),
+            fps=fps,
+            seed=bound.seed,
+            composition=comp,
+            decoder=decoder,
+            extra=dict(extra),
+        )
+        try:
+            sound = cls.sound(bound.first, ctx)
+        except WavyteError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"{ctx.path}: asset kind '{cls.name}' sound failed: {exc!r}") from exc
+        if sound is not None and len(sound.pcm):
+            out[key] = sound
     return out
 
 
@@ -134,12 +218,16 @@ def loop_periods(comp: Composition, assets: PreparedAssets | None) -> dict[str, 
 
 
 def parse_clip_effects(
-    comp: Composition, registry: Registry, assets_root: Path | None = None
+    comp: Composition,
+    registry: Registry,
+    assets_root: Path | None = None,
+    levels_at: Callable[[int], LevelLookup] | None = None,
 ) -> list[ClipEffects]:
     """Parse every effect and transition of every clip (track-major order) into plugin
     objects. An unknown effect kind or a bad param is a `CompositionError` naming its JSON
-    path; unknown transition kinds are allowed (the format treats them as fades), plugin
-    transition kinds with bad params are errors.
+    path; unknown un-namespaced transition kinds are allowed (the format treats them as
+    fades), an unknown namespaced kind (``vendor.kind``) and plugin transition kinds with
+    bad params are errors.
 
     With ``assets_root`` None this only validates: plugin kinds are not instantiated (no
     ``setup``, no I/O)."""
@@ -153,6 +241,7 @@ def parse_clip_effects(
         for ci, clip in enumerate(track.clips):
             base = f"tracks[{ti}].clips[{ci}]"
             seed = stable_hash64(comp.seed, clip.id)
+            levels = levels_at(clip.range.start) if levels_at is not None else None
 
             def ctx(path: str) -> SetupContext | None:
                 if assets_root is None:
@@ -169,19 +258,26 @@ def parse_clip_effects(
                 if spec is None:
                     have = ", ".join(registry.effect_kinds()) or "none"
                     raise CompositionError(
-                        f"{where}.kind", f"unknown effect kind '{kind}' (installed: {have})"
+                        f"{where}.kind",
+                        f"unknown effect kind '{kind}' (installed: {have}){registry.not_loaded()}",
                     )
                 if spec.effect is not None:
                     ops.append(
-                        bind_effect(spec, fx.params, f"{where}.params", ctx(f"{where}.params"), spf)
+                        bind_effect(
+                            spec, fx.params, f"{where}.params", ctx(f"{where}.params"), spf, levels
+                        )
                     )
                     continue
                 try:
                     ops.append(spec.parse(fx.params))  # type: ignore[misc]
                 except ValueError as exc:
                     raise CompositionError(f"{where}.params", str(exc)) from None
-            t_in = _parse_transition(clip.transition_in, registry, f"{base}.transition_in", ctx)
-            t_out = _parse_transition(clip.transition_out, registry, f"{base}.transition_out", ctx)
+            t_in = _parse_transition(
+                clip.transition_in, registry, f"{base}.transition_in", ctx, levels
+            )
+            t_out = _parse_transition(
+                clip.transition_out, registry, f"{base}.transition_out", ctx, levels
+            )
             out.append(_fold(ops, t_in, t_out))
     return out
 
@@ -223,14 +319,24 @@ def _parse_transition(
     registry: Registry,
     path: str,
     ctx: Callable[[str], SetupContext | None],
+    levels: LevelLookup | None = None,
 ) -> ParsedTransition | None:
     if spec is None:
         return None
-    kind = registry.transitions.get(spec.kind.strip().lower())
+    name = spec.kind.strip().lower()
+    kind = registry.transitions.get(name)
     if kind is None:
+        if "." in name:  # a plugin's namespace: a typo or a plugin not installed
+            have = ", ".join(k for k in registry.transition_kinds() if "." in k) or "none"
+            raise CompositionError(
+                f"{path}.kind",
+                f"unknown transition kind '{name}' (plugin transition kinds installed: {have}; "
+                "only the format's own un-namespaced kinds fall back to a fade)"
+                + registry.not_loaded(),
+            )
         return None
     if kind.transition is not None:
-        return bind_transition(kind, spec.params, path + ".params", ctx(path + ".params"))
+        return bind_transition(kind, spec.params, path + ".params", ctx(path + ".params"), levels)
     try:
         return kind.parse(spec.params)  # type: ignore[misc]
     except ValueError:
@@ -251,19 +357,28 @@ class Job:
         timings: bool = False,
         workers: int = 1,
         audio: bool = True,
+        chain: tuple[Path, ...] = (),
     ) -> None:
         """``workers > 1`` starts a pool of render processes that prepare and draw; this
         process then prepares only sound and takes the asset sizes (for the layout) from
         the workers — it prepares its own drawing state on first use (``render_into``).
-        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it)."""
+        ``audio=False`` leaves sound undecoded (the workers' jobs: they never mix it).
+        ``chain``: the composition files this one is nested in (outermost first), for
+        nested ``Composition`` assets to refuse cycles and depth."""
         self.comp = comp
+        self.chain = chain
         self.pool: Any = None
         self.timer = StageTimer() if timings else None
         self.backends = backends
         self.registry = reg = registry or default_registry()
         self.root = Path(assets_root)
-        self.kinds = parse_asset_kinds(comp, reg)
-        self.effects = parse_clip_effects(comp, reg, self.root)
+        #: level tables of AudioLevel animations, computed on first use (at prepare time)
+        self.levels = AudioLevels(comp, self._pcm_for_levels, self._level_loop_periods)
+        self.kinds = parse_asset_kinds(comp, reg, self.levels.lookup_at)
+        self.effects = parse_clip_effects(comp, reg, self.root, self.levels.lookup_at)
+        #: Plugin transitions that cannot pair (they render as plain fades), reported by
+        #: every render of the job (`transition_check`).
+        self.warnings: list[str] = transition_warnings(comp, reg)
         self.background = background
         self.assets: PreparedAssets | None = None
         self._renderer: FrameRenderer | None = None
@@ -271,6 +386,10 @@ class Job:
         self.compositor: Any = None
         self.decoder: Any = None
         self.audio_decoder: Any = None
+        if backends.decoder != DEFAULT_DECODER and not self._needs_decoder():
+            # A decoder named explicitly is checked even when nothing needs decoding: a
+            # misspelt --decoder is an error, not silently ignored until media is added.
+            reg.spec("decoder", backends.decoder)
         try:
             if workers > 1:
                 # The workers start first: their interpreter start, imports and preparation
@@ -291,7 +410,7 @@ class Job:
                 self.assets = prepare_assets(
                     comp, self.root, self.decoder, svg_renderer=None, svg_scales={},
                     audio_decoder=self.audio_decoder, visual=False, audio=audio,
-                    kinds=self.kinds,
+                    kinds=self.kinds, kind_extra=self._kind_extra(),
                 )  # fmt: skip
                 sizes = self.pool.wait_ready(every=False)
                 self._layout(sizes)
@@ -344,6 +463,7 @@ class Job:
             audio_decoder=self.audio_decoder,
             audio=audio,
             kinds=self.kinds,
+            kind_extra=self._kind_extra(),
         )
         self._layout(self.assets.sizes())
         self._renderer = self._build_renderer()
@@ -353,12 +473,7 @@ class Job:
         self.layout = solve_layout(self.comp, sizes)
         #: Video asset key → loop period (s) of the looping videos: picture and sound repeat
         self.loop_periods = loop_periods(self.comp, self.assets)
-        #: level tables of AudioLevel animations, computed on first use (here, at prepare)
-        self.levels = AudioLevels(self.comp, self._pcm_for_levels, self.loop_periods)
-        states = [
-            self.kinds[info_key].state_at() if info_key in self.kinds else None
-            for info_key in (c.asset for t in self.comp.tracks for c in t.clips)
-        ]
+        states = [self._kind_state(c) for t in self.comp.tracks for c in t.clips]
         self.evaluator = Evaluator(
             self.comp,
             self.layout,
@@ -367,6 +482,25 @@ class Job:
             media_durations=self.assets.media_durations() if self.assets is not None else None,
             levels_at=self.levels.lookup_at,
         )
+
+    def _state_fn(self, key: str, clip_start: int = 0) -> Callable[[int], Any] | None:
+        """Per clip-local frame, what an asset's drawing depends on (None: nothing changes):
+        an animated or frame-varying kind's values (or its own frame state, when prepared
+        here), a Text asset's animated letter spacing and paint."""
+        if key in self.kinds:
+            item = None
+            if self.assets is not None and key in self.assets.keys:
+                item = self.assets.items[self.assets.keys.index(key)]
+            if isinstance(item, PreparedKind):
+                keyed = keyed_state_at(item)
+                if keyed is not None:
+                    return keyed
+            return self.kinds[key].state_at(clip_start)
+        asset = self.comp.assets.get(key)
+        if isinstance(asset, TextAsset) and asset.typographic:
+            seed = stable_hash64(self.comp.seed, key)
+            return text_state_at(asset, self.comp.fps.secs_per_frame, seed)
+        return None
 
     def _build_renderer(self) -> FrameRenderer:
         comp = self.comp
@@ -530,7 +664,7 @@ class Job:
         elif isinstance(item, ShapedText):
             fn = partial(_draw_text, r.draw_text, r.prepare_text(item))
         elif isinstance(item, RichText):
-            fn = TextDrawer(r, item.ops).draw
+            fn = TextDrawer(r, item).draw
         elif isinstance(item, ImagePixels):
             fn = partial(_draw_image, r.draw_image, r.prepare_image(item.pixels))
         elif isinstance(item, SvgRaster):
@@ -578,21 +712,90 @@ class Job:
     def new_surface(self) -> Surface:
         return Surface.alloc(self.width, self.height)
 
+    def _kind_extra(self) -> dict[str, Any]:
+        """What asset kinds may use beyond `PrepareContext`'s fields (see `nested`)."""
+        return {
+            "backends": self.backends,
+            "registry": self.registry,
+            "chain": self.chain,
+            "audio_decoder": self.audio_decoder,
+        }
+
+    def _kind_state(self, clip: Any) -> Callable[[int], Any] | None:
+        """The per-frame state of a clip's asset (`_state_fn`). A kind that follows a
+        sound is bound again for this clip: its levels are read at the clip's timeline
+        frames."""
+        bound = self.kinds.get(clip.asset)
+        asset = self.comp.assets.get(clip.asset)
+        if (
+            bound is not None
+            and clip.range.start != 0
+            and isinstance(asset, KindAsset)
+            and follows_sound(asset)
+        ):
+            from wavyte_core.format.load import member_path
+            from wavyte_core.timeline.rng import stable_hash64
+
+            spf = self.comp.fps.den / self.comp.fps.num
+            bound = bind_asset(
+                bound.spec,
+                asset.params,
+                member_path(member_path("assets", clip.asset), asset.kind),
+                secs_per_frame=spf,
+                seed=stable_hash64(self.comp.seed, clip.asset),
+                levels=self.levels.lookup_at(clip.range.start),
+            )
+            return bound.state_at(clip.range.start)
+        return self._state_fn(clip.asset, clip.range.start)
+
+    def _level_loop_periods(self) -> dict[str, float | None]:
+        """Loop periods for the sound level tables: from the prepared assets when they
+        exist, else read now (a level table can be needed while effects are bound)."""
+        if getattr(self, "loop_periods", None) is not None:
+            return self.loop_periods
+        durations: dict[str, float | None] = {}
+        for key, a in self.comp.assets.items():
+            if isinstance(a, VideoAsset) and a.loop and a.trim_end_sec is None:
+                path = resolve_asset_path(self.root, a.source, f"assets.{key}.Video.source")
+                decoder = getattr(self, "decoder", None) or self.registry.create(
+                    "decoder", self.backends.decoder
+                )
+                session = decoder.open_video(path)
+                try:
+                    durations[key] = getattr(session, "duration", None)
+                finally:
+                    session.close()
+        return {
+            key: loop_period(a, durations.get(key))
+            for key, a in self.comp.assets.items()
+            if isinstance(a, VideoAsset) and a.loop
+        }
+
     def _pcm_for_levels(self, key: str) -> np.ndarray | None:
         """An asset's sound for its level table: the decoded PCM when this process has it,
         else decoded now (render workers and muted stems are not decoded for the mix)."""
-        pcm = self.audio_pcm().get(key)
+        pcm = self.audio_pcm().get(key) if getattr(self, "assets", None) is not None else None
         if pcm is not None and len(pcm):
             return pcm
         asset = self.comp.assets[key]
         tag = "Audio" if isinstance(asset, AudioAsset) else "Video"
         path = resolve_asset_path(self.root, asset.source, f"assets.{key}.{tag}.source")
-        decoder = self._audio_decoder() if self.decoder is not None else None
-        if decoder is None:
-            decoder = self.registry.create("decoder", self.backends.decoder)
-        if not hasattr(decoder, "decode_audio"):
+        reg = self.registry
+        names = [self.backends.decoder, *reg.available("decoder")]
+        name = next((n for n in names if "audio" in reg.spec("decoder", n).capabilities), None)
+        if name is None:
             return None
-        return decoder.decode_audio(path)
+        return reg.create("decoder", name).decode_audio(path)
+
+    def kind_sounds(self) -> dict[str, KindSound]:
+        """The sound of the kind assets that make one (nested compositions), computed on
+        first use (when the mix is made) and kept."""
+        sounds = getattr(self, "_kind_sounds", None)
+        if sounds is None:
+            sounds = self._kind_sounds = kind_sounds(
+                self.comp, self.root, self.kinds, self._kind_extra(), self.audio_decoder
+            )
+        return sounds
 
     def audio_pcm(self) -> dict[str, np.ndarray | None]:
         """Decoded PCM per asset key (Audio assets and Video assets with sound)."""

@@ -191,6 +191,8 @@ def render_to_file(
         raise RenderError(f"workers must be >= 1 (got {workers})")
     fps = Fraction(comp.fps.num, comp.fps.den)
     report = RenderReport()
+    for message in getattr(job, "warnings", ()):
+        _warn(report, message)
     audio = mixed_audio(job, start, end) if with_audio else None
     if audio is not None and spec.audio_codec is None:
         _warn(

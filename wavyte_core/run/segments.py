@@ -502,7 +502,7 @@ def _mix_audio(
 ) -> np.ndarray | None:
     """The §5 mix of the plan's range, decoded and mixed once in the coordinator."""
     from wavyte_core.assets.audio import build_audio_manifest, frame_to_sample, mix_manifest
-    from wavyte_core.format.model import AudioAsset, VideoAsset
+    from wavyte_core.format.model import AudioAsset, KindAsset, VideoAsset
     from wavyte_core.format.paths import resolve_asset_path
     from wavyte_core.plugin.registry import default_registry
 
@@ -512,7 +512,8 @@ def _mix_audio(
         if isinstance(a, (AudioAsset, VideoAsset)) and not a.muted and a.volume > 0
     }
     used = {clip.asset for track in comp.tracks for clip in track.clips}
-    if not sound.keys() & used:
+    kinds_used = any(isinstance(comp.assets.get(k), KindAsset) for k in used)
+    if not sound.keys() & used and not kinds_used:
         return None
     reg = registry or default_registry()
     name = backends.decoder
@@ -531,8 +532,17 @@ def _mix_audio(
         tag = "Audio" if isinstance(asset, AudioAsset) else "Video"
         path = resolve_asset_path(root, asset.source, f"assets.{key}.{tag}.source")
         pcm[key] = decoder.decode_audio(path)
+    from wavyte_core.run.job import kind_sounds, parse_asset_kinds
+
+    kinds = parse_asset_kinds(comp, reg)
+    extra = {"backends": backends, "registry": reg, "chain": (), "audio_decoder": decoder}
     segs = build_audio_manifest(
-        comp, pcm, plan.start, plan.end, _loop_periods(comp, root, backends, reg)
+        comp,
+        pcm,
+        plan.start,
+        plan.end,
+        _loop_periods(comp, root, backends, reg),
+        kind_sounds(comp, root, kinds, extra, decoder),
     )
     if not segs:
         return None

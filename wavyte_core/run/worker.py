@@ -25,7 +25,7 @@ import numpy as np
 
 
 def serve(rx: Connection, tx: Connection) -> None:
-    from wavyte_core.errors import WavyteError
+    from wavyte_core.errors import WavyteError, debug_enabled
     from wavyte_core.plugin.roles import Surface
     from wavyte_core.render.blur import set_blur_threads
     from wavyte_core.run.job import Job
@@ -84,6 +84,8 @@ def serve(rx: Connection, tx: Connection) -> None:
     except EOFError:
         return  # the parent went away: just exit
     except WavyteError as exc:
+        if debug_enabled():  # the parent gets one line; the traceback is only here
+            traceback.print_exc()
         _send_quietly(tx, ("error", _portable(exc)))
     except BaseException:
         _send_quietly(tx, ("error", f"worker crashed:\n{traceback.format_exc()}"))

@@ -25,7 +25,7 @@ from typing import Any
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
 from wavyte_core.format.paint import Animated
-from wavyte_core.timeline.anim import compile_anim
+from wavyte_core.timeline.anim import LevelLookup, compile_anim
 
 __all__ = ["anim_component", "compile_leaf", "compile_tree", "round_away"]
 
@@ -73,12 +73,19 @@ def anim_component(anim: m.Anim, k: int, n: int, path: str) -> m.Anim:
     return m.Expr(replace(node, inner=anim_component(node.inner, k, n, path)))
 
 
-def compile_leaf(leaf: Animated, *, secs_per_frame: float, seed: int, path: str = "") -> Sampler:
-    """``sample(clip_local_frame)`` of one animated leaf."""
+def compile_leaf(
+    leaf: Animated,
+    *,
+    secs_per_frame: float,
+    seed: int,
+    path: str = "",
+    levels: LevelLookup | None = None,
+) -> Sampler:
+    """``sample(clip_local_frame)`` of one animated leaf (``levels``: see `compile_anim`)."""
     n = {"number": 1, "colour": 4, "point": 2}[leaf.kind]
     fns = [
         compile_anim(anim_component(leaf.anim, k, n, path), "f64", secs_per_frame=secs_per_frame,
-                     seed=seed)
+                     seed=seed, levels=levels)
         for k in range(n)
     ]  # fmt: skip
     lo, hi = leaf.min, leaf.max
@@ -106,22 +113,29 @@ def compile_leaf(leaf: Animated, *, secs_per_frame: float, seed: int, path: str 
 
 
 def compile_tree(
-    value: Any, *, secs_per_frame: float, seed: int, path: str = ""
+    value: Any,
+    *,
+    secs_per_frame: float,
+    seed: int,
+    path: str = "",
+    levels: LevelLookup | None = None,
 ) -> tuple[Any, Sampler | None]:
     """``(value at frame 0, sample or None)``; None when nothing in ``value`` is animated
-    (then the first value holds on every frame)."""
-    fn = _compile(value, secs_per_frame, seed, path)
+    (then the first value holds on every frame). ``levels``: see `compile_anim`."""
+    fn = _compile(value, secs_per_frame, seed, path, levels)
     if fn is None:
         return value, None
     return fn(0), fn
 
 
-def _compile(value: Any, spf: float, seed: int, path: str) -> Sampler | None:
+def _compile(
+    value: Any, spf: float, seed: int, path: str, levels: LevelLookup | None = None
+) -> Sampler | None:
     if isinstance(value, Animated):
-        return compile_leaf(value, secs_per_frame=spf, seed=seed, path=path)
+        return compile_leaf(value, secs_per_frame=spf, seed=seed, path=path, levels=levels)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = [f.name for f in dataclasses.fields(value)]
-        parts = [_compile(getattr(value, n), spf, seed, f"{path}.{n}") for n in names]
+        parts = [_compile(getattr(value, n), spf, seed, f"{path}.{n}", levels) for n in names]
         if all(p is None for p in parts):
             return None
         cls = type(value)
@@ -131,7 +145,7 @@ def _compile(value: Any, spf: float, seed: int, path: str) -> Sampler | None:
         ]
         return lambda f: cls(*[g(f) for g in getters])
     if isinstance(value, tuple):
-        parts = [_compile(x, spf, seed, f"{path}[{i}]") for i, x in enumerate(value)]
+        parts = [_compile(x, spf, seed, f"{path}[{i}]", levels) for i, x in enumerate(value)]
         if all(p is None for p in parts):
             return None
         getters = [p if p is not None else _const(x) for x, p in zip(value, parts, strict=True)]

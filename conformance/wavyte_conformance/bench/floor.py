@@ -11,7 +11,7 @@ The loop's per-frame work is hand-written: per layer a linear interpolation of i
 keyframes, a fade factor for its transitions, one skia draw call. Setup (untimed) reads the
 numbers from the scene's JSON and borrows the engine's prepare for the assets (decoded
 photo, shaped text outline, rasterised SVG) so both draw the same glyphs and pixels.
-Supported: Path, Text, Image and Svg assets, Linear/Hold keyframes with Linear easing,
+Supported: Path, Text, Image, Svg and Shape assets, Linear/Hold keyframes with Linear easing,
 unpaired fades and coinciding crossfades (drawn as two fades, the same opacities), and the
 blur effect (a skia blur image filter). Scenes with video have no hand-written floor.
 
@@ -67,7 +67,8 @@ class _Layer:
     olinear: bool
     fade_in: int
     fade_out: int
-    draw: Any  # (canvas, opacity) -> None
+    draw: Any  # (canvas, opacity) -> None, or (canvas, opacity, local frame) for shapes
+    framed: bool = False
 
 
 def _keys(anim: dict[str, Any], what: str) -> tuple[list[int], list[Any], bool]:
@@ -114,6 +115,7 @@ class HandWrittenScene:
         import skia
 
         import wavyte_core as wv
+        from wavyte_core.plugin.asset_host import PreparedKind
         from wavyte_core.plugin.prepared import ImagePixels, PathGeometry, ShapedText, SvgRaster
 
         self.skia = skia
@@ -140,6 +142,8 @@ class HandWrittenScene:
                 native[key] = ("image", (self._image(item.pixels), 1.0, 1.0))
             elif isinstance(item, SvgRaster):
                 native[key] = ("image", (self._image(item.pixels), *item.local_scale))
+            elif isinstance(item, PreparedKind) and "Shape" in doc["assets"][key]:
+                native[key] = ("shape", HandShape(doc["assets"][key]["Shape"], item))
             else:
                 raise NoFloor(f"asset {key}: {type(item).__name__}")
         order = []
@@ -186,6 +190,11 @@ class HandWrittenScene:
         if c["props"]["blend"] != "Normal":
             raise NoFloor("blend modes")
         kind, obj = native
+        if kind == "shape":
+            return _Layer(
+                c["range"]["start"], c["range"]["end"], tk, [_tvalue(v) for v in tv], tl,
+                ok, ov, ol, 0, 0, obj.draw, True,
+            )  # fmt: skip
         paint = skia.Paint(AntiAlias=True)
         if native[0] == "image":
             # The known skia-python trick (DESIGN.md): an identity colour filter moves image
@@ -263,7 +272,10 @@ class HandWrittenScene:
             canvas.scale(sx, sy)
             if ax or ay:
                 canvas.translate(-ax, -ay)
-            L.draw(canvas, min(o, 1.0))
+            if L.framed:
+                L.draw(canvas, min(o, 1.0), lf)
+            else:
+                L.draw(canvas, min(o, 1.0))
             canvas.restore()
 
     def run(self, out: Path, crf: int = 23, preset: str = "medium") -> FloorResult:
@@ -284,6 +296,127 @@ class HandWrittenScene:
                 container.mux(st.encode(vf))
             container.mux(st.encode(None))
         return FloorResult(time.perf_counter() - t0, self.frames)
+
+
+class HandShape:
+    """A Shape asset drawn the way one would by hand in skia: the outline built once (the
+    engine's geometry, so both draw the same curves), paints and stroke settings built
+    once, and per frame only what animates rebuilt natively: a gradient shader whose end
+    moves, a dash effect whose offset marches, a trimmed outline cut with
+    ``skia.PathMeasure.getSegment``. Supports what the ``shapes`` scene uses (static
+    geometry; animated gradient ``end``, ``dash_offset`` and ``trim.end``)."""
+
+    def __init__(self, body: dict[str, Any], item: Any) -> None:
+        import skia
+        from wavyte_backend_skia.rasterizer import build_path
+
+        from wavyte_core.assets.shape_kind import geometry_path
+
+        self.skia = skia
+        spec = item.bound.first
+        if item.bound.sample is not None and not set(_animated(body)) <= {
+            "fill.LinearGradient.end", "stroke.dash_offset", "trim.end",
+        }:  # fmt: skip
+            raise NoFloor(f"shape animates {_animated(body)}")
+        self.path = build_path(geometry_path(spec.geometry))
+        self.length = skia.PathMeasure(self.path, False).getLength()
+        self.fill = self.stroke = None
+        self.fill_alpha = self.stroke_alpha = 1.0
+        self.grad_end: Any = None
+        fill = body.get("fill", {"Solid": "#ffffff"})
+        if fill is not None:
+            self.fill, self.fill_alpha = self._paint(fill)
+        st = body.get("stroke")
+        self.dash: tuple[list[float], Any] | None = None
+        if st is not None:
+            self.stroke, self.stroke_alpha = self._paint(st.get("paint", {"Solid": "#ffffff"}))
+            p = self.stroke
+            p.setStyle(skia.Paint.kStroke_Style)
+            p.setStrokeWidth(st["width"])
+            p.setStrokeJoin(
+                {"Miter": skia.Paint.kMiter_Join, "Round": skia.Paint.kRound_Join,
+                 "Bevel": skia.Paint.kBevel_Join}[st.get("join", "Miter")]
+            )  # fmt: skip
+            p.setStrokeCap(
+                {"Butt": skia.Paint.kButt_Cap, "Round": skia.Paint.kRound_Cap,
+                 "Square": skia.Paint.kSquare_Cap}[st.get("cap", "Butt")]
+            )  # fmt: skip
+            if st.get("dash"):
+                off = st.get("dash_offset", 0.0)
+                if isinstance(off, dict):
+                    self.dash = (list(st["dash"]), _keys(off, "dash_offset"))
+                else:
+                    p.setPathEffect(skia.DashPathEffect.Make(list(st["dash"]), off))
+        trim = body.get("trim")
+        self.trim = (
+            _keys(trim["end"], "trim.end") if trim and isinstance(trim.get("end"), dict) else None
+        )
+
+    def _paint(self, paint: dict[str, Any]) -> tuple[Any, float]:
+        skia = self.skia
+        p = skia.Paint(AntiAlias=True)
+        ((tag, v),) = paint.items()
+        if tag == "Solid":
+            r, g, b, a = _rgba(v)
+            p.setColor4f(skia.Color4f(r, g, b, a))
+            return p, a
+        cols = [skia.Color4f(*_rgba(s["color"])) for s in v["stops"]]
+        pos = [s["offset"] for s in v["stops"]]
+        flags = int(skia.GradientShader.kInterpolateColorsInPremul_Flag)
+        if tag == "LinearGradient":
+            if isinstance(v["end"], dict):
+                self.grad_end = (v["start"], cols, pos, _keys(v["end"], "end"))
+            else:
+                p.setShader(skia.GradientShader.MakeLinear(
+                    [skia.Point(*v["start"]), skia.Point(*v["end"])], cols, pos,
+                    skia.TileMode.kClamp, flags=flags))  # fmt: skip
+        else:
+            p.setShader(skia.GradientShader.MakeTwoPointConical(
+                skia.Point(*v["focal"]), 0.0, skia.Point(*v["center"]), v["radius"], cols, pos,
+                skia.TileMode.kClamp, flags=flags))  # fmt: skip
+        return p, 1.0
+
+    def draw(self, canvas: Any, o: float, lf: int) -> None:
+        skia = self.skia
+        if self.fill is not None:
+            if self.grad_end is not None:
+                start, cols, pos, (k, v, lin) = self.grad_end
+                end = _sample(k, [tuple(x) for x in v], lin, lf)
+                self.fill.setShader(skia.GradientShader.MakeLinear(
+                    [skia.Point(*start), skia.Point(*end)], cols, pos, skia.TileMode.kClamp,
+                    flags=int(skia.GradientShader.kInterpolateColorsInPremul_Flag)))  # fmt: skip
+            self.fill.setAlphaf(self.fill_alpha * o)
+            canvas.drawPath(self.path, self.fill)
+        if self.stroke is not None:
+            path = self.path
+            if self.trim is not None:
+                k, v, lin = self.trim
+                end = _sample(k, v, lin, lf)
+                path = skia.Path()
+                skia.PathMeasure(self.path, False).getSegment(0.0, end * self.length, path, True)
+            if self.dash is not None:
+                intervals, (k, v, lin) = self.dash
+                phase = _sample(k, v, lin, lf)
+                self.stroke.setPathEffect(skia.DashPathEffect.Make(intervals, phase))
+            self.stroke.setAlphaf(self.stroke_alpha * o)
+            canvas.drawPath(path, self.stroke)
+
+
+def _rgba(v: Any) -> tuple[float, float, float, float]:
+    if isinstance(v, str):
+        h = v.lstrip("#")
+        vals = [int(h[i : i + 2], 16) for i in range(0, len(h), 2)] + [255]
+        return (vals[0] / 255, vals[1] / 255, vals[2] / 255, vals[3] / 255)
+    return (v[0] / 255, v[1] / 255, v[2] / 255, v[3] / 255)
+
+
+def _animated(v: Any, path: str = "") -> list[str]:
+    """The JSON paths of the Keyframes in a shape's body."""
+    if isinstance(v, dict):
+        if "Keyframes" in v:
+            return [path]
+        return [x for k, w in v.items() for x in _animated(w, f"{path}.{k}" if path else k)]
+    return []
 
 
 # -------------------------------------------------------------------- encode only

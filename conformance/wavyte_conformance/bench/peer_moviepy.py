@@ -1,7 +1,8 @@
 """The peer comparison: the benchmark scenes written with MoviePy 2.x.
 
-Standalone on purpose: it runs in its own virtual environment (``.venv-moviepy`` beside
-this file, created by ``conformance.bench.peer`` on demand), so MoviePy is never a
+Standalone on purpose: it runs in its own virtual environment
+(``~/.cache/wavyte/bench/venv-moviepy``, created by ``wavyte_conformance.bench.peer`` on
+demand), so MoviePy is never a
 dependency of wavyte, and it imports nothing from wavyte. It builds the scene the way a
 MoviePy user would (ImageClip, TextClip, shapes as RGBA images, CompositeVideoClip,
 CrossFadeIn/Out, per-frame resize/rotate/position functions), writes it with the same codec

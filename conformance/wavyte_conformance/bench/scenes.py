@@ -15,6 +15,8 @@ and its assets live under ``SceneDoc.root``:
   picture-in-picture video that moves, and a title. The two source videos are generated
   once per size with PyAV into the cache.
 - ``many_layers``: 50 animated layers (shapes, photo thumbnails, labels), every one moving.
+- ``shapes``: 50 animated Shape assets (gradients, strokes, dashes, trims), every one
+  moving, one in three also animating its own values.
 
 Sizes scale the 640×360 design uniformly (``s = W / 640``), fonts included.
 """
@@ -457,6 +459,96 @@ def many_layers(w: int, h: int, frames: int, cache: Path, n: int = 50) -> SceneD
     return SceneDoc("many_layers", composition(w, h, frames, assets, [track("main", clips)]), root)
 
 
+def shapes(w: int, h: int, frames: int, cache: Path, n: int = 50) -> SceneDoc:
+    """``n`` animated Shape assets (format 0.3) in a 10-column grid: rounded rects,
+    ellipses, stars, polygons and lines with solid, linear and radial gradient fills,
+    strokes (every third dashed). Every shape moves and turns (its transform); one in three
+    also animates its own values: a draw-on trim, a marching dash offset, or a moving
+    gradient end (so its drawing changes every frame)."""
+    root = asset_root(cache)
+    s = w / BASE_W
+    last = max(frames - 1, 1)
+    rng = random.Random(18)
+    palette = ["#ff5a36", "#ffd166", "#06d6a0", "#118ab2", "#c77dff", "#ef476f"]
+    assets: dict[str, Any] = {"bg": {"Path": {"svg_path_d": rect_d(w, h)}}}
+    clips = [clip("bg", "bg", 0, frames, const(xf(0, 0)), const(0.1))]
+    for i in range(n):
+        size = 40 * s
+        kind = ("rect", "ellipse", "star", "polygon", "line")[i % 5]
+        geometry = {
+            "rect": {"Rect": {"width": size, "height": size * 0.7, "corner_radius": 8 * s}},
+            "ellipse": {"Ellipse": {"width": size, "height": size * 0.8}},
+            "star": {"Star": {"points": 5, "outer_radius": size / 2, "inner_radius": size / 4.5}},
+            "polygon": {"Polygon": {"sides": 6, "radius": size / 2, "corner_radius": 4 * s}},
+            "line": {"Line": {"from": [0, size], "to": [size, 0]}},
+        }[kind]
+        c0, c1 = palette[i % 6], palette[(i + 2) % 6]
+        animated_values = i % 3 == 0
+        fill: Any
+        paint = i % 3
+        if kind == "line":
+            fill = None
+        elif paint == 0:
+            fill = {"Solid": c0}
+        elif paint == 1:
+            end: Any = [size, size]
+            if animated_values:
+                end = keys([(0, [size * 0.2, 0.0]), (last, [size, size])])
+            fill = {"LinearGradient": {"start": [0, 0], "end": end, "stops": [
+                {"offset": 0, "color": c0}, {"offset": 1, "color": c1}]}}  # fmt: skip
+        else:
+            fill = {"RadialGradient": {"center": [size / 2, size / 2], "radius": size / 2,
+                    "focal": [size * 0.35, size * 0.35], "stops": [
+                        {"offset": 0, "color": "#ffffff"}, {"offset": 1, "color": c0}]}}  # fmt: skip
+        body: dict[str, Any] = {"geometry": geometry}
+        if fill is not None or kind != "line":
+            body["fill"] = fill
+        if kind == "line" or i % 2 == 0:
+            stroke: dict[str, Any] = {"width": 3 * s, "paint": {"Solid": c1}, "join": "Round"}
+            if kind == "line":
+                stroke["cap"] = "Round"
+            if i % 3 == 1 or kind == "line":
+                stroke["dash"] = [8 * s, 4 * s]
+                if animated_values:
+                    stroke["dash_offset"] = keys([(0, 0.0), (last, 48 * s)])
+            body["stroke"] = stroke
+            if animated_values and "dash" not in stroke:
+                body["trim"] = {"end": keys([(0, 0.0), (last, 1.0)])}
+        assets[f"s{i:02d}"] = {"Shape": body}
+        col, row = i % 10, i // 10
+        x0, y0 = (20 + col * 62) * s, (20 + row * 68) * s
+        dx, dy = rng.uniform(-15, 15) * s, rng.uniform(-15, 15) * s
+        spin = rng.uniform(-math.pi, math.pi)
+        clips.append(
+            clip(
+                f"s{i:02d}",
+                f"s{i:02d}",
+                0,
+                frames,
+                keys(
+                    [
+                        (0, xf(x0 + size / 2, y0 + size / 2, 0.0, 1.0, 1.0, size / 2, size / 2)),
+                        (
+                            last,
+                            xf(
+                                x0 + dx + size / 2,
+                                y0 + dy + size / 2,
+                                spin,
+                                1.0,
+                                1.0,
+                                size / 2,
+                                size / 2,
+                            ),
+                        ),
+                    ]
+                ),  # fmt: skip
+                const(1.0),
+                z=1 + i,
+            )
+        )
+    return SceneDoc("shapes", composition(w, h, frames, assets, [track("main", clips)]), root)
+
+
 # ---------------------------------------------------------------- source videos
 
 
@@ -505,6 +597,7 @@ SCENES: dict[str, Callable[[int, int, int, Path], SceneDoc]] = {
     "video": video,
     "many_layers": many_layers,
     "blur40": blur40,
+    "shapes": shapes,
 }
 
 

@@ -60,8 +60,20 @@ def bench(
         "prores+alpha (default: every codec and alpha variant; 'none' skips the axis).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines or table."),
+    kind: list[str] = typer.Option(
+        [],
+        "--kind",
+        help="Instead: time these installed effect/transition kinds on a full 1080p layer "
+        "(each declared example) and flag those above the per-kind budget.",
+    ),
+    budget_ms: float = typer.Option(
+        10.0, "--budget-ms", min=0.1, help="The per-kind budget for --kind, in ms."
+    ),
 ) -> None:
     """Benchmark every installed backend combination against the floors (and MoviePy)."""
+    if kind:
+        _bench_kinds(kind, repeats, budget_ms)
+        return
     try:
         from wavyte_conformance.bench.report import add_ratios, print_table, write_all
         from wavyte_conformance.bench.runner import (
@@ -123,6 +135,42 @@ def bench(
     if not quiet:
         print_table(doc)
         typer.echo(f"wrote {paths['json']}, {paths['md']}, {paths['png']}", err=True)
+
+
+def _bench_kinds(names: list[str], repeats: int, budget_ms: float) -> None:
+    """``--kind``: one line per example of each kind, ``OVER BUDGET`` when above it."""
+    import json
+
+    from wavyte_conformance.bench.kind_bench import bench_kind
+    from wavyte_core.plugin.registry import default_registry
+
+    reg = default_registry()
+    over = 0
+    for name in names:
+        try:
+            timings = bench_kind(name, reg, repeats=max(repeats, 3))
+        except KeyError:
+            have = ", ".join(reg.effect_kinds() + reg.transition_kinds())
+            raise fail(
+                f"--kind {name!r}: no such effect or transition kind (installed: {have})"
+            ) from None
+        for t in timings:
+            params = json.dumps(t.params, sort_keys=True)
+            if t.median_ms is None:
+                typer.echo(f"{t.kind} ({t.role}) {params}: - ({t.note})")
+                continue
+            flag = f"  OVER BUDGET ({budget_ms:g} ms)" if t.over(budget_ms) else "  ok"
+            over += t.over(budget_ms)
+            typer.echo(
+                f"{t.kind} ({t.role}) {params}: {t.median_ms:.1f} ms per 1920x1080 layer "
+                f"(median of {len(t.runs_ms)}){flag}"
+            )
+    if over:
+        typer.echo(
+            f"{over} over the {budget_ms:g} ms budget: see docs/writing-a-plugin.md, "
+            "'Rules of the hot loop'",
+            err=True,
+        )
 
 
 def _parse_size(text: str) -> tuple[int, int]:

@@ -33,6 +33,18 @@ def conformance(
     rasterizer: str | None = typer.Option(None, help="Only these rasterizers (comma-separated)."),
     compositor: str | None = typer.Option(None, help="Only these compositors (comma-separated)."),
     decoder: str | None = typer.Option(None, help="Only these decoders (comma-separated)."),
+    encoder: str | None = typer.Option(
+        None, help="Check delivery through these encoders (comma-separated)."
+    ),
+    executor: str | None = typer.Option(
+        None, help="Check delivery through these executors (comma-separated), e.g. local,ray."
+    ),
+    references: Path | None = typer.Option(
+        None,
+        "--references",
+        help="Folder of reference frames (default: the ones shipped with the suite). "
+        "With --update-references, where the new frames are written.",
+    ),
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No matrix on the terminal; the summary line only."
     ),
@@ -46,14 +58,21 @@ def conformance(
 
     from wavyte_conformance.catalog import load_catalog
     from wavyte_conformance.report import build_matrix, print_matrix, write_reports
-    from wavyte_conformance.runner import Runner
+    from wavyte_conformance.runner import REFERENCES_DIR, Runner
 
     only = {
         "rasterizer": _names(rasterizer),
         "compositor": _names(compositor),
         "decoder": _names(decoder),
     }
-    runner = Runner(load_catalog().select(case), update_references=update_references, only=only)
+    runner = Runner(
+        load_catalog().select(case),
+        references=references or REFERENCES_DIR,
+        update_references=update_references,
+        only=only,
+        executors=_names(executor),
+        encoders=_names(encoder),
+    )
     console = Console(stderr=True)
     if update_references:
         written = runner.write_references()

@@ -1,5 +1,6 @@
-"""Entry module of the acme-fx plugin: one effect (``acme.duotone``) and one transition
-(``acme.blinds``), written only against wavyte's public plugin API (`wavyte_core.plugin`).
+"""Entry module of the acme-fx plugin: one effect (``acme.duotone``), one transition
+(``acme.blinds``) and one asset kind (``acme.gauge``), written only against wavyte's public
+plugin API (`wavyte_core.plugin`).
 
 Pixels are premultiplied BGRA uint8 arrays (H, W, 4). Both kinds are whole-array numpy:
 no Python loop over pixels.
@@ -10,16 +11,28 @@ from __future__ import annotations
 import numpy as np
 
 from wavyte_core.plugin import (
+    AssetKind,
+    DrawContext,
     Effect,
     EffectContext,
     Param,
     Params,
+    PrepareContext,
+    Solid,
+    Stroke,
     Transition,
     TransitionContext,
+    VectorDrawing,
+    VectorShape,
+    ellipse_path,
     hookimpl,
+    trim_path,
 )
 
 # Rec. 709 luma weights in the arrays' B, G, R channel order.
+#: The wavyte plugin API this plugin is written for (checked when wavyte loads it).
+WAVYTE_API = ">=1.0,<2"
+
 _LUMA_BGR = np.array([0.0722, 0.7152, 0.2126], dtype=np.float32)
 
 
@@ -86,6 +99,41 @@ class Blinds(Transition):
         if t >= 1.0:
             show_b[:] = True
         dst[:] = np.where(show_b[:, None, None], b, a)
+
+
+class Gauge(AssetKind):
+    """A progress ring: a full circular track and, over it, an arc from the top, clockwise,
+    covering ``value`` of the circle with round ends. Animate ``value`` from 0 to 1 for a
+    loading ring; the ring is redrawn only on frames where a value changes."""
+
+    name = "acme.gauge"
+    description = "A progress ring (animatable value, colours and thickness)."
+    params = (
+        Param("size", "number", 120, min=1, max=4096, unit="px", description="Diameter."),
+        Param("thickness", "number", 14, min=0, max=512, unit="px", description="Ring width."),
+        Param("value", "number", 0.66, min=0, max=1, description="Fraction of the ring shown."),
+        Param("track", "colour", "#ffffff33", description="Colour of the empty ring."),
+        Param("colour", "colour", "#42d392", description="Colour of the progress arc."),
+    )
+    examples = ({}, {"size": 80, "thickness": 6, "value": 0.25, "colour": "#ff6b6b"})
+
+    def prepare(self, p: Params, ctx: PrepareContext) -> tuple[float, float]:
+        return (p.size, p.size)  # the intrinsic size layout uses
+
+    def draw(self, p: Params, ctx: DrawContext) -> VectorDrawing:
+        t = min(p.thickness, p.size / 2)
+        r = (p.size - t) / 2  # the stroke stays inside (0, 0)–(size, size)
+        ring = ellipse_path(p.size / 2, p.size / 2, r, r)  # starts at the top, clockwise
+        shapes = [VectorShape(ring, stroke=Stroke(width=t, paint=Solid(p.track)))]
+        if p.value > 0 and t > 0:
+            arc = Stroke(width=t, paint=Solid(p.colour), cap="Round")
+            shapes.append(VectorShape(ring, stroke=arc, stroke_path=trim_path(ring, 0, p.value, 0)))
+        return VectorDrawing(tuple(shapes))
+
+
+@hookimpl
+def wavyte_register_asset_kinds() -> list[type[AssetKind]]:
+    return [Gauge]
 
 
 @hookimpl

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from acme_fx.plugin import Blinds, Duotone
+from acme_fx.plugin import Blinds, Duotone, Gauge
 
+from wavyte_conformance.asset_contract import AssetContract
 from wavyte_conformance.effect_contract import EffectContract, TransitionContract
 
 
@@ -16,3 +17,7 @@ class TestDuotone(EffectContract):
 class TestBlinds(TransitionContract):
     kind = Blinds
     example_params = [{}, {"count": 3}]
+
+
+class TestGauge(AssetContract):
+    kind = Gauge

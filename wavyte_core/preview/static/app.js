@@ -1,15 +1,20 @@
 // The studio page: state, transport, keyboard, events from the server.
 import { AudioTrack } from "./audio.js";
-import { FrameClient } from "./frames.js";
+import { FrameClient, droppedBetween, playStep } from "./frames.js";
+import { showPanel } from "./panel.js";
 import { Timeline } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
+// The view lives in the URL hash (a refresh keeps it): #f=FRAME&exact=1&zoom=fit|0.5|1|2&tz=Z
+const hashParams = () => new URLSearchParams(location.hash.slice(1));
+const initial = hashParams();
 
 const S = {
   meta: null, // the last `reload` event
   rev: 0,
   frame: initialFrame(),
+  zoom: ["fit", "0.5", "1", "2"].includes(initial.get("zoom")) ? initial.get("zoom") : "fit",
   playing: false,
   rate: 1,
   loop: false,
@@ -26,15 +31,25 @@ const S = {
 };
 
 function initialFrame() {
-  const m = /(?:^#|&)f=(\d+)/.exec(location.hash);
-  return m ? Number(m[1]) : 0;
+  const n = Number(hashParams().get("f"));
+  return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
 const canvas = $("view");
 const frames = new FrameClient(canvas, onPaint, onFrameError);
-frames.lossless = params.get("lossless") === "1";
+frames.lossless = params.get("lossless") === "1" || initial.get("exact") === "1";
 const audio = new AudioTrack();
-const timeline = new Timeline($("timeline"), (n) => { pause(); seek(n); });
+const timeline = new Timeline($("timeline"), {
+  onSeek: (n) => { pause(); seek(n); },
+  onScrub: (n, done) => {
+    S.dragging = !done;
+    pause();
+    seek(n, done ? 1 : 0.5);
+  },
+  onZoom: () => showPosition(),
+});
+const tz = Number(initial.get("tz"));
+if (tz > 1) timeline.zoom = Math.min(tz, 64);
 
 // ---------------------------------------------------------------- helpers
 
@@ -59,24 +74,37 @@ function setPressed(id, on) {
 let hashTimer = 0;
 function showPosition() {
   const n = S.frame;
-  $("scrubber").value = String(n);
   if (document.activeElement !== $("goto")) $("goto").value = String(n);
   $("timecode").textContent = timecode(n);
   timeline.setFrame(n);
+  if (S.playing || !S.dragging) timeline.reveal();
   $("still").href = `/still/${S.rev}/${n}`;
   if (!hashTimer) {
-    // The URL keeps the playhead (a refresh returns to it); at most 4 updates/s in play.
+    // The URL keeps the view (a refresh returns to it); at most 4 updates/s in play.
     hashTimer = setTimeout(() => {
       hashTimer = 0;
-      history.replaceState(null, "", `${location.search}#f=${S.frame}`);
+      history.replaceState(null, "", `${location.search}#${viewHash()}`);
     }, S.playing ? 250 : 0);
   }
+}
+
+function viewHash() {
+  const h = new URLSearchParams();
+  h.set("f", String(S.frame));
+  if (frames.lossless) h.set("exact", "1");
+  if (S.zoom !== "fit") h.set("zoom", S.zoom);
+  if (timeline.zoom > 1) h.set("tz", String(Math.round(timeline.zoom * 100) / 100));
+  return h.toString();
 }
 
 function showError() {
   const msg = S.compError ?? S.frameError;
   $("error").hidden = !msg;
   $("error-text").textContent = msg ?? "";
+  // Nothing was ever drawn when the composition is broken from the start: no frame to keep.
+  $("error-hint").textContent = S.meta
+    ? "Showing the last good frame. Fix the file and it reloads."
+    : "Nothing loaded yet. Fix the file and it loads.";
   document.body.dataset.error = msg ? "1" : "";
 }
 
@@ -89,7 +117,7 @@ function onPaint(n, scale, rev) {
     const now = performance.now();
     S.shown.push(now);
     while (S.shown.length && now - S.shown[0] > 1000) S.shown.shift();
-    if (S.lastShown >= 0 && n > S.lastShown + 1) S.dropped += n - S.lastShown - 1;
+    S.dropped += droppedBetween(S.lastShown, n, playStep(S.rate));
     S.lastShown = n;
   }
 }
@@ -110,10 +138,13 @@ function seek(n, scale = 1) {
 
 // ---------------------------------------------------------------- playback
 
-function restartClock() {
+// Restart the play clock at the current frame. `keep`: the frames already buffered or
+// requested ahead stay (the audio clock taking over must not cancel them).
+function restartClock(keep = false) {
   S.playStart = S.frame;
   S.lastShown = -1;
-  frames.clearPlayback();
+  if (keep) frames.dropOutside(S.frame, rangeHi(), playStep(S.rate), S.frame);
+  else frames.clearPlayback();
   const t0 = performance.now();
   S.clock = audio.start(S.frame / fps(), S.rate) ?? (() => ((performance.now() - t0) / 1000) * S.rate);
 }
@@ -124,11 +155,11 @@ function play() {
   S.playing = true;
   S.shown = [];
   S.dropped = 0;
-  $("play").textContent = "❙❙";
+  setPlayIcon(true);
   document.body.dataset.playing = "1";
   const ready = audio.load(S.rev);
   restartClock();
-  if (ready) ready.then(() => { if (S.playing && !audio.source) restartClock(); });
+  if (ready) ready.then(() => { if (S.playing && !audio.source) restartClock(true); });
   requestAnimationFrame(tick);
 }
 
@@ -137,7 +168,7 @@ function pause() {
   S.playing = false;
   audio.stop();
   frames.clearPlayback();
-  $("play").textContent = "▶";
+  setPlayIcon(false);
   $("fps").textContent = "paused";
   document.body.dataset.playing = "";
   frames.seek(S.frame, 1);
@@ -159,7 +190,7 @@ function tick() {
       return;
     }
   }
-  const painted = frames.playTick(target, hi, fps(), S.rate);
+  const painted = frames.playTick(target, hi, fps(), S.rate, S.playStart);
   if (painted >= 0) {
     S.frame = painted;
     showPosition();
@@ -181,24 +212,25 @@ function applyState(ev) {
     `${ev.duration} frames · rev ${ev.rev}`;
   $("total").textContent = String(lastFrame());
   $("goto").max = String(lastFrame());
-  $("scrubber").max = String(lastFrame());
+  $("goto").disabled = false;
   if (first && ev.transparent) { $("stage").classList.add("checker"); setPressed("checker", true); }
   if (S.inPt !== null && S.inPt > lastFrame()) S.inPt = null;
   if (S.outPt !== null && S.outPt > lastFrame()) S.outPt = null;
   timeline.build(ev);
   timeline.setInOut(S.inPt, S.outPt);
+  if (revChanged || first) loadMedia(ev.rev);
   S.compError = ev.error ? ev.error.message : null;
   showError();
   showRender(ev.render);
   if (revChanged || first) {
     frames.setRevision(ev.rev, ev.width, ev.height);
-    fitCanvas();
+    sizeCanvas();
     S.frame = clamp(S.frame);
     showPosition();
     if (S.playing) {
       const ready = audio.load(ev.rev);
       restartClock();
-      if (ready) ready.then(() => { if (S.playing && !audio.source) restartClock(); });
+      if (ready) ready.then(() => { if (S.playing && !audio.source) restartClock(true); });
     } else {
       frames.seek(S.frame, 1);
     }
@@ -280,20 +312,55 @@ $("mute").onclick = toggleMute;
 $("mark-in").onclick = markIn;
 $("mark-out").onclick = markOut;
 $("mark-clear").onclick = clearMarks;
-$("exact").onclick = () => {
+function toggleExact() {
   frames.lossless = !frames.lossless;
   setPressed("exact", frames.lossless);
-  if (!S.playing) frames.seek(S.frame, 1);
-};
+  if (S.meta && !S.playing) frames.seek(S.frame, 1);
+  if (S.meta) showPosition();
+}
+function togglePanel() {
+  const hidden = $("panel").classList.toggle("closed");
+  setPressed("panel-toggle", !hidden);
+  sizeCanvas();
+}
+function setPlayIcon(playing) {
+  $("play-glyph").setAttribute("d", playing ? "M3 2h4v12H3zM9 2h4v12H9z" : "M4 2l10 6-10 6z");
+  const label = playing ? "Pause" : "Play";
+  $("play").title = `${label} (Space)`;
+  $("play").setAttribute("aria-label", label);
+}
+function setZoom(z) {
+  S.zoom = z;
+  $("zoom").value = z;
+  $("stage").dataset.zoom = z;
+  sizeCanvas();
+  if (S.meta) showPosition();
+}
+// The frame box: anything typed is clamped to the timeline (not a number: the current frame).
+function gotoTyped() {
+  if (!S.meta) return;
+  const v = Number($("goto").value);
+  const n = $("goto").value.trim() !== "" && Number.isFinite(v) ? clamp(v) : S.frame;
+  $("goto").value = String(n);
+  pause();
+  seek(n);
+}
+$("exact").onclick = toggleExact;
+$("panel-toggle").onclick = togglePanel;
+$("zoom").onchange = () => { setZoom($("zoom").value); $("zoom").blur(); };
+$("tl-in").onclick = () => timeline.setZoom(timeline.zoom * 1.5);
+$("tl-out").onclick = () => timeline.setZoom(timeline.zoom / 1.5);
+$("tl-fit").onclick = () => timeline.setZoom(1);
 setPressed("exact", frames.lossless);
 $("rate").onchange = () => { S.rate = Number($("rate").value); if (S.playing) restartClock(); $("rate").blur(); };
 $("render").onclick = () => post("/api/render");
 $("render-cancel").onclick = () => post("/api/render/cancel");
 $("help-button").onclick = () => $("help").showModal();
 $("goto").addEventListener("keydown", (ev) => {
-  if (ev.key === "Enter") { pause(); seek(Number($("goto").value)); $("goto").blur(); }
-  if (ev.key === "Escape") $("goto").blur();
+  if (ev.key === "Enter") { gotoTyped(); $("goto").blur(); }
+  if (ev.key === "Escape") { $("goto").value = String(S.frame); $("goto").blur(); }
 });
+$("goto").addEventListener("change", gotoTyped);
 
 // A clicked button gives the focus back, so Space keeps meaning play/pause.
 document.addEventListener("click", (ev) => {
@@ -301,16 +368,6 @@ document.addEventListener("click", (ev) => {
   if (button && ev.detail > 0) button.blur();
 });
 
-const scrubber = $("scrubber");
-scrubber.addEventListener("input", () => {
-  S.dragging = true;
-  pause();
-  seek(Number(scrubber.value), 0.5);
-});
-scrubber.addEventListener("change", () => {
-  S.dragging = false;
-  seek(Number(scrubber.value), 1);
-});
 
 document.addEventListener("keydown", (ev) => {
   const tag = document.activeElement?.tagName;
@@ -331,6 +388,11 @@ document.addEventListener("keydown", (ev) => {
     t: toggleChecker,
     m: toggleMute,
     s: () => $("still").click(),
+    e: toggleExact,
+    p: togglePanel,
+    "+": () => timeline.setZoom(timeline.zoom * 1.5),
+    "=": () => timeline.setZoom(timeline.zoom * 1.5),
+    "-": () => timeline.setZoom(timeline.zoom / 1.5),
     "?": () => $("help").showModal(),
   };
   const action = actions[ev.key.length === 1 ? ev.key.toLowerCase() : ev.key] ?? actions[ev.key];
@@ -345,16 +407,34 @@ window.addEventListener("hashchange", () => {
   if (S.meta && n !== S.frame) { pause(); seek(n); }
 });
 
-// The canvas keeps the composition's pixel size; CSS scales it to fit the stage.
-function fitCanvas() {
+// The canvas keeps the composition's pixel size; CSS scales it: to fit the stage, or by a
+// fixed factor of CSS pixels per frame pixel (100 %: an Exact frame seen 1:1; the stage
+// scrolls when it does not fit).
+function sizeCanvas() {
   const stage = $("stage");
-  const w = stage.clientWidth - 24;
-  const h = stage.clientHeight - 24;
-  const k = Math.max(Math.min(w / canvas.width, h / canvas.height), 0.01);
+  let k = Number(S.zoom);
+  if (S.zoom === "fit") {
+    const w = stage.clientWidth - 24;
+    const h = stage.clientHeight - 24;
+    k = Math.max(Math.min(w / canvas.width, h / canvas.height), 0.01);
+  }
   canvas.style.width = `${Math.floor(canvas.width * k)}px`;
   canvas.style.height = `${Math.floor(canvas.height * k)}px`;
+  canvas.style.imageRendering = k >= 1 && S.zoom !== "fit" ? "pixelated" : "auto";
 }
-new ResizeObserver(fitCanvas).observe($("stage"));
+new ResizeObserver(sizeCanvas).observe($("stage"));
+
+// Waveforms, thumbnails and asset details: computed once per revision by the server.
+async function loadMedia(rev) {
+  try {
+    const res = await fetch(`/api/media/${rev}`, { cache: "no-store" });
+    if (!res.ok || rev !== S.rev) return;
+    const media = await res.json();
+    timeline.setMedia(media);
+    showPanel($("comp-props"), $("assets"), S.meta, media);
+    document.body.dataset.media = String(rev);
+  } catch (_) { /* the banner reports a lost server */ }
+}
 
 // The cached-frames bar: refreshed every second while the page is visible.
 setInterval(async () => {
@@ -365,5 +445,7 @@ setInterval(async () => {
   } catch (_) { /* the banner reports a lost server */ }
 }, 1000);
 
-window.wavyte = { state: S, audio, seek, play, pause };
+setZoom(S.zoom);
+setPressed("exact", frames.lossless);
+window.wavyte = { state: S, audio, frames, timeline, seek, play, pause };
 connect();

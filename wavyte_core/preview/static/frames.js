@@ -7,12 +7,28 @@
 //
 // Playback asks for frames ahead of the clock (half size) — as far ahead as the measured
 // latency says they take — keeps a small buffer, paints the newest frame due and forgets
-// older ones.
+// older ones. Above 1× only every `step`-th frame (on a grid from the play start) is asked
+// for; only frames of that grid that were due and never painted count as dropped.
+//
+// Exactness: the canvas is float16 and bitmaps are decoded without premultiplying, so a
+// transparent PNG's straight RGBA survives the canvas (an 8-bit canvas stores premultiplied
+// bytes and reads back off by one where alpha is low).
+
+// The playback grid: every frame at 1× and below, every ⌊rate⌋-th above.
+export function playStep(rate) {
+  return rate > 1 ? Math.floor(rate) : 1;
+}
+
+// Grid frames strictly between two painted frames: the ones that should have been shown.
+export function droppedBetween(prev, n, step) {
+  if (prev < 0 || n <= prev) return 0;
+  return Math.max(Math.ceil((n - prev) / step) - 1, 0);
+}
 
 export class FrameClient {
   constructor(canvas, onPaint, onError) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext("2d", { alpha: true });
+    this.ctx = canvas.getContext("2d", { alpha: true, colorType: "float16" });
     this.onPaint = onPaint;
     this.onError = onError;
     this.rev = 0;
@@ -25,6 +41,7 @@ export class FrameClient {
     this.buffer = new Map(); // playback: frame -> ImageBitmap
     this.pending = new Map(); // playback: frame -> AbortController
     this.latencyMs = 40;
+    this.aborted = 0; // playback requests cancelled (a restart drops only stale ones)
   }
 
   setRevision(rev, width, height) {
@@ -56,7 +73,7 @@ export class FrameClient {
     }
     const blob = await res.blob();
     const bitmap = await createImageBitmap(blob, {
-      colorSpaceConversion: "none", premultiplyAlpha: "default",
+      colorSpaceConversion: "none", premultiplyAlpha: "none",
     });
     this.latencyMs = 0.8 * this.latencyMs + 0.2 * (performance.now() - t0);
     return bitmap;
@@ -105,16 +122,26 @@ export class FrameClient {
   // --------------------------------------------------------------- playback
 
   clearPlayback() {
-    for (const c of this.pending.values()) c.abort();
-    this.pending.clear();
-    for (const b of this.buffer.values()) b.close();
-    this.buffer.clear();
+    this.dropOutside(Infinity, -Infinity);
+  }
+
+  // Forget buffered and requested frames outside [lo, hi] (all when lo > hi); frames
+  // still useful after a clock restart are kept, so nothing is asked for twice.
+  dropOutside(lo, hi, step = 1, base = lo) {
+    const keep = (n) => n >= lo && n <= hi && (n - base) % step === 0;
+    for (const [n, c] of this.pending) {
+      if (keep(n)) continue;
+      c.abort();
+      this.aborted++;
+      this.pending.delete(n);
+    }
+    for (const [n, b] of this.buffer) if (!keep(n)) { b.close(); this.buffer.delete(n); }
   }
 
   // Called on every animation frame while playing: paint the newest buffered frame due at
   // `target`, drop everything older, and ask for the next frames, starting far enough
   // ahead to arrive in time. Returns the frame painted, or -1.
-  playTick(target, last, fps, rate, maxInFlight = 3) {
+  playTick(target, last, fps, rate, base = 0, maxInFlight = 3) {
     let painted = -1;
     let best = -1;
     for (const n of this.buffer.keys()) if (n <= target && n > best) best = n;
@@ -130,8 +157,10 @@ export class FrameClient {
     // and so the look-ahead, honest).
     for (const [n, b] of this.buffer) if (n < target) { b.close(); this.buffer.delete(n); }
     const lead = Math.ceil((this.latencyMs / 1000) * fps * Math.abs(rate));
-    const step = rate > 1 ? Math.floor(rate) : 1; // above 1× not every frame can be shown
-    for (let n = target + lead; n <= last && this.pending.size < maxInFlight; n += step) {
+    const step = playStep(rate); // above 1× not every frame can be shown
+    const from = target + lead;
+    const first = base + Math.max(Math.ceil((from - base) / step), 0) * step;
+    for (let n = first; n <= last && this.pending.size < maxInFlight; n += step) {
       if (this.buffer.has(n) || this.pending.has(n)) continue;
       const ctl = new AbortController();
       const rev = this.rev;

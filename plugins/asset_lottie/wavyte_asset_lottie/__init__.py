@@ -1,0 +1,1 @@
+"""The ``Lottie`` asset kind for wavyte, on rlottie (see `kind`)."""
