@@ -3,8 +3,9 @@
     .venv/bin/python scripts/preview_screenshots.py [--out docs]
 
 Previews a copy of examples/ (so the demo can be broken on purpose for the second shot)
-and writes docs/preview.png (the demo paused on a frame, in/out points set) and
-docs/preview-error.png (the error overlay after a bad edit). Needs the preview extra,
+and writes docs/preview.png (the demo paused on a frame, in/out points set, an asset open
+in the side panel), docs/preview-zoom.png (an Exact frame at 100 % with the timeline zoomed
+in) and docs/preview-error.png (the error overlay after a bad edit). Needs the preview extra,
 playwright and Debian's chromium (`make .venv/.installed-dev` installs them).
 """
 
@@ -39,7 +40,7 @@ def main() -> None:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=args.chromium, headless=True)
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{server.url}#f=60", wait_until="domcontentloaded")
                 page.wait_for_selector('canvas[data-frame="60"][data-scale="1"]', state="attached")
                 page.keyboard.press("i")
@@ -48,7 +49,17 @@ def main() -> None:
                 page.evaluate("wavyte.seek(104)")
                 page.wait_for_selector('canvas[data-frame="104"][data-scale="1"]', state="attached")
                 page.keyboard.press("l")
+                page.wait_for_selector("body[data-media='1']", state="attached")
+                page.click('.asset[data-key="music"] summary')
                 page.screenshot(path=str(args.out / "preview.png"))
+                page.keyboard.press("e")
+                page.select_option("#zoom", "1")
+                for _ in range(3):
+                    page.click("#tl-in")
+                page.wait_for_selector('canvas[data-frame="104"][data-scale="1"]', state="attached")
+                page.screenshot(path=str(args.out / "preview-zoom.png"))
+                page.select_option("#zoom", "fit")
+                page.click("#tl-fit")
                 comp = json.loads(comp_path.read_text())
                 comp["tracks"][1]["clips"][0]["range"]["end"] = -5
                 comp_path.write_text(json.dumps(comp, indent=2))
@@ -57,7 +68,7 @@ def main() -> None:
                 browser.close()
         finally:
             server.stop()
-    print(f"wrote {args.out / 'preview.png'} and {args.out / 'preview-error.png'}")
+    print(f"wrote preview.png, preview-zoom.png and preview-error.png in {args.out}")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from wavyte_core.format.builder import (
 )
 from wavyte_core.format.dump import composition_to_json
 from wavyte_core.format.load import loads_composition
+from wavyte_core.format.validate import validate
 
 
 def test_minimal_document_equals_builder_output() -> None:
@@ -103,7 +104,12 @@ def test_rich_builder_matches_its_json() -> None:
         end=300,
         opacity=keyframes([(0, 0), (10, 1)], mode="Hold", default=1),
     )
-    comp = b.build()
+    # "noop" is no installed kind: build() checks kinds like api.load, so only the format's
+    # rules are checked here (the representation of a param-less effect is what is tested).
+    with pytest.raises(CompositionError, match="unknown effect kind 'noop'"):
+        b.build()
+    comp = b.build(check=False)
+    validate(comp)
     again = loads_composition(composition_to_json(comp))
     assert again == comp
     assert comp.fps == m.Fps(30000, 1001)

@@ -159,6 +159,22 @@ def test_source_is_never_drawn_by_itself(media: Path) -> None:
     assert text.count('"clip_id"') == 2
 
 
+def test_fingerprint_follows_the_matte() -> None:
+    """Static-frame elision keys on the matte too: a moving source changes the key of a
+    static matted clip, a static source does not."""
+    from wavyte_core.timeline.evaldump import fingerprint
+
+    b = CompositionBuilder(width=W, height=H, fps=30, duration=3)
+    b.path("sq", "M0,0 L20,0 L20,20 L0,20 Z")
+    b.track("t").clip("a", asset="sq", start=0, end=3, matte="m")
+    moving = keyframes([(0, transform(x=0)), (2, transform(x=10))])
+    b.track("m").clip("m", asset="sq", start=0, end=3, transform=moving)
+    ev = Evaluator(b.build())
+    keys = [fingerprint(ev, ev.evaluate(f)) for f in range(3)]
+    assert len(set(keys)) == 3
+    assert [n.clip for n in ev.evaluate(1).nodes] == [0]
+
+
 def _shared(moving_source: bool, n: int = 5):
     b = CompositionBuilder(width=W, height=H, fps=30, duration=n)
     b.image("photo", "photo.png")

@@ -263,3 +263,17 @@ def test_segmented_render_mixes_the_childs_sound(tmp_path: Path) -> None:
     comp = wv.load(tmp_path / "p.json")
     mix = _mix_audio(comp, tmp_path, Backends(), None, SegmentPlan.make(0, 10, 5, segments=2))
     assert mix is not None and np.abs(mix).max() > 0.4
+
+
+def test_the_builder_makes_nested_waveform_and_lottie_assets() -> None:
+    from wavyte_core.format.builder import CompositionBuilder
+
+    b = CompositionBuilder(width=W, height=H, fps=10, duration=5)
+    b.composition("kid", "card.json", trim_start_frames=2, loop=True)
+    b.waveform("wave", "m", 40, 10, bars=8, style="Mirror")
+    b.lottie("lot", "a.json", loop=False)
+    b.audio("m", "tone.wav")
+    assets = b.build().assets
+    assert assets["kid"].params == {"source": "card.json", "trim_start_frames": 2, "loop": True}
+    assert assets["wave"].kind == "Waveform" and assets["wave"].params["bars"] == 8
+    assert assets["lot"].params == {"source": "a.json", "loop": False}

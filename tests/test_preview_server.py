@@ -160,6 +160,31 @@ def test_audio_is_the_mix_as_wav(tmp_path: Path) -> None:
         assert get(f"{server.url}audio/1")[0] == 204
 
 
+def test_media_is_made_once_per_revision(tmp_path: Path) -> None:
+    """Peaks of the clip's sound (trimmed as placed), asset details, and one computation
+    per revision: asking again returns the kept result; a stale revision is 409."""
+    write_tone(tmp_path / "tone.wav", 2.0)
+    comp = square_comp()
+    comp["assets"]["tone"] = {"Audio": {"source": "tone.wav", "trim_start_sec": 1.5}}
+    comp["tracks"][0]["clips"].append(clip("tone", "tone", 0, FRAMES))
+    path = write_comp(tmp_path / "comp.json", comp)
+    with running_preview(path) as server:
+        status, _, data = get(f"{server.url}api/media/1")
+        assert status == 200
+        media = json.loads(data)
+        peaks = media["clips"]["0:1"]["peaks"]
+        assert len(peaks) == FRAMES  # one per frame for a short clip
+        # 0.5 s of tone left after the 1.5 s trim: 15 frames of sound, then silence.
+        assert min(peaks[:14]) > 0.3 and max(peaks[16:]) == 0.0
+        assert "0:0" not in media["clips"]  # a path clip has neither peaks nor thumbnails
+        tone = next(a for a in media["assets"] if a["key"] == "tone")
+        assert tone["kind"] == "Audio" and tone["fields"]["trim_start_sec"] == 1.5
+        assert tone["info"]["duration"] == "2.00 s" and tone["info"]["file"] == "tone.wav"
+        service, root = server.session.service, server.session.source.assets_root
+        assert service.media(1, root) is service.media(1, root)
+        assert get(f"{server.url}api/media/7")[0] == 409
+
+
 def wait_for(predicate, timeout: float = 15.0) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while not predicate():

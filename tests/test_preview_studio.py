@@ -41,11 +41,13 @@ def open_studio(tmp_path: Path, browser: object) -> Iterator:  # noqa: F811
     """Start a preview of a composition and open the page: ``open_studio(comp, **kw)``."""
     started: list = []
 
-    def start(comp: dict, hash_: str = "", query: str = "?lossless=1", **kw: object) -> Studio:
+    def start(
+        comp: dict, hash_: str = "", query: str = "?lossless=1", scale: float = 1, **kw: object
+    ) -> Studio:
         path = write_comp(tmp_path / "comp.json", comp)
         ctx = running_preview(path, **kw)
         server = ctx.__enter__()
-        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page = browser.new_page(viewport={"width": 1000, "height": 700}, device_scale_factor=scale)
         s = Studio(page, server, path)
         page.on("pageerror", lambda e: s.errors.append(f"page error: {e}"))
         started.append((ctx, s))
@@ -213,6 +215,13 @@ def test_the_view_survives_a_refresh_and_stage_zoom_is_one_to_one(open_studio) -
     assert width() == W / 2
 
 
+def test_stage_zoom_counts_device_pixels_on_hidpi_screens(open_studio) -> None:
+    s = open_studio(studio_comp(), hash_="#f=3&zoom=1", scale=2)
+    s.wait_frame(3)
+    css = s.page.evaluate("document.getElementById('view').getBoundingClientRect().width")
+    assert css * 2 == W  # 100 %: one frame pixel per device pixel
+
+
 def test_dropped_counts_only_frames_meant_to_be_shown(open_studio) -> None:
     s = open_studio(studio_comp())
     s.wait_frame(0)
@@ -241,14 +250,17 @@ def test_audio_waveform_video_thumbnails_and_asset_panel(open_studio, tmp_path: 
     s = open_studio(comp)
     s.page.wait_for_selector("body[data-media='1']", state="attached", timeout=TIMEOUT_MS)
     # The tone (0.5 of full scale) for 1 s = 30 frames, then silence: the peaks say so.
+    wave = '.clip[data-id="tone"] .wave'
     peaks = s.page.evaluate(
-        """() => { const p = document.querySelector('.clip[data-id="tone"] .wave polygon');
-             return p.getAttribute('points').split(' ').map((q) => Number(q.split(',')[1])); }"""
+        f"""() => {{ const p = document.querySelector('{wave} polygon');
+             return p.getAttribute('points').split(' ').map((q) => Number(q.split(',')[1])); }}"""
     )
     heights = [1 - y for y in peaks[: len(peaks) // 2]]
+    assert max(heights) == pytest.approx(0.9)  # drawn to fill the lane
+    assert heights[-1] == 0 and heights[0] > 0.5  # the sound stops after 1 s of 1.5
     # (mixed as the render mixes it: a mono source is panned to the centre at −3 dB)
-    assert max(heights) == pytest.approx(0.5 / 2**0.5, abs=0.02)
-    assert heights[-1] == 0  # past the end of the sound
+    loudest = float(s.page.get_attribute(wave, "data-max"))
+    assert loudest == pytest.approx(0.5 / 2**0.5, abs=0.02)
     thumbs = s.page.evaluate(
         """() => [...document.querySelectorAll('.clip[data-id="movie"] .thumbs img')].map((i) => i.src)"""
     )

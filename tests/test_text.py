@@ -134,8 +134,10 @@ def test_glyph_outlines_are_cached_per_glyph(dejavu):
     gid = shape_glyphs(dejavu, "Q")[0][0]
     assert dejavu.glyph_outline(gid) is dejavu.glyph_outline(gid)
     st = shape_text(text("QQQ"), dejavu)
-    per_glyph = len(dejavu.glyph_outline(gid).verbs)
-    assert len(st.outline.verbs) == 3 * per_glyph
+    flat = dejavu.flat_outline(gid, 48.0 / dejavu.units_per_em)
+    assert flat is dejavu.flat_outline(gid, 48.0 / dejavu.units_per_em)
+    assert set(flat.verbs) <= set("MLZ")  # curves flattened for exact-enough coverage
+    assert len(st.outline.verbs) == 3 * len(flat.verbs)
 
 
 def test_empty_and_blank_text(dejavu):

@@ -25,6 +25,11 @@ Every check uses media the contract generates with PyAV into pytest's temporary 
   `may_veto`. Missing, corrupt and truncated videos (cut before the index, or after it so
   frames stop early) raise `AssetError` naming the file. A video without sound decodes to
   no audio.
+- ``animated`` (when declared): animated GIF, APNG and WebP (written by OpenCV with mixed
+  10/70/40/200/30 ms delays) open as video sessions whose frame at every millisecond is the
+  one its own delay says, forwards and after jumps back (a loop), premultiplied where
+  transparent, with ``duration`` = the sum of the delays (the loop period); a truncated
+  animation raises `AssetError` naming the file.
 - ``audio`` (when declared): a 44.1 kHz mono WAV comes out as float32 (n, 2) at 48 kHz with
   its level and pitch; a stereo file keeps left and right; a missing or corrupt audio file
   raises `AssetError` naming it.
@@ -52,7 +57,7 @@ from wavyte_core.errors import AssetError
 from .decoding.cases import clip_cases, expected_index, frame_hash, stored_times
 from .decoding.media import Clip, read_index, recipes, write_all
 
-__all__ = ["DecoderContract", "write_png", "write_wav"]
+__all__ = ["DecoderContract", "write_animation", "write_png", "write_wav"]
 
 #: The clip every single-clip check uses: H.264 in MP4 with B-frames and open GOPs.
 MAIN_CLIP = "h264_mp4"
@@ -114,12 +119,51 @@ def _faststart_copy(clip: Clip, path: Path) -> Path:
     return path
 
 
+#: The contract's animation: frame i shows red level ANIM_RED[i] for ANIM_DELAYS_MS[i] ms.
+ANIM_DELAYS_MS = (10, 70, 40, 200, 30)
+ANIM_RED = (0, 72, 144, 216, 252)  # exact in a GIF palette (OpenCV writes 36-level steps)
+
+
+def write_animation(path: Path) -> Path:
+    """An animated GIF, APNG (``.png``) or WebP with `ANIM_DELAYS_MS`, by OpenCV."""
+    import cv2
+
+    frames = []
+    for r in ANIM_RED:
+        f = np.zeros((16, 32, 4), np.uint8)
+        f[..., 2], f[..., 3] = r, 255
+        frames.append(f)
+    anim = cv2.Animation()
+    anim.frames, anim.durations, anim.loop_count = frames, list(ANIM_DELAYS_MS), 0
+    params = [cv2.IMWRITE_WEBP_QUALITY, 101] if path.suffix == ".webp" else []
+    if not cv2.imwriteanimation(str(path), anim, params):  # pragma: no cover
+        raise RuntimeError(f"OpenCV could not write {path}")
+    return path
+
+
+def anim_index(bgra: np.ndarray) -> int:
+    """Which frame of `write_animation` a decoded frame is (by its red level)."""
+    red = int(bgra[8, 16, 2])
+    return int(np.argmin([abs(red - r) for r in ANIM_RED]))
+
+
+def anim_frame_at(t: float) -> int:
+    """The frame of `write_animation` showing at ``t`` seconds (the last one holds)."""
+    start = 0.0
+    for i, d in enumerate(ANIM_DELAYS_MS):
+        start += d / 1000
+        if t + 1e-6 < start:
+            return i
+    return len(ANIM_DELAYS_MS) - 1
+
+
 class DecoderContract:
     """What every decoder must do (the `Decoder` role; see the module docstring)."""
 
     #: The decoder factory (what the plugin's `RoleSpec.factory` returns).
     make: ClassVar[Callable[[], Any]]
-    #: The capabilities the plugin declares: ``image``, ``video``, ``audio``.
+    #: The capabilities the plugin declares: ``image``, ``video``, ``audio``, and
+    #: ``animated`` (GIF, APNG and WebP animations as video sessions).
     capabilities: ClassVar[frozenset[str]] = frozenset({"image", "video"})
     #: Clip tags (see `decoding.media.recipes`: ``alpha``, ``vfr``, ``rotation``, ``webm``…)
     #: the decoder may refuse at open with an `AssetError` naming the file.
@@ -268,6 +312,59 @@ class DecoderContract:
 
         problems = self._within("seeks", play)
         assert not problems, "\n".join(problems)
+
+    # -- animated images ------------------------------------------------------------------
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def animations(cls, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        d = tmp_path_factory.mktemp("animations")
+        for ext in ("gif", "png", "webp"):
+            write_animation(d / f"a.{ext}")
+        return d
+
+    @pytest.mark.parametrize("ext", ["gif", "png", "webp"])
+    def test_animated_images_show_each_frame_for_its_own_delay(
+        self, dec: Any, animations: Path, ext: str
+    ) -> None:
+        """Every millisecond of the animation, then a loop back: the frame whose delay
+        covers it (10 ms and 70 ms frames side by side), and ``duration`` its length."""
+        self._needs("animated")
+        path = animations / f"a.{ext}"
+        total = sum(ANIM_DELAYS_MS)
+
+        def play() -> list[str]:
+            problems = []
+            with dec.open_video(path) as s:
+                dur = getattr(s, "duration", None)
+                if dur is None or abs(dur - total / 1000) > 1e-6:
+                    problems.append(f"duration {dur}, expected {total / 1000}")
+                times = [i / 1000 for i in range(total + 20)] + [0.0, 0.015, 0.2]
+                for t in times:
+                    got = anim_index(s.frame_at(t))
+                    want = anim_frame_at(t)
+                    if got != want:
+                        problems.append(f"t={t:.3f}: frame {got}, expected {want}")
+            return problems
+
+        problems = self._within(f"animated {ext}", play)
+        assert not problems, f"{path.name}: " + "; ".join(problems[:8])
+
+    def test_truncated_animations_name_the_file(
+        self, dec: Any, animations: Path, tmp_path: Path
+    ) -> None:
+        self._needs("animated")
+        for ext in ("gif", "webp"):
+            data = (animations / f"a.{ext}").read_bytes()
+            bad = tmp_path / f"cut.{ext}"
+            bad.write_bytes(data[: len(data) // 3])
+
+            def open_and_read(path: Path = bad) -> None:
+                with dec.open_video(path) as s:
+                    for i in range(sum(ANIM_DELAYS_MS)):
+                        s.frame_at(i / 1000)
+
+            self._raises_naming(f"truncated {ext}", bad, open_and_read)
 
     def test_missing_corrupt_and_truncated_videos_name_the_file(
         self, dec: Any, clips: dict[str, Clip], tmp_path: Path

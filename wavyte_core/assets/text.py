@@ -23,7 +23,11 @@ import uharfbuzz as hb
 from wavyte_core.assets.svgpath import path_bbox
 from wavyte_core.errors import AssetError
 
-__all__ = ["FontFace", "FontCache", "shape_glyphs", "missing_characters"]
+__all__ = ["FontFace", "FontCache", "shape_glyphs", "missing_characters", "flatten_outline"]
+
+#: Largest distance, in pixels at the text's own size, between a glyph curve and the line
+#: segments that replace it (`FontFace.flat_outline`).
+FLAT_TOLERANCE_PX = 0.02
 
 # Mandatory breaks (UAX #14 classes BK, CR, LF, NL); CR LF counts as one.
 _HARD_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
@@ -115,6 +119,7 @@ class FontFace:
         self._outlines: dict[int, _GlyphOutline] = {}
         self._draw_funcs = _make_draw_funcs()
         self._coverage: frozenset[int] | None = None
+        self._flat: dict[tuple[int, float], _GlyphOutline] = {}
         #: Colour glyph rasters by (glyph, scale), filled by `text_paint`.
         self.color_cache: dict[tuple[int, float], object] = {}
 
@@ -145,6 +150,24 @@ class FontFace:
         """The horizontal advance of glyph ``gid`` in font units."""
         return int(self.font.get_glyph_h_advance(gid))
 
+    def flat_outline(self, gid: int, scale: float) -> _GlyphOutline:
+        """The outline of glyph ``gid`` in font units with its curves flattened to lines
+        within `FLAT_TOLERANCE_PX` at ``scale`` px per unit (the exact curve bbox kept).
+        Cached per glyph and scale. Rasterizers cover lines analytically and identically
+        enough; skia's coverage of small curves is coarse (glyph edges up to 50 levels
+        from the exact area, 36 dB), which made skia and cairo text differ."""
+        key = (gid, scale)
+        out = self._flat.get(key)
+        if out is None:
+            o = self.glyph_outline(gid)
+            if o.bbox is None:
+                out = o
+            else:
+                verbs, pts = flatten_outline(o.verbs, o.points, FLAT_TOLERANCE_PX / scale)
+                out = _GlyphOutline(verbs, pts, o.bbox)
+            self._flat[key] = out
+        return out
+
     def glyph_outline(self, gid: int) -> _GlyphOutline:
         """The outline of glyph ``gid`` in font units, drawn once and cached."""
         out = self._outlines.get(gid)
@@ -157,6 +180,54 @@ class FontFace:
             out = _GlyphOutline(verbs, pts, bbox)
             self._outlines[gid] = out
         return out
+
+
+def flatten_outline(verbs: str, pts: np.ndarray, tol: float) -> tuple[str, np.ndarray]:
+    """The outline with every curve replaced by line segments deviating at most ``tol``
+    (Wang's bound on the number of uniform segments). Points stay exact on the curve."""
+    out_v: list[str] = []
+    out_p: list[np.ndarray] = []
+    i = 0
+    cur = np.zeros(2)
+    start = cur
+    for v in verbs:
+        if v in "ML":
+            cur = pts[i]
+            if v == "M":
+                start = cur
+            out_v.append(v)
+            out_p.append(cur[None, :])
+            i += 1
+        elif v == "Q":
+            p1, p2 = pts[i], pts[i + 1]
+            dd = float(np.hypot(*(cur - 2 * p1 + p2)))
+            n = max(1, math.ceil(math.sqrt(0.25 * dd / tol))) if dd > 0 else 1
+            t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
+            u = 1.0 - t
+            seg = u * u * cur + 2 * u * t * p1 + t * t * p2
+            seg[-1] = p2
+            out_v.append("L" * n)
+            out_p.append(seg)
+            cur = p2
+            i += 2
+        elif v == "C":
+            p1, p2, p3 = pts[i], pts[i + 1], pts[i + 2]
+            dd = max(float(np.hypot(*(cur - 2 * p1 + p2))), float(np.hypot(*(p1 - 2 * p2 + p3))))
+            n = max(1, math.ceil(math.sqrt(0.75 * dd / tol))) if dd > 0 else 1
+            t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
+            u = 1.0 - t
+            seg = u**3 * cur + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t**3 * p3
+            seg[-1] = p3
+            out_v.append("L" * n)
+            out_p.append(seg)
+            cur = p3
+            i += 3
+        else:  # Z
+            out_v.append("Z")
+            cur = start
+    if not out_p:
+        return "", np.zeros((0, 2), dtype=np.float64)
+    return "".join(out_v), np.concatenate(out_p)
 
 
 class FontCache:

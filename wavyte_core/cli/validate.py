@@ -13,10 +13,12 @@ def validate(
     """Check a composition: JSON syntax, the format's rules, installed kinds; warn about plugin
     transitions that cannot pair (they would render as plain fades)."""
     from wavyte_core.api import load, warnings_for
+    from wavyte_core.format.load import collect_unknown_fields
 
     with user_errors():
-        comp = load(comp_path)
-        found = warnings_for(comp)
+        with collect_unknown_fields() as unknown:
+            comp = load(comp_path)
+        found = [f"{p}: unknown field (ignored)" for p in unknown] + warnings_for(comp)
     for message in found:
         typer.echo(f"warning: {message}", err=True)
     n = sum(len(t.clips) for t in comp.tracks)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from importlib import import_module
 from typing import Any
 
 from wavyte_core.errors import CompositionError
@@ -39,6 +40,9 @@ from wavyte_core.format.load import (
     to_f32,
 )
 from wavyte_core.format.validate import validate
+
+#: Where `CompositionBuilder.build` finds the kind checks (a layer above ``format``).
+KIND_CHECK = "wavyte_core.run.job"
 
 __all__ = [
     "CompositionBuilder",
@@ -64,6 +68,7 @@ __all__ = [
     "transform_post",
     "crossfade",
     "wipe",
+    "transition",
     "cubic_bezier",
     "steps",
     "rect",
@@ -119,8 +124,32 @@ def steps(count: int, position: str = "End") -> m.Steps:
     return e
 
 
+def _anim_json(v: m.Keyframes | m.Procedural | m.Expr) -> Any:
+    """An animation object as the document spells it (``{"Keyframes": ...}``), for plugin
+    params: integral values are written as JSON integers, so ``int`` params accept them
+    (``number`` params read them as the same floats)."""
+    from wavyte_core.format.dump import anim_to_value
+
+    def value(x: Any) -> Any:
+        if isinstance(x, tuple):
+            return [value(c) for c in x]
+        if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
+            return int(x)
+        return x
+
+    return anim_to_value(v, value)
+
+
 def _json_value(v: Any, what: str) -> Any:
-    """Check that ``v`` is a JSON value and normalise tuples to lists and floats to JSON's."""
+    """Check that ``v`` is a JSON value and normalise tuples to lists and floats to JSON's.
+    Animation objects (`keyframes`, `sine`, ...) become their JSON spelling."""
+    if isinstance(v, (m.Keyframes, m.Procedural, m.Expr)):
+        return _anim_json(v)
+    if isinstance(v, dict):
+        v = {
+            k: _anim_json(x) if isinstance(x, (m.Keyframes, m.Procedural, m.Expr)) else x
+            for k, x in v.items()
+        }
     try:
         dumps_value(v)
     except TypeError as e:
@@ -351,8 +380,26 @@ def stagger(items: Sequence[tuple[int, m.Anim]]) -> m.Anim:
 
 
 def effect(kind: str, **params: Any) -> m.EffectInstance:
-    """Any effect by kind; keyword arguments become its ``params`` object (none → null)."""
+    """Any effect by kind; keyword arguments become its ``params`` object (none → null).
+    A param may be animated with `keyframes`, `sine`, ... objects (or their JSON dicts);
+    the values are checked against the kind's declaration by `CompositionBuilder.build`."""
     return m.EffectInstance(kind, _json_value(params, "params") if params else None)
+
+
+def transition(
+    kind: str, duration: int, ease: m.Ease | m.CubicBezier | m.Steps | str = "Linear", **params: Any
+) -> m.TransitionSpec:
+    """Any transition by kind (a plugin's ``acme.reveal`` or a built-in one): the same spec
+    goes in the outgoing clip's ``transition_out`` and the incoming clip's
+    ``transition_in``. ``duration`` is ``duration_frames``; keyword arguments become the
+    ``params`` object (none → null), checked against the kind's declaration by
+    `CompositionBuilder.build`."""
+    return m.TransitionSpec(
+        kind,
+        read_u64(duration, "duration_frames"),
+        _ease(ease),
+        _json_value(params, "params") if params else None,
+    )
 
 
 def blur(radius_px: int, sigma: float | None = None) -> m.EffectInstance:
@@ -732,6 +779,29 @@ class CompositionBuilder:
         what = member_path("assets", key)
         return self._add(key, m.KindAsset(kind, _json_value(params or {}, what)))
 
+    def waveform(self, key: str, audio: str, width: float, height: float, **fields: Any) -> str:
+        """An audiogram of asset ``audio``'s sound (``style``, ``bars``, ``band_hz``, ``fill``,
+        ``gap``, ``corner_radius``, ``window_sec``, ``smoothing``: see docs/format.md)."""
+        return self.asset_kind(
+            key, "Waveform", {"audio": audio, "width": width, "height": height, **fields}
+        )
+
+    def composition(
+        self, key: str, source: str, *, trim_start_frames: int = 0, loop: bool = False
+    ) -> str:
+        """Another composition file drawn as a layer (a nested composition)."""
+        fields: dict[str, Any] = {"source": source}
+        if trim_start_frames:
+            fields["trim_start_frames"] = trim_start_frames
+        if loop:
+            fields["loop"] = True
+        return self.asset_kind(key, "Composition", fields)
+
+    def lottie(self, key: str, source: str, **fields: Any) -> str:
+        """A Lottie / dotLottie file (``playback_rate``, ``loop``, ``width``, ``height``);
+        needs the optional plugin wavyte-asset-lottie to render."""
+        return self.asset_kind(key, "Lottie", {"source": source, **fields})
+
     def image(self, key: str, source: str) -> str:
         return self._add(key, m.ImageAsset(source))
 
@@ -805,8 +875,11 @@ class CompositionBuilder:
         self._tracks.append(t)
         return t
 
-    def build(self, *, check: bool = True) -> m.Composition:
-        """The `Composition`; validated (§2 and the resource limits) unless ``check=False``."""
+    def build(self, *, check: bool = True, registry: Any = None) -> m.Composition:
+        """The `Composition`, checked unless ``check=False`` exactly as `wavyte_core.api.load`
+        checks a document: the format's rules (§2 and the resource limits), and every effect,
+        transition and asset kind against ``registry`` (default: the installed plugins) —
+        plugin params are validated here, errors naming the JSON path and the param."""
         comp = m.Composition(
             fps=self._fps,
             canvas=self._canvas,
@@ -817,4 +890,6 @@ class CompositionBuilder:
         )
         if check:
             validate(comp)
+            # The kinds live in the plugin layer above this one: looked up by name.
+            import_module(KIND_CHECK).check(comp, registry=registry)
         return comp

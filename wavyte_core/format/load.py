@@ -20,7 +20,9 @@ from __future__ import annotations
 import math
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -244,6 +246,30 @@ def plain_json(v: Any) -> Any:
 # --------------------------------------------------------------------------- structs
 
 
+#: 0.3 fields of 0.2 structs, read beside `FIELD_ORDER`'s (they are not in the array form).
+EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
+    "Text": ("runs", "align", "direction", "line_height", "letter_spacing", "font_fallback",
+             "fill", "stroke", "paint_order", "shadow", "background", "fit"),
+    "Clip": ("matte",),
+}  # fmt: skip
+
+#: While `collect_unknown_fields` runs: the JSON paths of fields no struct has.
+_UNKNOWN: ContextVar[list[str] | None] = ContextVar("wavyte_unknown_fields", default=None)
+
+
+@contextmanager
+def collect_unknown_fields() -> Iterator[list[str]]:
+    """Collect the JSON path of every field a 0.2 struct ignores (serde does) while loading
+    inside the block: `wavyte validate` warns about them (a misspelt ``font_fallback`` must
+    not pass in silence). 0.3 objects refuse unknown fields outright."""
+    found: list[str] = []
+    token = _UNKNOWN.set(found)
+    try:
+        yield found
+    finally:
+        _UNKNOWN.reset(token)
+
+
 def _fields(v: Any, path: str, struct_name: str, expecting: str | None = None) -> dict[str, Any]:
     """The known fields of a struct given as an object (or as an array in field order)."""
     names = FIELD_ORDER[struct_name]
@@ -253,6 +279,10 @@ def _fields(v: Any, path: str, struct_name: str, expecting: str | None = None) -
             for k in shadowed:
                 if k in names:
                     raise _err(member_path(path, k), f"duplicate field `{k}`")
+        unknown = _UNKNOWN.get()
+        if unknown is not None:
+            extra = EXTRA_FIELDS.get(struct_name, ())
+            unknown.extend(member_path(path, k) for k in v if k not in names and k not in extra)
         return v
     if type(v) is list:
         if len(v) > len(names):

@@ -18,14 +18,7 @@ from typing import Any
 
 from wavyte_core.api import check, open_job
 from wavyte_core.errors import AssetError, CompositionError, RenderError, WavyteError
-from wavyte_core.format.model import (
-    AudioAsset,
-    Composition,
-    ImageAsset,
-    PathAsset,
-    SvgAsset,
-    TextAsset,
-)
+from wavyte_core.format.model import Asset, Composition, asset_tag
 from wavyte_core.plugin.registry import Registry
 from wavyte_core.preview.frames import FrameService, Revision
 from wavyte_core.preview.source import CompositionSource, asset_files
@@ -51,17 +44,9 @@ def error_event(exc: BaseException) -> Event:
     return event
 
 
-def _asset_kind(asset: object) -> str:
-    for cls, name in (
-        (TextAsset, "text"),
-        (PathAsset, "path"),
-        (SvgAsset, "svg"),
-        (ImageAsset, "image"),
-        (AudioAsset, "audio"),
-    ):
-        if isinstance(asset, cls):
-            return name
-    return "video"
+def _asset_kind(asset: Asset | None) -> str:
+    """The clip's class on the timeline: the asset's JSON tag in lower case."""
+    return "missing" if asset is None else asset_tag(asset).lower()
 
 
 def composition_summary(comp: Composition) -> Event:

@@ -327,6 +327,103 @@ def texts() -> list[Case]:
     return c
 
 
+TALK = "assets/captions_talk.json"
+
+
+def make_transcript() -> None:
+    """A Whisper-style word-timing transcript for the captions cases (0.3 s per word)."""
+    words = [
+        "Captions",
+        "show",
+        "the",
+        "spoken",
+        "word",
+        "in",
+        "colour",
+        "as",
+        "the",
+        "voice",
+        "goes",
+        "on",
+    ]
+    ws = [{"start": round(0.1 + 0.3 * i, 3), "end": round(0.35 + 0.3 * i, 3), "word": w}
+          for i, w in enumerate(words)]  # fmt: skip
+    doc = {"segments": [{"start": 0.1, "end": ws[-1]["end"], "text": " ".join(words),
+                         "words": ws}]}  # fmt: skip
+    (HERE / TALK).write_text(json.dumps(doc, indent=1) + "\n")
+
+
+def typography() -> list[Case]:
+    """Text typography (runs, bidi, alignment, paint, stroke, shadow, boxes, fit) and the
+    Captions asset, drawn by every rasterizer from the same outlines and rasters."""
+    c: list[Case] = []
+    meta = {"category": "typography", "requires": {"rasterizer": ["text"]}}
+    runs = {"Text": {
+        "runs": [{"text": "Runs: "}, {"text": "big ", "size_px": 30},
+                 {"text": "gold", "color_rgba8": "#ffcc33", "underline": True},
+                 {"text": " and שלום עולם 42 ", "background": "#c03060"},
+                 {"text": "wrapped, centred."}],
+        "font_source": DEJAVU, "size_px": 20, "max_width_px": 290, "align": "Center",
+        "letter_spacing": 0.5}}  # fmt: skip
+    c.append(
+        (
+            "text_runs_bidi",
+            comp({"t": runs}, [track("t", [clip("c", "t", t=tf(15, 20))])]),
+            {**meta, "note": "styled runs, mixed-direction paragraph, centred lines"},
+        )
+    )
+    grad = {
+        "LinearGradient": {
+            "start": [0, 0],
+            "end": [280, 0],
+            "stops": [{"offset": 0, "color": "#ff5a36"}, {"offset": 1, "color": "#6c3cff"}],
+        }
+    }
+    look = {"Text": {
+        "text": "Stroke, shadow\nand line boxes", "font_source": DEJAVU, "size_px": 34,
+        "align": "Center", "max_width_px": 280, "fill": grad,
+        "stroke": {"width": 4, "paint": {"Solid": "#ffffff"}, "join": "Round"},
+        "shadow": {"offset": {"x": 3, "y": 4}, "blur": 6, "color": "#000000b0"},
+        "background": {"color": "#20304880", "padding": 6, "corner_radius": 8,
+                       "mode": "Lines"}}}  # fmt: skip
+    c.append(
+        (
+            "text_paint_boxes",
+            comp({"t": look}, [track("t", [clip("c", "t", t=tf(20, 30))])]),
+            {**meta, "note": "gradient fill, stroke under it, blurred shadow, per-line boxes"},
+        )
+    )
+    fit = {"Text": {"text": "A long title shrunk to fit its box", "font_source": DEJAVU,
+                    "size_px": 90, "fit": {"width": 280, "height": 120, "max_lines": 2},
+                    "background": {"color": "#304060", "padding": 0}}}  # fmt: skip
+    c.append(
+        (
+            "text_fit",
+            comp({"t": fit}, [track("t", [clip("c", "t", t=tf(20, 30))])]),
+            {**meta, "note": "fit: the largest size at which two lines fit the box"},
+        )
+    )
+    for style, frames in (("Karaoke", [0, 9, 25]), ("WordPop", [5, 20, 40])):
+        cap = {"Captions": {
+            "source": TALK, "font_source": DEJAVU, "size_px": 26, "max_width_px": 290,
+            "max_lines": 2, "style": style,
+            "highlight": {"color": "#ffd600",
+                          "background": "#7030a0" if style == "WordPop" else None,
+                          "scale": 1.15 if style == "WordPop" else 1.0},
+            "stroke": {"width": 4, "paint": {"Solid": "#000000"}, "join": "Round"},
+            "shadow": {"offset": {"x": 0, "y": 3}, "blur": 4, "color": "#000000a0"}}}  # fmt: skip
+        doc = comp({"cap": cap}, [track("t", [clip("c", "cap", t=tf(15, 40), end=60)])],
+                   duration=60)  # fmt: skip
+        c.append(
+            (
+                f"captions_{style.lower()}",
+                doc,
+                {**meta, "frames": frames, "note": f"Captions, {style} style"},
+            )
+        )
+    return c
+
+
 def images() -> list[Case]:
     c: list[Case] = []
 
@@ -1112,7 +1209,7 @@ def edges(max_diff: int, max_pixels: int, min_psnr: float) -> dict:
 # conformance/README.md; each bound is that figure with a small margin.
 TOLERANCES = {
     "geometry": {"rasterizer": edges(64, 1000, 42.0), "compositor": ONE_LEVEL},
-    "text": {"rasterizer": edges(80, 3500, 38.0), "compositor": ONE_LEVEL},
+    "text": {"rasterizer": edges(80, 3500, 40.0), "compositor": ONE_LEVEL},
     "image": {"rasterizer": edges(32, 4000, 50.0), "compositor": ONE_LEVEL, "decoder": EXACT},
     "svg": {"rasterizer": edges(8, 150, 58.0), "compositor": ONE_LEVEL},
     "composite": {"rasterizer": edges(32, 700, 50.0), "compositor": ONE_LEVEL, "decoder": EXACT},
@@ -1123,6 +1220,14 @@ TOLERANCES = {
     # isolated layer as on the exact compositor: two roundings apart, up to 2 levels.
     "shape": {
         "rasterizer": edges(255, None, 35.0),
+        "compositor": {"max_diff": 2, "max_pixels": None},
+    },
+    # Styled text and captions: the same outlines and rasters on every rasterizer, held to
+    # 40 dB between them (glyph curves are flattened in the core: skia's coverage of small
+    # curves was 36 dB from the exact area). Translucent boxes, shadows and strokes drawn
+    # straight into the frame are two roundings from the isolated layer: up to 2 levels.
+    "typography": {
+        "rasterizer": edges(80, None, 40.0),
         "compositor": {"max_diff": 2, "max_pixels": None},
     },
     "layout": {"rasterizer": edges(64, 450, 42.0), "compositor": ONE_LEVEL},
@@ -1167,11 +1272,10 @@ def exact_ops() -> list[dict]:
         if sigma is not None:
             params["sigma"] = sigma
         ops.append({"id": f"blur_r{r}", "op": "blur", "params": params})
-    # blend modes against real-valued W3C formulas: within 2.5 levels on every compositor
-    # (the numpy reference rounds three times; the four HSL modes only at opacity 1, where
-    # cairo does not pre-scale the source to 8 bits)
+    # blend modes against real-valued W3C formulas: within 3 levels on every compositor
+    # (the numpy reference rounds three times, skia's 8-bit pipeline a little more)
     for mode in BLEND_MODES[1:]:
-        for o in (1.0,) if mode in HSL_MODES else (1.0, 0.6):
+        for o in (1.0, 0.6):
             ops.append(
                 {
                     "id": f"blend_{mode}_{o}".replace(".", "_"),
@@ -1185,6 +1289,7 @@ def exact_ops() -> list[dict]:
 
 def main() -> None:
     make_images()
+    make_transcript()
     index_cases: list[dict] = []
     for cid, doc, meta in [
         *geometry(),
@@ -1197,6 +1302,7 @@ def main() -> None:
         *video(),
         *blends(),
         *shapes(),
+        *typography(),
     ]:
         (HERE / f"{cid}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
         entry = {

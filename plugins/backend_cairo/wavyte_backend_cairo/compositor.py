@@ -150,18 +150,8 @@ class CairoCompositor:
             return
         source = _source(src)
         if op != 255 and mode in _HSL_MODES:
-            # pixman's HSL operators apply a constant mask wrongly (≈100 levels off on
-            # translucent layers): scale the source first, exactly (mul_div255, an OVER
-            # onto a cleared scratch), then blend it unmasked.
-            scratch = self._scratch_for(src)
-            sc = scratch.ctx
-            sc.set_operator(cairo.OPERATOR_CLEAR)
-            sc.paint()
-            sc.set_operator(cairo.OPERATOR_OVER)
-            sc.set_source_surface(source, 0, 0)
-            sc.paint_with_alpha(op / 255.0)
-            scratch.surface.flush()
-            source, op = scratch.surface, 255
+            self._hsl_translucent(dst, src, source, op, mode)
+            return
         ctx = _dest(dst)
         ctx.save()
         ox, oy = src.origin
@@ -175,6 +165,36 @@ class CairoCompositor:
             ctx.paint()
         else:
             ctx.paint_with_alpha(op / 255.0)
+        ctx.restore()
+
+    def _hsl_translucent(
+        self, dst: Surface, src: Surface, source: cairo.ImageSurface, op: int, mode: str
+    ) -> None:
+        """A translucent HSL blend. pixman applies a constant mask to its HSL operators
+        wrongly (≈100 levels off), and scaling the source to 8 bits first moves the hue of
+        near-grey pixels (≈25 levels). But the W3C result is linear in the opacity α
+        (``co(α) = (1 − α)·cb + α·co(1)``, the straight source colour does not depend on
+        α), so: blend at full opacity into a copy of the backdrop, then move the backdrop
+        towards it by α (``SOURCE`` with a constant mask, a lerp)."""
+        ox, oy = src.origin
+        scratch = self._scratch_for(src)
+        sc = scratch.ctx
+        sc.save()
+        sc.set_operator(cairo.OPERATOR_SOURCE)
+        sc.set_source_surface(_source(dst), -ox, -oy)
+        sc.paint()
+        sc.set_operator(BLEND_OPERATORS[mode])
+        sc.set_source_surface(source, 0, 0)
+        sc.paint()
+        sc.restore()
+        ctx = _dest(dst)
+        ctx.save()
+        b = src.bounds or (0, 0, src.width, src.height)
+        ctx.rectangle(ox + b[0], oy + b[1], b[2] - b[0], b[3] - b[1])
+        ctx.clip()
+        ctx.set_operator(cairo.OPERATOR_SOURCE)
+        ctx.set_source_surface(scratch.surface, ox, oy)
+        ctx.paint_with_alpha(op / 255.0)
         ctx.restore()
 
     def crossfade(self, dst: Surface, a: Surface, b: Surface, t: float) -> None:

@@ -21,14 +21,14 @@ from wavyte_conformance.decoder_contract import DecoderContract
 
 class TestOpenCVDecoder(DecoderContract):
     make = staticmethod(OpenCVDecoder)
-    capabilities = frozenset({"image", "video"})
+    capabilities = frozenset({"image", "video", "animated"})
     may_veto = frozenset({"alpha"})  # OpenCV decodes BGR only: alpha sources are refused
 
 
 def test_registers_one_lazy_decoder_spec() -> None:
     (spec,) = wavyte_register_decoders()
     assert spec.name == "opencv"
-    assert spec.capabilities == {"image", "video"} == TestOpenCVDecoder.capabilities
+    assert spec.capabilities == {"image", "video", "animated"} == TestOpenCVDecoder.capabilities
     assert spec.check() is None
     assert "opencv-python-headless" in spec.install_hint
     assert isinstance(spec.factory(), OpenCVDecoder)

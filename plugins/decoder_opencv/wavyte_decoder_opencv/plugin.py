@@ -36,7 +36,7 @@ def wavyte_register_decoders() -> list[RoleSpec]:
         RoleSpec(
             name="opencv",
             factory=_make,
-            capabilities=frozenset({"image", "video"}),
+            capabilities=frozenset({"image", "video", "animated"}),
             check=_check,
             install_hint="pip install opencv-python-headless",
             description="Images and video (persistent sequential sessions) via OpenCV; no audio, no alpha video",

@@ -63,7 +63,7 @@ def clip30(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 class TestPyAVDecoder(DecoderContract):
     make = staticmethod(PyAVDecoder)
-    capabilities = frozenset({"image", "video", "audio"})
+    capabilities = frozenset({"image", "video", "audio", "animated"})
 
 
 # -- plugin registration ---------------------------------------------------------------
@@ -72,7 +72,9 @@ class TestPyAVDecoder(DecoderContract):
 def test_registers_one_lazy_decoder_spec() -> None:
     (spec,) = wavyte_register_decoders()
     assert spec.name == "pyav"
-    assert spec.capabilities == {"image", "video", "audio"} == TestPyAVDecoder.capabilities
+    assert (
+        spec.capabilities == {"image", "video", "audio", "animated"} == TestPyAVDecoder.capabilities
+    )
     assert spec.check() is None
     assert isinstance(spec.factory(), PyAVDecoder)
 

@@ -32,7 +32,7 @@ def wavyte_register_decoders() -> list[RoleSpec]:
         RoleSpec(
             name="pyav",
             factory=_make,
-            capabilities=frozenset({"image", "video", "audio"}),
+            capabilities=frozenset({"image", "video", "audio", "animated"}),
             check=_check,
             install_hint="pip install av",
             description="Images, video (persistent sequential sessions) and audio via PyAV (FFmpeg libraries)",

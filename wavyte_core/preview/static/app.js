@@ -408,11 +408,12 @@ window.addEventListener("hashchange", () => {
 });
 
 // The canvas keeps the composition's pixel size; CSS scales it: to fit the stage, or by a
-// fixed factor of CSS pixels per frame pixel (100 %: an Exact frame seen 1:1; the stage
+// fixed factor of screen pixels per frame pixel (100 %: an Exact frame seen 1:1; the stage
 // scrolls when it does not fit).
 function sizeCanvas() {
   const stage = $("stage");
-  let k = Number(S.zoom);
+  // 100 % means one frame pixel per device pixel (on a HiDPI screen too).
+  let k = Number(S.zoom) / (window.devicePixelRatio || 1);
   if (S.zoom === "fit") {
     const w = stage.clientWidth - 24;
     const h = stage.clientHeight - 24;
@@ -420,7 +421,7 @@ function sizeCanvas() {
   }
   canvas.style.width = `${Math.floor(canvas.width * k)}px`;
   canvas.style.height = `${Math.floor(canvas.height * k)}px`;
-  canvas.style.imageRendering = k >= 1 && S.zoom !== "fit" ? "pixelated" : "auto";
+  canvas.style.imageRendering = S.zoom !== "fit" && Number(S.zoom) >= 1 ? "pixelated" : "auto";
 }
 new ResizeObserver(sizeCanvas).observe($("stage"));
 

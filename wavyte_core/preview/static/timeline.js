@@ -24,15 +24,17 @@ export function stackClips(clips) {
   return { lane, lanes: Math.max(ends.length, 1) };
 }
 
-// Frame ranges where two clips of a track overlap: [{start, end, a, b}].
+// Frame ranges where two clips of a track overlap: [{start, end, a, b, later}], `later`
+// being the index of the clip that starts inside the other (its lane carries the mark).
 export function overlaps(clips) {
   const out = [];
-  const sorted = [...clips].sort((a, b) => a.start - b.start);
-  for (let i = 0; i < sorted.length; i++) {
-    for (let j = i + 1; j < sorted.length && sorted[j].start < sorted[i].end; j++) {
-      const start = sorted[j].start;
-      const end = Math.min(sorted[i].end, sorted[j].end);
-      if (end > start) out.push({ start, end, a: sorted[i].id, b: sorted[j].id });
+  const order = clips.map((c, i) => i).sort((a, b) => clips[a].start - clips[b].start || a - b);
+  for (let i = 0; i < order.length; i++) {
+    const p = clips[order[i]];
+    for (let j = i + 1; j < order.length && clips[order[j]].start < p.end; j++) {
+      const q = clips[order[j]];
+      const end = Math.min(p.end, q.end);
+      if (end > q.start) out.push({ start: q.start, end, a: p.id, b: q.id, later: order[j] });
     }
   }
   return out;
@@ -146,6 +148,7 @@ export class Timeline {
       for (const o of overlaps(track.clips)) {
         const el = document.createElement("div");
         el.className = "overlap";
+        el.style.top = `${lane[o.later] * LANE_H}px`;
         el.dataset.start = String(o.start);
         el.dataset.end = String(o.end);
         el.title = `${o.a} × ${o.b}: frames ${o.start}–${o.end - 1}`;
@@ -259,8 +262,13 @@ export class Timeline {
   }
 }
 
-// An SVG polygon of the peaks (0..1), stretched to the clip's box (no per-zoom redraw).
-function waveform(peaks) {
+// An SVG polygon of the peaks (0..1 of full scale), stretched to the clip's box (no
+// per-zoom redraw) and scaled so the loudest peak fills 90 % of the lane; `data-max` keeps
+// the loudest peak in full-scale units.
+function waveform(raw) {
+  const max = Math.max(...raw, 0);
+  const k = max > 0 ? 0.9 / max : 0;
+  const peaks = raw.map((p) => p * k);
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("class", "wave");
@@ -272,6 +280,7 @@ function waveform(peaks) {
   poly.setAttribute("points", [...top, ...bottom].join(" "));
   svg.append(poly);
   svg.dataset.peaks = String(peaks.length);
+  svg.dataset.max = String(max);
   return svg;
 }
 
