@@ -1,7 +1,7 @@
 """JSON Schema (draft 2020-12) of the composition format with every installed kind merged in.
 
 ``wavyte schema`` prints it; editors and CI use it to check documents before wavyte runs.
-It is built from the registry once: the format's structures (wavyte-format.md §1) plus, for
+It is built from the registry once: the format's structures (docs/format.md) plus, for
 each effect kind, a ``oneOf`` branch discriminated on ``kind`` whose ``params`` schema is
 derived from the kind's `Param` declarations (built-ins give their exact rules in
 ``json_schema``). Non-validation metadata (unit, animatable, plugin, …) is carried in
