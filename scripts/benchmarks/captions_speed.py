@@ -1,7 +1,7 @@
 """Captions speed: preparing 10 minutes of word-timed captions, and drawing a captions frame
 at 1080×1920 after prepare.
 
-    python scripts/captions_bench.py [--minutes 10] [--frames 600] [--backend skia]
+    python scripts/benchmarks/captions_speed.py [--minutes 10] [--frames 600] [--backend skia]
 
 Makes a Whisper-style transcript (2.5 words per second, segments of 6–12 words), then
 reports: the prepare time of the Captions asset (file read, fonts, pagination and
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORDS = [
     "the",
     "quick",
