@@ -58,3 +58,22 @@ def test_missing_reference_fails_then_update_references_fixes(tmp_path: Path) ->
     assert {p.name: p.read_bytes() for p in (REFERENCES_DIR / CASE).iterdir()} == shipped
     code, out = _run("--case", CASE, "--references", str(refs), "--out", str(tmp_path / "c"))
     assert code == 0, out
+
+
+def test_executor_and_encoder_options_add_the_delivery_check(tmp_path: Path) -> None:
+    code, out = _run(
+        "--case", CASE, "--executor", "local", "--encoder", "pyav", "--out", str(tmp_path / "d")
+    )
+    assert code == 0, out
+    rows = json.loads((tmp_path / "d" / "parity.json").read_text())
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    delivery = [r for r in rows if r["section"] == "delivery"]
+    assert [r["status"] for r in delivery] == ["pass"]
+    assert "executor=local" in delivery[0]["variant"] and "encoder=pyav" in delivery[0]["variant"]
+
+
+def test_every_section_has_a_report_title() -> None:
+    from wavyte_conformance.report import TITLES
+    from wavyte_conformance.runner import SECTIONS
+
+    assert set(TITLES) == set(SECTIONS)

@@ -66,6 +66,7 @@ TITLES = {
     "reftest": "Reftests (two compositions that must render the same)",
     "effects": "Installed effect and transition kinds (declared examples, against skia+numpy)",
     "determinism": "Determinism (same frames rendered again in another order: identical bytes)",
+    "delivery": "Delivery (segments through the executor and encoder: the in-process frames)",
 }
 
 

@@ -248,7 +248,7 @@ class CaptionPages:
         if box is not None and lk.highlight_bg is not None and lk.highlight_bg[3]:
             x0, y0, x1, y1 = box
             cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-            pad = 0.15 * self.run.size_px
+            pad = 0.1 * self.run.size_px
             under.append(
                 VectorShape(
                     rounded_rect(

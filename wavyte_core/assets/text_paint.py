@@ -32,6 +32,9 @@ from wavyte_core.plugin.prepared import PathGeometry
 __all__ = ["TextLook", "paint_layout", "drawing_bbox", "shadow_raster"]
 
 Item = VectorShape | RasterDrawing
+#: Stroked glyph outlines are flattened this many times coarser than filled ones (1: as fine;
+#: coarser strokes draw faster but skia and cairo stroke edges then fall under 40 dB).
+STROKE_FLATNESS = 1.0
 
 RGBA = tuple[int, int, int, int]
 
@@ -225,6 +228,7 @@ def paint_layout(
                 underlines.setdefault(_run_paint(r), []).append(
                     rounded_rect(x0, y, x1, y + thick, 0.0)
                 )
+    strokes_of_lines = list(underlines.values())  # underlines are stroked too
     fills: list[VectorShape] = []
     for p, gl in groups.items():
         geom = join_geometry([outline_of(gl), *underlines.pop(p, [])])
@@ -246,7 +250,11 @@ def paint_layout(
             items.append(VectorShape(moved, fill=_solid(colour)))
     stroke = look.stroke
     if stroke is not None and every is not None and float(stroke.width) > 0:  # type: ignore[arg-type]
-        outline = VectorShape(every, stroke=stroke)
+        inked = [g for gl in groups.values() for g in gl]
+        curves = join_geometry(
+            [outline_of(inked, flat=STROKE_FLATNESS), *sum(strokes_of_lines, [])]
+        )
+        outline = VectorShape(curves, stroke=stroke)
         items += [outline, *fills] if look.stroke_first else [*fills, outline]
     else:
         items += fills

@@ -507,13 +507,16 @@ def fit_size(
 # ------------------------------------------------------------------------ geometry helpers
 
 
-def outline_of(glyphs: list[PlacedGlyph]) -> PathGeometry:
-    """The outlines of ``glyphs`` placed (y flipped) in one non-zero geometry."""
+def outline_of(glyphs: list[PlacedGlyph], flat: float = 1.0) -> PathGeometry:
+    """The outlines of ``glyphs`` placed (y flipped) in one non-zero geometry, curves
+    flattened (`FontFace.flat_outline`) with ``flat`` times the fill tolerance (strokes
+    use a coarser one: a stroker joins every segment, and its outline edges are offset
+    from the segments anyway)."""
     verbs: list[str] = []
     chunks: list[np.ndarray] = []
     boxes: list[tuple[float, float, float, float]] = []
     for g in glyphs:
-        o = g.face.flat_outline(g.gid, g.scale)
+        o = g.face.flat_outline(g.gid, g.scale / flat)
         if o.bbox is None:
             continue
         s = g.scale

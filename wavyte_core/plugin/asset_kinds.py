@@ -34,7 +34,7 @@ and clips place it like any other asset. A minimal kind::
     def wavyte_register_asset_kinds():
         return [Badge]
 
-How the core uses a kind, and how often (DESIGN.md §4–5):
+How the core uses a kind, and how often (docs/writing-a-plugin.md, "Asset kinds"):
 
 - **registration**, once per process: the declaration is checked (a broken one is reported
   by plugin name);

@@ -3,7 +3,7 @@
 Every hook here is a *registration* hook: the registry calls each one **once per process**,
 when the plugin manager is first built, and caches the specs it returns. No hook is ever
 called per job, per frame or per layer: the frame loop calls plain bound methods of the
-objects the specs' factories built when the job started (DESIGN.md §4).
+objects the specs' factories built when the job started (docs/architecture.md, "Plugin hooks").
 
 Each hook returns a list (possibly empty); results of all plugins are concatenated. A spec
 whose name is already taken by an earlier plugin is reported as a conflict, not silently

@@ -2,8 +2,8 @@
 
 An effect or transition kind is a class: a namespaced ``name``, a ``description``, its
 declared `Param` s, and an ``apply`` that works on numpy arrays (premultiplied BGRA uint8,
-(H, W, 4), the pixel contract of DESIGN.md §3), so a plugin is independent of the rasterizer
-and compositor in use::
+(H, W, 4): the pixel contract, docs/writing-a-plugin.md), so a plugin is independent of
+the rasterizer and compositor in use::
 
     import numpy as np
     from wavyte_core.plugin import Effect, Margins, Param, hookimpl
@@ -27,7 +27,8 @@ and compositor in use::
     def wavyte_register_effects():
         return [Tint]
 
-How the core uses a kind (all of it decided before the first frame, DESIGN.md §5):
+How the core uses a kind (all of it decided before the first frame; docs/writing-a-plugin.md,
+"Rules of the hot loop"):
 
 - at load, once per instance in the composition: params are validated against the
   declaration (errors name the JSON path and the param), defaults filled in, animated

@@ -42,7 +42,7 @@ class PathGeometry:
 
     @property
     def size(self) -> tuple[float, float]:
-        """Intrinsic layout size (wavyte-format.md §3.4): bbox size, at least 1×1."""
+        """Intrinsic layout size (docs/format.md, "Tracks and layout"): bbox size, at least 1×1."""
         x0, y0, x1, y1 = self.bbox
         return max(x1 - x0, 1.0), max(y1 - y0, 1.0)
 

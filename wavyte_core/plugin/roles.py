@@ -3,7 +3,7 @@
 A plugin's factory (see `hookspecs`) returns one of these objects per job. The frame loop
 calls their plain bound methods: no pluggy, no lookups, no validation per frame.
 
-Pixel contract (DESIGN.md §3): every buffer is a premultiplied BGRA uint8 numpy array of
+Pixel contract (docs/writing-a-plugin.md): every buffer is a premultiplied BGRA uint8 numpy array of
 shape (H, W, 4), C-contiguous. A `Surface` owns one such buffer for the whole job and
 keeps the native wrappers backends build around it (a skia.Surface, a cairo.ImageSurface),
 so wrapping happens once, not per frame.
@@ -164,7 +164,7 @@ class Rasterizer(Protocol):
 
 @runtime_checkable
 class Compositor(Protocol):
-    """Combines layer surfaces into the frame (wavyte-format.md §4.5–4.6 semantics).
+    """Combines layer surfaces into the frame (the semantics of docs/format.md).
 
     All methods are called per rendered frame, once per composite op of the plan.
     ``direct_draw`` says that "rasterizer draws the layer straight into the frame with
@@ -272,7 +272,7 @@ class EncodeSettings:
     threads: int = 0  # 0 = let the codec decide
     audio: np.ndarray | None = None  # float32 (n, 2) at 48 kHz
     audio_codec: str = "aac"  # FFmpeg audio encoder (libopus in WebM)
-    #: Frames keep their alpha: the session un-premultiplies them once (DESIGN.md §3).
+    #: Frames keep their alpha: the session un-premultiplies them once (the pixel contract).
     alpha: bool = False
     bitrate: int | None = None  # bits/s; replaces crf
     profile: str | None = None
