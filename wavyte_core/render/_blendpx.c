@@ -6,9 +6,9 @@
    rounding and the same saturations as the reference's OpenCV calls:
 
    - mul(x, y) = (x·y + 127) // 255, computed as (t + (t >> 8)) >> 8 with t = x·y + 128 (the
-     same value for every x·y ≤ 255², checked exhaustively by the tests' 8-bit sweep);
-     mul2(x, y) = min((2·x·y + 127) // 255, 255); OpenCV's saturating add/subtract are
-     sat_add / sat_sub.
+     same value for every x·y ≤ 255², checked on all pairs by the tests);
+     mul2(x, y) = (2·x·y + 127) // 255 the same way (see mul2 for its range); OpenCV's
+     saturating add/subtract are sat_add / sat_sub.
    - The float32 modes (ColorDodge, ColorBurn, SoftLight, Hue, Saturation, Color, Luminosity)
      run the reference's numpy operations one IEEE float32 operation at a time, in the same
      order: this file is compiled with -ffp-contract=off (no fused multiply-add) and without
@@ -25,8 +25,11 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 #define INL static inline __attribute__((always_inline))
+#define FCHUNK 64
+#define ICHUNK 256
 
 enum {
     M_ADD,
@@ -50,26 +53,33 @@ enum {
 
 /* ------------------------------------------------------------------------ integer helpers */
 
-INL uint32_t mul(uint32_t x, uint32_t y) {
-    uint32_t t = x * y + 128u;
-    return (t + (t >> 8)) >> 8;
+/* 16-bit lanes: every value below fits (x·y + 128 + 255 < 2^16), so the compiler packs 16
+   of them per AVX2 register */
+typedef uint16_t u16;
+
+INL u16 mul(u16 x, u16 y) {
+    u16 t = (u16)(x * y + 128u);
+    return (u16)((u16)(t + (t >> 8)) >> 8);
 }
 
-INL uint32_t mul2(uint32_t x, uint32_t y) {
-    uint32_t t = (2u * x * y + 127u) / 255u;
+/* mul2 where 2·x·y ≤ 2·255·127: the only case whose value is used (HardLight/Overlay pick it
+   where the factor that is at most 127 makes it so; the other lane's wrapped value is
+   discarded by the select) */
+INL u16 mul2(u16 x, u16 y) {
+    u16 t = (u16)(2u * x * y + 128u);
+    return (u16)((u16)(t + (t >> 8)) >> 8);
+}
+
+INL u16 sat_add(u16 a, u16 b) {
+    u16 t = (u16)(a + b);
     return t < 255u ? t : 255u;
 }
 
-INL uint32_t sat_add(uint32_t a, uint32_t b) {
-    uint32_t t = a + b;
-    return t < 255u ? t : 255u;
-}
+INL u16 sat_sub(u16 a, u16 b) { return a > b ? (u16)(a - b) : 0u; }
 
-INL uint32_t sat_sub(uint32_t a, uint32_t b) { return a > b ? a - b : 0u; }
+INL u16 umin(u16 a, u16 b) { return a < b ? a : b; }
 
-INL uint32_t umin(uint32_t a, uint32_t b) { return a < b ? a : b; }
-
-INL uint32_t umax(uint32_t a, uint32_t b) { return a > b ? a : b; }
+INL u16 umax(u16 a, u16 b) { return a > b ? a : b; }
 
 /* -------------------------------------------------------------------------- float helpers */
 
@@ -83,15 +93,16 @@ INL float fmin_(float a, float b) { return a < b ? a : b; }
 
 INL float fmax_(float a, float b) { return a > b ? a : b; }
 
-/* numpy's float32 → uint8 cast of the reference (values here are below 256) */
-INL uint32_t f2u8(float t) { return (uint32_t)(uint8_t)(int32_t)t; }
+/* numpy's float32 → uint8 cast of the reference is this truncation to int32, then the low
+   byte (taken where the value is stored) */
+INL int32_t f2i(float t) { return (int32_t)t; }
 
 /* X = floor(f32(sa·da / 255)·B + 0.5), capped at 255, as the reference rounds it */
-INL uint32_t x_of(float b, float ab) {
+INL int32_t x_of(float b, float ab) {
     float t = b * ab;
     t = t + 0.5f;
     t = fmin_(t, 255.0f);
-    return f2u8(t);
+    return f2i(t);
 }
 
 INL float lum3(float c0, float c1, float c2) {
@@ -181,120 +192,155 @@ INL float separable(int mode, float cb, float cs) {
 
 /* ------------------------------------------------------------------------------- the rows */
 
+/* sa4[i] = mul(source alpha, op), da4[i] = destination alpha, for every byte i of n pixels */
+INL void alphas4(const uint8_t *restrict sp, const uint8_t *restrict dp, int n, u16 op,
+                 uint8_t *restrict sa4, uint8_t *restrict da4) {
+    for (int j = 0; j < n; j++) {
+        uint32_t ps, pd;
+        memcpy(&ps, sp + 4 * j, 4);
+        memcpy(&pd, dp + 4 * j, 4);
+        uint32_t a = ps >> 24;
+        a = a * op + 128u;
+        a = (a + (a >> 8)) >> 8;
+        a *= 0x01010101u;
+        uint32_t b = (pd >> 24) * 0x01010101u;
+        memcpy(sa4 + 4 * j, &a, 4);
+        memcpy(da4 + 4 * j, &b, 4);
+    }
+}
+
 /* One row of w pixels: d ← blend(s with opacity op, d). */
-INL void blend_row(uint8_t *restrict d, const uint8_t *restrict s, int w, uint32_t op,
+INL void blend_row(uint8_t *restrict d, const uint8_t *restrict s, int w, uint32_t op_,
                    int mode) {
+    const u16 op = (u16)op_;
     switch (mode) {
     case M_ADD:
         for (int i = 0; i < 4 * w; i++) d[i] = (uint8_t)sat_add(mul(s[i], op), d[i]);
         return;
     case M_SCREEN:
         for (int i = 0; i < 4 * w; i++) {
-            uint32_t sc = mul(s[i], op), dc = d[i];
+            u16 sc = mul(s[i], op), dc = d[i];
             d[i] = (uint8_t)sat_add(sc, sat_sub(dc, mul(sc, dc)));
-        }
-        return;
-    case M_DARKEN:
-    case M_LIGHTEN: {
-        const int darken = mode == M_DARKEN;
-        for (int j = 0; j < w; j++) {
-            uint32_t sa = mul(s[4 * j + 3], op), da = d[4 * j + 3];
-            for (int k = 0; k < 4; k++) {
-                uint32_t sc = mul(s[4 * j + k], op), dc = d[4 * j + k];
-                uint32_t p = sat_add(sc, mul(dc, 255u - sa));
-                uint32_t q = sat_add(dc, mul(sc, 255u - da));
-                d[4 * j + k] = (uint8_t)(darken ? umin(p, q) : umax(p, q));
-            }
-        }
-        return;
-    }
-    case M_DIFFERENCE:
-    case M_EXCLUSION: {
-        const int diff = mode == M_DIFFERENCE;
-        for (int j = 0; j < w; j++) {
-            uint32_t sa = mul(s[4 * j + 3], op), da = d[4 * j + 3];
-            for (int k = 0; k < 4; k++) {
-                uint32_t sc = mul(s[4 * j + k], op), dc = d[4 * j + k];
-                uint32_t t = diff ? umin(mul(sc, da), mul(dc, sa)) : mul(sc, dc);
-                uint32_t u = sat_sub(sc, t);
-                uint32_t t0 = k == 3 ? 0u : t; /* alpha: subtract t once, not twice */
-                d[4 * j + k] = (uint8_t)sat_add(sat_sub(dc, t0), u);
-            }
-        }
-        return;
-    }
-    case M_MULTIPLY:
-    case M_HARDLIGHT:
-    case M_OVERLAY:
-        for (int j = 0; j < w; j++) {
-            uint32_t sa = mul(s[4 * j + 3], op), da = d[4 * j + 3];
-            for (int k = 0; k < 4; k++) {
-                uint32_t sc = mul(s[4 * j + k], op), dc = d[4 * j + k];
-                uint32_t x;
-                if (mode == M_MULTIPLY) {
-                    x = mul(sc, dc);
-                } else {
-                    uint32_t x1 = mul2(sc, dc);
-                    uint32_t x2 = mul2(sat_sub(da, dc), sat_sub(sa, sc));
-                    x2 = sat_sub(mul(sa, da), x2);
-                    uint32_t c = mode == M_HARDLIGHT ? sc : dc;
-                    uint32_t ca = mode == M_HARDLIGHT ? sa : da;
-                    x = c <= sat_sub(ca, c) ? x1 : x2;
-                }
-                uint32_t p = mul(sc, 255u - da), q = mul(dc, 255u - sa);
-                d[4 * j + k] = (uint8_t)sat_add(sat_add(p, q), x);
-            }
         }
         return;
     default:
         break;
     }
-    /* the float32 modes: Cs from the source at full opacity, αs·αb/255 after it */
-    for (int j = 0; j < w; j++) {
-        const uint8_t *sp = s + 4 * j;
-        uint8_t *dp = d + 4 * j;
-        float saf = (float)sp[3], daf = (float)dp[3];
-        float isa = fmax_(saf, 1.0f), ida = fmax_(daf, 1.0f);
-        float cs0 = fmin_((float)sp[0] / isa, 1.0f);
-        float cs1 = fmin_((float)sp[1] / isa, 1.0f);
-        float cs2 = fmin_((float)sp[2] / isa, 1.0f);
-        float cb0 = fmin_((float)dp[0] / ida, 1.0f);
-        float cb1 = fmin_((float)dp[1] / ida, 1.0f);
-        float cb2 = fmin_((float)dp[2] / ida, 1.0f);
-        uint32_t sa = mul(sp[3], op), da = dp[3];
-        float ab = (float)sa * daf;
-        ab = ab / 255.0f;
-        float b0, b1, b2;
-        if (mode == M_COLORDODGE || mode == M_COLORBURN || mode == M_SOFTLIGHT) {
-            b0 = separable(mode, cb0, cs0);
-            b1 = separable(mode, cb1, cs1);
-            b2 = separable(mode, cb2, cs2);
-        } else if (mode == M_HUE || mode == M_SATURATION) {
-            const int hue = mode == M_HUE;
-            float o0 = hue ? cb0 : cs0, o1 = hue ? cb1 : cs1, o2 = hue ? cb2 : cs2;
-            b0 = hue ? cs0 : cb0;
-            b1 = hue ? cs1 : cb1;
-            b2 = hue ? cs2 : cb2;
-            float sat = max3(o0, o1, o2);
-            sat = sat - min3(o0, o1, o2);
-            set_sat(&b0, &b1, &b2, sat);
-            set_lum(&b0, &b1, &b2, lum3(cb0, cb1, cb2));
-        } else if (mode == M_COLOR) {
-            b0 = cs0;
-            b1 = cs1;
-            b2 = cs2;
-            set_lum(&b0, &b1, &b2, lum3(cb0, cb1, cb2));
-        } else { /* Luminosity */
-            b0 = cb0;
-            b1 = cb1;
-            b2 = cb2;
-            set_lum(&b0, &b1, &b2, lum3(cs0, cs1, cs2));
+    if (mode <= M_OVERLAY) {
+        /* the modes that read alphas: per chunk, both alphas replicated to every byte of
+           their pixel (whole-pixel uint32 loops), then one flat loop over the bytes */
+        for (int j0 = 0; j0 < w; j0 += ICHUNK) {
+            const int n = w - j0 < ICHUNK ? w - j0 : ICHUNK;
+            const uint8_t *sp = s + 4 * j0;
+            uint8_t *dp = d + 4 * j0;
+            uint8_t sa4[4 * ICHUNK], da4[4 * ICHUNK];
+            alphas4(sp, dp, n, op, sa4, da4);
+            for (int i = 0; i < 4 * n; i++) {
+                u16 sc = mul(sp[i], op), dc = dp[i], sa = sa4[i], da = da4[i];
+                u16 o;
+                if (mode == M_DARKEN || mode == M_LIGHTEN) {
+                    u16 p = sat_add(sc, mul(dc, (u16)(255u - sa)));
+                    u16 q = sat_add(dc, mul(sc, (u16)(255u - da)));
+                    o = mode == M_DARKEN ? umin(p, q) : umax(p, q);
+                } else if (mode == M_DIFFERENCE || mode == M_EXCLUSION) {
+                    u16 t = mode == M_DIFFERENCE ? umin(mul(sc, da), mul(dc, sa)) : mul(sc, dc);
+                    u16 u = sat_sub(sc, t);
+                    u16 t0 = (i & 3) == 3 ? 0u : t; /* alpha: subtract t once, not twice */
+                    o = sat_add(sat_sub(dc, t0), u);
+                } else {
+                    u16 x;
+                    if (mode == M_MULTIPLY) {
+                        x = mul(sc, dc);
+                    } else {
+                        u16 x1 = mul2(sc, dc);
+                        u16 x2 = mul2(sat_sub(da, dc), sat_sub(sa, sc));
+                        x2 = sat_sub(mul(sa, da), x2);
+                        u16 c = mode == M_HARDLIGHT ? sc : dc;
+                        u16 ca = mode == M_HARDLIGHT ? sa : da;
+                        x = c <= sat_sub(ca, c) ? x1 : x2;
+                    }
+                    u16 p = mul(sc, (u16)(255u - da)), q = mul(dc, (u16)(255u - sa));
+                    o = sat_add(sat_add(p, q), x);
+                }
+                dp[i] = (uint8_t)o;
+            }
         }
-        uint32_t x[4] = {x_of(b0, ab), x_of(b1, ab), x_of(b2, ab), mul(sa, da)};
-        for (int k = 0; k < 4; k++) {
-            uint32_t sc = mul(sp[k], op), dc = dp[k];
-            uint32_t p = mul(sc, 255u - da), q = mul(dc, 255u - sa);
-            dp[k] = (uint8_t)sat_add(sat_add(p, q), x[k]);
+        return;
+    }
+
+    /* the float32 modes, in chunks of FCHUNK pixels and three loops: bytes → float planes,
+       the float maths (32-bit lanes only, so the compiler packs 8 pixels per AVX2 register
+       instead of 32 with spills), then the 8-bit sum. Cs comes from the source at full
+       opacity, αs·αb/255 after it. */
+    for (int j0 = 0; j0 < w; j0 += FCHUNK) {
+        const int n = w - j0 < FCHUNK ? w - j0 : FCHUNK;
+        const uint8_t *sp = s + 4 * j0;
+        uint8_t *dp = d + 4 * j0;
+        float fs[4][FCHUNK], fd[4][FCHUNK], fsa[FCHUNK];
+        int32_t xi[3][FCHUNK];
+        for (int j = 0; j < n; j++) { /* whole pixels as uint32: 32-bit lanes */
+            uint32_t ps, pd;
+            memcpy(&ps, sp + 4 * j, 4);
+            memcpy(&pd, dp + 4 * j, 4);
+            for (int k = 0; k < 4; k++) {
+                fs[k][j] = (float)((ps >> (8 * k)) & 255u);
+                fd[k][j] = (float)((pd >> (8 * k)) & 255u);
+            }
+            uint32_t a = (ps >> 24) * op + 128u;
+            fsa[j] = (float)((a + (a >> 8)) >> 8); /* mul(sa, op) */
+        }
+        for (int j = 0; j < n; j++) {
+            float isa = fmax_(fs[3][j], 1.0f), ida = fmax_(fd[3][j], 1.0f);
+            float cs0 = fmin_(fs[0][j] / isa, 1.0f);
+            float cs1 = fmin_(fs[1][j] / isa, 1.0f);
+            float cs2 = fmin_(fs[2][j] / isa, 1.0f);
+            float cb0 = fmin_(fd[0][j] / ida, 1.0f);
+            float cb1 = fmin_(fd[1][j] / ida, 1.0f);
+            float cb2 = fmin_(fd[2][j] / ida, 1.0f);
+            float ab = fsa[j] * fd[3][j];
+            ab = ab / 255.0f;
+            float b0, b1, b2;
+            if (mode == M_COLORDODGE || mode == M_COLORBURN || mode == M_SOFTLIGHT) {
+                b0 = separable(mode, cb0, cs0);
+                b1 = separable(mode, cb1, cs1);
+                b2 = separable(mode, cb2, cs2);
+            } else if (mode == M_HUE || mode == M_SATURATION) {
+                const int hue = mode == M_HUE;
+                float o0 = hue ? cb0 : cs0, o1 = hue ? cb1 : cs1, o2 = hue ? cb2 : cs2;
+                b0 = hue ? cs0 : cb0;
+                b1 = hue ? cs1 : cb1;
+                b2 = hue ? cs2 : cb2;
+                float sat = max3(o0, o1, o2);
+                sat = sat - min3(o0, o1, o2);
+                set_sat(&b0, &b1, &b2, sat);
+                set_lum(&b0, &b1, &b2, lum3(cb0, cb1, cb2));
+            } else if (mode == M_COLOR) {
+                b0 = cs0;
+                b1 = cs1;
+                b2 = cs2;
+                set_lum(&b0, &b1, &b2, lum3(cb0, cb1, cb2));
+            } else { /* Luminosity */
+                b0 = cb0;
+                b1 = cb1;
+                b2 = cb2;
+                set_lum(&b0, &b1, &b2, lum3(cs0, cs1, cs2));
+            }
+            xi[0][j] = x_of(b0, ab);
+            xi[1][j] = x_of(b1, ab);
+            xi[2][j] = x_of(b2, ab);
+        }
+        uint8_t sa4[4 * FCHUNK], da4[4 * FCHUNK], x4[4 * FCHUNK];
+        alphas4(sp, dp, n, op, sa4, da4);
+        for (int j = 0; j < n; j++) {
+            uint32_t x = (uint32_t)(xi[0][j] & 255) | (uint32_t)(xi[1][j] & 255) << 8 |
+                         (uint32_t)(xi[2][j] & 255) << 16;
+            memcpy(x4 + 4 * j, &x, 4);
+        }
+        for (int i = 0; i < 4 * n; i++) {
+            u16 sc = mul(sp[i], op), dc = dp[i], sa = sa4[i], da = da4[i];
+            u16 x = (i & 3) == 3 ? mul(sa, da) : x4[i];
+            u16 p = mul(sc, (u16)(255u - da)), q = mul(dc, (u16)(255u - sa));
+            dp[i] = (uint8_t)sat_add(sat_add(p, q), x);
         }
     }
 }
@@ -309,7 +355,7 @@ INL void matte_row(uint8_t *restrict d, const uint8_t *restrict m, int w, int mo
         uint32_t f = luma ? (13933u * mp[2] + 46871u * mp[1] + 4732u * mp[0] + 32768u) >> 16
                           : mp[3];
         f = inv ? inv - f : f;
-        for (int k = 0; k < 4; k++) d[4 * j + k] = (uint8_t)mul(d[4 * j + k], f);
+        for (int k = 0; k < 4; k++) d[4 * j + k] = (uint8_t)mul(d[4 * j + k], (u16)f);
     }
 }
 
