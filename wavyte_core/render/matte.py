@@ -18,6 +18,9 @@ reach:
 Every channel of the layer becomes ``mul_div255(c, f) = (c·f + 127) // 255``. Where the
 source clip is not active (``matte`` is None) the factor is 0 for ``Alpha``/``Luma`` (the
 layer disappears) and 255 for the inverted modes (the layer is left as it is).
+
+The per-pixel work runs in C (``_blendpx.c`` through `blend_native`) when that optional
+extension is built, else in the numpy + OpenCV bands below; the bytes are the same.
 """
 
 from __future__ import annotations
