@@ -4,6 +4,7 @@ of an asset, Python sources, CLI errors)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import select
 import signal
@@ -20,7 +21,7 @@ import numpy as np
 import pytest
 
 import wavyte_core as wv
-from tests.media import decode_video, write_png, write_tone
+from tests.media import decode_video, write_png, write_solid_video, write_tone
 from tests.preview_helpers import (
     FRAMES,
     H,
@@ -183,6 +184,29 @@ def test_media_is_made_once_per_revision(tmp_path: Path) -> None:
         service, root = server.session.service, server.session.source.assets_root
         assert service.media(1, root) is service.media(1, root)
         assert get(f"{server.url}api/media/7")[0] == 409
+
+
+def test_video_thumbnails_follow_the_trim_and_survive_an_edit(tmp_path: Path) -> None:
+    """Four thumbnails at the clip's source times (after ``trim_start_sec``); a JSON edit
+    makes a new revision whose thumbnails come from the cache, not the decoder."""
+    write_solid_video(tmp_path / "v.mp4", [(255, 0, 0)] * 30 + [(0, 0, 255)] * 30)
+    comp = square_comp()
+    comp["assets"]["v"] = {"Video": {"source": "v.mp4", "trim_start_sec": 1.0}}
+    comp["tracks"][0]["clips"].append(clip("v", "v", 0, 30))
+    path = write_comp(tmp_path / "comp.json", comp)
+    with running_preview(path) as server:
+        thumbs = json.loads(get(f"{server.url}api/media/1")[2])["clips"]["0:1"]["thumbs"]
+        assert len(thumbs) == 4
+        for url in thumbs:  # all from the blue second half
+            rgba = decode_image(base64.b64decode(url.split(",", 1)[1])).astype(int)
+            assert rgba[..., 2].mean() > 200 and rgba[..., 0].mean() < 50
+        cache = server.session.service.thumbs
+        decoded = cache.decoded
+        comp["tracks"][0]["clips"][0]["range"]["end"] = FRAMES - 1
+        write_comp(path, comp)
+        wait_for(lambda: server.session.rev == 2)
+        again = json.loads(get(f"{server.url}api/media/2")[2])["clips"]["0:1"]["thumbs"]
+        assert again == thumbs and cache.decoded == decoded
 
 
 def wait_for(predicate, timeout: float = 15.0) -> None:  # noqa: ANN001

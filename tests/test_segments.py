@@ -211,5 +211,5 @@ def test_cli_bad_segment_options(card: Path, tmp_path: Path):
     assert r.stderr.strip().splitlines()[-1].startswith("error: --segment-frames 10")
     assert not out.exists() and not list(tmp_path.iterdir())
     r = _wavyte("render", str(card), "-o", str(out), "--executor", "nope", "--segments", "2")
-    assert r.returncode == 2 and "unknown executor 'nope'" in r.stderr
+    assert r.returncode == 3 and "unknown executor 'nope'" in r.stderr
     assert not out.exists()

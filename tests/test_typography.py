@@ -439,3 +439,31 @@ def test_animated_letter_spacing_changes_the_frame(root: Path) -> None:
     b = render_frame(comp, 1, assets_root=root)
     cols = lambda im: np.nonzero(im[..., 2].max(axis=0) > 128)[0]  # noqa: E731
     assert cols(b).max() - cols(a).max() == pytest.approx(3 * 8, abs=1)
+
+
+def test_builder_text_typography_and_captions_round_trip() -> None:
+    from wavyte_core.format.builder import CompositionBuilder
+
+    b = CompositionBuilder(width=320, height=120, fps=30, duration=10, seed=1)
+    b.text(
+        "t",
+        font="box.ttf",
+        size_px=20,
+        runs=[{"text": "ab", "color_rgba8": "#ff0000"}, {"text": " cd", "underline": True}],
+        align="Center",
+        max_width_px=200,
+        shadow={"offset": {"x": 1, "y": 2}, "blur": 3, "color": "#000000"},
+    )
+    b.captions("c", "talk.json", font="box.ttf", size_px=30, style="Karaoke", max_lines=1)
+    b.track("a").clip("x", asset="t", start=0, end=10)
+    b.track("b").clip("y", asset="c", start=0, end=10)
+    comp = b.build(check=False)
+    again = loads_composition(composition_to_json(comp))
+    assert again == comp
+    t = comp.assets["t"]
+    assert t.runs is not None and t.runs[0].color_rgba8 == (255, 0, 0, 255)
+    assert t.align.value == "Center" and t.shadow.blur == 3.0
+    with pytest.raises(CompositionError, match="assets.t2.Text.colour"):
+        b.text("t2", "x", font="box.ttf", size_px=10, colour="#fff")
+    with pytest.raises(CompositionError, match="assets.c2.Captions.style"):
+        b.captions("c2", "talk.json", font="box.ttf", size_px=30, style="Bouncy")

@@ -69,3 +69,9 @@ class WavyteWarning(UserWarning):
     """Something a user should know that does not stop the work (audio dropped by an output
     that cannot carry it, a GIF rate browsers will not honour). The CLI prints these as one
     ``warning:`` line each."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop by SIGTERM (systemd, Kubernetes, Docker, CI). Raised in
+    the main thread by the CLI's handler (`cli.main`); a `KeyboardInterrupt`, so every
+    cleanup that Ctrl-C runs (part files, spools, sequence folders, workers) runs too."""

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import typer
 
-from wavyte_core.cli.common import EXIT_BAD_INPUT, fail, parse_color, user_errors
+from wavyte_core.cli.common import (
+    EXIT_EXECUTOR_UNAVAILABLE,
+    EXIT_ROWS_FAILED,
+    fail,
+    parse_color,
+    user_errors,
+)
 from wavyte_core.cli.output_options import with_output_options
 
 
@@ -44,9 +50,11 @@ def batch(
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report on stdout."),
     output_options: dict | None = None,
 ) -> None:
-    """Render one output per data row of a template; resumable, one bad row fails alone."""
+    """Render one output per data row of a template; resumable, one bad row fails alone.
+    Exit code 0: every row done; 1: some rows failed; 2: bad invocation, template or data;
+    3: executor unavailable; 130/143: interrupted (Ctrl-C / SIGTERM)."""
     from wavyte_core.run.batch import run_batch
-    from wavyte_core.run.executor import ExecutorOptions
+    from wavyte_core.run.executor import ExecutorOptions, ExecutorUnavailable
     from wavyte_core.run.job import Backends
 
     bg = parse_color(background)
@@ -64,10 +72,13 @@ def batch(
         **(output_options or {}),
     )
     with user_errors():
-        if quiet or json_report:
-            report = run_batch(template, data, out, **kw)
-        else:
-            report = _with_progress(template, data, out, kw)
+        try:
+            if quiet or json_report:
+                report = run_batch(template, data, out, **kw)
+            else:
+                report = _with_progress(template, data, out, kw)
+        except ExecutorUnavailable as exc:
+            raise fail(str(exc), EXIT_EXECUTOR_UNAVAILABLE) from None
     if json_report:
         typer.echo(
             json.dumps(
@@ -83,21 +94,37 @@ def batch(
                     "seconds": round(report.seconds, 4),
                     "rows_per_minute": round(report.rows_per_minute, 2),
                     "manifest": report.manifest,
+                    "rerendered": len(report.rerendered),
+                    "rerender_reasons": report.rerender_reasons,
+                    "rerendered_rows": [{"row": r, "reason": w} for r, w in report.rerendered],
+                    "retries": len(report.retried),
+                    "retried_rows": report.retried,
+                    "failed_rows": [r for r, _ in report.failures],
                 }
             )
         )
     elif not quiet:
-        typer.echo(
-            f"batch: {report.ok} ok, {report.failed} failed, {report.skipped} already done "
-            f"of {report.rows} rows in {report.seconds:.1f} s ({report.rows_per_minute:.1f} rows/min); "
-            f"manifest {report.manifest}",
-            err=True,
-        )
+        typer.echo(_summary(report), err=True)
     if report.failed:
         raise fail(
             f"{report.failed} of {report.rows} rows failed (see above and {report.manifest})",
-            EXIT_BAD_INPUT,
+            EXIT_ROWS_FAILED,
         )
+
+
+def _summary(report) -> str:  # noqa: ANN001
+    again = ""
+    if report.rerendered:
+        why = ", ".join(f"{n} {reason}" for reason, n in report.rerender_reasons.items())
+        again = f" ({len(report.rerendered)} rendered again: {why})"
+    retried = ""
+    if report.retried:
+        retried = f"; {len(report.retried)} retried after a lost worker (rows {report.retried})"
+    return (
+        f"batch: {report.ok} ok{again}, {report.failed} failed, {report.skipped} already done "
+        f"of {report.rows} rows in {report.seconds:.1f} s ({report.rows_per_minute:.1f} "
+        f"rows/min){retried}; manifest {report.manifest}"
+    )
 
 
 def _print_failure(entry: dict) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,11 +12,15 @@ from pathlib import Path
 
 import typer
 
-from wavyte_core.errors import WavyteError, WavyteWarning, debug_enabled
+from wavyte_core.errors import Terminated, WavyteError, WavyteWarning, debug_enabled
 from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 
+EXIT_ROWS_FAILED = 1  # wavyte batch: some rows failed, the others are done
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
+EXIT_EXECUTOR_UNAVAILABLE = 3  # --executor not installed, or its cluster cannot start
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
+EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM
+_TERMINATED = False  # set by the SIGTERM handler (`terminate_on_sigterm`)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
@@ -35,11 +41,32 @@ def user_errors() -> Iterator[None]:
 
             traceback.print_exception(exc, file=sys.stderr)
         raise fail(str(exc)) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        # Libraries may catch the interruption and raise another (Ray does): the flag says
+        # which signal it was.
+        if isinstance(exc, Terminated) or _TERMINATED:
+            raise fail("terminated (SIGTERM)", EXIT_TERMINATED) from None
         raise fail("interrupted", EXIT_INTERRUPTED) from None
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         raise fail(f"{where}{exc.strerror or exc}") from None
+
+
+def terminate_on_sigterm() -> None:
+    """SIGTERM raises `Terminated` in the main thread, so a render stopped by a process
+    manager cleans up exactly as Ctrl-C does and exits 143 with one line. A second SIGTERM
+    while cleaning up is ignored (SIGKILL still ends the process at once). Called once by
+    the console script before the command runs."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def on_term(_signum: int, _frame: object) -> None:
+        global _TERMINATED
+        _TERMINATED = True
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, on_term)
 
 
 @contextmanager

@@ -121,13 +121,19 @@ def _root(
 def main() -> None:
     """The console script; once the command is done the process ends without the
     interpreter's teardown (`fast_exit`)."""
+    from wavyte_core.cli.common import EXIT_TERMINATED, terminate_on_sigterm
+    from wavyte_core.errors import Terminated
     from wavyte_core.run.fast_exit import exit_now
 
+    terminate_on_sigterm()
     try:
         app()
         code: Any = 0
     except SystemExit as exc:
         code = exc.code
+    except Terminated:  # outside a command's own handling (e.g. while importing it)
+        print("error: terminated (SIGTERM)", file=sys.stderr)
+        code = EXIT_TERMINATED
     exit_now(code)
 
 

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wavyte_core.cli.common import assets_root, fail, parse_frames, user_errors
+from wavyte_core.cli.common import (
+    EXIT_EXECUTOR_UNAVAILABLE,
+    assets_root,
+    fail,
+    parse_frames,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from wavyte_core.output.codecs import OutputSettings
@@ -36,7 +42,7 @@ def render_segmented_cli(
     gop: int | None,
 ) -> None:
     from wavyte_core.api import load
-    from wavyte_core.run.executor import ExecutorOptions
+    from wavyte_core.run.executor import ExecutorOptions, ExecutorUnavailable
     from wavyte_core.run.job import Backends
     from wavyte_core.run.segments import render_in_segments
 
@@ -64,10 +70,13 @@ def render_segmented_cli(
             backends=Backends(rasterizer or backend, compositor or backend, decoder, encoder),
             background=bg,
         )
-        if quiet or json_report:
-            report = render_in_segments(comp, output, **kw)
-        else:
-            report = _with_progress(comp, output, kw, end - start)
+        try:
+            if quiet or json_report:
+                report = render_in_segments(comp, output, **kw)
+            else:
+                report = _with_progress(comp, output, kw, end - start)
+        except ExecutorUnavailable as exc:
+            raise fail(str(exc), EXIT_EXECUTOR_UNAVAILABLE) from None
         wall = time.perf_counter() - t0
     if json_report:
         typer.echo(
@@ -85,6 +94,8 @@ def render_segmented_cli(
                     "audio_mux_s": round(report.mux_seconds, 4),
                     "wall_s": round(wall, 4),
                     "fps": round(report.fps, 2),
+                    "retries": len(report.retried),
+                    "retried_segments": report.retried,
                 }
             )
         )

@@ -25,12 +25,15 @@ from typing import Any
 
 from wavyte_core.errors import CompositionError
 from wavyte_core.format import model as m
+from wavyte_core.format.captions import read_captions
 from wavyte_core.format.dump import ease_value
 from wavyte_core.format.jsonfmt import dumps_value, format_f64
 from wavyte_core.format.jsonparse import parse_json
 from wavyte_core.format.load import (
+    TEXT_STYLE_FIELDS,
     index_path,
     member_path,
+    read_asset,
     read_ease,
     read_i32,
     read_u8,
@@ -719,30 +722,66 @@ class CompositionBuilder:
     def text(
         self,
         key: str,
-        text: str,
+        text: str | None = None,
         *,
         font: str,
         size_px: float,
         max_width_px: float | None = None,
         color: tuple[int, int, int, int] = (255, 255, 255, 255),
+        runs: list[dict[str, Any]] | None = None,
+        **style: Any,
     ) -> str:
-        """Text in a font file (relative to the asset root); ``color`` is straight RGBA8."""
+        """Text in a font file (relative to the asset root); ``color`` is straight RGBA8.
+
+        Typography (docs/format.md "Text: typography") as keywords with the JSON shapes:
+        ``runs`` (instead of ``text``: dicts with ``text``, ``font_source``, ``size_px``,
+        ``color_rgba8``, ``fill``, ``letter_spacing``, ``underline``, ``background``),
+        ``align``, ``direction``, ``line_height``, ``letter_spacing`` (a number or an Anim),
+        ``font_fallback``, ``fill``, ``stroke``, ``paint_order``, ``shadow``,
+        ``background``, ``fit``. Checked now, as the document would be."""
         what = member_path("assets", key) + ".Text"
         rgba = tuple(read_u8(c, index_path(what + ".color_rgba8", i)) for i, c in enumerate(color))
         if len(rgba) != 4:
             raise CompositionError(what + ".color_rgba8", f"expected 4 channels, got {len(rgba)}")
-        return self._add(
-            key,
-            m.TextAsset(
-                text=text,
-                font_source=font,
-                size_px=_f32(size_px, what + ".size_px"),
-                max_width_px=None
-                if max_width_px is None
-                else _f32(max_width_px, what + ".max_width_px"),
-                color_rgba8=rgba,  # type: ignore[arg-type]
-            ),
-        )
+        if not style and runs is None:
+            if text is None:
+                raise CompositionError(what, "give `text` or `runs`")
+            return self._add(
+                key,
+                m.TextAsset(
+                    text=text,
+                    font_source=font,
+                    size_px=_f32(size_px, what + ".size_px"),
+                    max_width_px=None
+                    if max_width_px is None
+                    else _f32(max_width_px, what + ".max_width_px"),
+                    color_rgba8=rgba,  # type: ignore[arg-type]
+                ),
+            )
+        for name in style:
+            if name not in TEXT_STYLE_FIELDS:
+                raise CompositionError(f"{what}.{name}", f"unknown Text field `{name}`")
+        body: dict[str, Any] = {"font_source": font, "size_px": size_px, "color_rgba8": list(rgba)}
+        if text is not None:
+            body["text"] = text
+        if runs is not None:
+            body["runs"] = runs
+        if max_width_px is not None:
+            body["max_width_px"] = max_width_px
+        body.update(style)
+        body = _json_value(body, what)
+        asset = read_asset({"Text": body}, member_path("assets", key))
+        return self._add(key, asset)
+
+    def captions(self, key: str, source: str, *, font: str, size_px: float, **fields: Any) -> str:
+        """Captions from a subtitle or word-timing file (``max_width_px``, ``max_lines``,
+        ``max_words_per_page``, ``style``, ``highlight``, ``time_offset_sec`` and the Text
+        styling fields: docs/format.md "Captions"). Checked now, as the document would be."""
+        body = {"source": source, "font_source": font, "size_px": size_px, **fields}
+        what = member_path("assets", key) + ".Captions"
+        body = _json_value(body, what)
+        read_captions(body, what)
+        return self._add(key, m.KindAsset("Captions", body))
 
     def shape(
         self,

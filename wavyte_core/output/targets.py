@@ -15,9 +15,9 @@ from wavyte_core.errors import RenderError
 def temp_path_for(target: Path) -> Path:
     """A hidden sibling of ``target`` with the same suffix (muxers pick formats by it).
 
-    Every output goes through here once, so this is also where the part files of killed
-    renders into the same folder are removed (`remove_stale_parts`)."""
-    remove_stale_parts(target.parent)
+    Every output goes through here once, so this is also where what killed renders into
+    the same folder left behind is removed (`remove_leftovers`)."""
+    remove_leftovers(target.parent)
     return target.with_name(f".{target.stem}.part-{os.getpid()}{target.suffix}")
 
 
@@ -49,9 +49,21 @@ def remove_stale_parts(folder: Path) -> list[Path]:
     return removed
 
 
+_JOIN_DIR = re.compile(r"^\.wavyte-join-(\d+)-")
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Everything a render killed with SIGKILL left in ``folder``: hidden part files and GIF
+    spools (`remove_stale_parts`), the hidden folders of image sequences and the
+    ``.wavyte-join-PID-…`` folders of segmented renders (`remove_stale_part_dirs`). Only
+    when their process is gone. Called before each output is opened in ``folder``."""
+    return remove_stale_parts(folder) + remove_stale_part_dirs(folder)
+
+
 def remove_stale_part_dirs(folder: Path) -> list[Path]:
     """Like `remove_stale_parts`, for the hidden ``.NAME.part-PID`` folders of image
-    sequences whose render was killed."""
+    sequences and the ``.wavyte-join-PID-…`` work folders of segmented renders whose
+    render was killed."""
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
@@ -59,7 +71,10 @@ def remove_stale_part_dirs(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         m = _PART_NAME.match(entry.name)
-        if m is None or m.group(2) or not entry.is_dir(follow_symlinks=False):
+        if m is not None and m.group(2):
+            m = None  # a part *file* name: not a folder of ours
+        m = m or _JOIN_DIR.match(entry.name)
+        if m is None or not entry.is_dir(follow_symlinks=False):
             continue
         pid = int(m.group(1))
         if pid != os.getpid() and not process_alive(pid):
@@ -127,7 +142,9 @@ class SequenceTarget:
             self.tmpdir = folder.parent / f".{folder.name}{tag}"
         else:
             self.tmpdir = folder / f".wavyte{tag}"
-        remove_stale_part_dirs(self.tmpdir.parent)
+        remove_leftovers(self.tmpdir.parent)
+        if not self.fresh:
+            remove_leftovers(folder.parent)
         shutil.rmtree(self.tmpdir, ignore_errors=True)  # a leftover of this pid's crash
         self.tmpdir.mkdir()
         self.temp = self.tmpdir / pattern.name  # the pattern the encoder writes

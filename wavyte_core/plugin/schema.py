@@ -68,6 +68,64 @@ def _unit_enum(names: list[str]) -> dict[str, Any]:
     }
 
 
+def _strict(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An object added by 0.3: unknown fields are refused."""
+    return _struct(props, required, additionalProperties=False)
+
+
+def _text_style() -> dict[str, Any]:
+    """The typography fields of a Text asset (docs/format.md "Text: typography")."""
+    colour = _ref("Colour")
+    edges = _strict({k: _F64 for k in ("left", "right", "top", "bottom")}, [])
+    run = _strict(
+        {
+            "text": _STR,
+            "font_source": _opt(_STR),
+            "size_px": _opt(_F64),
+            "color_rgba8": _opt(colour),
+            "fill": _opt(_ref("Paint")),
+            "letter_spacing": _opt(_F64),
+            "underline": {"type": "boolean"},
+            "background": _opt(colour),
+        },
+        ["text"],
+    )
+    return {
+        "runs": _opt({"type": "array", "items": run}),
+        "align": _unit_enum(["Left", "Center", "Right", "Justify"]),
+        "direction": _unit_enum(["Auto", "Ltr", "Rtl"]),
+        "line_height": _opt(_F64),
+        "letter_spacing": _ref("Number"),
+        "font_fallback": {"type": "array", "items": _STR},
+        "fill": _opt(_ref("Paint")),
+        "stroke": _opt(_ref("Stroke")),
+        "paint_order": _unit_enum(["StrokeThenFill", "FillThenStroke"]),
+        "shadow": _opt(_strict({"offset": _ref("Vec2"), "blur": _F64, "color": colour}, [])),
+        "background": _opt(
+            _strict(
+                {
+                    "color": colour,
+                    "padding": {"anyOf": [_F64, edges]},
+                    "corner_radius": _F64,
+                    "mode": _unit_enum(["Block", "Lines"]),
+                },
+                [],
+            )
+        ),
+        "fit": _opt(
+            _strict(
+                {
+                    "width": _F64,
+                    "height": _F64,
+                    "min_size_px": _F64,
+                    "max_lines": _opt(_U32),
+                },
+                ["width", "height"],
+            )
+        ),
+    }
+
+
 def _tagged(variants: dict[str, Any]) -> dict[str, Any]:
     """An externally tagged enum: exactly one key, the variant's name."""
     return {
@@ -405,8 +463,10 @@ def composition_schema(registry: Registry) -> dict[str, Any]:
                     "size_px": _F64,
                     "max_width_px": _opt(_F64),
                     "color_rgba8": {"type": "array", "items": _U8, "minItems": 4, "maxItems": 4},
+                    **_text_style(),
                 },
-                ["text", "font_source", "size_px"],
+                ["font_source", "size_px"],
+                oneOf=[{"required": ["text"]}, {"required": ["runs"]}],
             ),
             "Svg": _struct({"source": _STR}, ["source"]),
             "Path": _struct({"svg_path_d": _STR}, ["svg_path_d"]),

@@ -33,7 +33,7 @@ from wavyte_core.errors import EvaluationError
 from wavyte_core.format.model import Composition
 from wavyte_core.output.png import png_bytes
 from wavyte_core.preview.encode import EncodedFrame, FrameEncoder
-from wavyte_core.preview.media import revision_media
+from wavyte_core.preview.media import ThumbCache, revision_media
 from wavyte_core.run.frames import mixed_audio
 
 __all__ = ["FrameCache", "FrameService", "Revision", "StaleRevision", "SCALES"]
@@ -141,10 +141,10 @@ class Revision:
             self._audio_done = True
         return self._audio
 
-    def media(self, root: Path) -> dict:
+    def media(self, root: Path, thumbs: ThumbCache | None = None) -> dict:
         """Waveform peaks, video thumbnails and asset details (made once, on first ask)."""
         if self._media is None:
-            self._media = revision_media(self.comp, self.job, root)
+            self._media = revision_media(self.comp, self.job, root, thumbs)
         return self._media
 
     def close(self) -> None:
@@ -175,6 +175,7 @@ class FrameService:
         self._latest_seek: OrderedDict[str, int] = OrderedDict()  # page id -> newest seq
         self.rendered = 0
         self.superseded = 0
+        self.thumbs = ThumbCache()  # video thumbnails, kept across revisions
 
     def install(self, rev: Revision) -> None:
         """Make ``rev`` current; the previous revision's job is closed."""
@@ -251,7 +252,7 @@ class FrameService:
             cur = self.current
             if cur is None or cur.number != rev:
                 raise StaleRevision(cur.number if cur is not None else 0)
-            return cur.media(root)
+            return cur.media(root, self.thumbs)
 
     def close(self) -> None:
         with self.lock:

@@ -5,8 +5,9 @@ list with each asset's details for the side panel.
 Peaks come from the sound the job already decoded, placed on the timeline exactly as the
 render mixes it (`levels.placed_sound`: trims, rates, loops), so a waveform lines up with
 its clip. Thumbnails are decoded with PyAV straight from the source file at the clip's
-source times and stored as small PNG data URLs. The first ``GET /api/media/{rev}`` makes
-them; the revision keeps the result.
+source times and stored as small PNG data URLs, kept across revisions by file, mtime and
+time (`ThumbCache`), so an edit of the JSON does not decode them again. The first
+``GET /api/media/{rev}`` makes the media of a revision; the revision keeps the result.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,14 @@ from wavyte_core.format.dump import composition_to_json
 from wavyte_core.format.model import AudioAsset, Composition, ImageAsset, VideoAsset, asset_tag
 from wavyte_core.output.png import png_bytes
 
-__all__ = ["MAX_PEAKS", "THUMB_HEIGHT", "THUMBS_PER_CLIP", "clip_peaks", "revision_media"]
+__all__ = [
+    "MAX_PEAKS",
+    "THUMB_HEIGHT",
+    "THUMBS_PER_CLIP",
+    "ThumbCache",
+    "clip_peaks",
+    "revision_media",
+]
 
 log = logging.getLogger("wavyte.preview")
 
@@ -47,6 +56,34 @@ def clip_peaks(mono: np.ndarray, a: int, b: int, count: int) -> list[float]:
     pairs = zip(edges[:-1], edges[1:], strict=True)
     out = [float(part[lo:hi].max()) if hi > lo else 0.0 for lo, hi in pairs]
     return [round(min(p, 1.0), 3) for p in out]
+
+
+class ThumbCache:
+    """Thumbnails by (file, mtime, size, time), least recently used dropped past ``limit``."""
+
+    def __init__(self, limit: int = 512) -> None:
+        self.limit = limit
+        self._items: OrderedDict[tuple, str] = OrderedDict()
+        self.decoded = 0  # thumbnails decoded (not served from here)
+
+    def get(self, path: Path, times: list[float]) -> list[str]:
+        try:
+            st = path.stat()
+        except OSError:
+            return []
+        keys = [(str(path), st.st_mtime_ns, st.st_size, round(t, 4)) for t in times]
+        if all(k in self._items for k in keys):
+            for k in keys:
+                self._items.move_to_end(k)
+            return [self._items[k] for k in keys]
+        made = _thumbs(path, times)
+        self.decoded += len(made)
+        if len(made) == len(keys):
+            for k, url in zip(keys, made, strict=True):
+                self._items[k] = url
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+        return made
 
 
 def _thumbs(path: Path, times: list[float]) -> list[str]:
@@ -116,10 +153,14 @@ def _asset_info(asset: Any, root: Path) -> dict[str, Any]:
     return info
 
 
-def revision_media(comp: Composition, job: Any, root: Path) -> dict[str, Any]:
+def revision_media(
+    comp: Composition, job: Any, root: Path, thumbs: ThumbCache | None = None
+) -> dict[str, Any]:
     """``{"clips": {"track:clip": {"peaks": [...]} | {"thumbs": [...]}}, "assets": [...]}``
     for one revision (called once per revision; the caller keeps the result)."""
     clips: dict[str, dict[str, Any]] = {}
+    thumbs = thumbs or ThumbCache()
+    periods = getattr(job, "loop_periods", None) or {}
     pcm = job.audio_pcm()
     placed: dict[str, np.ndarray] = {}
     for ti, track in enumerate(comp.tracks):
@@ -135,9 +176,8 @@ def revision_media(comp: Composition, job: Any, root: Path) -> dict[str, Any]:
                 count = min(MAX_PEAKS, max(clip.range.end - clip.range.start, 1))
                 entry["peaks"] = clip_peaks(placed[clip.asset], a, b, count)
             if isinstance(asset, VideoAsset):
-                entry["thumbs"] = _thumbs(
-                    (root / asset.source).resolve(), _thumb_times(comp, clip, asset)
-                )
+                times = _thumb_times(comp, clip, asset, periods.get(clip.asset))
+                entry["thumbs"] = thumbs.get((root / asset.source).resolve(), times)
             if entry:
                 clips[f"{ti}:{ci}"] = entry
     fields = json.loads(composition_to_json(comp)).get("assets", {})
@@ -157,21 +197,22 @@ def revision_media(comp: Composition, job: Any, root: Path) -> dict[str, Any]:
     return {"clips": clips, "assets": assets, "sample_rate": MIX_SAMPLE_RATE}
 
 
-def _thumb_times(comp: Composition, clip: Any, asset: VideoAsset) -> list[float]:
-    """Source times (seconds) of the thumbnails: evenly over the clip, each at its part's middle."""
+def _thumb_times(
+    comp: Composition, clip: Any, asset: VideoAsset, loop_period: float | None
+) -> list[float]:
+    """Source times (seconds) of the thumbnails, each in the middle of an equal part of the
+    clip: trim and rate applied, clamped to the trim end, or wrapped when the asset loops."""
     fps = comp.fps.num / comp.fps.den
     length = max(clip.range.end - clip.range.start, 1)
     count = min(THUMBS_PER_CLIP, length)
+    lo = asset.trim_start_sec
     times = []
     for i in range(count):
-        local = (i + 0.5) * length / count
-        t = asset.trim_start_sec + local / fps * asset.playback_rate
-        if (
-            asset.loop
-            and asset.trim_end_sec is not None
-            and asset.trim_end_sec > asset.trim_start_sec
-        ):
-            span = asset.trim_end_sec - asset.trim_start_sec
-            t = asset.trim_start_sec + (t - asset.trim_start_sec) % span
-        times.append(t)
+        local = int((i + 0.5) * length / count)
+        t = lo + local / fps * asset.playback_rate
+        if asset.loop and loop_period:
+            t = lo + (t - lo) % loop_period
+        elif asset.trim_end_sec is not None:
+            t = min(t, max(asset.trim_end_sec, lo))
+        times.append(max(t, 0.0))
     return times

@@ -4,21 +4,28 @@
 >>> report = run_batch("card.json", "people.csv", "out/{name}.mp4", executor="local")
 
 - **Template.** A composition JSON whose strings may hold ``${field}`` placeholders. A
-  string that is exactly one placeholder takes the row's value *typed* by its slot: in a
-  text field (``text``, ``source``, ``font_source`` …) the value's text; in a colour slot
-  (``color_rgba8``) ``#rrggbb``/``#rrggbbaa`` or ``r,g,b[,a]`` become the RGBA list;
-  elsewhere a JSONL value as it is (number, bool, list) and a CSV cell as a JSON number or
-  bool when it reads as one. The format's loader then checks every value with its JSON
-  path. Placeholders inside longer strings are replaced by the value's text.
+  string that is exactly one placeholder takes the row's value *typed* by its slot, the
+  same way from CSV and JSONL: in a text field (``text``, ``source``, ``font_source`` …)
+  the value's text; in a colour slot (``color_rgba8``) a CSS hex colour (`format.colour`:
+  ``#rgb``, ``#rgba``, ``#rrggbb``, ``#rrggbbaa``) or ``r,g,b[,a]`` becomes the RGBA list;
+  elsewhere a text value (every CSV cell, a JSONL string) becomes a JSON number or bool
+  when it reads as one, and other JSONL values (number, bool, list) stay as they are. The
+  format's loader then checks every value with its JSON path; an error names the
+  placeholder that filled the bad value. Placeholders inside longer strings are replaced
+  by the value's text.
 - **Rows** are filled, loaded and validated in the coordinator: a bad row fails alone,
-  with its row number and the JSON path of the bad value, before any worker sees it.
-  Asset errors (a missing image) fail the row in its worker the same way.
+  with its row number and the JSON path of the bad value, before any worker sees it — so
+  does a JSONL line that is not a JSON object and a CSV row with more cells than the header
+  (row and line named). Asset errors (a missing image) fail the row in its worker.
 - **Workers** (an executor: local processes or Ray actors) render rows in parallel. They
   keep decoded assets keyed by file and mtime (`asset_cache`), so the template's shared
   images, fonts and SVGs are prepared once per worker, not once per row.
-- **Manifest.** One JSONL line per finished row (row, output, status, frames, seconds,
-  error), appended and flushed as rows finish. A rerun skips rows whose output exists and
-  whose last manifest entry is ``ok``: an interrupted batch resumes.
+- **Manifest** (`batch_manifest`). One JSONL line per finished row (row, output, status,
+  frames, seconds, error; for ``ok`` rows the hashes of its inputs and the output's size
+  and hash), appended and flushed as rows finish. A rerun keeps a row only when its output
+  is exactly what was written from the same inputs, and renders the others again with the
+  reason (`BatchReport.rerendered`): an interrupted batch resumes and a changed one is
+  brought up to date.
 """
 
 from __future__ import annotations
@@ -34,11 +41,19 @@ from pathlib import Path
 from typing import Any
 
 from wavyte_core.errors import CompositionError, WavyteError
+from wavyte_core.format.colour import HEX_FORMS, parse_hex_colour
 from wavyte_core.format.jsonparse import JsonObject, parse_json
 from wavyte_core.format.load import composition_from_value, index_path, member_path
 from wavyte_core.format.model import Composition
 from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import temp_path_for
+from wavyte_core.run.batch_manifest import (
+    InputHasher,
+    Manifest,
+    read_manifest,
+    sha256_bytes,
+    stale_reason,
+)
 from wavyte_core.run.executor import ExecutorOptions, TaskResult, open_executor
 from wavyte_core.run.job import DEFAULT_BACKGROUND, Backends, check
 
@@ -69,11 +84,16 @@ class Row:
     number: int  # 1-based data row
     values: dict[str, Any]
     typed: bool  # JSONL values keep their JSON type; CSV cells are text
+    line: int = 0  # 1-based line in the data file where the row starts
+    error: str | None = None  # the row could not be read (it fails alone)
 
 
 def read_rows(path: str | Path) -> list[Row]:
     """Rows of a ``.csv`` (header line, then one row per line) or ``.jsonl`` file (one
-    JSON object per non-blank line)."""
+    JSON object per non-blank line). A row that cannot be read — a CSV row with more cells
+    than the header, a JSONL line that is not a JSON object — is returned with its
+    ``error`` set, so that it fails alone; `BatchError` only when the file as a whole
+    cannot be read."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".ndjson"):
@@ -89,12 +109,20 @@ def read_rows(path: str | Path) -> list[Row]:
         reader = csv.DictReader(text.splitlines())
         if not reader.fieldnames:
             raise BatchError(f"{p}: no header line")
-        for n, rec in enumerate(reader, 1):
-            if None in rec:
-                raise BatchError(
-                    f"{p}: row {n} (line {reader.line_num}) has more cells than the header"
-                )
-            rows.append(Row(n, {k: v for k, v in rec.items() if v is not None}, typed=False))
+        try:
+            for n, rec in enumerate(reader, 1):
+                if None in rec:
+                    extra = len(rec[None])  # type: ignore[index]
+                    cells = len(reader.fieldnames) + extra
+                    rows.append(Row(n, {}, False, reader.line_num, (
+                        f"line {reader.line_num} of {p.name}: {cells} cells, the header has "
+                        f"{len(reader.fieldnames)}"
+                    )))  # fmt: skip
+                    continue
+                values = {k: v for k, v in rec.items() if v is not None}
+                rows.append(Row(n, values, typed=False, line=reader.line_num))
+        except csv.Error as exc:
+            raise BatchError(f"{p}: line {reader.line_num}: {exc}") from None
         return rows
     n = 0
     for line_no, line in enumerate(text.splitlines(), 1):
@@ -104,10 +132,23 @@ def read_rows(path: str | Path) -> list[Row]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise BatchError(f"{p}: line {line_no} (row {n}): invalid JSON: {exc.msg}") from None
+            where = f"line {line_no} of {p.name}"
+            rows.append(
+                Row(n, {}, True, line_no, f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
+            )
+            continue
         if not isinstance(rec, dict):
-            raise BatchError(f"{p}: line {line_no} (row {n}): expected a JSON object")
-        rows.append(Row(n, rec, typed=True))
+            rows.append(
+                Row(
+                    n,
+                    {},
+                    True,
+                    line_no,
+                    f"line {line_no} of {p.name}: expected a JSON object, got {type(rec).__name__}",
+                )
+            )
+            continue
+        rows.append(Row(n, rec, typed=True, line=line_no))
     return rows
 
 
@@ -126,6 +167,7 @@ class Template:
             raise BatchError(f"{self.path}: {exc}") from None
         self.fields: dict[str, list[str]] = {}  # field → JSON paths that use it
         self._scan(self.value, "")
+        self.source_hash = sha256_bytes(text)
 
     def _scan(self, v: Any, path: str) -> None:
         if isinstance(v, str):
@@ -140,16 +182,38 @@ class Template:
 
     def fill(self, row: Row) -> Composition:
         """The row's composition, loaded and validated; `RowError` names the row, the JSON
-        path and the rule."""
+        path, the placeholder that filled it and the rule."""
+        return self.fill_value(row)[0]
+
+    def fill_value(self, row: Row) -> tuple[Composition, Any]:
+        """`fill`, and the filled JSON value (its asset file names are hashed for resume)."""
         value = self._fill(self.value, "", row)
         try:
             comp = composition_from_value(value)
             check(comp)
-        except CompositionError as exc:
-            raise RowError(row.number, str(exc)) from None
         except WavyteError as exc:
-            raise RowError(row.number, str(exc)) from None
-        return comp
+            raise RowError(row.number, self.explain(str(exc), row)) from None
+        return comp, value
+
+    def placeholder_at(self, path: str) -> str | None:
+        """The placeholder whose template string is at ``path`` or contains it."""
+        best: tuple[int, str] | None = None
+        for name, paths in self.fields.items():
+            for p in paths:
+                inside = path == p or path.startswith((p + ".", p + "["))
+                if inside and (best is None or len(p) > best[0]):
+                    best = (len(p), name)
+        return None if best is None else best[1]
+
+    def explain(self, message: str, row: Row) -> str:
+        """``message`` (``JSON.PATH: rule``) with the placeholder that filled that path and
+        its value, when a placeholder did and the message does not name it already."""
+        path = message.partition(": ")[0]
+        name = self.placeholder_at(path) if " " not in path else None
+        if name is None or f"${{{name}}}" in message:
+            return message
+        value = row.values.get(name)
+        return f"{message} (from ${{{name}}} = {value!r})"
 
     def _fill(self, v: Any, path: str, row: Row) -> Any:
         if isinstance(v, str):
@@ -185,9 +249,9 @@ def _fill_string(s: str, path: str, row: Row) -> Any:
             return _color(raw, path, name, row)
         if slot in _TEXT_KEYS and not isinstance(raw, (dict, list)):
             return _text(raw)
-        if row.typed:
-            return raw
-        return _typed_cell(raw)
+        if isinstance(raw, str):  # a CSV cell or a JSONL string: typed the same way
+            return _typed_cell(raw)
+        return raw
 
     def text(m: re.Match[str]) -> str:
         raw = _lookup(row, m.group(1), path)
@@ -220,20 +284,21 @@ def _typed_cell(cell: str) -> Any:
 
 
 def _color(raw: Any, path: str, name: str, row: Row) -> Any:
+    """A colour slot's value: a list as it is (the loader checks it), a CSS hex colour
+    (`format.colour`, one parser for every colour) or ``r,g,b[,a]`` as the RGBA list."""
     if isinstance(raw, list):
         return raw
     s = str(raw).strip()
-    h = s.lstrip("#")
-    if s.startswith("#") and len(h) in (6, 8) and all(c in "0123456789abcdefABCDEF" for c in h):
-        vals = [int(h[i : i + 2], 16) for i in range(0, len(h), 2)]
-        return vals + [255] * (4 - len(vals))
+    rgba = parse_hex_colour(s)
+    if rgba is not None:
+        return list(rgba)
     parts = [p.strip() for p in s.split(",")]
-    if len(parts) in (3, 4) and all(p.isdigit() for p in parts):
+    if len(parts) in (3, 4) and all(p.isdigit() and int(p) <= 255 for p in parts):
         vals = [int(p) for p in parts]
         return vals + [255] * (4 - len(vals))
     raise RowError(
         row.number,
-        f"{path}: ${{{name}}} = {s!r} is not a colour (#rrggbb, #rrggbbaa or r,g,b[,a])",
+        f"{path}: ${{{name}}} = {s!r} is not a colour ({HEX_FORMS} or r,g,b[,a] with 0..255)",
     )
 
 
@@ -277,16 +342,14 @@ class RowTask:
     suffix: str
 
     def run(self, shared: BatchSpec) -> TaskResult:
-        import shutil
-        import tempfile
-
         from wavyte_core.assets import asset_cache
         from wavyte_core.run.job import Job
+        from wavyte_core.run.lifeline import new_scratch, remove_scratch
         from wavyte_core.run.render_loop import render_to_file
 
         asset_cache.enable()
         t0 = time.perf_counter()
-        tmpdir = Path(tempfile.mkdtemp(prefix="wavyte-row-"))
+        tmpdir = new_scratch("wavyte-row-")
         try:
             with Job(
                 self.comp,
@@ -299,45 +362,10 @@ class RowTask:
                 report = render_to_file(job, shared.output.retarget(path), workers=1)
             data = path.read_bytes()
         finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+            remove_scratch(tmpdir)
         return TaskResult(
             self.key, data, report.frames, time.perf_counter() - t0, prepare_seconds=prep
         )
-
-
-# ---------------------------------------------------------------------------- manifest
-
-
-def read_manifest(path: Path) -> dict[int, dict[str, Any]]:
-    """The last entry per row (a torn last line from an interrupted write is ignored)."""
-    out: dict[int, dict[str, Any]] = {}
-    if not path.exists():
-        return out
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(rec, dict) and isinstance(rec.get("row"), int):
-            out[rec["row"]] = rec
-    return out
-
-
-class Manifest:
-    """Appends one JSON line per finished row, flushed to disk at once."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._f = path.open("a", encoding="utf-8")
-
-    def write(self, rec: dict[str, Any]) -> None:
-        self._f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        self._f.flush()
-        os.fsync(self._f.fileno())
-
-    def close(self) -> None:
-        self._f.close()
 
 
 # ------------------------------------------------------------------------- coordinator
@@ -355,6 +383,18 @@ class BatchReport:
     workers: int = 0
     manifest: str = ""
     failures: list[tuple[int, str]] = field(default_factory=list)
+    #: Rows rendered again although the manifest had an ``ok`` entry: ``(row, reason)``
+    #: (`batch_manifest.REASONS`).
+    rerendered: list[tuple[int, str]] = field(default_factory=list)
+    #: Rows that ran again because their worker was lost (a row once per retry).
+    retried: list[int] = field(default_factory=list)
+
+    @property
+    def rerender_reasons(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for _, why in self.rerendered:
+            out[why] = out.get(why, 0) + 1
+        return out
 
     @property
     def rows_per_minute(self) -> float:
@@ -419,10 +459,13 @@ def run_batch(
         row_output = row_output.retarget(out_pattern)
     man_path = Path(manifest) if manifest is not None else default_manifest(out_pattern)
     root = Path(assets_root) if assets_root is not None else Path(template).resolve().parent
+    spec = BatchSpec(str(root.resolve()), backends, background, row_output)
+    hasher = InputHasher(tpl.source_hash, root, spec)
     done_before = read_manifest(man_path) if resume else {}
     report = BatchReport(rows=len(rows), manifest=str(man_path))
     man = Manifest(man_path)
-    outputs: dict[int, Path] = {}
+    outputs: dict[int, tuple[Path, dict[str, str]]] = {}
+    by_number = {row.number: row for row in rows}
     seen: dict[Path, int] = {}
     tasks: list[RowTask] = []
     total = len(rows)
@@ -446,37 +489,40 @@ def run_batch(
     try:
         for row in rows:
             try:
+                if row.error is not None:
+                    raise RowError(row.number, row.error)
                 out = output_for(out_pattern, row)
                 key = out.resolve()
                 if key in seen:
                     raise RowError(row.number, f"output {out} is also row {seen[key]}'s output")
                 seen[key] = row.number
+                comp, filled = tpl.fill_value(row)
+                inputs = hasher.inputs(row.values, filled)
                 prev = done_before.get(row.number)
-                if (
-                    prev
-                    and prev.get("status") == "ok"
-                    and prev.get("output") == str(out)
-                    and out.exists()
-                ):
-                    report.skipped += 1
-                    if progress is not None:
-                        progress(finished + report.skipped, total)
-                    continue
-                comp = tpl.fill(row)
+                if prev is not None and prev.get("status") == "ok":
+                    why = stale_reason(prev, out, inputs)
+                    if why is None:
+                        report.skipped += 1
+                        if progress is not None:
+                            progress(finished + report.skipped, total)
+                        continue
+                    report.rerendered.append((row.number, why))
             except RowError as exc:
                 record(_entry(row.number, None, "failed", error=str(exc)))
                 continue
-            outputs[row.number] = out
+            outputs[row.number] = (out, inputs)
             tasks.append(RowTask(row.number, comp, out.suffix))
         if tasks:
-            spec = BatchSpec(str(root.resolve()), backends, background, row_output)
             session = open_executor(executor, options, registry)
             report.executor_startup_seconds = session.startup_seconds
             report.workers = session.workers
             try:
                 for res in session.run(spec, tasks):
-                    record(_finish_row(res, outputs[res.key]))
+                    if res.error is not None:
+                        res.error = tpl.explain(res.error, by_number[res.key])
+                    record(_finish_row(res, *outputs[res.key]))
             finally:
+                report.retried = [int(k) for k in getattr(session, "retried", [])]
                 session.close()
     finally:
         man.close()
@@ -486,7 +532,8 @@ def run_batch(
     return report
 
 
-def _finish_row(res: TaskResult, out: Path) -> dict[str, Any]:
+def _finish_row(res: TaskResult, out: Path, inputs: dict[str, str]) -> dict[str, Any]:
+    """Write a finished row's output (atomically, beside it first) and its manifest entry."""
     if res.error is not None:
         return _entry(
             res.key, out, "failed", seconds=res.seconds, error=f"row {res.key}: {res.error}"
@@ -502,7 +549,9 @@ def _finish_row(res: TaskResult, out: Path) -> dict[str, Any]:
             tmp.unlink(missing_ok=True)
     except OSError as exc:
         return _entry(res.key, out, "failed", error=f"row {res.key}: {out}: {exc.strerror or exc}")
-    return _entry(res.key, out, "ok", frames=res.frames, seconds=res.seconds)
+    entry = _entry(res.key, out, "ok", frames=res.frames, seconds=res.seconds)
+    entry.update(inputs=inputs, bytes=len(res.data), sha256=sha256_bytes(res.data))
+    return entry
 
 
 def _entry(

@@ -17,14 +17,21 @@ tasks run again on another worker, up to ``ExecutorOptions.max_retries`` times.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
+import queue
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from wavyte_core.errors import RenderError, WavyteError
+
+
+class ExecutorUnavailable(RenderError):
+    """The executor cannot be used: not installed, unknown, or its cluster cannot be started
+    or reached (the CLI's exit code 3)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,11 @@ class ExecutorSession(Protocol):
 
     workers: int
     startup_seconds: float
+    #: Keys of the tasks that ran again because their worker was lost (once per retry).
+    retried: list[Any]
+    #: Set by the caller: called in the calling thread with ``(task key, frames done)``
+    #: while tasks run (`report_progress`).
+    on_progress: Callable[[Any, int], None] | None
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]: ...
 
@@ -79,6 +91,27 @@ class Executor(Protocol):
     name: str
 
     def open(self, options: ExecutorOptions) -> ExecutorSession: ...
+
+
+#: Where `report_progress` sends a task's progress in this process: set by the executor
+#: that runs tasks here (a pool worker's queue, a Ray actor's counter, the caller's callback).
+_progress_sink: Callable[[Any, int], None] | None = None
+
+
+def report_progress(key: Any, frames_done: int) -> None:
+    """Called by a task while it runs (every few frames): ``frames_done`` frames of task
+    ``key`` are encoded. The executor passes it on to ``ExecutorSession.on_progress`` in
+    the coordinator; a no-op where nobody listens."""
+    sink = _progress_sink
+    if sink is not None:
+        with contextlib.suppress(Exception):  # progress never fails a task
+            sink(key, frames_done)
+
+
+def set_progress_sink(sink: Callable[[Any, int], None] | None) -> None:
+    """Where `report_progress` goes in this process (executors call it once per worker)."""
+    global _progress_sink
+    _progress_sink = sink
 
 
 def run_task(shared: Any, task: Task) -> TaskResult:
@@ -94,9 +127,23 @@ def run_task(shared: Any, task: Task) -> TaskResult:
     return res
 
 
-def _warm_worker(blur_threads: int) -> None:
-    """Import the render stack once per worker process, before the first task, and give
-    the process its share of the CPUs for blurs."""
+def _warm_worker(blur_threads: int, parent_pid: int, progress: Any = None) -> None:
+    """The pool's initializer, once per worker process before its first task: die with the
+    parent (`lifeline`; a killed coordinator leaves no worker, and so no resource tracker,
+    behind), leave Ctrl-C and SIGTERM to the parent (it stops the pool), import the render
+    stack and take the process's share of the CPUs for blurs."""
+    import signal
+
+    from wavyte_core.run.lifeline import die_with_parent, set_process_name
+
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    set_process_name("wavyte-executor")
+    if progress is not None:
+        progress.cancel_join_thread()  # never wait at exit for a coordinator that is gone
+        set_progress_sink(lambda key, n: progress.put_nowait((key, n)))
+
     from wavyte_core.render.blur import set_blur_threads
     from wavyte_core.run import job  # noqa: F401
 
@@ -123,27 +170,58 @@ class LocalSession:
             raise RenderError(f"workers must be >= 1 (got {self.workers})")
         self.startup_seconds = 0.0
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._busy = False  # tasks in flight: `close` stops the workers instead of waiting
+        #: Keys of tasks run again because their worker died, in order (once per retry).
+        self.retried: list[Any] = []
+        #: Called in the coordinator with ``(task key, frames done)`` while tasks run.
+        self.on_progress: Callable[[Any, int], None] | None = None
+        self._progress_q: Any = None
+        from wavyte_core.run.lifeline import remove_stale_scratch
+
+        remove_stale_scratch()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         # spawn: no fork of a process that runs threads (encoder, progress bar).
         from wavyte_core.render.blur import blur_threads_per_worker
 
+        ctx = multiprocessing.get_context("spawn")
+        if self._progress_q is None:
+            self._progress_q = ctx.Queue()
         return cf.ProcessPoolExecutor(
             self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=ctx,
             initializer=_warm_worker,
-            initargs=(blur_threads_per_worker(self.workers),),
+            initargs=(blur_threads_per_worker(self.workers), os.getpid(), self._progress_q),
         )
+
+    def _pass_progress(self) -> None:
+        """Hand the workers' progress messages to ``on_progress`` (coordinator thread)."""
+        q = self._progress_q
+        if q is None:
+            return
+        while True:
+            try:
+                key, n = q.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                return
+            if self.on_progress is not None:
+                self.on_progress(key, n)
 
     def run(self, shared: Any, tasks: Iterable[Task]) -> Iterator[TaskResult]:
         if self.workers == 1:
             for t in tasks:
-                yield run_task(shared, t)
+                set_progress_sink(self.on_progress)
+                try:
+                    res = run_task(shared, t)
+                finally:
+                    set_progress_sink(None)
+                yield res
             return
         pending = list(tasks)
         tries: dict[Any, int] = {}
         limit = 2 * self.workers  # in flight: each worker has its next task queued
         self._drop_pool_if_broken()
+        self._busy = True
         while pending:
             if self._pool is None:
                 self._pool = self._new_pool()
@@ -156,7 +234,8 @@ class LocalSession:
                 if len(inflight) >= limit:
                     break
             while inflight:
-                done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+                done, _ = cf.wait(inflight, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                self._pass_progress()
                 for fut in done:
                     t = inflight.pop(fut)
                     try:
@@ -174,10 +253,12 @@ class LocalSession:
                 self._pool = None
                 for t in broken:
                     tries[t.key] = tries.get(t.key, 0) + 1
+                    self.retried.append(t.key)
                     if tries[t.key] > self.options.max_retries:
                         raise RenderError(
                             f"task {t.key!r}: worker died {tries[t.key]} times, giving up"
                         )
+        self._busy = False
 
     def _drop_pool_if_broken(self) -> None:
         """Shut down a pool that lost a worker after its last task was already done.
@@ -200,17 +281,47 @@ class LocalSession:
         return sorted(pid for pid, p in list(procs.items()) if p.is_alive())
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the workers: idle ones end on their own; after an interruption (tasks still
+        in flight: Ctrl-C, SIGTERM, an error) they are killed rather than waited for, so a
+        stopped batch stops at once and its workers' scratch folders go with them."""
+        try:
+            self._stop_pool()
+        finally:
+            q, self._progress_q = self._progress_q, None
+            if q is not None:
+                q.close()
+
+    def _stop_pool(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not self._busy:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.join(5)
+        self._busy = False
+        from wavyte_core.run.lifeline import remove_stale_scratch
+
+        remove_stale_scratch()  # the killed workers' task folders
 
 
 def open_executor(
     name: str, options: ExecutorOptions = ExecutorOptions(), registry: Any = None
 ) -> ExecutorSession:
     """Create the named executor (registry role ``executor``) and start its workers."""
+    from wavyte_core.errors import PluginError
     from wavyte_core.plugin.registry import default_registry
 
     reg = registry or default_registry()
-    executor = reg.create("executor", name)
+    try:
+        executor = reg.create("executor", name)
+    except PluginError as exc:
+        raise ExecutorUnavailable(str(exc)) from None
     return executor.open(options)

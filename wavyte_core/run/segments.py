@@ -22,6 +22,7 @@ byte-identical file; the frames handed to the encoders hash the same as any othe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import math
@@ -43,8 +44,15 @@ from wavyte_core.errors import RenderError, WavyteWarning
 from wavyte_core.format.model import Composition
 from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import temp_path_for
-from wavyte_core.run.executor import ExecutorOptions, ExecutorSession, TaskResult, open_executor
+from wavyte_core.run.executor import (
+    ExecutorOptions,
+    ExecutorSession,
+    TaskResult,
+    open_executor,
+    report_progress,
+)
 from wavyte_core.run.job import DEFAULT_BACKGROUND, Backends
+from wavyte_core.run.lifeline import new_scratch, remove_scratch
 from wavyte_core.run.report import RenderReport
 
 #: Default GOP: two seconds of frames (a common streaming keyframe interval).
@@ -53,6 +61,8 @@ AAC_FRAME = 1024  # samples per AAC frame
 #: x264 threads of every segment encode. Fixed, never "auto", so that the bitstream does
 #: not depend on the worker's core count (x264 output depends on its frame-thread count).
 SEGMENT_X264_THREADS = 2
+#: A segment task reports its progress every this many frames (`executor.report_progress`).
+PROGRESS_EVERY = 4
 
 
 def default_gop(comp: Composition) -> int:
@@ -160,7 +170,7 @@ class SegmentTask:
         prep = time.perf_counter() - t0
         hashes: list[str] = []
         on_frame = (lambda buf: hashes.append(frame_hash(buf))) if shared.hash_frames else None
-        tmpdir = Path(tempfile.mkdtemp(prefix="wavyte-seg-"))
+        tmpdir = new_scratch("wavyte-seg-")
         try:
             path = tmpdir / f"segment-{self.key:05d}.mp4"
             report = render_to_file(
@@ -171,13 +181,18 @@ class SegmentTask:
                 workers=1,
                 with_audio=False,
                 on_frame=on_frame,
+                progress=self._progress,
             )
             data = path.read_bytes()
         finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+            remove_scratch(tmpdir)
         return TaskResult(
             self.key, data, report.frames, report.seconds, prepare_seconds=prep, hashes=hashes
         )
+
+    def _progress(self, done: int, total: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            report_progress(self.key, done)
 
 
 _JOBS: dict[str, Any] = {}
@@ -371,6 +386,8 @@ class SegmentedReport(RenderReport):
     frame_hashes: list[str] = field(default_factory=list)
     keyframes: list[int] = field(default_factory=list)
     retried_workers: set[str] = field(default_factory=set)
+    #: Segments that ran again because their worker was lost (once per retry).
+    retried: list[int] = field(default_factory=list)
 
 
 def render_segmented(
@@ -425,10 +442,22 @@ def render_segmented(
     pcm = _mix_audio(comp, Path(spec.root), backends, registry, plan)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path_for(target)
-    workdir = Path(tempfile.mkdtemp(prefix=".wavyte-join-", dir=target.parent))
+    workdir = Path(tempfile.mkdtemp(prefix=f".wavyte-join-{os.getpid()}-", dir=target.parent))
     joined = tmp if pcm is None else workdir / "video.mp4"
     joiner = SegmentJoiner(joined, plan, fps, workdir)
     hashes: dict[int, list[str]] = {}
+    partial: dict[int, int] = {}  # frames done of the segments still running
+
+    def on_progress(key: int, done: int) -> None:
+        if key in hashes:
+            return
+        partial[key] = max(partial.get(key, 0), done)
+        if progress is not None:
+            progress(report.frames + sum(partial.values()), plan.frames)
+
+    retried_before = len(getattr(session, "retried", []))
+    with contextlib.suppress(AttributeError):  # progress moves by frames, not by segments
+        session.on_progress = on_progress
     ok = False
     try:
         tasks = [SegmentTask(i, a, b) for i, (a, b) in enumerate(plan.ranges)]
@@ -443,8 +472,9 @@ def render_segmented(
             report.segment_prepare_seconds.append(res.prepare_seconds)
             report.segment_bytes.append(len(res.data))
             report.frames += res.frames
+            partial.pop(res.key, None)
             if progress is not None:
-                progress(report.frames, plan.frames)
+                progress(report.frames + sum(partial.values()), plan.frames)
         if not joiner.complete:
             raise RenderError("the executor returned fewer segments than planned")
         missing = sorted({a - plan.start for a, _ in plan.ranges} - set(joiner.keyframes))
@@ -458,6 +488,9 @@ def render_segmented(
         os.replace(tmp, target)
         ok = True
     finally:
+        with contextlib.suppress(AttributeError):
+            session.on_progress = None
+        report.retried = [int(k) for k in getattr(session, "retried", [])[retried_before:]]
         joiner.close()
         if not ok:
             tmp.unlink(missing_ok=True)

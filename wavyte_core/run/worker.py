@@ -14,11 +14,8 @@ visual asset itself), ``("frame", (frame, slot))``, ``("timings", dict)``, or
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
-import threading
-import time
 import traceback
 from collections import deque
 from multiprocessing import shared_memory
@@ -125,26 +122,14 @@ def _send_quietly(tx: Connection, msg: tuple) -> None:
         tx.send(msg)
 
 
-def die_with_parent(parent_pid: int, period_s: float = 0.2) -> None:
-    """Exit as soon as the parent process is gone (even SIGKILLed, when nothing can close
-    the pipes for it): a daemon thread polls ``getppid``, which changes when the process is
-    re-parented. Unlike ``PR_SET_PDEATHSIG`` this does not fire when merely the parent
-    *thread* that started the worker ends."""
-    if not parent_pid:
-        return
-    if os.getppid() != parent_pid:
-        os._exit(0)
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(period_s)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="wavyte-parent-watch", daemon=True).start()
-
-
 def main() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent owns Ctrl-C and cleans up
+    from wavyte_core.run.lifeline import die_with_parent, set_process_name
+
+    # The parent owns Ctrl-C and SIGTERM (a process manager signals the whole group): it
+    # stops the workers by closing their pipes once it has cleaned up.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    set_process_name("wavyte-render")
     die_with_parent(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
     rx = Connection(int(sys.argv[1]), writable=False)
     tx = Connection(int(sys.argv[2]), readable=False)

@@ -158,10 +158,11 @@ def test_batch_of_21_rows_with_one_bad_row(tmp_path: Path):
          "--ray-address", ray.get_runtime_context().gcs_address],  # this module's cluster
         capture_output=True, text=True, env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"},
     )  # fmt: skip
-    assert r.returncode == 2, r.stderr
+    assert r.returncode == 1, r.stderr  # some rows failed
     assert "error: row 13: assets.title.Text.color_rgba8: ${color} = 'not-a-colour'" in r.stderr
     rep = json.loads(r.stdout)
     assert (rep["ok"], rep["failed"], rep["executor"]) == (20, 1, "ray")
+    assert "Token authentication" not in r.stderr and "will be retried" not in r.stderr
     entries = [
         json.loads(x) for x in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()
     ]
