@@ -284,6 +284,7 @@ class _Walk:
 
 
 _TYPE_NAMES = {
+    "Number": "number or Anim&lt;number&gt;",
     "AnimF64": "Anim&lt;number&gt;",
     "AnimTransform2D": "Anim&lt;Transform2D&gt;",
 }
@@ -305,6 +306,10 @@ def _int_name(s: dict[str, Any]) -> str:
 #: The section of docs/format.md that documents each ``$defs`` name (default: its name in
 #: lower case, i.e. a ``### Name`` heading).
 ANCHORS = {
+    "Number": "anim",
+    "Paint": "paint-and-stroke-03",
+    "Stroke": "paint-and-stroke-03",
+    "Colour": "general-rules",
     "AnimF64": "anim",
     "AnimTransform2D": "anim",
     "Asset": "assets",

@@ -208,6 +208,61 @@ def test_kinds_command_lists_shape() -> None:
     r = CliRunner().invoke(app, ["kinds", "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
-    assert [k["kind"] for k in data] == ["Shape"] and data[0]["plugin"] == "builtin"
+    shape = [k for k in data if k["kind"] == "Shape"]
+    assert shape and shape[0]["plugin"] == "builtin" and shape[0]["structured"]
     r = CliRunner().invoke(app, ["kinds", "acme.none"])
     assert r.exit_code == 2 and "unknown asset kind 'acme.none'" in r.output
+
+
+def test_trim_cuts_by_length_and_wraps() -> None:
+    from wavyte_core.plugin import ellipse_path, line_path, rect_path, trim_path
+
+    line = line_path(0, 0, 100, 0)
+    t = trim_path(line, 0.25, 0.5, 0.0)
+    assert t.verbs == "ML" and t.points.tolist() == [[25.0, 0.0], [50.0, 0.0]]
+    assert trim_path(line, 0.5, 0.25, 0.0).points.tolist() == t.points.tolist()  # swapped
+    assert trim_path(line, 0.0, 1.0, 0.3) is line  # the whole outline
+    assert trim_path(line, 0.4, 0.4, 0.0).verbs == ""  # nothing
+    # a wrapping window on an open line: two pieces, the end then the start
+    w = trim_path(line, 0.0, 0.2, 0.9)
+    assert w.verbs == "MLML"
+    assert np.allclose(w.points, [[90, 0], [100, 0], [0, 0], [10, 0]], atol=1e-9)
+    # on a closed square the wrapped window continues through the seam (a join, no move)
+    sq = trim_path(rect_path(0, 0, 10, 10), 0.0, 0.25, 0.875)
+    assert sq.verbs == "MLL" and np.allclose(sq.points, [[0, 5], [0, 0], [5, 0]], atol=1e-9)
+    # half a circle (clockwise from the top) ends at the bottom, on the curve
+    half = trim_path(ellipse_path(50, 50, 50, 50), 0.0, 0.5, 0.0)
+    end = half.points[-1]
+    assert abs(end[0] - 50) < 0.05 and abs(end[1] - 100) < 0.05
+    q = trim_path(ellipse_path(50, 50, 50, 50), 0.0, 0.125, 0.0).points[-1]
+    assert abs(np.hypot(q[0] - 50, q[1] - 50) - 50) < 0.05  # stays on the circle
+    assert abs(q[0] - (50 + 50 * np.sqrt(0.5))) < 0.3  # at 45°
+
+
+def test_schema_and_builder_cover_shapes() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from wavyte_core.format import builder as b
+    from wavyte_core.plugin.registry import default_registry
+    from wavyte_core.plugin.schema import composition_schema
+
+    schema = composition_schema(default_registry())
+    v = jsonschema.Draft202012Validator(schema)
+    assert not list(v.iter_errors(scene()))
+    bad = scene()
+    bad["assets"]["rect"]["Shape"]["stroke"]["dsh"] = [1]
+    assert list(v.iter_errors(bad))
+    cb = b.CompositionBuilder(width=200, height=120, duration=10)
+    cb.shape(
+        "s",
+        b.star(5, 40, 16),
+        fill=b.linear_gradient((0, 0), (80, 0), [(0, "#ff0000"), (1, (0, 0, 255, 255))]),
+        stroke=b.stroke(b.keyframes([(0, 1.0), (9, 6.0, b.cubic_bezier(0.4, 0, 0.2, 1))]),
+                        b.solid("#ffffff"), dash=[4, 2]),
+        trim=b.trim(end=b.keyframes([(0, 0.0), (9, 1.0)])),
+    )  # fmt: skip
+    cb.track("t").clip("c", asset="s", start=0, end=10)
+    comp = cb.build()
+    assert loads_composition(composition_to_json(comp)) == comp
+    api.load(composition_to_json(comp))
+    with pytest.raises(CompositionError, match="unknown geometry"):
+        cb.shape("bad", {"Hexagon": {}})

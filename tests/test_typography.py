@@ -467,3 +467,23 @@ def test_builder_text_typography_and_captions_round_trip() -> None:
         b.text("t2", "x", font="box.ttf", size_px=10, colour="#fff")
     with pytest.raises(CompositionError, match="assets.c2.Captions.style"):
         b.captions("c2", "talk.json", font="box.ttf", size_px=30, style="Bouncy")
+
+
+def test_translucent_text_is_drawn_as_a_group(root: Path) -> None:
+    # a black blurred shadow right under white boxes, the clip at half opacity, on white:
+    # as a group the boxes' insides stay white (the shadow is hidden under them)
+    t = {"text": "aa", "font_source": "box.ttf", "size_px": 60,
+         "shadow": {"offset": {"x": 0, "y": 0}, "blur": 4, "color": "#000000"}}  # fmt: skip
+    d = doc(t)
+    d["tracks"][0]["clips"][0]["props"]["opacity"] = {
+        "Keyframes": {"keys": [{"frame": 0, "value": 0.5, "ease": "Linear"}], "mode": "Hold",
+                      "default": None}}  # fmt: skip
+    comp = loads_composition(json.dumps(d))
+    for backend in ("skia", "cairo"):
+        if backend == "cairo":
+            pytest.importorskip("wavyte_backend_cairo")
+        f = render_frame(comp, 0, assets_root=root, backend=backend,
+                         background=(255, 255, 255, 255))  # fmt: skip
+        # inside the first box (x 3..33, y 6..48 at 60 px: advance 36, box 3..33)
+        assert f[30, 18, :3].min() >= 250, (backend, f[30, 18].tolist())
+        assert f[30, 60:, :3].min() < 250  # the shadow shows around the boxes

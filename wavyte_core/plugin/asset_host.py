@@ -319,12 +319,36 @@ class KindDrawer:
         draw_steps(self.rast, self.native(state), s, m, o)
 
 
-def native_steps(rast: Any, drawing: VectorDrawing | RasterDrawing) -> tuple[Any, ...]:
+class NativeSteps(tuple):
+    """Native draw steps of one drawing, with the local box they draw in (``bbox``, None
+    when empty): a drawing of several steps drawn with opacity < 1 is drawn as a group."""
+
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def _item_box(sh: VectorShape | RasterDrawing) -> tuple[float, float, float, float]:
+    if isinstance(sh, RasterDrawing):
+        h, w = sh.pixels.shape[:2]
+        return (sh.x, sh.y, sh.x + w * sh.scale, sh.y + h * sh.scale)
+    x0, y0, x1, y1 = (sh.stroke_path or sh.path).bbox if sh.stroke else sh.path.bbox
+    if sh.stroke is not None:
+        st = sh.stroke
+        r = float(st.width) / 2.0 * max(float(st.miter_limit), 1.5)  # type: ignore[arg-type]
+        if sh.fill is not None:
+            fx0, fy0, fx1, fy1 = sh.path.bbox
+            x0, y0, x1, y1 = min(x0, fx0), min(y0, fy0), max(x1, fx1), max(y1, fy1)
+        return (x0 - r, y0 - r, x1 + r, y1 + r)
+    return (x0, y0, x1, y1)
+
+
+def native_steps(rast: Any, drawing: VectorDrawing | RasterDrawing) -> NativeSteps:
     """A drawing converted to the rasterizer's native objects: ``(handle, adjust)`` steps,
     a vector handle (adjust None) per run of vector shapes, an image handle and the affine
     that places it per raster. Called once per distinct drawing."""
     if isinstance(drawing, RasterDrawing):
-        return (_raster_step(rast, drawing),)
+        out = NativeSteps((_raster_step(rast, drawing),))
+        out.bbox = _item_box(drawing)
+        return out
     steps: list[tuple[Any, Any]] = []
     run: list[VectorShape] = []
     for sh in drawing.shapes:
@@ -339,7 +363,16 @@ def native_steps(rast: Any, drawing: VectorDrawing | RasterDrawing) -> tuple[Any
             run.append(sh)
     if run or not steps:
         steps.append((rast.prepare_vector(for_rasterizers(VectorDrawing(tuple(run)))), None))
-    return tuple(steps)
+    out = NativeSteps(steps)
+    if len(steps) > 1:  # the group box is only needed to draw several steps as one
+        boxes = [_item_box(sh) for sh in drawing.shapes]
+        out.bbox = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+    return out
 
 
 def _raster_step(rast: Any, r: RasterDrawing) -> tuple[Any, Affine]:
@@ -348,9 +381,45 @@ def _raster_step(rast: Any, r: RasterDrawing) -> tuple[Any, Affine]:
 
 
 def draw_steps(rast: Any, steps: tuple[Any, ...], s: Surface, m: Affine, o: float) -> None:
-    """Draw native steps (`native_steps`) under ``m`` with opacity ``o``: per frame."""
+    """Draw native steps (`native_steps`) under ``m`` with opacity ``o``: per frame.
+
+    Several steps (vector runs and rasters: a text's shadow, glyph images) with ``o < 1``
+    are drawn as one group, like a VectorDrawing's shapes: at full opacity on a scratch
+    surface covering their device box, then that surface with opacity ``o`` (so the
+    shadow does not show through the text while it fades)."""
+    if o < 1.0 and len(steps) > 1 and getattr(steps, "bbox", None) is not None:
+        _draw_group(rast, steps, s, m, o)
+        return
     for handle, adjust in steps:
         if adjust is None:
             rast.draw_vector(s, handle, m, o)
         else:
             rast.draw_image(s, handle, mul(m, adjust), o)
+
+
+def _draw_group(rast: Any, steps: Any, s: Surface, m: Affine, o: float) -> None:
+    if o <= 0.0:
+        return
+    bx0, by0, bx1, by1 = steps.bbox
+    a, b, c, d, e, f = m
+    xs = [a * x + c * y + e for x, y in ((bx0, by0), (bx1, by0), (bx0, by1), (bx1, by1))]
+    ys = [b * x + d * y + f for x, y in ((bx0, by0), (bx1, by0), (bx0, by1), (bx1, by1))]
+    if not all(math.isfinite(v) for v in (*xs, *ys)):
+        return
+    h, w = s.buf.shape[:2]
+    x0 = max(int(math.floor(min(xs))) - 2, 0)
+    y0 = max(int(math.floor(min(ys))) - 2, 0)
+    x1 = min(int(math.ceil(max(xs))) + 2, w)
+    y1 = min(int(math.ceil(max(ys))) + 2, h)
+    if x1 <= x0 or y1 <= y0:
+        return
+    scratch = Surface.alloc(x1 - x0, y1 - y0)
+    inner = (a, b, c, d, e - x0, f - y0)
+    for handle, adjust in steps:
+        if adjust is None:
+            rast.draw_vector(scratch, handle, inner, 1.0)
+        else:
+            rast.draw_image(scratch, handle, mul(inner, adjust), 1.0)
+    rast.flush(scratch)
+    rast.draw_pixels(s, scratch.buf, (1.0, 0.0, 0.0, 1.0, float(x0), float(y0)), o)
+    scratch.native.clear()

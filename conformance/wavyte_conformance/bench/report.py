@@ -129,6 +129,15 @@ def targets(doc: dict[str, Any]) -> list[dict[str, Any]]:
         1.2,
         True,
     )
+    check(
+        "shapes 1920x1080 w1 / hand-written floor",
+        ratio(
+            _find(doc, "shapes", "1920x1080", "engine", 1),
+            _find(doc, "shapes", "1920x1080", "hand_written"),
+        ),
+        1.2,
+        True,
+    )
     for scene, limit in (("animated", 6.0), ("bench", 10.0)):
         for size in ("640x360", "1920x1080"):
             check(

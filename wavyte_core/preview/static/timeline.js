@@ -130,6 +130,7 @@ export class Timeline {
     this.meta = meta;
     this.duration = Math.max(meta.duration, 1);
     this.fps = meta.fps.num / meta.fps.den;
+    this.ruler.setAttribute("aria-valuemax", String(this.duration - 1));
     this.tracks.replaceChildren();
     this.clipEls.clear();
     meta.tracks.forEach((track, ti) => {
@@ -226,6 +227,7 @@ export class Timeline {
   setFrame(frame) {
     this.frame = frame;
     this.playhead.style.left = `${this.x(frame)}px`;
+    this.ruler.setAttribute("aria-valuenow", String(frame));
   }
 
   // Scroll the timeline so the playhead stays visible (while playing or stepping).
