@@ -14,7 +14,7 @@ $(BIN)/python:
 # compileall: an editable install compiles nothing, and with PYTHONDONTWRITEBYTECODE set
 # every run would compile wavyte's own modules again (≈0.1 s of each `wavyte` command);
 # a wheel install compiles them once, as this does.
-$(VENV)/.installed: $(BIN)/python pyproject.toml wavyte_core/render/_rowblur.c plugins/backend_skia/pyproject.toml plugins/decoder_pyav/pyproject.toml
+$(VENV)/.installed: $(BIN)/python pyproject.toml wavyte_core/render/_rowblur.c wavyte_core/render/_blendpx.c plugins/backend_skia/pyproject.toml plugins/decoder_pyav/pyproject.toml
 	$(BIN)/pip install -q -e . $(PLUGINS)
 	$(BIN)/python -m compileall -q wavyte_core plugins
 	touch $@

@@ -49,6 +49,7 @@ import math
 
 import numpy as np
 
+from wavyte_core.render.blend_native import native_blend
 from wavyte_core.render.blur import opencv
 
 __all__ = ["BLEND_MODES", "BlendKernels"]
@@ -159,6 +160,9 @@ class BlendKernels:
         temporaries would stream through memory on each of the 20–70 array passes. Every
         pixel is computed on its own, so banding does not change a byte."""
         if 0 in d.shape:
+            return
+        native = native_blend()
+        if native is not None and native.blend(d, s, op, mode):
             return
         h, w = d.shape[:2]
         rows = max(1, BAND_PIXELS // w)

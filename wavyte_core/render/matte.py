@@ -27,6 +27,7 @@ import math
 import numpy as np
 
 from wavyte_core.plugin.roles import Surface
+from wavyte_core.render.blend_native import native_blend
 from wavyte_core.render.blur import opencv
 
 __all__ = ["MATTE_MODES", "MatteKernel"]
@@ -83,6 +84,9 @@ class MatteKernel:
             return
         dst = layer.buf[oy0:oy1, ox0:ox1]
         src = matte.buf[oy0 - my : oy1 - my, ox0 - mx : ox1 - mx]
+        native = native_blend()
+        if native is not None and native.matte(dst, src, mode):
+            return
         # bands of ~64 K pixels: the handful of uint32 temporaries stay in the CPU cache
         rows = max(1, BAND_PIXELS // dst.shape[1])
         for y0 in range(0, dst.shape[0], rows):

@@ -31,6 +31,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -39,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from wavyte_core.errors import RenderError
+from wavyte_core.errors import RenderError, WavyteWarning
 from wavyte_core.format.model import Composition
 from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import temp_path_for
@@ -430,6 +431,12 @@ def render_segmented(
         hash_frames,
     )
     report = SegmentedReport(segments=len(plan.ranges), gop=plan.gop, workers=session.workers)
+    from wavyte_core.plugin.registry import default_registry
+    from wavyte_core.run.transition_check import transition_warnings
+
+    for message in transition_warnings(comp, registry or default_registry()):
+        report.warnings.append(message)
+        warnings.warn(message, WavyteWarning, stacklevel=2)
     report.executor_startup_seconds = session.startup_seconds
     t0 = time.perf_counter()
     pcm = _mix_audio(comp, Path(spec.root), backends, registry, plan)
