@@ -198,6 +198,11 @@ class SegmentTask:
 _JOBS: dict[str, Any] = {}
 
 
+#: The caller's plugin registry by render key, for tasks that run in the calling process
+#: (an in-process executor): worker processes build theirs from entry points instead.
+_REGISTRIES: dict[str, Any] = {}
+
+
 def _cached_job(spec: SegmentJobSpec) -> Any:
     """The worker's prepared job for this render (assets prepared once per worker)."""
     job = _JOBS.get(spec.key)
@@ -211,6 +216,7 @@ def _cached_job(spec: SegmentJobSpec) -> Any:
             backends=spec.backends,
             background=spec.background,
             audio=False,  # segments are video only; the sound is mixed once after the join
+            registry=_REGISTRIES.get(spec.key),
         )
         _JOBS[spec.key] = job
     return job
@@ -459,6 +465,8 @@ def render_segmented(
     with contextlib.suppress(AttributeError):  # progress moves by frames, not by segments
         session.on_progress = on_progress
     ok = False
+    if registry is not None:
+        _REGISTRIES[spec.key] = registry
     try:
         tasks = [SegmentTask(i, a, b) for i, (a, b) in enumerate(plan.ranges)]
         for res in session.run(spec, tasks):
@@ -496,6 +504,7 @@ def render_segmented(
             tmp.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
         release_cached_jobs()  # the in-process (workers=1) executor's job
+        _REGISTRIES.pop(spec.key, None)
     report.join_seconds = joiner.join_seconds
     report.keyframes = joiner.keyframes
     report.rendered = report.frames
