@@ -16,7 +16,7 @@ import pytest
 from tests.test_e2e_render import clip
 from wavyte_core.api import load, open_job
 from wavyte_core.assets.subtitles import read_cues
-from wavyte_core.errors import AssetError, CompositionError, WavyteError
+from wavyte_core.errors import AssetError, CompositionError, WavyteError, WavyteWarning
 
 DEJAVU = Path(__file__).resolve().parents[1] / "examples" / "assets" / "fonts" / "DejaVuSans.ttf"
 
@@ -306,3 +306,13 @@ def test_render_refuses_a_cue_ending_before_it_starts(root: Path) -> None:
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "neg.srt:7" in r.stderr
     assert not out.exists()
+
+
+def test_uncovered_characters_warn_once_naming_the_asset(root: Path) -> None:
+    (root / "k.srt").write_text("1\n00:00:00,500 --> 00:00:02,000\nカナ text カ\n")
+    comp = load(json.dumps(doc(base(source="k.srt"))).encode())
+    with pytest.warns(WavyteWarning) as got, open_job(comp, assets_root=root):
+        pass
+    msgs = [str(w.message) for w in got if "no font" in str(w.message)]
+    assert len(msgs) == 1
+    assert msgs[0].startswith("assets.cap.Captions") and "U+30AB" in msgs[0]

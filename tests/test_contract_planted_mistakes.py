@@ -267,3 +267,10 @@ def test_transition_sweep_tries_every_choice(tmp_path: Path) -> None:
     c.test_progress_0_is_a_and_1_is_b(tmp_path)  # the example alone passes
     with pytest.raises(AssertionError, match=r'"dir": "right".*progress 1'):
         c.test_property_sweep_of_declared_ranges(tmp_path)
+
+
+def test_a_kind_that_is_not_installed_fails_once_at_class_definition() -> None:
+    with pytest.raises(TypeError, match="effect kind 'nope.missing' is not installed"):
+        type("TestMissing", (EffectContract,), {"kind": "nope.missing"})
+    with pytest.raises(TypeError, match="transition kind 'nope.missing' is not installed"):
+        type("TestMissing", (TransitionContract,), {"kind": "nope.missing"})

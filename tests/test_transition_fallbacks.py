@@ -119,3 +119,20 @@ def test_cli_validate_and_render_json(tmp_path: Path) -> None:
     path.write_text(json.dumps(d))
     res = CliRunner().invoke(app, ["validate", str(path)])
     assert res.exit_code == 2 and "unknown transition kind" in res.output
+
+
+def test_segmented_render_report_carries_the_warning(tmp_path: Path) -> None:
+    """(Segment workers build their registry from entry points: an installed kind.)"""
+    from wavyte_core.plugin.registry import default_registry
+    from wavyte_core.run.executor import ExecutorOptions
+    from wavyte_core.run.segments import render_in_segments
+
+    kinds = [k for k in default_registry().transition_kinds() if "." in k]
+    if not kinds:
+        pytest.skip("no plugin transition kind installed")
+    comp = api.load(json.dumps(two_clips(spec(kinds[0]), None)))
+    with pytest.warns(UserWarning, match="no transition_in"):
+        report = render_in_segments(
+            comp, tmp_path / "o.mp4", options=ExecutorOptions(workers=1), segments=1
+        )
+    assert any("no transition_in" in w for w in report.warnings)

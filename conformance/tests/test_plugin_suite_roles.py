@@ -129,3 +129,50 @@ def test_executor_without_the_capability_is_unsupported(registry: Registry) -> N
     items = [i for i in runner.items() if i.section == "delivery"]
     (res,) = runner.run_item(items[0])
     assert res.status == "unsupported" and "lacks segments" in res.reason
+
+
+class _DroppingSession:
+    """An encoder session that loses every other frame (a broken third-party encoder)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.n = inner, 0
+
+    def write(self, frame: Any) -> None:
+        self.n += 1
+        if self.n % 2:
+            self.inner.write(frame)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def abort(self) -> None:
+        self.inner.abort()
+
+
+class _Encoders:
+    """Third-party encoders: the core's PyAV encoder under another name, and a lossy one."""
+
+    @hookimpl
+    def wavyte_register_encoders(self) -> list[RoleSpec]:
+        base = default_registry().roles["encoder"]["pyav"]
+
+        class Lossy:
+            name = "acme-lossy-enc"
+
+            def open(self, path: Any, settings: Any) -> _DroppingSession:
+                return _DroppingSession(base.factory().open(path, settings))
+
+        return [
+            RoleSpec(name="acme-enc", factory=base.factory, capabilities=base.capabilities),
+            RoleSpec(name="acme-lossy-enc", factory=Lossy, capabilities=base.capabilities),
+        ]
+
+
+def test_third_party_encoders_in_the_delivery_check() -> None:
+    reg = Registry.build([("acme-enc", _Encoders())])
+    good = run_plugin_conformance(cases=CASE, encoder="acme-enc", registry=reg)
+    (d,) = [r for r in good if r.section == "delivery"]
+    assert d.status == "pass" and "encoder=acme-enc" in d.variant, d.reason
+    bad = run_plugin_conformance(cases=CASE, encoder="acme-lossy-enc", registry=reg)
+    (d,) = [r for r in bad if r.section == "delivery"]
+    assert d.failed and "has 3 frames, expected 6" in d.reason, (d.status, d.reason)

@@ -195,7 +195,17 @@ def _check_at_collection(cls: type, role: str) -> None:
     """Compile a kind class's declaration when the test class is defined, so a declaration
     error fails once, at collection (naming the kind), not in every test."""
     kind = cls.__dict__.get("kind")
-    if kind is None or isinstance(kind, str):
+    if kind is None:
+        return
+    if isinstance(kind, str):
+        reg = default_registry()
+        table = reg.effects if role == "effect" else reg.transitions
+        if kind.strip().lower() not in table:
+            have = ", ".join(reg.effect_kinds() if role == "effect" else reg.transition_kinds())
+            raise TypeError(
+                f"{cls.__name__}: {role} kind '{kind}' is not installed (installed: {have})"
+                + reg.not_loaded()
+            )
         return
     try:
         effect_spec(kind) if role == "effect" else transition_spec(kind)

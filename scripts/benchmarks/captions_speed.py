@@ -82,6 +82,7 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=600)
     ap.add_argument("--backend", default="skia")
     ap.add_argument("--plain", action="store_true", help="no stroke, shadow or highlight box")
+    ap.add_argument("--drop", default="", help="comma-separated fields to leave out")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from wavyte_core.api import load, open_job
@@ -108,6 +109,8 @@ def main() -> int:
             for name in ("stroke", "shadow"):
                 del cap[name]
             cap["highlight"] = {"color": "#ffd600"}
+        for name in filter(None, args.drop.split(",")):
+            cap.pop(name, None)
         frames = int(args.minutes * 60 * 30)
         t = {
             "translate": {"x": 80, "y": 1300},

@@ -15,6 +15,7 @@ caption pages (Static, Karaoke, WordPop, WordByWord), on the asset-kind API.
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from dataclasses import replace
 from functools import partial
@@ -141,6 +142,7 @@ class CaptionsKind(AssetKind):
 
         base = load(p.font_source, "font_source")
         chain = (base, *(load(r, f"font_fallback[{i}]") for i, r in enumerate(p.font_fallback)))
+        _warn_missing(cues, chain, ctx.path)
         colour = p.fill.color if isinstance(p.fill, Solid) else p.color_rgba8
         run = RunStyle("", chain, float(p.size_px), colour, float(p.letter_spacing), False, None,
                        p.fill)  # fmt: skip
@@ -194,3 +196,27 @@ class CaptionsKind(AssetKind):
         if state is None:
             return _EMPTY
         return self.pages.drawing(state)
+
+
+def _warn_missing(cues: list, chain: tuple[FontFace, ...], path: str) -> None:
+    """One warning naming the characters of the file that no font of the chain covers
+    (they are drawn as the font's .notdef)."""
+    seen: dict[str, None] = {}
+    for cue in cues:
+        for w in cue.words:
+            for ch in w.text:
+                seen.setdefault(ch, None)
+    missing = [
+        ch
+        for ch in seen
+        if not unicodedata.category(ch).startswith(("M", "C", "Z"))
+        and not any(ord(ch) in f.coverage for f in chain)
+    ]
+    if missing:
+        chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:12])
+        more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
+        warnings.warn(
+            f"{path}: no font in the chain covers {chars}{more}; drawn as .notdef",
+            WavyteWarning,
+            stacklevel=3,
+        )

@@ -21,12 +21,18 @@ def describe_asset_kinds(reg: Any) -> list[dict[str, Any]]:
                 "plugin": reg.kind_owner("asset_kind", name),
                 "description": spec.description,
                 "structured": spec.structured,
-                "params": [param_summary(p) for p in spec.params],
+                "params": [_field(p) if spec.structured else param_summary(p) for p in spec.params],
                 "examples": list(spec.examples),
                 "doc": spec.doc,
             }
         )
     return out
+
+
+def _field(p: Any) -> str:
+    """One line for a structured kind's field: its description and default."""
+    default = "required" if p.required else (p.default_doc or repr(p.default))
+    return f"{p.name}: {p.description or p.type} (default: {default})"
 
 
 def kinds(

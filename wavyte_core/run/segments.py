@@ -31,6 +31,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -39,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from wavyte_core.errors import RenderError
+from wavyte_core.errors import RenderError, WavyteWarning
 from wavyte_core.format.model import Composition
 from wavyte_core.output.codecs import OutputSettings, output_settings
 from wavyte_core.output.targets import temp_path_for
@@ -197,6 +198,11 @@ class SegmentTask:
 _JOBS: dict[str, Any] = {}
 
 
+#: The caller's plugin registry by render key, for tasks that run in the calling process
+#: (an in-process executor): worker processes build theirs from entry points instead.
+_REGISTRIES: dict[str, Any] = {}
+
+
 def _cached_job(spec: SegmentJobSpec) -> Any:
     """The worker's prepared job for this render (assets prepared once per worker)."""
     job = _JOBS.get(spec.key)
@@ -210,6 +216,7 @@ def _cached_job(spec: SegmentJobSpec) -> Any:
             backends=spec.backends,
             background=spec.background,
             audio=False,  # segments are video only; the sound is mixed once after the join
+            registry=_REGISTRIES.get(spec.key),
         )
         _JOBS[spec.key] = job
     return job
@@ -430,6 +437,12 @@ def render_segmented(
         hash_frames,
     )
     report = SegmentedReport(segments=len(plan.ranges), gop=plan.gop, workers=session.workers)
+    from wavyte_core.plugin.registry import default_registry
+    from wavyte_core.run.transition_check import transition_warnings
+
+    for message in transition_warnings(comp, registry or default_registry()):
+        report.warnings.append(message)
+        warnings.warn(message, WavyteWarning, stacklevel=2)
     report.executor_startup_seconds = session.startup_seconds
     t0 = time.perf_counter()
     pcm = _mix_audio(comp, Path(spec.root), backends, registry, plan)
@@ -452,6 +465,8 @@ def render_segmented(
     with contextlib.suppress(AttributeError):  # progress moves by frames, not by segments
         session.on_progress = on_progress
     ok = False
+    if registry is not None:
+        _REGISTRIES[spec.key] = registry
     try:
         tasks = [SegmentTask(i, a, b) for i, (a, b) in enumerate(plan.ranges)]
         for res in session.run(spec, tasks):
@@ -489,6 +504,7 @@ def render_segmented(
             tmp.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
         release_cached_jobs()  # the in-process (workers=1) executor's job
+        _REGISTRIES.pop(spec.key, None)
     report.join_seconds = joiner.join_seconds
     report.keyframes = joiner.keyframes
     report.rendered = report.frames

@@ -14,6 +14,7 @@ Called once per check or job, never per frame.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,8 +107,12 @@ def transition_warnings(comp: Composition, registry: Registry) -> list[str]:
     warnings: list[str] = []
     fade = "it renders as a plain fade"
     paired_ins: set[str] = set()
+    ins.sort(key=lambda s: s.start)
+    starts = [i.start for i in ins]
     for o in outs:
-        partners = [i for i in ins if i.start < o.end and o.start < i.end and i.clip != o.clip]
+        # windows overlapping o's: starting before it ends (bisect), ending after it starts
+        cands = ins[: bisect.bisect_left(starts, o.end)]
+        partners = [i for i in cands if o.start < i.end and i.clip != o.clip]
         reasons = []
         for i in partners:
             why = _pairs(registry, o, i)

@@ -1,7 +1,7 @@
 """Render loops alone on the ``shapes`` bench scene: the engine's ``render_into`` against
 the hand-written skia loop's ``draw`` (no encoder), side by side in one process.
 
-    python scripts/bench_shapes_render.py [--size 1920x1080] [--frames 90] [--repeats 3]
+    python scripts/benchmarks/shapes_render_vs_floor.py [--size 1920x1080] [--frames 90] [--repeats 3]
 
 Prints the median ms/frame of each and their ratio (a figure for docs/performance.md,
 never a test: the machine is shared).
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "conformance"))
 
 
