@@ -7,7 +7,9 @@ gradient, opaque except a translucent band, so every kernel path runs) onto an o
 the destination is restored from a copy between calls (outside the timing). The matte rows
 time `MatteKernel.apply` of a full-canvas matte on a full-canvas layer. Setup is never timed;
 figures are medians of CPU time with the spread (p10–p90): OpenCV is told to use one
-thread, so CPU time is single-core time. It reports; it is not a test.
+thread, so CPU time is single-core time. It reports; it is not a test. The numpy compositor
+and the mattes use the optional C kernels when built; ``WAVYTE_BLEND_NATIVE=0`` times the
+numpy + OpenCV route instead (same bytes).
 """
 
 from __future__ import annotations
