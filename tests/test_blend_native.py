@@ -187,3 +187,31 @@ def test_mul_div255_of_every_pair(isa: int, monkeypatch: pytest.MonkeyPatch) -> 
     MatteKernel().apply(layer, matte, "Alpha")
     want = (x * y + 127) // 255
     assert np.array_equal(layer.buf, np.repeat(want[..., None], 4, -1).astype(np.uint8))
+
+
+@pytest.mark.skipif(not ISAS, reason="the C extension is not built")
+@pytest.mark.parametrize("mode", ["Hue", "Overlay", "Luma"])
+def test_row_bands_on_threads(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split across 3 threads (uneven bands over 31 rows): the reference's bytes."""
+    from wavyte_core.render import blur
+
+    monkeypatch.setattr(blend_native, "PARALLEL_MIN_PIXELS", 1)
+    old = blur.blur_threads()
+    blur.set_blur_threads(3)
+    try:
+        d, s = _premul(31, 45, 60), _premul(31, 45, 61)
+        if mode in MATTE_MODES:
+            outs = []
+            for route in ("numpy", "native"):
+                with monkeypatch.context() as m:
+                    if route == "numpy":
+                        _numpy_route(m)
+                    lay = Surface(d.copy())
+                    MatteKernel().apply(lay, Surface(s), mode)
+                    outs.append(lay.buf)
+            got, want = outs
+        else:
+            got, want = _blend_both(monkeypatch, ISAS[-1], d, s, 200, mode)
+        assert np.array_equal(got, want)
+    finally:
+        blur.set_blur_threads(old)

@@ -4,7 +4,8 @@
 once per blended or matted layer per frame; when they return None (the extension is not
 built — it is optional — or ``WAVYTE_BLEND_NATIVE=0``), those modules run their numpy +
 OpenCV reference, which gives the same bytes (tests/test_blend_native.py holds the two
-routes against each other byte for byte). ctypes releases the GIL for the call.
+routes against each other byte for byte). ctypes releases the GIL for the call, so a large
+region is split into row bands across the blur threads.
 
 The library is looked for once, on first use; ``isa`` (1 AVX2, 0 baseline) is the best
 variant this CPU runs unless a test lowers it.
@@ -12,10 +13,15 @@ variant this CPU runs unless a test lowers it.
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+
+from wavyte_core.render.blur import blur_threads
 
 __all__ = ["NativeBlend", "native_blend"]
 
@@ -45,6 +51,42 @@ MODE_INDEX = {
 }
 #: The C codes of the matte modes.
 MATTE_INDEX = {"Alpha": 0, "AlphaInverted": 1, "Luma": 2, "LumaInverted": 3}
+
+
+#: Below this many pixels (≈ 512²) a call runs on the calling thread: the hand-off (tens of
+#: microseconds) would cost more than the second thread saves.
+PARALLEL_MIN_PIXELS = 1 << 18
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    global _pool, _pool_size
+    if _pool is None or _pool_size != workers:
+        if _pool is not None:
+            _pool.shutdown(wait=True)
+        _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wavyte-blend")
+        _pool_size = workers
+    return _pool
+
+
+def _in_bands(call: Callable[[int, int], None], h: int, w: int) -> None:
+    """``call(y0, y1)`` over row bands ``[0, h)``: split across the blur threads (the
+    process's CPUs, or a render worker's share of them: `blur.blur_threads`) when the image
+    is large enough; the calling thread takes the first band. Rows are independent, so the
+    split changes no byte."""
+    parts = min(blur_threads(), h) if h * w >= PARALLEL_MIN_PIXELS else 1
+    if parts <= 1:
+        call(0, h)
+        return
+    spans = list(itertools.pairwise(h * i // parts for i in range(parts + 1)))
+    pool = _executor(parts - 1)
+    futures = [pool.submit(call, y0, y1) for y0, y1 in spans[1:]]
+    try:
+        call(*spans[0])
+    finally:
+        for fut in futures:
+            fut.result()
 
 
 def _rows_ok(a: np.ndarray) -> bool:
@@ -84,9 +126,12 @@ class NativeBlend:
             return False
         h, w = d.shape[:2]
         if h and w:
-            self._blend(
-                d.ctypes.data, d.strides[0], s.ctypes.data, s.strides[0], h, w, op, code, self.isa
-            )
+            dp, ds, sp, ss, isa = d.ctypes.data, d.strides[0], s.ctypes.data, s.strides[0], self.isa
+
+            def band(y0: int, y1: int) -> None:
+                self._blend(dp + y0 * ds, ds, sp + y0 * ss, ss, y1 - y0, w, op, code, isa)
+
+            _in_bands(band, h, w)
         return True
 
     def matte(self, d: np.ndarray, m: np.ndarray, mode: str) -> bool:
@@ -102,9 +147,12 @@ class NativeBlend:
             return False
         h, w = d.shape[:2]
         if h and w:
-            self._matte(
-                d.ctypes.data, d.strides[0], m.ctypes.data, m.strides[0], h, w, code, self.isa
-            )
+            dp, ds, mp, ms, isa = d.ctypes.data, d.strides[0], m.ctypes.data, m.strides[0], self.isa
+
+            def band(y0: int, y1: int) -> None:
+                self._matte(dp + y0 * ds, ds, mp + y0 * ms, ms, y1 - y0, w, code, isa)
+
+            _in_bands(band, h, w)
         return True
 
 
