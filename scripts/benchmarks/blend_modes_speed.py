@@ -6,8 +6,8 @@ For each blend mode, each installed compositor blends a full-canvas layer (a pho
 gradient, opaque except a translucent band, so every kernel path runs) onto an opaque frame;
 the destination is restored from a copy between calls (outside the timing). The matte rows
 time `MatteKernel.apply` of a full-canvas matte on a full-canvas layer. Setup is never timed;
-figures are medians of CPU time with the spread (p10–p90): OpenCV is told to use one
-thread, so CPU time is single-core time. It reports; it is not a test. The numpy compositor
+figures are medians of CPU time with the spread (p10–p90): OpenCV and the C kernels' row
+bands are told to use one thread, so CPU time is single-core time. It reports; it is not a test. The numpy compositor
 and the mattes use the optional C kernels when built; ``WAVYTE_BLEND_NATIVE=0`` times the
 numpy + OpenCV route instead (same bytes).
 """
@@ -61,9 +61,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
-    from wavyte_core.render.blur import opencv
+    from wavyte_core.render.blur import opencv, set_blur_threads
 
     opencv().setNumThreads(1)
+    set_blur_threads(1)  # the C kernels' row bands, too: single-core figures
     reg = default_registry()
     names = [c for c in ("numpy", "skia", "cairo") if c in reg.available("compositor")]
     comps = {n: reg.create("compositor", n) for n in names}

@@ -8,7 +8,7 @@ them against each other for every mode, opacity and edge value):
 - ``_blendpx.c`` (`blend_native`), an optional C extension loaded with ctypes: every mode in
   one pass over the pixels, 16-bit integer lanes for the integer modes and float32 lanes,
   operation for operation the numpy order below (compiled without FMA contraction), for
-  the float modes; AVX2 or baseline chosen at run time. 2–8× the numpy route;
+  the float modes; AVX2 or baseline chosen at run time. 4–10× the numpy route;
 - the numpy + OpenCV bands below, when the extension is not built or
   ``WAVYTE_BLEND_NATIVE=0``. The semantics are W3C Compositing and Blending Level 1 with
 source-over compositing; this module fixes the 8-bit rounding, so that it is the exact
