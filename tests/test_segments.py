@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -153,6 +154,50 @@ def test_worker_dead_between_runs_gets_a_new_pool():
         assert all(r.error is None for r in again)
         assert {r.key: r.data for r in again} == first
         assert victim not in session.pids
+    finally:
+        session.close()
+
+
+@dataclass(frozen=True)
+class _FirstTryOnly:
+    """On its first try (no marker file yet) a task either SIGKILLs its own worker or
+    sleeps far longer than the test waits; every later try returns at once."""
+
+    key: int
+    marker: str
+    action: str  # "die" or "stall"
+
+    def run(self, shared: object) -> TaskResult:
+        mark = Path(self.marker)
+        if not mark.exists():
+            mark.touch()
+            if self.action == "die":
+                stall = mark.with_name("stall")
+                deadline = time.monotonic() + 60
+                while not stall.exists() and time.monotonic() < deadline:
+                    time.sleep(0.05)  # until the other task is running on the other worker
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(120)
+        return TaskResult(self.key, data=bytes([self.key]))
+
+
+def test_a_broken_pool_leaves_no_worker_behind(tmp_path: Path):
+    """When one worker dies, the rest of its pool is killed, not left to finish (or hang on
+    a lock the dead worker held) while the session moves on to a new pool."""
+    session = open_executor("local", ExecutorOptions(workers=2))
+    tasks = [
+        _FirstTryOnly(1, str(tmp_path / "stall"), "stall"),
+        _FirstTryOnly(2, str(tmp_path / "die"), "die"),
+    ]
+    try:
+        started = time.monotonic()
+        session.run(None, [])  # nothing to do
+        results = {r.key: r.data for r in session.run(None, tasks)}
+        assert results == {1: b"\x01", 2: b"\x02"}
+        assert sorted(session.retried) == [1, 2]  # both ran again on the new pool
+        assert time.monotonic() - started < 100  # the stalled first try was not awaited
+        live = {p.pid for p in multiprocessing.active_children()}
+        assert live <= set(session.pids), "a worker of the broken pool is still running"
     finally:
         session.close()
 

@@ -249,7 +249,7 @@ class LocalSession:
                             inflight[self._pool.submit(run_task, shared, nxt)] = nxt
             pending = broken + list(it)
             if broken:  # a worker died: new pool, run its tasks again
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                _discard_broken(self._pool)
                 self._pool = None
                 for t in broken:
                     tries[t.key] = tries.get(t.key, 0) + 1
@@ -271,7 +271,7 @@ class LocalSession:
             return
         procs = getattr(pool, "_processes", None) or {}
         if getattr(pool, "_broken", False) or not all(p.is_alive() for p in procs.values()):
-            pool.shutdown(wait=False, cancel_futures=True)
+            _discard_broken(pool)
             self._pool = None
 
     @property
@@ -310,6 +310,24 @@ class LocalSession:
         from wavyte_core.run.lifeline import remove_stale_scratch
 
         remove_stale_scratch()  # the killed workers' task folders
+
+
+def _discard_broken(pool: cf.ProcessPoolExecutor) -> None:
+    """Throw away a pool that lost a worker: kill its surviving workers, then shut it down.
+
+    Every future of a broken pool has failed (its tasks run again on a new pool), so the
+    survivors hold no work worth waiting for, and they may never end on their own: a worker
+    SIGKILLed while it held the result queue's lock leaves the others blocked on that lock,
+    and the pool's manager thread then spins forever sending them stop sentinels (Python
+    3.11 ``terminate_broken``), which also hangs the interpreter's exit."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.join(5)
 
 
 def open_executor(
