@@ -215,3 +215,33 @@ def test_row_bands_on_threads(mode: str, monkeypatch: pytest.MonkeyPatch) -> Non
         assert np.array_equal(got, want)
     finally:
         blur.set_blur_threads(old)
+
+
+@pytest.mark.skipif(not ISAS, reason="the C extension is not built")
+@pytest.mark.parametrize("isa", ISAS)
+def test_over_is_the_references_bytes(isa: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Normal`` (the numpy compositor's ``over``): premultiplied and arbitrary bytes (the
+    reference zeroes source pixels whose scaled alpha is 0, whatever their colour), an
+    opaque source at full opacity (the reference copies it), opacities 1/255 to 1."""
+    from wavyte_core.plugin.registry import default_registry
+
+    comp = default_registry().create("compositor", "numpy")
+    rng = np.random.default_rng(5)
+    opaque = _premul(9, 41, 70).copy()
+    opaque[..., 3] = 255
+    cases = [(_premul(h, w, 80 + i), _premul(h, w, 90 + i)) for i, (h, w) in enumerate(SIZES)]
+    cases.append((_premul(9, 41, 71), opaque))
+    cases.append(tuple(rng.integers(0, 256, (2, 23, 57, 4), dtype=np.uint8)))
+    for d, s in cases:
+        for op in (1, 2, OPS[1], 128, 254, 255):
+            outs = []
+            for route in ("numpy", "native"):
+                with monkeypatch.context() as m:
+                    if route == "numpy":
+                        _numpy_route(m)
+                    else:
+                        _native_route(m, isa)
+                    out = d.copy()
+                    comp._over_region(out, s, op)
+                    outs.append(out)
+            assert np.array_equal(outs[0], outs[1]), (d.shape, op)

@@ -48,6 +48,7 @@ enum {
     M_SATURATION,
     M_COLOR,
     M_LUMINOSITY,
+    M_NORMAL, /* source-over (compositor_numpy.over) */
     M_COUNT
 };
 
@@ -226,7 +227,7 @@ INL void blend_row(uint8_t *restrict d, const uint8_t *restrict s, int w, uint32
     default:
         break;
     }
-    if (mode <= M_OVERLAY) {
+    if (mode <= M_OVERLAY || mode == M_NORMAL) {
         /* the modes that read alphas: per chunk, both alphas replicated to every byte of
            their pixel (whole-pixel uint32 loops), then one flat loop over the bytes */
         for (int j0 = 0; j0 < w; j0 += ICHUNK) {
@@ -238,7 +239,11 @@ INL void blend_row(uint8_t *restrict d, const uint8_t *restrict s, int w, uint32
             for (int i = 0; i < 4 * n; i++) {
                 u16 sc = mul(sp[i], op), dc = dp[i], sa = sa4[i], da = da4[i];
                 u16 o;
-                if (mode == M_DARKEN || mode == M_LIGHTEN) {
+                if (mode == M_NORMAL) {
+                    /* §4.5 over; a pixel whose scaled alpha is 0 keeps d exactly (the
+                       reference zeroes such source pixels, whatever their colour) */
+                    o = sat_add(mul(dc, (u16)(255u - sa)), sa == 0 ? 0u : sc);
+                } else if (mode == M_DARKEN || mode == M_LIGHTEN) {
                     u16 p = sat_add(sc, mul(dc, (u16)(255u - sa)));
                     u16 q = sat_add(dc, mul(sc, (u16)(255u - da)));
                     o = mode == M_DARKEN ? umin(p, q) : umax(p, q);
@@ -382,6 +387,7 @@ INL void matte_row(uint8_t *restrict d, const uint8_t *restrict m, int w, int mo
         case M_SATURATION: blend_row(dr, sr, w, op, M_SATURATION); break;                    \
         case M_COLOR: blend_row(dr, sr, w, op, M_COLOR); break;                              \
         case M_LUMINOSITY: blend_row(dr, sr, w, op, M_LUMINOSITY); break;                    \
+        case M_NORMAL: blend_row(dr, sr, w, op, M_NORMAL); break;                            \
         default: return;                                                                     \
         }                                                                                    \
     }

@@ -171,7 +171,7 @@ class BlendKernels:
         if 0 in d.shape:
             return
         native = native_blend()
-        if native is not None and native.blend(d, s, op, mode):
+        if native is not None and mode != "Normal" and native.blend(d, s, op, mode):
             return
         h, w = d.shape[:2]
         rows = max(1, BAND_PIXELS // w)

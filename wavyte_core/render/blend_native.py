@@ -25,7 +25,7 @@ from wavyte_core.render.blur import blur_threads
 
 __all__ = ["NativeBlend", "native_blend"]
 
-#: The C enum of ``_blendpx.c`` (every mode of `blend_modes.BLEND_MODES` but ``Normal``).
+#: The C enum of ``_blendpx.c``: every mode of `blend_modes.BLEND_MODES`.
 MODE_INDEX = {
     name: i
     for i, name in enumerate(
@@ -46,6 +46,7 @@ MODE_INDEX = {
             "Saturation",
             "Color",
             "Luminosity",
+            "Normal",  # source-over: compositor_numpy's over, not a `BlendKernels` mode
         )
     )
 }

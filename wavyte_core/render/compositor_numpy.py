@@ -30,6 +30,7 @@ import numpy as np
 
 from wavyte_core.plugin.roles import Surface, is_opaque
 from wavyte_core.render.blend_modes import BlendKernels
+from wavyte_core.render.blend_native import native_blend
 from wavyte_core.render.blur import BlurScratch, blur_surface, opencv
 
 __all__ = ["NumpyCompositor", "placed", "r255"]
@@ -125,9 +126,15 @@ class NumpyCompositor:
         ``mul_div255(d, 255) + 0 == d``), and the work is cropped to the bounding box of
         the remaining pixels. The per-pixel ``255 − sa`` is replicated to the four channels
         by multiplying by 0x01010101, so the products are one ``cv2.multiply``.
+
+        When the optional C kernels are built (`blend_native`), one C pass over the
+        pixels does the same arithmetic instead (tests/test_blend_native.py: same bytes).
         """
         if 0 in d.shape:
             return
+        native = native_blend()
+        if native is not None and native.blend(d, s, op, "Normal"):
+            return  # the C kernel: the same bytes, one pass
         s32 = s.view(np.uint32)[..., 0]
         if op == 255 and is_opaque(s):
             np.copyto(d, s)
