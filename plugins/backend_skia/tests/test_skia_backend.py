@@ -154,3 +154,71 @@ class TestSkiaRasterizerContract(RasterizerContract):
 
 class TestSkiaCompositorContract(CompositorContract):
     make = staticmethod(SkiaCompositor)
+
+
+# -- stroke outlines kept between frames ------------------------------------------------------
+
+
+def test_kept_stroke_outline_draws_skias_own_stroke_bytes() -> None:
+    """A solid stroke is drawn from its outline, made once per stroking resolution: the
+    same bytes as skia stroking the path on every draw, under translations, scales (a new
+    resolution rebuilds it), a rotation, translucency, and a stroke thinner than 2 device
+    pixels (left to skia's hairline path)."""
+    import skia
+    from wavyte_backend_skia.native import to_matrix
+    from wavyte_backend_skia.vector import _stroke_paint
+
+    from wavyte_core.format.paint import Solid, Stroke
+    from wavyte_core.plugin import ellipse_path, rect_path
+    from wavyte_core.plugin.asset_kinds import VectorDrawing, VectorShape
+
+    ras = SkiaRasterizer()
+    shapes = []
+    for width, join, cap in (
+        (9.0, "Round", "Round"),
+        (4.0, "Miter", "Butt"),
+        (1.5, "Bevel", "Square"),
+    ):
+        st = Stroke(width=width, paint=Solid((250, 40, 90, 200)), join=join, cap=cap)
+        shapes.append(
+            VectorShape(ellipse_path(30, 24, 22, 14), fill=Solid((20, 200, 60, 255)), stroke=st)
+        )
+        shapes.append(VectorShape(rect_path(8, 50, 40, 18, radius=6), stroke=st))
+    drawing = VectorDrawing(tuple(shapes))
+    handle = ras.prepare_vector(drawing)
+    assert sum(op[3] is not None for op in handle.ops) == 6  # every solid stroke keeps one
+    matrices = [
+        (1.0, 0.0, 0.0, 1.0, 3.25, 4.5),
+        (1.0, 0.0, 0.0, 1.0, 7.75, 2.0),  # same resolution: the kept outline
+        (1.6, 0.0, 0.0, 1.6, 1.0, 1.0),  # a new resolution: rebuilt
+        (0.9, 0.45, -0.45, 0.9, 40.0, 3.0),  # rotated
+        (0.3, 0.0, 0.0, 0.3, 5.0, 5.0),  # strokes under 2 px: skia's own path
+    ]
+    for m in matrices:
+        for opacity in (1.0, 0.6):
+            got = Surface.alloc(160, 140)
+            ras.draw_vector(got, handle, m, opacity)
+            want = Surface.alloc(160, 140)
+            canvas = target(want).canvas
+            canvas.save()
+            canvas.concat(to_matrix(m))
+            if opacity < 1.0:
+                canvas.saveLayer(handle.bounds, skia.Paint(Alphaf=opacity))
+            for sh in shapes:
+                if sh.fill is not None:
+                    fill = skia.Paint(
+                        AntiAlias=True, Color4f=skia.Color4f(20 / 255, 200 / 255, 60 / 255, 1.0)
+                    )
+                    canvas.drawPath(ras.prepare_path(sh.path), fill)
+                paint, a = _stroke_paint(sh.stroke)
+                paint.setAlphaf(a if opacity < 1.0 else a * opacity)
+                canvas.drawPath(ras.prepare_path(sh.path), paint)
+            if opacity < 1.0:
+                canvas.restore()
+            canvas.restore()
+            assert got.buf.any()
+            assert np.array_equal(got.buf, want.buf), (m, opacity)
+    kept = [op[3] for op in handle.ops if op[3] is not None]
+    # at scale 0.3 the 9 px strokes (2.7 device px) keep an outline, the 4 and 1.5 px go to skia
+    assert [o.path is not None for o in kept] == [True, True, False, False, False, False]
+    assert all(o.res == 0.3 for o in kept)

@@ -7,6 +7,7 @@ runs per visible layer per frame and only sets each paint's alpha and draws. Sem
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import skia
@@ -28,11 +29,24 @@ _PREMUL = int(skia.GradientShader.kInterpolateColorsInPremul_Flag)
 
 
 @dataclass(slots=True)
-class SkiaVector:
-    """Prepared drawing: ``(path, paint, base alpha)`` per op, and the local bounds of
-    everything (for the group layer of a translucent multi-op drawing)."""
+class StrokeOutline:
+    """A solid stroke's outline, kept between frames: skia strokes a path on every
+    ``drawPath`` (the stroker is most of a stroked text's cost, e.g. captions); this is the
+    same fill path skia would build (``getFillPath`` at the matrix's stroking resolution),
+    rebuilt only when that resolution changes. ``res`` is 0 before the first draw."""
 
-    ops: list[tuple[skia.Path, skia.Paint, float]]
+    fill: skia.Paint
+    res: float = 0.0
+    path: skia.Path | None = None
+
+
+@dataclass(slots=True)
+class SkiaVector:
+    """Prepared drawing: ``(path, paint, base alpha, stroke outline or None)`` per op, and
+    the local bounds of everything (for the group layer of a translucent multi-op
+    drawing)."""
+
+    ops: list[tuple[skia.Path, skia.Paint, float, StrokeOutline | None]]
     bounds: skia.Rect
 
 
@@ -97,7 +111,7 @@ def _stroke_paint(st: Stroke) -> tuple[skia.Paint, float]:
 
 
 def prepare_vector(drawing: VectorDrawing, build_path) -> SkiaVector:  # noqa: ANN001
-    ops: list[tuple[skia.Path, skia.Paint, float]] = []
+    ops: list[tuple[skia.Path, skia.Paint, float, StrokeOutline | None]] = []
     bounds = skia.Rect.MakeEmpty()
     for sh in drawing.shapes:
         path = None
@@ -106,7 +120,7 @@ def prepare_vector(drawing: VectorDrawing, build_path) -> SkiaVector:  # noqa: A
             if sh.fill_rule == "EvenOdd":
                 path.setFillType(skia.PathFillType.kEvenOdd)
             paint, a = make_paint(sh.fill)
-            ops.append((path, paint, a))
+            ops.append((path, paint, a, None))
             bounds.join(path.computeTightBounds())
         st = sh.stroke
         if st is not None and st.width > 0:  # type: ignore[operator]
@@ -114,7 +128,12 @@ def prepare_vector(drawing: VectorDrawing, build_path) -> SkiaVector:  # noqa: A
             if sp is None:
                 sp = build_path(sh.stroke_path if sh.stroke_path is not None else sh.path)
             paint, a = _stroke_paint(st)
-            ops.append((sp, paint, a))
+            outline = None
+            if not st.dash:  # a dash's phase depends on the clip (cull rect): stroke per draw
+                fill = skia.Paint(paint)
+                fill.setStyle(skia.Paint.kFill_Style)
+                outline = StrokeOutline(fill)
+            ops.append((sp, paint, a, outline))
             b = sp.computeTightBounds()
             r = float(st.width) / 2.0 * max(float(st.miter_limit), 1.5)  # type: ignore[arg-type]
             bounds.join(b.makeOutset(r, r))
@@ -128,14 +147,36 @@ def draw_vector(surface: Surface, handle: SkiaVector, m: Affine, opacity: float)
     canvas.save()
     canvas.concat(to_matrix(m))
     ops = handle.ops
-    if opacity < 1.0 and len(ops) > 1:
+    # skia's stroking resolution for this matrix (SkMatrixPriv::ComputeResScaleForStroking)
+    a_, b_, c_, d_ = m[0], m[1], m[2], m[3]
+    res = max(math.hypot(a_, b_), math.hypot(c_, d_)) or 1.0
+    group = opacity < 1.0 and len(ops) > 1
+    if group:
         canvas.saveLayer(handle.bounds, skia.Paint(Alphaf=opacity))
-        for path, paint, a in ops:
-            paint.setAlphaf(a)
+    for path, paint, a, outline in ops:
+        alpha = a if group else a * opacity
+        if outline is not None and _outline(outline, path, paint, res):
+            outline.fill.setAlphaf(alpha)
+            canvas.drawPath(outline.path, outline.fill)  # type: ignore[arg-type]
+        else:
+            paint.setAlphaf(alpha)
             canvas.drawPath(path, paint)
+    if group:
         canvas.restore()
-    else:
-        for path, paint, a in ops:
-            paint.setAlphaf(a * opacity)
-            canvas.drawPath(path, paint)
     canvas.restore()
+
+
+def _outline(o: StrokeOutline, path: skia.Path, paint: skia.Paint, res: float) -> bool:
+    """Make ``o`` hold the stroke outline of ``path`` at resolution ``res``; False when the
+    stroke must go through ``drawPath`` instead: thinner than 2 device pixels (skia draws
+    those as coverage-scaled hairlines) or a degenerate matrix."""
+    if o.res == res:
+        return o.path is not None
+    o.res = res
+    o.path = None
+    if res <= 0.0 or not math.isfinite(res) or paint.getStrokeWidth() * res < 2.0:
+        return False
+    out = skia.Path()
+    if paint.getFillPath(path, out, None, res):
+        o.path = out
+    return o.path is not None
