@@ -167,7 +167,7 @@ class CompositorContract:
     """What every compositor must do (§4.5–§4.6), against the exact numpy compositor."""
 
     make: ClassVar[Callable[[], Any]]
-    #: Largest channel difference allowed for blends (the issue asks: exact or ≤ 1).
+    #: Largest channel difference allowed for blends (the target: exact or ≤ 1).
     blend_max_diff: ClassVar[int] = 1
 
     @pytest.fixture

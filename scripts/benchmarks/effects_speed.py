@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/benchmarks/effects_speed.py [--size 1920x1080] [-n 15] [--json out.json]
 
-Each effect runs on a full-canvas, opaque, photographic layer (the worst case the issue
+Each effect runs on a full-canvas, opaque, photographic layer (the worst case the speed target
 sets: "≤ 10 ms per effect per frame on a full 1080p layer"); each transition mixes two
 such layers at progress 0.5. Setup (LUT table, masks, scratch buffers) happens before
 timing, and two warm-up calls precede the N timed ones, as in a render where the same

@@ -2,7 +2,7 @@
 
 Ratios follow pyperf/asv habits: every engine row is compared with the floors measured in
 the same run on the same scene and size (hand-written loop, encoder alone) and with the
-MoviePy peer (speed-up = peer ms / engine ms). The targets of the issue are evaluated and
+MoviePy peer (speed-up = peer ms / engine ms). The speed targets are evaluated and
 *reported* (met / not met / n/a), never asserted: timings on a shared 2-core machine are
 noisy. The chart is drawn with skia (already a dependency): per scene and size, stacked
 per-stage ms/frame bars for every combination, the encode stage (on its own thread,
@@ -46,7 +46,7 @@ def _group(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, A
 
 def add_ratios(doc: dict[str, Any]) -> dict[str, Any]:
     """Add ``vs_hand_written``, ``vs_encoder_alone`` and ``speedup_vs_peer`` to engine rows,
-    and the issue's targets as ``doc["targets"]``."""
+    and the speed targets as ``doc["targets"]``."""
     for rows in _group(doc["rows"]).values():
         ref = {
             r["kind"]: r["ms_per_frame"]
@@ -96,7 +96,7 @@ def _find(
 
 
 def targets(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's speed targets for skia + default settings, as measured in this run."""
+    """The speed targets for skia + default settings, as measured in this run."""
     out: list[dict[str, Any]] = []
 
     def check(name: str, value: float | None, limit: float, below: bool) -> None:

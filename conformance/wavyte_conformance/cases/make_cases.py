@@ -1339,7 +1339,7 @@ def main() -> None:
             "size": [97, 61],
             "seed": 20261126,
             # A compositor with the "exact" capability must match bit for bit; the others
-            # are held to the target for compositing ops: within 1 level.
+            # are held to the target for compositing ops: within 1 level.
             "tolerance": {
                 "exact": {"max_diff": 0, "max_pixels": 0},
                 "native": {"max_diff": 1, "max_pixels": None},
