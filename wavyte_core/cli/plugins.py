@@ -4,8 +4,7 @@ import typer
 
 
 def plugins() -> None:
-    """List plugins, the roles they provide, and whether each is usable here; then the
-    commands plugins add to ``wavyte``."""
+    """List plugins, their roles, whether each is usable, and the commands they add."""
     from rich.console import Console
     from rich.table import Table
 

@@ -10,8 +10,9 @@ from wavyte_core.cli.common import user_errors
 def validate(
     comp_path: Path = typer.Argument(..., metavar="COMP", help="Composition JSON file."),
 ) -> None:
-    """Check a composition: JSON syntax, the format's rules, installed kinds; warn about plugin
-    transitions that cannot pair (they would render as plain fades)."""
+    """Check a composition: JSON syntax, format rules, installed kinds, unpairable transitions.
+
+    A plugin transition that cannot pair with its neighbour renders as a plain fade: warned."""
     from wavyte_core.api import load, warnings_for
     from wavyte_core.format.load import collect_unknown_fields
 
