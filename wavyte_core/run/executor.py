@@ -236,6 +236,13 @@ class LocalSession:
             while inflight:
                 done, _ = cf.wait(inflight, timeout=0.25, return_when=cf.FIRST_COMPLETED)
                 self._pass_progress()
+                if not done and _lost_worker(self._pool):
+                    # The pool itself may not notice for as long as another task runs
+                    # (a worker spawned after its manager thread last listed them is not
+                    # watched): everything in flight runs again on a new pool.
+                    broken.extend(inflight.values())
+                    inflight.clear()
+                    break
                 for fut in done:
                     t = inflight.pop(fut)
                     try:
@@ -310,6 +317,13 @@ class LocalSession:
         from wavyte_core.run.lifeline import remove_stale_scratch
 
         remove_stale_scratch()  # the killed workers' task folders
+
+
+def _lost_worker(pool: cf.ProcessPoolExecutor) -> bool:
+    """True when a worker of ``pool`` has ended: its workers only end at shutdown, so one
+    that is gone while tasks are in flight was killed (OOM killer, a signal) or crashed."""
+    procs = getattr(pool, "_processes", None) or {}
+    return any(p.exitcode is not None for p in list(procs.values()))
 
 
 def _discard_broken(pool: cf.ProcessPoolExecutor) -> None:
