@@ -232,6 +232,14 @@ def test_over_is_the_references_bytes(isa: int, monkeypatch: pytest.MonkeyPatch)
     cases = [(_premul(h, w, 80 + i), _premul(h, w, 90 + i)) for i, (h, w) in enumerate(SIZES)]
     cases.append((_premul(9, 41, 71), opaque))
     cases.append(tuple(rng.integers(0, 256, (2, 23, 57, 4), dtype=np.uint8)))
+    # whole 256-pixel chunks that are transparent, opaque, or transparent but for a few
+    # alpha-1 pixels (0 once scaled by a low opacity), then a mixed run
+    sparse = _premul(9, 1100, 72).copy()
+    sparse[:, :256] = 0
+    sparse[:, 256:512, 3] = 255
+    sparse[:, 512:768] = 0
+    sparse[3:6, 600:604, 3] = 1
+    cases.append((_premul(9, 1100, 73), sparse))
     for d, s in cases:
         for op in (1, 2, OPS[1], 128, 254, 255):
             outs = []

@@ -234,6 +234,22 @@ INL void blend_row(uint8_t *restrict d, const uint8_t *restrict s, int w, uint32
             const int n = w - j0 < ICHUNK ? w - j0 : ICHUNK;
             const uint8_t *sp = s + 4 * j0;
             uint8_t *dp = d + 4 * j0;
+            if (mode == M_NORMAL) {
+                /* whole chunks of a sparse or opaque layer: a transparent chunk keeps d,
+                   an opaque one at full opacity is s (mul(d, 0) + mul(s, 255) == s) */
+                uint32_t any = 0u, all = 0xffffffffu;
+                for (int j = 0; j < n; j++) {
+                    uint32_t px;
+                    memcpy(&px, sp + 4 * j, 4);
+                    any |= px;
+                    all &= px;
+                }
+                if ((any >> 24) == 0u) continue;
+                if ((all >> 24) == 255u && op == 255u) {
+                    memcpy(dp, sp, 4 * (size_t)n);
+                    continue;
+                }
+            }
             uint8_t sa4[4 * ICHUNK], da4[4 * ICHUNK];
             alphas4(sp, dp, n, op, sa4, da4);
             for (int i = 0; i < 4 * n; i++) {
