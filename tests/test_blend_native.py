@@ -6,6 +6,8 @@ equal to alpha, greys, fully saturated colours)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -55,6 +57,24 @@ def _native_route(monkeypatch: pytest.MonkeyPatch, isa: int) -> None:
     native = blend_native.native_blend()
     assert native is not None
     monkeypatch.setattr(native, "isa", isa)
+
+
+def _by_route(
+    monkeypatch: pytest.MonkeyPatch,
+    isa: int | None,
+    run: Callable[..., np.ndarray],
+    *args: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``run(*args)`` through the numpy + OpenCV reference, then through the C kernels (at
+    ``isa``, or the best this CPU runs when None): ``(reference, native)``."""
+    with monkeypatch.context() as m:
+        _numpy_route(m)
+        want = run(*args)
+    with monkeypatch.context() as m:
+        if isa is not None:
+            _native_route(m, isa)
+        got = run(*args)
+    return want, got
 
 
 def _blend_both(
@@ -126,21 +146,20 @@ def test_strided_views_and_the_compositor(monkeypatch: pytest.MonkeyPatch) -> No
     comp = default_registry().create("compositor", "numpy")
     bottom = _premul(50, 91, 11)
     top = _premul(50, 91, 12)
+
+    def run(opacity: float, mode: str) -> np.ndarray:
+        dst = Surface(bottom.copy())
+        src = Surface(top.copy())
+        src.bounds = (3, 5, 88, 41)
+        comp.blend(dst, src, opacity, mode)
+        return dst.buf
+
     for mode in ("Overlay", "SoftLight", "Hue", "Add"):
         for opacity in (0.0, 0.37, 1.0):
-            outs = []
-            for route in ("numpy", "native"):
-                with monkeypatch.context() as m:
-                    if route == "numpy":
-                        _numpy_route(m)
-                    dst = Surface(bottom.copy())
-                    src = Surface(top.copy())
-                    src.bounds = (3, 5, 88, 41)
-                    comp.blend(dst, src, opacity, mode)
-                    outs.append(dst.buf)
-            assert np.array_equal(outs[0], outs[1]), (mode, opacity)
+            want, got = _by_route(monkeypatch, None, run, opacity, mode)
+            assert np.array_equal(want, got), (mode, opacity)
             if opacity == 0.0:
-                assert np.array_equal(outs[1], bottom)
+                assert np.array_equal(got, bottom)
 
 
 @pytest.mark.skipif(not ISAS, reason="the C extension is not built")
@@ -150,23 +169,20 @@ def test_matte_is_the_references_bytes(
     isa: int, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Odd sizes, the matte surface offset from the layer (so both are strided views)."""
+
+    def run(layer: np.ndarray, matte: np.ndarray, bounds: tuple[int, ...]) -> np.ndarray:
+        lay = Surface(layer.copy())
+        lay.bounds = bounds
+        mat = Surface(matte.copy())
+        mat.origin = (2, 1)
+        MatteKernel().apply(lay, mat, mode)
+        return lay.buf
+
     for i, (h, w) in enumerate((*SIZES, (256, 256))):
         layer = _premul(h + 4, w + 6, 20 + i)
         matte = _premul(h + 2, w + 3, 40 + i)
-        outs = []
-        for route in ("numpy", "native"):
-            with monkeypatch.context() as m:
-                if route == "numpy":
-                    _numpy_route(m)
-                else:
-                    _native_route(m, isa)
-                lay = Surface(layer.copy())
-                lay.bounds = (1, 2, w + 5, h + 3)
-                mat = Surface(matte.copy())
-                mat.origin = (2, 1)
-                MatteKernel().apply(lay, mat, mode)
-                outs.append(lay.buf)
-        assert np.array_equal(outs[0], outs[1]), (mode, (h, w))
+        want, got = _by_route(monkeypatch, isa, run, layer, matte, (1, 2, w + 5, h + 3))
+        assert np.array_equal(want, got), (mode, (h, w))
 
 
 def test_native_kernels_are_built_here() -> None:
@@ -201,15 +217,13 @@ def test_row_bands_on_threads(mode: str, monkeypatch: pytest.MonkeyPatch) -> Non
     try:
         d, s = _premul(31, 45, 60), _premul(31, 45, 61)
         if mode in MATTE_MODES:
-            outs = []
-            for route in ("numpy", "native"):
-                with monkeypatch.context() as m:
-                    if route == "numpy":
-                        _numpy_route(m)
-                    lay = Surface(d.copy())
-                    MatteKernel().apply(lay, Surface(s), mode)
-                    outs.append(lay.buf)
-            got, want = outs
+
+            def run() -> np.ndarray:
+                lay = Surface(d.copy())
+                MatteKernel().apply(lay, Surface(s), mode)
+                return lay.buf
+
+            want, got = _by_route(monkeypatch, None, run)
         else:
             got, want = _blend_both(monkeypatch, ISAS[-1], d, s, 200, mode)
         assert np.array_equal(got, want)
@@ -240,16 +254,13 @@ def test_over_is_the_references_bytes(isa: int, monkeypatch: pytest.MonkeyPatch)
     sparse[:, 512:768] = 0
     sparse[3:6, 600:604, 3] = 1
     cases.append((_premul(9, 1100, 73), sparse))
+
+    def run(d: np.ndarray, s: np.ndarray, op: int) -> np.ndarray:
+        out = d.copy()
+        comp._over_region(out, s, op)
+        return out
+
     for d, s in cases:
         for op in (1, 2, OPS[1], 128, 254, 255):
-            outs = []
-            for route in ("numpy", "native"):
-                with monkeypatch.context() as m:
-                    if route == "numpy":
-                        _numpy_route(m)
-                    else:
-                        _native_route(m, isa)
-                    out = d.copy()
-                    comp._over_region(out, s, op)
-                    outs.append(out)
-            assert np.array_equal(outs[0], outs[1]), (d.shape, op)
+            want, got = _by_route(monkeypatch, isa, run, d, s, op)
+            assert np.array_equal(want, got), (d.shape, op)
