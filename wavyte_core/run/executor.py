@@ -256,7 +256,7 @@ class LocalSession:
                             inflight[self._pool.submit(run_task, shared, nxt)] = nxt
             pending = broken + list(it)
             if broken:  # a worker died: new pool, run its tasks again
-                _discard_broken(self._pool)
+                _kill_pool(self._pool)
                 self._pool = None
                 for t in broken:
                     tries[t.key] = tries.get(t.key, 0) + 1
@@ -278,7 +278,7 @@ class LocalSession:
             return
         procs = getattr(pool, "_processes", None) or {}
         if getattr(pool, "_broken", False) or not all(p.is_alive() for p in procs.values()):
-            _discard_broken(pool)
+            _kill_pool(pool)
             self._pool = None
 
     @property
@@ -305,14 +305,7 @@ class LocalSession:
         if not self._busy:
             pool.shutdown(wait=True, cancel_futures=True)
             return
-        procs = list((getattr(pool, "_processes", None) or {}).values())
-        for p in procs:
-            with contextlib.suppress(Exception):
-                p.kill()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for p in procs:
-            with contextlib.suppress(Exception):
-                p.join(5)
+        _kill_pool(pool, wait=True)
         self._busy = False
         from wavyte_core.run.lifeline import remove_stale_scratch
 
@@ -326,19 +319,20 @@ def _lost_worker(pool: cf.ProcessPoolExecutor) -> bool:
     return any(p.exitcode is not None for p in list(procs.values()))
 
 
-def _discard_broken(pool: cf.ProcessPoolExecutor) -> None:
-    """Throw away a pool that lost a worker: kill its surviving workers, then shut it down.
+def _kill_pool(pool: cf.ProcessPoolExecutor, *, wait: bool = False) -> None:
+    """Kill every worker of ``pool``, then shut it down (``wait``: for its manager thread).
 
-    Every future of a broken pool has failed (its tasks run again on a new pool), so the
-    survivors hold no work worth waiting for, and they may never end on their own: a worker
-    SIGKILLed while it held the result queue's lock leaves the others blocked on that lock,
-    and the pool's manager thread then spins forever sending them stop sentinels (Python
-    3.11 ``terminate_broken``), which also hangs the interpreter's exit."""
+    Used for an interrupted session and for a pool that lost a worker. Every future of a
+    broken pool has failed (its tasks run again on a new pool), so the survivors hold no
+    work worth waiting for, and they may never end on their own: a worker SIGKILLed while
+    it held the result queue's lock leaves the others blocked on that lock, and the pool's
+    manager thread then spins forever sending them stop sentinels (Python 3.11
+    ``terminate_broken``), which also hangs the interpreter's exit."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
     for p in procs:
         with contextlib.suppress(Exception):
             p.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=wait, cancel_futures=True)
     for p in procs:
         with contextlib.suppress(Exception):
             p.join(5)
