@@ -129,7 +129,7 @@ def prepare_vector(drawing: VectorDrawing, build_path) -> SkiaVector:  # noqa: A
                 sp = build_path(sh.stroke_path if sh.stroke_path is not None else sh.path)
             paint, a = _stroke_paint(st)
             outline = None
-            if not st.dash:  # a dash's phase depends on the clip (cull rect): stroke per draw
+            if not st.dash:  # skia dashes against the clip at draw time (cull rect): per draw
                 fill = skia.Paint(paint)
                 fill.setStyle(skia.Paint.kFill_Style)
                 outline = StrokeOutline(fill)
