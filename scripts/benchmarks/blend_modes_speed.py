@@ -4,8 +4,9 @@
 
 For each blend mode, each installed compositor blends a full-canvas layer (a photo-like
 gradient, opaque except a translucent band, so every kernel path runs) onto an opaque frame;
-the destination is restored from a copy between calls (outside the timing). The matte rows
-time `MatteKernel.apply` of a full-canvas matte on a full-canvas layer. Setup is never timed;
+the destination is restored from a copy between calls (outside the timing). Two more rows time
+source-over at full opacity of a sparse layer (24 stickers) and of a half-opaque one. The
+matte rows time `MatteKernel.apply` of a full-canvas matte on a full-canvas layer. Setup is never timed;
 figures are medians of CPU time with the spread (p10–p90): OpenCV and the C kernels' row
 bands are told to use one thread, so CPU time is single-core time. It reports; it is not a test. The numpy compositor
 and the mattes use the optional C kernels when built; ``WAVYTE_BLEND_NATIVE=0`` times the
@@ -40,6 +41,23 @@ def _photo(seed: int, translucent: bool) -> np.ndarray:
         a[H // 3 : H // 2] = 128 + (xx[H // 3 : H // 2] % 128)
     c = (bgr * a[..., None] + 127) // 255
     return np.ascontiguousarray(np.concatenate([c, a[..., None]], -1).astype(np.uint8))
+
+
+def _stickers() -> np.ndarray:
+    """24 stickers of 80×80 (premultiplied, alpha 200) on a transparent 1080p layer."""
+    out = np.zeros((H, W, 4), np.uint8)
+    rng = np.random.default_rng(4)
+    for _ in range(24):
+        y, x = int(rng.integers(0, H - 80)), int(rng.integers(0, W - 80))
+        out[y : y + 80, x : x + 80] = (150, 90, 200, 200)
+    return out
+
+
+def _half() -> np.ndarray:
+    """The right half of the frame an opaque photo, the left half transparent."""
+    out = _photo(5, False)
+    out[:, : W // 2] = 0
+    return out
 
 
 def _time(fn, before, repeat: int) -> tuple[float, float, float]:
@@ -85,18 +103,25 @@ def main() -> None:
     for mode in BLEND_MODES:
         cells = []
         for n in names:
-            c = comps[n]
-            if n == "cairo":  # cairo reads numpy-written buffers only after mark_dirty
 
-                def run(c=c, mode=mode) -> None:
-                    c.blend(dst, src, 0.9, mode)
-            else:
-
-                def run(c=c, mode=mode) -> None:
-                    c.blend(dst, src, 0.9, mode)
+            def run(c=comps[n], mode=mode) -> None:
+                c.blend(dst, src, 0.9, mode)
 
             cells.append(_time(run, restore, args.repeat))
         rows.append((mode, cells))
+    # source-over at full opacity of layers that are not dense: what the whole-run skips
+    # of the C kernel are for (a sticker layer; half a frame covered by an opaque clip)
+    for label, pixels in (("Normal, 24 stickers", _stickers()), ("Normal, half opaque", _half())):
+        layer_src = Surface(pixels)
+        layer_src.bounds = (0, 0, W, H)
+        cells = []
+        for n in names:
+
+            def run_over(c=comps[n], s=layer_src) -> None:
+                c.over(dst, s, 1.0)
+
+            cells.append(_time(run_over, restore, args.repeat))
+        rows.append((label, cells))
     kernel = MatteKernel()
     layer = Surface(top.copy())
     matte = Surface(_photo(3, True))
