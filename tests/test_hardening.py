@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import struct
 import time
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -161,3 +162,31 @@ def test_svg_external_images_are_not_loaded(tmp_path: Path, href: str) -> None:
     frame = wv.render_frame(comp, 0, assets_root=root, background=None)
     assert frame[5, 5, 2] > 200  # the red square (BGRA) is drawn ...
     assert frame[..., 1].max() == 0  # ... and nothing green came from outside the root
+
+
+FONT = Path(__file__).resolve().parents[1] / "examples" / "assets" / "fonts" / "DejaVuSans.ttf"
+
+
+@pytest.mark.parametrize("rasterizer", ["skia", "cairo"])
+def test_text_of_any_size_costs_bounded_memory(tmp_path: Path, rasterizer: str) -> None:
+    """``size_px`` has no upper bound in the format: a glyph two billion pixels tall is
+    prepared and drawn (or refused with a `WavyteError`) without its curves being cut
+    into millions of segments (hypothesis found this one: it exhausted a CI machine)."""
+    if rasterizer not in default_registry().names("rasterizer"):
+        pytest.skip(f"{rasterizer} not installed")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "f.ttf").write_bytes(FONT.read_bytes())
+    text = {"text": "Og", "font_source": "f.ttf", "size_px": 2e9, "color_rgba8": [9, 9, 9, 255]}
+    comp = wv.load(json.dumps(comp_with({"Text": text})).encode())
+    tracemalloc.start()
+    try:
+        frame = wv.render_frame(comp, 0, assets_root=root, rasterizer=rasterizer)
+    except wv.WavyteError as exc:
+        assert str(exc)
+    else:
+        assert frame.shape == (48, 64, 4)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 64 << 20, f"peak {peak / 2**20:.0f} MiB traced while rendering"

@@ -28,6 +28,9 @@ __all__ = ["FontFace", "FontCache", "shape_glyphs", "missing_characters", "flatt
 #: Largest distance, in pixels at the text's own size, between a glyph curve and the line
 #: segments that replace it (`FontFace.flat_outline`).
 FLAT_TOLERANCE_PX = 0.02
+# Segments per curve beyond which `flatten_outline` keeps the curve (reached by glyphs
+# over ~40 000 px; each segment costs 16 bytes per glyph and size).
+MAX_FLAT_SEGMENTS = 512
 
 # Mandatory breaks (UAX #14 classes BK, CR, LF, NL); CR LF counts as one.
 _HARD_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
@@ -184,7 +187,9 @@ class FontFace:
 
 def flatten_outline(verbs: str, pts: np.ndarray, tol: float) -> tuple[str, np.ndarray]:
     """The outline with every curve replaced by line segments deviating at most ``tol``
-    (Wang's bound on the number of uniform segments). Points stay exact on the curve."""
+    (Wang's bound on the number of uniform segments). Points stay exact on the curve.
+    A curve that would need more than `MAX_FLAT_SEGMENTS` segments (a glyph tens of
+    thousands of pixels tall) stays a curve: memory stays bounded at any ``size_px``."""
     out_v: list[str] = []
     out_p: list[np.ndarray] = []
     i = 0
@@ -201,7 +206,14 @@ def flatten_outline(verbs: str, pts: np.ndarray, tol: float) -> tuple[str, np.nd
         elif v == "Q":
             p1, p2 = pts[i], pts[i + 1]
             dd = float(np.hypot(*(cur - 2 * p1 + p2)))
-            n = max(1, math.ceil(math.sqrt(0.25 * dd / tol))) if dd > 0 else 1
+            nf = math.sqrt(0.25 * dd / tol) if dd > 0 else 1.0
+            if not nf <= MAX_FLAT_SEGMENTS:
+                out_v.append("Q")
+                out_p.append(pts[i : i + 2])
+                cur = p2
+                i += 2
+                continue
+            n = max(1, math.ceil(nf))
             t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
             u = 1.0 - t
             seg = u * u * cur + 2 * u * t * p1 + t * t * p2
@@ -213,7 +225,14 @@ def flatten_outline(verbs: str, pts: np.ndarray, tol: float) -> tuple[str, np.nd
         elif v == "C":
             p1, p2, p3 = pts[i], pts[i + 1], pts[i + 2]
             dd = max(float(np.hypot(*(cur - 2 * p1 + p2))), float(np.hypot(*(p1 - 2 * p2 + p3))))
-            n = max(1, math.ceil(math.sqrt(0.75 * dd / tol))) if dd > 0 else 1
+            nf = math.sqrt(0.75 * dd / tol) if dd > 0 else 1.0
+            if not nf <= MAX_FLAT_SEGMENTS:
+                out_v.append("C")
+                out_p.append(pts[i : i + 3])
+                cur = p3
+                i += 3
+                continue
+            n = max(1, math.ceil(nf))
             t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
             u = 1.0 - t
             seg = u**3 * cur + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t**3 * p3
