@@ -4,14 +4,17 @@
   the JSON path of the bad value), never another exception;
 - any composition that loads renders its first, middle and last frames or raises a
   `WavyteError`: never another exception, a hang (an alarm fails the example after
-  ``HANG_S``) or memory beyond a bound (peak RSS checked at the end).
+  ``HANG_S``) or memory beyond a bound (the address space is capped while an example
+  renders, and the peak RSS is checked at the end).
 
-Example counts are modest by default (CI); ``WAVYTE_FUZZ=soak`` selects a long profile
-for local soaking, e.g. ``WAVYTE_FUZZ=soak .venv/bin/pytest tests/test_fuzz.py``.
+Example counts are modest and seeded by default (CI); ``WAVYTE_FUZZ=soak`` selects a
+long, freshly random profile for local soaking, e.g.
+``WAVYTE_FUZZ=soak .venv/bin/pytest tests/test_fuzz.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -19,6 +22,8 @@ import resource
 import shutil
 import signal
 import sys
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +37,14 @@ from wavyte_core.api import load, open_job
 from wavyte_core.errors import CompositionError, WavyteError
 from wavyte_core.plugin.registry import default_registry
 
+# CI draws the same examples on every run (derandomize: a run of the README's test
+# command is reproducible); the soak profile explores new ones on each run.
 settings.register_profile(
-    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(
     "soak", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck)
@@ -277,6 +288,33 @@ class Hang(Exception):
     pass
 
 
+_cap_base: list[int] = []
+
+
+@contextlib.contextmanager
+def _address_space_cap(extra: int = 4 << 30) -> Iterator[None]:
+    """Caps the process's address space at its size before the first example plus
+    ``extra`` bytes, so an example that allocates without bound fails as a `MemoryError`
+    (which the test turns into a failure hypothesis shrinks and prints) instead of the
+    kernel's OOM killer ending the whole test run. The base is fixed at first use: a cap
+    relative to the current size would let memory held by failed examples ratchet it up."""
+    if sys.platform != "linux":
+        yield
+        return
+    if not _cap_base:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        _cap_base.append(pages * resource.getpagesize())
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _cap_base[0] + extra
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def _alarm(signum: int, frame: object) -> None:
     raise Hang(f"no result within {HANG_S} s")
 
@@ -299,7 +337,10 @@ def test_loaded_compositions_render_or_wavyte_error(
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(HANG_S)
     try:
-        with open_job(comp, assets_root=asset_root, rasterizer=rast, compositor=compositor) as job:
+        with (
+            _address_space_cap(),
+            open_job(comp, assets_root=asset_root, rasterizer=rast, compositor=compositor) as job,
+        ):
             n = comp.duration
             for f in sorted({0, n // 2, n - 1}):
                 frame = job.frame(f)
@@ -308,6 +349,10 @@ def test_loaded_compositions_render_or_wavyte_error(
     except WavyteError as exc:
         assert str(exc)
         event(f"refused at prepare/render: {type(exc).__name__}")
+    except MemoryError as exc:
+        # drop the frames' locals (the runaway arrays) before hypothesis keeps the error
+        traceback.clear_frames(exc.__traceback__)
+        raise AssertionError(f"more than the address-space cap was needed: {exc}") from None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
