@@ -145,6 +145,18 @@ def test_one_child_used_by_two_clips_is_prepared_once(tmp_path: Path) -> None:
     assert np.nonzero(f[10, :, 3] > 128)[0].tolist() == [3, 23]
 
 
+def test_two_clips_of_one_child_at_different_frames(tmp_path: Path) -> None:
+    """One child job serves both clips, rendering into one buffer (a volatile drawing):
+    each clip shows its own child frame on every parent frame, also when the child's
+    states come back (looping)."""
+    (tmp_path / "card.json").write_text(json.dumps(_card(duration=4)))
+    comp = _parent("card.json", 12, loop=True)
+    comp["tracks"][0]["clips"].append(_clip("kid2", "kid", 2, 12, x=20))
+    got = _render(comp, tmp_path, range(12))
+    want = [[f % 4] + ([20 + (f - 2) % 4] if f >= 2 else []) for f in range(12)]
+    assert [np.nonzero(f[10, :, 3] > 128)[0].tolist() for f in got] == want
+
+
 def test_nesting_two_levels_and_a_worker_pool(tmp_path: Path) -> None:
     (tmp_path / "card.json").write_text(json.dumps(_card()))
     (tmp_path / "mid.json").write_text(json.dumps(_parent("card.json", 20, x=2)))

@@ -200,6 +200,63 @@ def test_third_party_kind_draws_only_when_values_change(raster: bool) -> None:
     assert ei.value.path == 'assets.b["acme.badge"].wide'
 
 
+#: Colour index shown at each frame by `Flip`: states come back (0 after 1, after 2), and
+#: the last one is held for a second frame.
+FLIP_STATES = (0, 1, 0, 1, 2, 0, 0)
+FLIP_BGRA = ((255, 0, 0, 255), (0, 255, 0, 255), (0, 0, 255, 255))
+
+
+class Flip(AssetKind):
+    """A test kind: a 20×20 raster whose colour follows `FLIP_STATES`; with ``volatile``
+    it rewrites one buffer per draw (like a nested composition or a Lottie)."""
+
+    name = "acme.flip"
+    description = "A square that changes colour."
+    params = (Param("volatile", "bool", default=False),)
+    frame_varying = True
+    draws: ClassVar[list[int]] = []
+
+    def prepare(self, p: Any, ctx: Any) -> tuple[float, float]:
+        self._buf = np.zeros((20, 20, 4), np.uint8)
+        return (20.0, 20.0)
+
+    def frame_state(self, p: Any, frame: int) -> int:
+        return FLIP_STATES[frame]
+
+    def draw(self, p: Any, ctx: Any) -> Any:
+        type(self).draws.append(ctx.state)
+        if p.volatile:
+            self._buf[...] = FLIP_BGRA[ctx.state]
+            return RasterDrawing(self._buf, volatile=True)
+        return RasterDrawing(np.full((20, 20, 4), FLIP_BGRA[ctx.state], np.uint8))
+
+
+class _FlipPlug:
+    @hookimpl
+    def wavyte_register_asset_kinds(self) -> list[type]:
+        return [Flip]
+
+
+@pytest.mark.parametrize("backend", ["skia", "cairo"])
+@pytest.mark.parametrize("volatile", [False, True])
+def test_a_volatile_raster_is_never_drawn_after_its_buffer_changed(
+    volatile: bool, backend: str
+) -> None:
+    """A kind that rewrites one buffer per draw (``RasterDrawing(volatile=True)``): a state
+    that comes back is drawn again, not taken from the host's cache, whose drawing would
+    show the buffer's newer content; unchanged frames still reuse the last drawing."""
+    reg = Registry.build([("acme", _FlipPlug())])
+    n = len(FLIP_STATES)
+    d = doc({"f": {"acme.flip": {"volatile": volatile}}}, [clip("a", "f", n, 10, 10)], n=n)
+    comp = api.load(json.dumps(d), registry=reg)
+    Flip.draws.clear()
+    with api.open_job(comp, registry=reg, backend=backend) as job:
+        shown = [tuple(int(v) for v in job.frame(i)[20, 20]) for i in range(n)]
+    assert shown == [FLIP_BGRA[s] for s in FLIP_STATES]
+    # kept drawings: each distinct state once; a volatile buffer: every change of state
+    assert Flip.draws == ([0, 1, 2] if not volatile else [0, 1, 0, 1, 2, 0])
+
+
 def test_kinds_command_lists_shape() -> None:
     from typer.testing import CliRunner
 

@@ -161,7 +161,7 @@ class CompositionKind(AssetKind):
         except WavyteError as exc:
             raise CompositionError(where, f"{path.name}: {exc}") from None
         self._surface = self.job.new_surface()
-        self._frame_of: dict[Any, int] = {}
+        self._graph_of: dict[Any, Any] = {}
         self.path = path
         return float(child.canvas.width), float(child.canvas.height)
 
@@ -210,18 +210,21 @@ class CompositionKind(AssetKind):
         cf = self.child_frame(frame)
         if cf is None:
             return None
-        nodes = self.job.evaluate(cf).nodes
-        self._frame_of[nodes] = cf
-        if len(self._frame_of) > 64:
-            self._frame_of.pop(next(iter(self._frame_of)))
+        graph = self.job.evaluate(cf)
+        nodes = graph.nodes
+        self._graph_of[nodes] = graph
+        if len(self._graph_of) > 64:
+            self._graph_of.pop(next(iter(self._graph_of)))
         return nodes
 
     def draw(self, p: NestedSpec, ctx: DrawContext) -> RasterDrawing | VectorDrawing:
         nodes = ctx.state
         if nodes is None:
             return VectorDrawing(())
-        cf = self._frame_of.get(nodes)
-        if cf is None:  # pragma: no cover - frame_state always records it first
-            cf = self.child_frame(ctx.frame) or 0
-        self.job.render_into(self.job.evaluate(cf), self._surface)
-        return RasterDrawing(self._surface.buf.copy())
+        graph = self._graph_of.get(nodes)
+        if graph is None:  # pragma: no cover - frame_state always records it first
+            graph = self.job.evaluate(self.child_frame(ctx.frame) or 0)
+        self.job.render_into(graph, self._surface)
+        # drawn straight from the child's surface: the next draw rewrites it, so the host
+        # keeps only this drawing (a looping child's old states are rendered again)
+        return RasterDrawing(self._surface.buf, volatile=True)

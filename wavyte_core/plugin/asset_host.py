@@ -304,6 +304,10 @@ class KindDrawer:
                 f"asset kind '{item.bound.spec.name}': draw returned {type(drawing).__name__}, "
                 "not a VectorDrawing or RasterDrawing"
             )
+        if isinstance(drawing, RasterDrawing) and drawing.volatile:
+            # its buffer is rewritten by the next draw: no older drawing may be drawn again
+            self._cache.clear()
+            self._made.clear()
         made = self._made.get(id(drawing))
         if made is None or made[0] is not drawing:
             made = (drawing, native_steps(self.rast, drawing))

@@ -129,12 +129,16 @@ class RasterDrawing:
     """Premultiplied BGRA uint8 pixels, shape (h, w, 4), placed with pixel (0, 0)'s corner
     at local ``(x, y)``, each pixel ``scale`` local units wide (draw at 2× and say
     ``scale=0.5`` for a sharper raster). Drawn bilinear with edge clamp, like an image.
-    The array must not be changed after it is returned (keep a new one per draw)."""
+    The array must not be changed after it is returned (keep a new one per draw), unless
+    ``volatile``: then ``pixels`` is the kind's own buffer, rewritten by its next ``draw``
+    (no new 8 MB array per 1080p frame), and the core keeps no older drawing of the asset
+    than the last one. Only a drawing returned by ``draw`` itself may be volatile."""
 
     pixels: np.ndarray
     x: float = 0.0
     y: float = 0.0
     scale: float = 1.0
+    volatile: bool = False
 
 
 Drawing = VectorDrawing | RasterDrawing

@@ -199,6 +199,7 @@ class LottieKind(AssetKind):
         w = p.width if p.width is not None else float(w0)
         h = p.height if p.height is not None else float(h0)
         self._w, self._h = max(int(round(w)), 1), max(int(round(h)), 1)
+        self._pixels: np.ndarray | None = None
         if self._w > MAX_SIDE or self._h > MAX_SIDE:
             raise AssetError(str(path), f"animation size {self._w}x{self._h} is over {MAX_SIDE}")
         return w, h
@@ -215,10 +216,12 @@ class LottieKind(AssetKind):
 
     def draw(self, p: LottieSpec, ctx: DrawContext) -> RasterDrawing:
         n = ctx.state if isinstance(ctx.state, int) else self.lottie_frame(ctx.frame)
-        pixels = np.empty((self._h, self._w, 4), dtype=np.uint8)  # rlottie fills every pixel
-        self._render(n, pixels)
+        pixels = self._pixels
+        if pixels is None:  # one buffer per job, rewritten by every draw: no fresh pages
+            pixels = self._pixels = np.empty((self._h, self._w, 4), dtype=np.uint8)
+        self._render(n, pixels)  # rlottie writes every pixel
         sx = (p.width if p.width is not None else self._w) / self._w
-        return RasterDrawing(pixels, scale=sx)
+        return RasterDrawing(pixels, scale=sx, volatile=True)
 
     def _render(self, n: int, out: np.ndarray) -> None:
         """rlottie's C render straight into ``out`` (the wrapper's own call allocates a
