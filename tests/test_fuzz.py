@@ -182,7 +182,59 @@ transition = st.none() | st.fixed_dictionaries(
 path_d = st.sampled_from(["M0,0 L30,0 L30,20 L0,20 Z", "M5,0 L10,10 L0,10 Z"]) | st.text(
     alphabet="MLCQZHVAmlcqzhva0123456789.,- e", min_size=1, max_size=40
 ).map(lambda d: "M0,0 " + d)
+# 0.3 shapes with extreme sizes, strokes (tiny dashes on huge outlines) and gradients
+size = st.floats(0, 1e6) | wild
+xy = st.lists(wild, min_size=2, max_size=2)
+colour = st.sampled_from(["#ff0000", "#00ff0080", [1, 2, 3, 4]])
+stops = st.lists(
+    st.fixed_dictionaries({"offset": st.floats(0, 1), "color": colour}), min_size=1, max_size=4
+)
+paint = st.one_of(
+    colour.map(lambda c: {"Solid": c}),
+    st.fixed_dictionaries({"start": xy, "end": xy, "stops": stops}).map(
+        lambda g: {"LinearGradient": g}
+    ),
+    st.fixed_dictionaries({"center": xy, "radius": size, "stops": stops}).map(
+        lambda g: {"RadialGradient": g}
+    ),
+)
+geometry = st.one_of(
+    st.fixed_dictionaries({"width": size, "height": size, "corner_radius": size}).map(
+        lambda g: {"Rect": g}
+    ),
+    st.fixed_dictionaries({"width": size, "height": size}).map(lambda g: {"Ellipse": g}),
+    st.fixed_dictionaries(
+        {"sides": st.integers(3, 10000), "radius": size, "corner_radius": size}
+    ).map(lambda g: {"Polygon": g}),
+    st.fixed_dictionaries(
+        {"points": st.integers(3, 10000), "outer_radius": size, "inner_radius": size}
+    ).map(lambda g: {"Star": g}),
+    st.fixed_dictionaries({"from": vec, "to": vec}).map(lambda g: {"Line": g}),
+    path_d.map(lambda d: {"Path": {"svg_path_d": d}}),
+)
+stroke = st.none() | st.fixed_dictionaries(
+    {
+        "width": st.floats(0, 1e4) | wild,
+        "paint": paint,
+        "join": st.sampled_from(["Miter", "Round", "Bevel"]),
+        "cap": st.sampled_from(["Butt", "Round", "Square"]),
+        "miter_limit": st.floats(1, 1e6),
+        "dash": st.lists(st.floats(0, 1e6) | st.floats(0, 0.01), max_size=4),
+        "dash_offset": wild,
+    }
+)
+shape = st.fixed_dictionaries(
+    {
+        "geometry": geometry,
+        "fill": st.none() | paint,
+        "stroke": stroke,
+        "trim": st.fixed_dictionaries(
+            {"start": st.floats(0, 1), "end": st.floats(0, 1), "offset": wild}
+        ),
+    }
+).map(lambda sh: {"Shape": sh})
 asset = st.one_of(
+    shape,
     path_d.map(lambda d: {"Path": {"svg_path_d": d}}),
     st.fixed_dictionaries(
         {
