@@ -15,6 +15,7 @@ long, freshly random profile for local soaking, e.g.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
@@ -340,7 +341,10 @@ class Hang(Exception):
     pass
 
 
-_cap_base: list[int] = []
+@functools.cache
+def _address_space_at_first_example() -> int:
+    pages = int(Path("/proc/self/statm").read_text().split()[0])
+    return pages * resource.getpagesize()
 
 
 @contextlib.contextmanager
@@ -353,11 +357,8 @@ def _address_space_cap(extra: int = 4 << 30) -> Iterator[None]:
     if sys.platform != "linux":
         yield
         return
-    if not _cap_base:
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
-        _cap_base.append(pages * resource.getpagesize())
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = _cap_base[0] + extra
+    cap = _address_space_at_first_example() + extra
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))

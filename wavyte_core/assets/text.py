@@ -203,44 +203,35 @@ def flatten_outline(verbs: str, pts: np.ndarray, tol: float) -> tuple[str, np.nd
             out_v.append(v)
             out_p.append(cur[None, :])
             i += 1
-        elif v == "Q":
-            p1, p2 = pts[i], pts[i + 1]
-            dd = float(np.hypot(*(cur - 2 * p1 + p2)))
-            nf = math.sqrt(0.25 * dd / tol) if dd > 0 else 1.0
+        elif v in "QC":
+            k = 2 if v == "Q" else 3
+            ctrl = pts[i : i + k]
+            i += k
+            if k == 2:
+                p1, p2 = ctrl
+                dd = float(np.hypot(*(cur - 2 * p1 + p2)))
+                nf = math.sqrt(0.25 * dd / tol) if dd > 0 else 1.0
+            else:
+                p1, p2, p3 = ctrl
+                dd = max(
+                    float(np.hypot(*(cur - 2 * p1 + p2))), float(np.hypot(*(p1 - 2 * p2 + p3)))
+                )
+                nf = math.sqrt(0.75 * dd / tol) if dd > 0 else 1.0
             if not nf <= MAX_FLAT_SEGMENTS:
-                out_v.append("Q")
-                out_p.append(pts[i : i + 2])
-                cur = p2
-                i += 2
-                continue
-            n = max(1, math.ceil(nf))
-            t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
-            u = 1.0 - t
-            seg = u * u * cur + 2 * u * t * p1 + t * t * p2
-            seg[-1] = p2
-            out_v.append("L" * n)
-            out_p.append(seg)
-            cur = p2
-            i += 2
-        elif v == "C":
-            p1, p2, p3 = pts[i], pts[i + 1], pts[i + 2]
-            dd = max(float(np.hypot(*(cur - 2 * p1 + p2))), float(np.hypot(*(p1 - 2 * p2 + p3))))
-            nf = math.sqrt(0.75 * dd / tol) if dd > 0 else 1.0
-            if not nf <= MAX_FLAT_SEGMENTS:
-                out_v.append("C")
-                out_p.append(pts[i : i + 3])
-                cur = p3
-                i += 3
-                continue
-            n = max(1, math.ceil(nf))
-            t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
-            u = 1.0 - t
-            seg = u**3 * cur + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t**3 * p3
-            seg[-1] = p3
-            out_v.append("L" * n)
-            out_p.append(seg)
-            cur = p3
-            i += 3
+                out_v.append(v)
+                out_p.append(ctrl)
+            else:
+                n = max(1, math.ceil(nf))
+                t = np.arange(1, n + 1, dtype=np.float64)[:, None] / n
+                u = 1.0 - t
+                if k == 2:
+                    seg = u * u * cur + 2 * u * t * p1 + t * t * p2
+                else:
+                    seg = u**3 * cur + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t**3 * p3
+                seg[-1] = ctrl[-1]
+                out_v.append("L" * n)
+                out_p.append(seg)
+            cur = ctrl[-1]
         else:  # Z
             out_v.append("Z")
             cur = start
