@@ -58,6 +58,24 @@ def _quiet_token_auth_notice() -> None:
         log.addFilter(_DropTokenNotice())
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """File descriptor 2 goes to /dev/null for the block (Python's own ``sys.stderr`` is
+    flushed first). For `ray.shutdown` of a cluster this session started: the driver's
+    C++ core worker logs every task still in flight as "Failed to push error to driver"
+    (task_manager.cc) while a deliberately stopped cluster takes its actors down; that is
+    no error of the render, and it is not Python logging that a filter could drop."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class RayExecutor:
     name = "ray"
 
@@ -243,7 +261,8 @@ class RaySession:
                     ray.kill(a)
         self.actors = []
         if self._owns_cluster and ray.is_initialized():
-            ray.shutdown()
+            with _native_stderr_silenced():
+                ray.shutdown()
             self._owns_cluster = False
         reaper, self._reaper = self._reaper, None
         if reaper is not None:  # end what shutdown left running, then the reaper
